@@ -1,0 +1,109 @@
+#pragma once
+// The seed's `leader`, rebuilt: an ElectionMachine driven in real time on two threads of its
+// own (one runs the machine and the callbacks, one makes the store calls), woken by deadlines,
+// call outcomes and release notices.
+
+#include "baton/config.h"
+#include "baton/election_machine.h"
+#include "baton/locker.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace baton {
+
+class Election {
+public:
+    /// Validates `config` (throws ConfigError; nothing starts). `locker` and `clock` must
+    /// outlive the election.
+    Election(Locker& locker, Config config, const Clock& clock = SteadyClock::instance());
+    ~Election();
+    Election(const Election&) = delete;
+    Election& operator=(const Election&) = delete;
+
+    /// Starts campaigning. Does nothing while running.
+    void start();
+    /// Graceful stop: stops leading (isLeader() false, onRevoked returns), then releases the
+    /// lock, then returns. From inside a callback it asks for the stop and returns at once; the
+    /// stop then completes on the election's thread. Harmless when not running.
+    void stop();
+    /// Stops at once as a crashed process would: no callbacks, no release; the lock expires.
+    void kill();
+
+    /// True while this elector leads and its self-fencing deadline has not passed. Lock-free:
+    /// it turns false at the deadline even while a store call hangs.
+    bool isLeader() const noexcept;
+    /// The fence of the current (or last) term; 0 before the first.
+    std::uint64_t fence() const noexcept { return m_fenceNow.load(std::memory_order_acquire); }
+    /// The leader as last seen, or "" when unknown.
+    std::string leader() const;
+    /// The self-fencing deadline while leading.
+    TimePoint deadline() const;
+    const std::string& identity() const { return m_identity; }
+    const std::string& resource() const { return m_resource; }
+    bool running() const;
+
+    /// Changes ttl, refresh and retry interval live (throws ConfigError, leaving them as they
+    /// were). They take effect at the next extend (ttl, refresh) or try (retry).
+    void setTiming(const Timing& timing);
+    Timing timing() const;
+
+    /// True when the election waits for time to pass or for a notice, with no call in flight
+    /// and nothing left to handle (for tests and tools that step a ManualClock).
+    bool idle() const;
+    /// When it will next act if nothing arrives (TimePoint::max when it waits for an input).
+    TimePoint nextWake() const;
+
+private:
+    struct Outcome {
+        Command::Kind kind;
+        std::optional<LockAttempt> attempt;
+        bool held = false;
+        std::optional<std::string> error;
+    };
+
+    void run();
+    void ioLoop();
+    Outcome perform(const Command& cmd);
+    void apply(const Outcome& outcome, TimePoint now);
+    void publish();
+    void deliver(const std::vector<Event>& events);
+    void wake();
+    bool onOwnThread() const;
+    void join();
+
+    Locker& m_locker;
+    Config m_config;
+    const Clock& m_clock;
+    const std::string m_identity;
+    const std::string m_resource;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;   // the run loop waits here
+    std::condition_variable m_ioCv; // the I/O thread waits here
+    ElectionMachine m_machine;
+    std::optional<Command> m_job;
+    std::optional<Outcome> m_outcome;
+    bool m_notice = false;
+    bool m_stopRequested = false;
+    bool m_killRequested = false;
+    bool m_ioQuit = false;
+    bool m_waiting = false;
+    bool m_running = false;
+
+    std::atomic<bool> m_leading{false};
+    std::atomic<TimePoint::rep> m_deadlineNow{0};
+    std::atomic<std::uint64_t> m_fenceNow{0};
+
+    std::mutex m_lifecycle; // serialises start/stop/kill
+    std::thread m_thread;
+    std::thread m_ioThread;
+    std::atomic<std::thread::id> m_threadId{};
+    Subscription m_subscription;
+    std::uint64_t m_clockListener = 0;
+};
+
+} // namespace baton

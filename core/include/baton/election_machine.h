@@ -1,0 +1,122 @@
+#pragma once
+// The election as a sans-IO state machine: it is told the time, asked what to do next and when
+// to wake, and fed the outcome of each store call. It performs no I/O and reads no clock, so the
+// real-time runner (Election) and the simulator drive the same code.
+
+#include "baton/config.h"
+#include "baton/event.h"
+#include "baton/locker.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace baton {
+
+/// A store call the machine wants made now. At most one is in flight at a time.
+struct Command {
+    enum class Kind { Acquire, Extend, Release };
+    Kind kind = Kind::Acquire;
+    Duration ttl{}; ///< Acquire, Extend
+    Lease lease;    ///< Extend, Release
+};
+
+class ElectionMachine {
+public:
+    enum class Phase { Idle, Following, Leading, Stopping, Stopped };
+
+    /// A leader's extend is tried again this soon after a store error (doubling up to the
+    /// retry interval); so is a follower's acquire.
+    static constexpr Duration kErrorBackoff = std::chrono::milliseconds(10);
+    /// A follower tries this long after the holder's remaining TTL ends, so that the store (whose
+    /// expiry may be inclusive, as Redis's is) has surely expired the lock.
+    static constexpr Duration kExpirySlack = std::chrono::milliseconds(1);
+
+    /// Validates `config` (throws ConfigError); the callbacks in it are not used here.
+    explicit ElectionMachine(Config config);
+
+    const std::string& identity() const { return m_identity; }
+    const std::string& resource() const { return m_resource; }
+    Timing timing() const { return m_timing; }
+    double maxClockDrift() const { return m_maxDrift; }
+    bool seedMode() const { return m_seedMode; }
+
+    /// New timings, validated (throws ConfigError). The ttl and refresh interval take effect at
+    /// the next extend, the retry interval at the next failed acquire.
+    void setTiming(const Timing& timing);
+    void setSeedMode(bool on) { m_seedMode = on; }
+
+    void start(TimePoint now);
+    /// Graceful stop: a leader revokes first (event), then releases, then emits Stopped.
+    void stop(TimePoint now);
+
+    /// Advances timers to `now` and returns the store call to make now, if any.
+    std::optional<Command> poll(TimePoint now);
+    /// When poll() should next be called if nothing else happens (max: only an input will do).
+    TimePoint wakeAt() const;
+
+    /// Outcomes of the call in flight.
+    void acquired(TimePoint now, const LockAttempt& attempt);
+    void extended(TimePoint now, bool held);
+    void released(TimePoint now, bool held);
+    void failed(TimePoint now, const std::string& error);
+    /// A release notice arrived for this resource.
+    void releaseNoticed(TimePoint now);
+
+    /// Events produced since the last call, oldest first.
+    std::vector<Event> takeEvents();
+
+    Phase phase() const { return m_phase; }
+    bool busy() const { return m_inflight.has_value(); }
+    /// True while leading and before the self-fencing deadline.
+    bool isLeader(TimePoint now) const { return m_phase == Phase::Leading && now < m_deadline; }
+    TimePoint deadline() const { return m_phase == Phase::Leading ? m_deadline : TimePoint{}; }
+    std::uint64_t fence() const { return m_fence; }
+    const std::string& leader() const { return m_leader; }
+    std::uint64_t leaderFence() const { return m_leaderFence; }
+
+    /// The self-fencing deadline of a call sent at `sentAt` with `ttl`:
+    /// sentAt + ttl * (1 - maxClockDrift) - margin, where margin = min(1ms, ttl / 100).
+    TimePoint deadlineFor(TimePoint sentAt, Duration ttl) const;
+
+private:
+    struct InFlight {
+        Command::Kind kind;
+        TimePoint sentAt;
+        Duration ttl;
+        std::uint64_t term;
+        Lease lease;
+    };
+
+    void record(EventType type, TimePoint at);
+    void revoke(TimePoint now, RevokeReason reason);
+    void checkDeadline(TimePoint now);
+    void setLeader(TimePoint now, const std::string& identity, std::uint64_t fence);
+    void finishStopIfDone(TimePoint now);
+    InFlight takeInflight(Command::Kind expected);
+    Duration backoff() const;
+
+    std::string m_resource;
+    std::string m_identity;
+    Timing m_timing;
+    double m_maxDrift;
+    bool m_seedMode;
+
+    Phase m_phase = Phase::Idle;
+    std::uint64_t m_term = 0; ///< bumped whenever a leadership or a run ends
+    std::optional<InFlight> m_inflight;
+    std::optional<Lease> m_lease;   ///< held while leading
+    std::optional<Lease> m_cleanup; ///< a lease to release before anything else
+    TimePoint m_deadline;
+    TimePoint m_nextRefresh;
+    TimePoint m_nextAttempt;
+    bool m_noticePending = false;
+    bool m_lastExtendFailed = false;
+    int m_errors = 0;
+    std::uint64_t m_fence = 0;
+    std::string m_leader;
+    std::uint64_t m_leaderFence = 0;
+    std::vector<Event> m_events;
+};
+
+} // namespace baton

@@ -1,0 +1,141 @@
+// Config validation and the duration helpers: every rule, as a table.
+
+#include <baton/election.h>
+#include <baton/memory_store.h>
+
+#include <QTest>
+
+using namespace baton;
+using namespace std::chrono_literals;
+
+Q_DECLARE_METATYPE(baton::Duration)
+
+class TestConfig : public QObject {
+    Q_OBJECT
+
+private slots:
+    void rejectsBadConfig_data() {
+        QTest::addColumn<QString>("resource");
+        QTest::addColumn<Duration>("ttl");
+        QTest::addColumn<Duration>("refresh");
+        QTest::addColumn<Duration>("retry");
+        QTest::addColumn<double>("drift");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("mentions"); // the value and the rule in the message
+
+        const QString r = QStringLiteral("jobs");
+        QTest::newRow("empty resource")
+            << QString() << Duration(5s) << Duration(1s) << Duration(1s) << 0.01 << "resource"
+            << "must not be empty";
+        QTest::newRow("zero ttl") << r << Duration(0s) << Duration(1s) << Duration(1s) << 0.01
+                                  << "ttl"
+                                  << "ttl = 0ms: must be positive";
+        QTest::newRow("negative ttl")
+            << r << Duration(-5s) << Duration(1s) << Duration(1s) << 0.01 << "ttl"
+            << "ttl = -5s";
+        QTest::newRow("zero refresh")
+            << r << Duration(5s) << Duration(0s) << Duration(1s) << 0.01 << "refreshInterval"
+            << "must be positive";
+        QTest::newRow("negative refresh")
+            << r << Duration(5s) << Duration(-1ms) << Duration(1s) << 0.01 << "refreshInterval"
+            << "= -1ms";
+        QTest::newRow("refresh = ttl/2")
+            << r << Duration(5s) << Duration(2500ms) << Duration(1s) << 0.01 << "refreshInterval"
+            << "2500ms: must be below ttl / 2 = 2500ms";
+        QTest::newRow("refresh > ttl")
+            << r << Duration(5s) << Duration(6s) << Duration(1s) << 0.01 << "refreshInterval"
+            << "below ttl / 2";
+        QTest::newRow("zero retry")
+            << r << Duration(5s) << Duration(1s) << Duration(0s) << 0.01 << "retryInterval"
+            << "must be positive";
+        QTest::newRow("negative drift")
+            << r << Duration(5s) << Duration(1s) << Duration(1s) << -0.1 << "maxClockDrift"
+            << "-0.1: must be in [0, 0.5)";
+        QTest::newRow("drift 0.5")
+            << r << Duration(5s) << Duration(1s) << Duration(1s) << 0.5 << "maxClockDrift"
+            << "0.5: must be in [0, 0.5)";
+        QTest::newRow("drift NaN")
+            << r << Duration(5s) << Duration(1s) << Duration(1s) << std::nan("") << "maxClockDrift"
+            << "nan";
+    }
+    void rejectsBadConfig() {
+        QFETCH(QString, resource);
+        QFETCH(Duration, ttl);
+        QFETCH(Duration, refresh);
+        QFETCH(Duration, retry);
+        QFETCH(double, drift);
+        QFETCH(QString, field);
+        QFETCH(QString, mentions);
+        Config c;
+        c.resource = resource.toStdString();
+        c.ttl = ttl;
+        c.refreshInterval = refresh;
+        c.retryInterval = retry;
+        c.maxClockDrift = drift;
+        bool started = false;
+        c.onElected = [&] { started = true; };
+        MemoryStore store;
+        Locker locker(store);
+        try {
+            Election e(locker, c);
+            QFAIL("an invalid config was accepted");
+        } catch (const ConfigError& error) {
+            QCOMPARE(QString::fromStdString(error.field()), field);
+            const QString message = QString::fromUtf8(error.what());
+            QVERIFY2(message.contains(mentions), qPrintable(message));
+            QVERIFY2(message.contains(field), qPrintable(message));
+        }
+        QVERIFY(!started);
+        QVERIFY(!store.inspect(c.resource));
+    }
+
+    void acceptsTheSeedDefaults() {
+        Config c;
+        c.resource = "job-scheduler";
+        validate(c);
+        MemoryStore store;
+        Locker locker(store);
+        Election e(locker, c);
+        QVERIFY(!e.identity().empty()); // host-pid by default
+        QVERIFY(e.identity().find('-') != std::string::npos);
+    }
+
+    void parsesDurations_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<Duration>("expected");
+        QTest::newRow("ms") << "1500ms" << Duration(1500ms);
+        QTest::newRow("bare ms") << "250" << Duration(250ms);
+        QTest::newRow("s") << "5s" << Duration(5s);
+        QTest::newRow("fraction") << "1.5s" << Duration(1500ms);
+        QTest::newRow("m") << "2m" << Duration(2min);
+        QTest::newRow("h") << "24h" << Duration(24h);
+        QTest::newRow("us") << "250us" << Duration(250us);
+    }
+    void parsesDurations() {
+        QFETCH(QString, text);
+        QFETCH(Duration, expected);
+        QCOMPARE(parseDuration(text.toStdString()), expected);
+        QCOMPARE(parseDuration(formatDuration(expected)), expected);
+    }
+
+    void rejectsBadDurations_data() {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("empty") << "";
+        QTest::newRow("letters") << "soon";
+        QTest::newRow("unit") << "5 parsecs";
+        QTest::newRow("huge") << "1e30h";
+        QTest::newRow("inf") << "inf";
+    }
+    void rejectsBadDurations() {
+        QFETCH(QString, text);
+        try {
+            parseDuration(text.toStdString());
+            QFAIL("accepted");
+        } catch (const std::invalid_argument& e) {
+            QVERIFY(QString::fromUtf8(e.what()).contains(u"1500ms"));
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestConfig)
+#include "test_config.moc"

@@ -1,0 +1,212 @@
+// The sans-IO ElectionMachine, driven by hand: every input and every instant is the test's.
+
+#include "support/printing.h"
+
+#include <baton/election_machine.h>
+
+#include <QTest>
+
+using namespace baton;
+using namespace std::chrono_literals;
+
+namespace {
+
+const TimePoint T0 = TimePoint{} + 1h;
+
+Config config(bool seedMode = false) {
+    Config c;
+    c.resource = "r";
+    c.identity = "me";
+    c.ttl = 3s;
+    c.refreshInterval = 1s;
+    c.retryInterval = 1s;
+    c.maxClockDrift = 0.01;
+    c.seedMode = seedMode;
+    return c;
+}
+
+LockAttempt won(std::uint64_t fence, const std::string& token = "tok") {
+    LockAttempt a;
+    a.lease = Lease{"r", token, fence};
+    a.holder = {"me", fence, 3s};
+    return a;
+}
+
+LockAttempt lost(const std::string& holder, Duration remaining, std::uint64_t fence = 7) {
+    LockAttempt a;
+    a.holder = {holder, fence, remaining};
+    return a;
+}
+
+std::vector<EventType> types(const std::vector<Event>& events) {
+    std::vector<EventType> out;
+    for (const auto& e : events)
+        out.push_back(e.type);
+    return out;
+}
+
+// Starts a machine and makes it leader at T0 with fence 1.
+ElectionMachine leaderAtT0(bool seedMode = false) {
+    ElectionMachine m(config(seedMode));
+    m.start(T0);
+    auto cmd = m.poll(T0);
+    Q_ASSERT(cmd && cmd->kind == Command::Kind::Acquire);
+    m.acquired(T0, won(1));
+    m.takeEvents();
+    return m;
+}
+
+} // namespace
+
+class TestElectionMachine : public QObject {
+    Q_OBJECT
+
+private slots:
+    // Given a leader whose extends keep failing, then it retries with backoff, stays leader
+    // until its deadline and revokes exactly there with reason "error".
+    void storeErrorsAreRiddenOutUntilTheDeadline() {
+        ElectionMachine m = leaderAtT0();
+        const TimePoint deadline = m.deadlineFor(T0, 3s);
+        QCOMPARE(deadline, T0 + 2970ms - 1ms);
+        QCOMPARE(m.wakeAt(), T0 + 1s);
+        TimePoint now = T0 + 1s;
+        int attempts = 0;
+        while (true) {
+            auto cmd = m.poll(now);
+            if (!cmd)
+                break;
+            QCOMPARE(cmd->kind, Command::Kind::Extend);
+            ++attempts;
+            m.failed(now, "connection refused");
+            const auto events = m.takeEvents();
+            QCOMPARE(types(events), std::vector<EventType>{EventType::ExtendFailed});
+            QVERIFY(QString::fromStdString(events[0].message).contains(u"connection refused"));
+            QVERIFY(m.isLeader(now));
+            QVERIFY(m.wakeAt() > now);
+            now = std::min(m.wakeAt(), deadline);
+            if (now == deadline)
+                break;
+        }
+        QVERIFY(attempts >= 5); // 10 ms, 20 ms, 40 ms ... then every retry interval
+        QVERIFY(m.isLeader(deadline - 1ns));
+        QVERIFY(!m.isLeader(deadline));
+        m.poll(deadline);
+        const auto events = m.takeEvents();
+        QVERIFY(!events.empty());
+        QCOMPARE(events[0].type, EventType::Revoked);
+        QCOMPARE(events[0].reason, RevokeReason::Error);
+        QCOMPARE(events[0].at, deadline);
+    }
+
+    // Given an extend in flight past the deadline, when it finally succeeds, then the machine
+    // does not lead on it but releases that lock first.
+    void lateExtendSuccessIsHandedBack() {
+        ElectionMachine m = leaderAtT0();
+        auto cmd = m.poll(T0 + 1s);
+        QVERIFY(cmd && cmd->kind == Command::Kind::Extend);
+        const TimePoint deadline = m.deadline();
+        QCOMPARE(m.wakeAt(), deadline); // it wakes at the deadline even with a call in flight
+        QVERIFY(!m.poll(deadline));
+        auto events = m.takeEvents();
+        QCOMPARE(events.at(0).type, EventType::Revoked);
+        QCOMPARE(events.at(0).reason, RevokeReason::Expired);
+        m.extended(deadline + 5s, true);
+        QVERIFY(!m.isLeader(deadline + 5s));
+        cmd = m.poll(deadline + 5s);
+        QVERIFY(cmd);
+        QCOMPARE(cmd->kind, Command::Kind::Release);
+        QCOMPARE(cmd->lease.token, std::string("tok"));
+        m.released(deadline + 5s, true);
+        cmd = m.poll(deadline + 5s);
+        QVERIFY(cmd);
+        QCOMPARE(cmd->kind, Command::Kind::Acquire);
+    }
+
+    // An extend that finds the lock gone revokes with reason "lost" and tries again at once.
+    void extendThatFindsTheLockGoneRevokesLost() {
+        ElectionMachine m = leaderAtT0();
+        QVERIFY(m.poll(T0 + 1s));
+        m.extended(T0 + 1s, false);
+        const auto events = m.takeEvents();
+        QCOMPARE(events.at(0).type, EventType::Revoked);
+        QCOMPARE(events.at(0).reason, RevokeReason::Lost);
+        QVERIFY(!m.isLeader(T0 + 1s));
+        auto cmd = m.poll(T0 + 1s);
+        QVERIFY(cmd);
+        QCOMPARE(cmd->kind, Command::Kind::Acquire); // nothing to release: it is not ours
+    }
+
+    // A follower schedules by the holder's remaining TTL, capped by the retry interval; a
+    // release notice that came while its acquire was in flight makes it try again at once.
+    void followerWaitsForRemainingTtlOrNotice() {
+        ElectionMachine m(config());
+        m.start(T0);
+        QVERIFY(m.poll(T0));
+        m.acquired(T0, lost("other", 300ms));
+        QCOMPARE(m.wakeAt(), T0 + 301ms);
+        QCOMPARE(m.leader(), std::string("other"));
+        QVERIFY(m.poll(T0 + 301ms));
+        m.acquired(T0 + 301ms, lost("other", 2500ms));
+        QCOMPARE(m.wakeAt(), T0 + 1301ms); // capped by the retry interval
+        QVERIFY(m.poll(T0 + 1301ms));
+        m.releaseNoticed(T0 + 1302ms); // while the acquire is in flight
+        m.acquired(T0 + 1303ms, lost("other", 2s));
+        QCOMPARE(m.wakeAt(), T0 + 1303ms);
+        QVERIFY(m.poll(T0 + 1303ms));
+        m.acquired(T0 + 1303ms, lost("other", 2s));
+        QCOMPARE(m.wakeAt(), T0 + 2303ms);
+        m.releaseNoticed(T0 + 1400ms); // while waiting
+        QCOMPARE(m.wakeAt(), T0 + 1400ms);
+        QCOMPARE(m.leader(), std::string());
+    }
+
+    // In seed mode a follower polls every retry interval and ignores notices.
+    void seedModeOnlyPolls() {
+        ElectionMachine m(config(true));
+        m.start(T0);
+        QVERIFY(m.poll(T0));
+        m.acquired(T0, lost("other", 100ms));
+        QCOMPARE(m.wakeAt(), T0 + 1s);
+        m.releaseNoticed(T0 + 200ms);
+        QCOMPARE(m.wakeAt(), T0 + 1s);
+        QVERIFY(!m.poll(T0 + 999ms));
+    }
+
+    // A stop while an acquire is in flight: if it wins, the lock is released, never led on.
+    void stopDuringAcquireReleasesWithoutLeading() {
+        ElectionMachine m(config());
+        m.start(T0);
+        QVERIFY(m.poll(T0));
+        m.stop(T0);
+        QCOMPARE(m.phase(), ElectionMachine::Phase::Stopping);
+        m.acquired(T0 + 1ms, won(4, "late"));
+        QVERIFY(!m.isLeader(T0 + 1ms));
+        auto cmd = m.poll(T0 + 1ms);
+        QVERIFY(cmd);
+        QCOMPARE(cmd->kind, Command::Kind::Release);
+        QCOMPARE(cmd->lease.token, std::string("late"));
+        m.released(T0 + 2ms, true);
+        QCOMPARE(m.phase(), ElectionMachine::Phase::Stopped);
+        const auto events = types(m.takeEvents());
+        QVERIFY(std::find(events.begin(), events.end(), EventType::Elected) == events.end());
+        QCOMPARE(events.back(), EventType::Stopped);
+    }
+
+    // A graceful stop revokes first (event), then releases, then reports stopped.
+    void stopRevokesThenReleasesThenStops() {
+        ElectionMachine m = leaderAtT0();
+        m.stop(T0 + 100ms);
+        QVERIFY(!m.isLeader(T0 + 100ms));
+        auto events = m.takeEvents();
+        QCOMPARE(events.at(0).type, EventType::Revoked);
+        QCOMPARE(events.at(0).reason, RevokeReason::Stopped);
+        auto cmd = m.poll(T0 + 100ms);
+        QVERIFY(cmd && cmd->kind == Command::Kind::Release);
+        QVERIFY(m.takeEvents().empty());
+        m.released(T0 + 101ms, true);
+        QCOMPARE(types(m.takeEvents()), std::vector<EventType>{EventType::Stopped});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestElectionMachine)
+#include "test_election_machine.moc"
