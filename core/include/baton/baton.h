@@ -8,4 +8,6 @@
 #include "baton/event.h"
 #include "baton/locker.h"
 #include "baton/memory_store.h"
+#include "baton/redis_store.h"
+#include "baton/redis_url.h"
 #include "baton/store.h"

@@ -1,0 +1,168 @@
+#pragma once
+// Test support: a real redis-server owned by one test: its own free port and unix socket, its
+// own temporary directory, no persistence; killed, paused, restarted and stopped on demand.
+
+#include <QDir>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <hiredis/hiredis.h>
+
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace baton::test {
+
+class RedisServer {
+public:
+    struct Options {
+        QString password;     ///< requirepass for the default user
+        QStringList aclUsers; ///< e.g. "alice on >secret ~* &* +@all"
+    };
+
+    RedisServer() = default;
+    ~RedisServer() { stop(); }
+    RedisServer(const RedisServer&) = delete;
+    RedisServer& operator=(const RedisServer&) = delete;
+
+    static QString executable() {
+        return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
+    }
+
+    /// Starts on a free port; returns false (with a message in error()) when it cannot.
+    [[nodiscard]] bool start(Options options = {}) {
+        m_options = std::move(options);
+        if (executable().isEmpty()) {
+            m_error = QStringLiteral("redis-server not found: apt-get install redis-server");
+            return false;
+        }
+        if (!m_port)
+            m_port = freePort();
+        return launch();
+    }
+
+    /// Starts again on the same port and socket (after kill() or stop()); data is gone.
+    [[nodiscard]] bool restart() {
+        stop();
+        return launch();
+    }
+
+    void signal(int sig) {
+        if (m_process.state() != QProcess::NotRunning)
+            ::kill(static_cast<pid_t>(m_process.processId()), sig);
+    }
+    void kill() {
+        signal(SIGKILL);
+        m_process.waitForFinished(5000);
+    }
+    void pause() { signal(SIGSTOP); }
+    void resume() { signal(SIGCONT); }
+    void stop() {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        resume();
+        signal(SIGKILL);
+        m_process.waitForFinished(5000);
+    }
+
+    int port() const { return m_port; }
+    QString socketPath() const { return m_dir.filePath(QStringLiteral("redis.sock")); }
+    std::string url(const QString& credentials = {}, int db = 0) const {
+        QString u = QStringLiteral("redis://") + credentials +
+                    (credentials.isEmpty() ? QString() : QStringLiteral("@")) +
+                    QStringLiteral("127.0.0.1:%1").arg(m_port);
+        if (db)
+            u += QStringLiteral("/%1").arg(db);
+        return u.toStdString();
+    }
+    QString error() const { return m_error; }
+
+    /// Runs redis-cli against this server; returns its standard output, trimmed.
+    QString cli(const QStringList& args) const {
+        QProcess p;
+        QStringList all{QStringLiteral("-p"), QString::number(m_port)};
+        if (!m_options.password.isEmpty())
+            all << QStringLiteral("-a") << m_options.password
+                << QStringLiteral("--no-auth-warning");
+        p.start(QStringLiteral("redis-cli"), all + args);
+        p.waitForFinished(10000);
+        return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+    }
+
+private:
+    static int freePort() {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        socklen_t len = sizeof addr;
+        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        ::close(fd);
+        return ntohs(addr.sin_port);
+    }
+
+    bool answers() const {
+        timeval tv{0, 200000};
+        redisContext* c = redisConnectWithTimeout("127.0.0.1", m_port, tv);
+        bool ok = false;
+        if (c && !c->err) {
+            redisSetTimeout(c, tv);
+            if (auto* r = static_cast<redisReply*>(redisCommand(c, "PING"))) {
+                ok = true; // PONG, or NOAUTH: either way it is serving
+                freeReplyObject(r);
+            }
+        }
+        if (c)
+            redisFree(c);
+        return ok;
+    }
+
+    bool launch() {
+        QStringList args{QStringLiteral("--port"),
+                         QString::number(m_port),
+                         QStringLiteral("--bind"),
+                         QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--save"),
+                         QString(),
+                         QStringLiteral("--appendonly"),
+                         QStringLiteral("no"),
+                         QStringLiteral("--dir"),
+                         m_dir.path(),
+                         QStringLiteral("--unixsocket"),
+                         socketPath(),
+                         QStringLiteral("--unixsocketperm"),
+                         QStringLiteral("700"),
+                         QStringLiteral("--logfile"),
+                         m_dir.filePath(QStringLiteral("redis.log"))};
+        if (!m_options.password.isEmpty())
+            args << QStringLiteral("--requirepass") << m_options.password;
+        for (const QString& user : m_options.aclUsers)
+            args << QStringLiteral("--user") << user.split(QLatin1Char(' '));
+        m_process.setProgram(executable());
+        m_process.setArguments(args);
+        m_process.start();
+        if (!m_process.waitForStarted(5000)) {
+            m_error = QStringLiteral("redis-server did not start: ") + m_process.errorString();
+            return false;
+        }
+        if (!QTest::qWaitFor([this] { return answers(); }, 10000)) {
+            m_error = QStringLiteral("redis-server on port %1 does not answer").arg(m_port);
+            return false;
+        }
+        return true;
+    }
+
+    Options m_options;
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    int m_port = 0;
+    QString m_error;
+};
+
+} // namespace baton::test

@@ -1,0 +1,282 @@
+// RedisStore against a real redis-server that this test starts: primitives, notices, logins,
+// bad servers and bad data.
+
+#include "support/redis_server.h"
+
+#include <baton/locker.h>
+#include <baton/redis_store.h>
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <atomic>
+#include <mutex>
+
+using namespace baton;
+using namespace std::chrono_literals;
+
+namespace {
+
+RedisOptions quick() {
+    RedisOptions o;
+    o.connectTimeout = 500ms;
+    o.commandTimeout = 300ms;
+    return o;
+}
+
+QString messageOf(const std::function<void()>& fn) {
+    try {
+        fn();
+    } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestRedisStore : public QObject {
+    Q_OBJECT
+    test::RedisServer m_server;
+
+private slots:
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void init() { m_server.cli({QStringLiteral("FLUSHALL")}); }
+
+    void primitivesWorkAndTheLockIsReadable() {
+        RedisStore store(m_server.url(), quick());
+        Locker locker(store);
+        const auto beforeUs = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+        auto mine = locker.tryLock("jobs", "alice", 5s);
+        QVERIFY(mine.lease);
+        // Fences are at least the server's time in microseconds.
+        QVERIFY(mine.lease->fence >= static_cast<std::uint64_t>(beforeUs) - 5'000'000);
+        const QString value =
+            m_server.cli({QStringLiteral("GET"), QStringLiteral("baton:{jobs}:lock")});
+        QVERIFY2(value.contains(u"\"id\":\"alice\""), qPrintable(value));
+        QVERIFY2(value.contains(QStringLiteral("\"fence\":%1").arg(mine.lease->fence)),
+                 qPrintable(value));
+
+        auto theirs = locker.tryLock("jobs", "bob", 5s);
+        QVERIFY(!theirs.lease);
+        QCOMPARE(theirs.holder.identity, std::string("alice"));
+        QCOMPARE(theirs.holder.fence, mine.lease->fence);
+        QVERIFY(theirs.holder.remaining > 4s && theirs.holder.remaining <= 5s);
+
+        Lease forged = *mine.lease;
+        forged.token = Locker::randomToken();
+        QVERIFY(!locker.refresh(forged, 60s));
+        QVERIFY(!locker.unlock(forged));
+        QVERIFY(locker.refresh(*mine.lease, 60s));
+        QVERIFY(store.inspect("jobs")->remaining > 59s);
+        QVERIFY(locker.unlock(*mine.lease));
+        QVERIFY(!store.inspect("jobs"));
+        auto next = locker.tryLock("jobs", "bob", 5s);
+        QVERIFY(next.lease && next.lease->fence > mine.lease->fence);
+    }
+
+    void releaseNoticesArePushed() {
+        RedisStore store(m_server.url(), quick());
+        RedisStore other(m_server.url(), quick());
+        std::mutex mutex;
+        std::vector<Notice> got;
+        auto sub = other.subscribe("jobs", [&](const Notice& n) {
+            std::lock_guard guard(mutex);
+            got.push_back(n);
+        });
+        auto reply = store.acquire("jobs", "tok", "al\"ice", 5s);
+        QVERIFY(store.release("jobs", "tok"));
+        store.publish("jobs", "{\"event\":\"elected\"}");
+        auto count = [&] {
+            std::lock_guard guard(mutex);
+            return got.size();
+        };
+        QTRY_COMPARE(count(), std::size_t(2));
+        std::lock_guard guard(mutex);
+        QCOMPARE(got[0].kind, Notice::Kind::Released);
+        QCOMPARE(got[0].identity, std::string("al\"ice"));
+        QCOMPARE(got[0].fence, reply.fence);
+        QCOMPARE(got[0].resource, std::string("jobs"));
+        QCOMPARE(got[1].kind, Notice::Kind::Message);
+        QCOMPARE(got[1].payload, std::string("{\"event\":\"elected\"}"));
+    }
+
+    // A server that forgot the scripts (restart, SCRIPT FLUSH) gets them loaded again.
+    void scriptsAreReloadedOnNoscript() {
+        RedisStore store(m_server.url(), quick());
+        QVERIFY(store.acquire("jobs", "t", "a", 5s).acquired);
+        QCOMPARE(m_server.cli({QStringLiteral("SCRIPT"), QStringLiteral("FLUSH")}),
+                 QStringLiteral("OK"));
+        QVERIFY(store.extend("jobs", "t", 5s));
+        QVERIFY(store.release("jobs", "t"));
+    }
+
+    void plainValues() {
+        RedisStore store(m_server.url(), quick());
+        store.set("k", "v", 0s);
+        store.set("t", "v", 100ms);
+        QCOMPARE(store.get("k").value_or(""), std::string("v"));
+        QTRY_VERIFY(!store.get("t"));
+        QVERIFY(store.del("k"));
+        QVERIFY(!store.del("k"));
+    }
+
+    void noServerFailsClearlyWithinTheConnectTimeout_data() {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("closed port") << "redis://127.0.0.1:1";
+        QTest::newRow("missing socket") << "unix:///nonexistent/redis.sock";
+    }
+    void noServerFailsClearlyWithinTheConnectTimeout() {
+        QFETCH(QString, url);
+        QElapsedTimer timer;
+        timer.start();
+        const QString message = messageOf([&] { RedisStore store(url.toStdString(), quick()); });
+        QVERIFY(timer.elapsed() < 500 + 250);
+        QVERIFY2(message.startsWith(u"cannot connect to"), qPrintable(message));
+        QVERIFY2(message.contains(u"redis-server"), qPrintable(message));
+    }
+
+    void loginsWork() {
+        test::RedisServer secured;
+        QVERIFY2(secured.start({QStringLiteral("topsecret"),
+                                {QStringLiteral("alice on >wonder ~* &* +@all")}}),
+                 qPrintable(secured.error()));
+        RedisStore byPassword(secured.url(QStringLiteral(":topsecret"), 2), quick());
+        QVERIFY(byPassword.acquire("jobs", "t", "a", 5s).acquired);
+        RedisStore byUser(secured.url(QStringLiteral("alice:wonder"), 2), quick());
+        QVERIFY(!byUser.acquire("jobs", "u", "b", 5s).acquired); // same db: sees the lock
+        RedisStore otherDb(secured.url(QStringLiteral("alice:wonder"), 3), quick());
+        QVERIFY(otherDb.acquire("jobs", "u", "b", 5s).acquired); // another db, another lock
+        RedisStore unix("unix://:topsecret@" + secured.socketPath().toStdString() + "?db=2",
+                        quick());
+        QCOMPARE(unix.inspect("jobs")->identity, std::string("a"));
+        QCOMPARE(QString::fromStdString(byPassword.endpoint()).contains(u"topsecret"), false);
+    }
+
+    void badLoginsSayAuthenticationFailed_data() {
+        QTest::addColumn<QString>("credentials");
+        QTest::addColumn<QString>("secret");
+        QTest::addColumn<QString>("hint");
+        QTest::newRow("wrong password") << ":hunter2"
+                                        << "hunter2"
+                                        << "WRONGPASS";
+        QTest::newRow("unknown ACL user") << "mallory:hunter2"
+                                          << "hunter2"
+                                          << "WRONGPASS";
+        QTest::newRow("wrong ACL password") << "alice:hunter2"
+                                            << "hunter2"
+                                            << "WRONGPASS";
+        QTest::newRow("no password") << ""
+                                     << ""
+                                     << "NOAUTH";
+    }
+    void badLoginsSayAuthenticationFailed() {
+        QFETCH(QString, credentials);
+        QFETCH(QString, secret);
+        QFETCH(QString, hint);
+        test::RedisServer secured;
+        QVERIFY2(secured.start({QStringLiteral("topsecret"),
+                                {QStringLiteral("alice on >wonder ~* &* +@all")}}),
+                 qPrintable(secured.error()));
+        const QString message = messageOf([&] { RedisStore s(secured.url(credentials), quick()); });
+        QVERIFY2(message.startsWith(u"authentication failed on"), qPrintable(message));
+        QVERIFY2(message.contains(hint), qPrintable(message));
+        if (!secret.isEmpty())
+            QVERIFY2(!message.contains(secret), qPrintable(message));
+    }
+
+    void passwordForAServerWithoutOne() {
+        const QString message =
+            messageOf([&] { RedisStore s(m_server.url(QStringLiteral(":hunter2")), quick()); });
+        QVERIFY2(message.startsWith(u"authentication failed on"), qPrintable(message));
+        QVERIFY2(message.contains(u"remove it from the URL"), qPrintable(message));
+        QVERIFY(!message.contains(u"hunter2"));
+    }
+
+    void dbOutOfRange() {
+        const QString message = messageOf([&] { RedisStore s(m_server.url({}, 99), quick()); });
+        QVERIFY2(message.contains(u"cannot select db 99"), qPrintable(message));
+    }
+
+    // Somebody else's data in the lock key: clear errors, no crash, and the key works again
+    // once it is deleted or expires.
+    void garbageInTheLockKey_data() {
+        QTest::addColumn<QStringList>("write");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("text") << QStringList{QStringLiteral("SET"),
+                                             QStringLiteral("baton:{jobs}:lock"),
+                                             QStringLiteral("not json")}
+                              << "holds a value Baton did not write";
+        QTest::newRow("json of another shape")
+            << QStringList{QStringLiteral("SET"), QStringLiteral("baton:{jobs}:lock"),
+                           QStringLiteral("[1,2]")}
+            << "holds a value Baton did not write";
+        QTest::newRow("hash") << QStringList{QStringLiteral("HSET"),
+                                             QStringLiteral("baton:{jobs}:lock"),
+                                             QStringLiteral("a"), QStringLiteral("b")}
+                              << "is not a string";
+    }
+    void garbageInTheLockKey() {
+        QFETCH(QStringList, write);
+        QFETCH(QString, message);
+        RedisStore store(m_server.url(), quick());
+        m_server.cli(write);
+        for (auto call : std::initializer_list<std::function<void()>>{
+                 [&] { store.acquire("jobs", "t", "a", 5s); }, [&] { store.inspect("jobs"); }}) {
+            const QString text = messageOf(call);
+            QVERIFY2(text.contains(message), qPrintable(text));
+            QVERIFY2(text.contains(u"redis-cli DEL 'baton:{jobs}:lock'"), qPrintable(text));
+        }
+        // Extending someone else's value is refused (or, for another type, an error).
+        bool extended = false;
+        const QString extendError = messageOf([&] { extended = store.extend("jobs", "t", 5s); });
+        QVERIFY(!extended);
+        QCOMPARE(extendError.isEmpty(), write.first() != u"HSET");
+        m_server.cli({QStringLiteral("DEL"), QStringLiteral("baton:{jobs}:lock")});
+        QVERIFY(store.acquire("jobs", "t", "a", 5s).acquired);
+    }
+
+    // Odd resource names work and never share keys.
+    void resourceNamesAreKeptApart() {
+        RedisStore store(m_server.url(), quick());
+        const std::vector<std::string> names{
+            "with space",           "{braces}", "}{", "a}b", "a}c", "Zürich ☃ 東京",
+            std::string(1024, 'x'), "x"};
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            auto r =
+                store.acquire(names[i], "tok" + std::to_string(i), "id" + std::to_string(i), 60s);
+            QVERIFY2(r.acquired, names[i].c_str());
+        }
+        for (std::size_t i = 0; i < names.size(); ++i) {
+            auto held = store.inspect(names[i]);
+            QVERIFY(held);
+            QCOMPARE(held->identity, "id" + std::to_string(i));
+        }
+        QCOMPARE(m_server.cli({QStringLiteral("DBSIZE")}).toInt(), int(names.size() * 2));
+        for (std::size_t i = 0; i < names.size(); ++i)
+            QVERIFY(store.release(names[i], "tok" + std::to_string(i)));
+    }
+
+    // After the server loses its data, new fences are still above every earlier one.
+    void fencesSurviveDataLoss() {
+        RedisStore store(m_server.url(), quick());
+        std::uint64_t highest = 0;
+        for (int i = 0; i < 50; ++i) {
+            auto r = store.acquire("jobs", "t" + std::to_string(i), "a", 5s);
+            QVERIFY(r.acquired && r.fence > highest);
+            highest = r.fence;
+            QVERIFY(store.release("jobs", "t" + std::to_string(i)));
+        }
+        QVERIFY(m_server.restart()); // no persistence: everything is gone
+        QCOMPARE(m_server.cli({QStringLiteral("DBSIZE")}).toInt(), 0);
+        QVERIFY(!messageOf([&] { store.acquire("jobs", "x", "a", 5s); }).isEmpty()); // old socket
+        auto r = store.acquire("jobs", "x", "a", 5s);
+        QVERIFY(r.acquired);
+        QVERIFY(r.fence > highest);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRedisStore)
+#include "test_redis_store.moc"

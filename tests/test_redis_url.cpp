@@ -1,0 +1,168 @@
+// Redis URLs: every accepted form, and a table of malformed ones that must fail clearly.
+
+#include <baton/redis_url.h>
+
+#include <QTest>
+
+using namespace baton;
+
+class TestRedisUrl : public QObject {
+    Q_OBJECT
+
+private slots:
+    void parsesValidUrls_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("unix");
+        QTest::addColumn<QString>("hostOrPath");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("password");
+        QTest::addColumn<int>("db");
+        QTest::newRow("host") << "redis://localhost" << false << "localhost" << 6379 << ""
+                              << "" << 0;
+        QTest::newRow("port") << "redis://127.0.0.1:7000" << false << "127.0.0.1" << 7000 << ""
+                              << "" << 0;
+        QTest::newRow("db") << "redis://h:1/3" << false << "h" << 1 << ""
+                            << "" << 3;
+        QTest::newRow("trailing slash") << "redis://h/" << false << "h" << 6379 << ""
+                                        << "" << 0;
+        QTest::newRow("password") << "redis://:s3cret@h" << false << "h" << 6379 << ""
+                                  << "s3cret" << 0;
+        QTest::newRow("bare password") << "redis://s3cret@h" << false << "h" << 6379 << ""
+                                       << "s3cret" << 0;
+        QTest::newRow("acl user") << "redis://alice:pw@h:6380/2" << false << "h" << 6380 << "alice"
+                                  << "pw" << 2;
+        QTest::newRow("escaped") << "redis://a%40b:p%3Aw%40@h" << false << "h" << 6379 << "a@b"
+                                 << "p:w@" << 0;
+        QTest::newRow("ipv6") << "redis://[::1]:6390" << false << "::1" << 6390 << ""
+                              << "" << 0;
+        QTest::newRow("unix") << "unix:///run/redis.sock" << true << "/run/redis.sock" << 6379 << ""
+                              << "" << 0;
+        QTest::newRow("unix db") << "unix:///tmp/r.sock?db=5" << true << "/tmp/r.sock" << 6379 << ""
+                                 << "" << 5;
+        QTest::newRow("unix auth")
+            << "unix://bob:pw@/tmp/r.sock" << true << "/tmp/r.sock" << 6379 << "bob"
+            << "pw" << 0;
+    }
+    void parsesValidUrls() {
+        QFETCH(QString, url);
+        QFETCH(bool, unix);
+        QFETCH(QString, hostOrPath);
+        QFETCH(int, port);
+        QFETCH(QString, user);
+        QFETCH(QString, password);
+        QFETCH(int, db);
+        const RedisUrl u = RedisUrl::parse(url.toStdString());
+        QCOMPARE(u.unixSocket, unix);
+        QCOMPARE(QString::fromStdString(unix ? u.path : u.host), hostOrPath);
+        QCOMPARE(u.port, port);
+        QCOMPARE(QString::fromStdString(u.user), user);
+        QCOMPARE(QString::fromStdString(u.password), password);
+        QCOMPARE(u.db, db);
+        if (!password.isEmpty()) {
+            QVERIFY(!QString::fromStdString(u.redacted()).contains(password));
+            QVERIFY(QString::fromStdString(u.redacted()).contains(u"***"));
+            QVERIFY(!QString::fromStdString(redactUrl(url.toStdString())).contains(password));
+        }
+    }
+
+    void rejectsMalformedUrls_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("reason"); // what the message must say
+        QTest::newRow("empty") << ""
+                               << "it is empty";
+        QTest::newRow("no scheme") << "localhost:6379"
+                                   << "no scheme";
+        QTest::newRow("unknown scheme") << "http://localhost"
+                                        << "unknown scheme 'http'";
+        QTest::newRow("tls") << "rediss://localhost"
+                             << "TLS (rediss://) is not supported";
+        QTest::newRow("no host") << "redis://"
+                                 << "no host";
+        QTest::newRow("no host, port") << "redis://:6379"
+                                       << "no host";
+        QTest::newRow("no host, credentials") << "redis://:pw@"
+                                              << "no host";
+        QTest::newRow("port 0") << "redis://h:0"
+                                << "port 0 is out of range 1-65535";
+        QTest::newRow("port 70000") << "redis://h:70000"
+                                    << "port 70000 is out of range";
+        QTest::newRow("port letters") << "redis://h:abc"
+                                      << "port 'abc' is not a number";
+        QTest::newRow("port negative") << "redis://h:-1"
+                                       << "port '-1' is not a number";
+        QTest::newRow("port empty") << "redis://h:"
+                                    << "the port is empty";
+        QTest::newRow("port huge") << "redis://h:99999999999999"
+                                   << "out of range";
+        QTest::newRow("db letters") << "redis://h/zero"
+                                    << "db 'zero' is not a number";
+        QTest::newRow("db negative") << "redis://h/-2"
+                                     << "db '-2' is not a number";
+        QTest::newRow("db with path") << "redis://h/1/2"
+                                      << "db '1/2' is not a number";
+        QTest::newRow("space") << "redis://local host"
+                               << "space or a control character";
+        QTest::newRow("stray char in host") << "redis://lo$calhost"
+                                            << "host contains '$'";
+        QTest::newRow("query") << "redis://h?timeout=3"
+                               << "unexpected '?'";
+        QTest::newRow("user without password") << "redis://alice:@h"
+                                               << "has no password";
+        QTest::newRow("bad escape") << "redis://:p%zz@h"
+                                    << "bad %-escape";
+        QTest::newRow("unclosed ipv6") << "redis://[::1:6379"
+                                       << "unclosed '['";
+        QTest::newRow("bad ipv6") << "redis://[zz]:1"
+                                  << "not an IPv6 address";
+        QTest::newRow("junk after ipv6") << "redis://[::1]x"
+                                         << "unexpected 'x'";
+        QTest::newRow("unix no path") << "unix://"
+                                      << "no socket path";
+        QTest::newRow("unix dir") << "unix:///tmp/"
+                                  << "no socket path";
+        QTest::newRow("unix bad query") << "unix:///tmp/r.sock?x=1"
+                                        << "unknown query";
+        QTest::newRow("unix bad db") << "unix:///tmp/r.sock?db=x"
+                                     << "not a number";
+        QTest::newRow("very long url")
+            << QStringLiteral("redis://h/") + QString(5000, u'1') << "characters long";
+        QTest::newRow("very long host")
+            << QStringLiteral("redis://") + QString(300, u'a') << "longer than 253";
+    }
+    void rejectsMalformedUrls() {
+        QFETCH(QString, url);
+        QFETCH(QString, reason);
+        try {
+            RedisUrl::parse(url.toStdString());
+            QFAIL("a malformed URL was accepted");
+        } catch (const UrlError& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(message.contains(reason), qPrintable(message));
+            QVERIFY2(message.contains(u"redis://[user:password@]host[:port][/db]"),
+                     qPrintable(message));
+            QVERIFY(message.size() < 400); // a long URL is cut, not echoed whole
+        }
+    }
+
+    // Passwords never appear in messages, even when the URL fails to parse.
+    void errorsNeverShowThePassword_data() {
+        QTest::addColumn<QString>("url");
+        QTest::newRow("bad port") << "redis://alice:hunter2@h:port";
+        QTest::newRow("bad host") << "redis://:hunter2@bad$host";
+        QTest::newRow("bare password") << "redis://hunter2@h:0";
+        QTest::newRow("unix") << "unix://bob:hunter2@/tmp/x.sock?db=q";
+    }
+    void errorsNeverShowThePassword() {
+        QFETCH(QString, url);
+        try {
+            RedisUrl::parse(url.toStdString());
+            QFAIL("accepted");
+        } catch (const UrlError& e) {
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(u"hunter2"), e.what());
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRedisUrl)
+#include "test_redis_url.moc"
