@@ -1,0 +1,268 @@
+// Electors on a real redis-server, each with its own connection: election, crash, graceful
+// stop, and a server that dies, loses its data or hangs. Real time, waited for with QTRY.
+
+#include "support/printing.h"
+#include "support/redis_server.h"
+
+#include <baton/election.h>
+#include <baton/redis_store.h>
+
+#include <QTest>
+
+#include <memory>
+#include <mutex>
+
+using namespace baton;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr Duration kTtl = 1000ms;
+constexpr Duration kRefresh = 200ms;
+constexpr Duration kRetry = 300ms;
+
+RedisOptions quick() {
+    RedisOptions o;
+    o.connectTimeout = 300ms;
+    o.commandTimeout = 250ms;
+    o.reconnectBackoffMin = 20ms;
+    o.reconnectBackoffMax = 200ms;
+    return o;
+}
+
+struct Recorded {
+    std::string identity;
+    Event event;
+};
+
+// Every elector's events, in the order they happened (one clock: steady time).
+struct Journal {
+    std::mutex mutex;
+    std::vector<Recorded> events;
+
+    std::vector<Recorded> of(EventType type, TimePoint from = TimePoint::min()) {
+        std::lock_guard guard(mutex);
+        std::vector<Recorded> out;
+        for (const auto& r : events)
+            if (r.event.type == type && r.event.at >= from)
+                out.push_back(r);
+        return out;
+    }
+};
+
+// One elector with a connection of its own.
+struct Elector {
+    Elector(const std::string& url, const std::string& id, Journal& journal)
+        : store(url, quick())
+        , locker(store)
+        , election(locker, config(id, journal)) {}
+
+    static Config config(const std::string& id, Journal& journal) {
+        Config c;
+        c.resource = "jobs";
+        c.identity = id;
+        c.ttl = kTtl;
+        c.refreshInterval = kRefresh;
+        c.retryInterval = kRetry;
+        c.onEvent = [&journal, id](const Event& e) {
+            std::lock_guard guard(journal.mutex);
+            journal.events.push_back({id, e});
+        };
+        return c;
+    }
+
+    RedisStore store;
+    Locker locker;
+    Election election;
+};
+
+} // namespace
+
+class TestRedisElection : public QObject {
+    Q_OBJECT
+    test::RedisServer m_server;
+    Journal m_journal;
+    std::vector<std::unique_ptr<Elector>> m_electors;
+
+    void startElectors(int n) {
+        for (int i = 0; i < n; ++i) {
+            m_electors.push_back(
+                std::make_unique<Elector>(m_server.url(), "node-" + std::to_string(i), m_journal));
+            m_electors.back()->election.start();
+        }
+    }
+    int leaderCount() const {
+        int n = 0;
+        for (const auto& e : m_electors)
+            n += e->election.isLeader() ? 1 : 0;
+        return n;
+    }
+    Elector* leader() const {
+        for (const auto& e : m_electors)
+            if (e->election.isLeader())
+                return e.get();
+        return nullptr;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void init() {
+        if (!m_server.restart()) // a fresh, empty, running server for every test
+            QFAIL(qPrintable(m_server.error()));
+    }
+    void cleanup() {
+        m_server.resume();
+        m_electors.clear();
+        std::lock_guard guard(m_journal.mutex);
+        m_journal.events.clear();
+    }
+
+    // Three electors elect exactly one, whom every elector and redis-cli GET name.
+    void threeElectorsElectOne() {
+        startElectors(3);
+        QTRY_COMPARE(leaderCount(), 1);
+        Elector* l = leader();
+        const std::string id = l->election.identity();
+        for (const auto& e : m_electors)
+            QTRY_COMPARE(e->election.leader(), id);
+        const QString value =
+            m_server.cli({QStringLiteral("GET"), QStringLiteral("baton:{jobs}:lock")});
+        QVERIFY2(value.contains(QStringLiteral("\"id\":\"%1\"").arg(QString::fromStdString(id))),
+                 qPrintable(value));
+        QVERIFY2(value.contains(QStringLiteral("\"fence\":%1").arg(l->election.fence())),
+                 qPrintable(value));
+        QTest::qWait(1500); // several TTLs of refreshes: still the same single leader
+        QCOMPARE(leaderCount(), 1);
+        QCOMPARE(leader(), l);
+        QCOMPARE(m_journal.of(EventType::Elected).size(), std::size_t(1));
+    }
+
+    // A crashed leader (no release) is replaced within the lock's remaining TTL plus a bound.
+    void crashedLeaderIsReplacedAfterItsTtl() {
+        startElectors(3);
+        QTRY_COMPARE(leaderCount(), 1);
+        Elector* old = leader();
+        const auto held = old->store.inspect("jobs");
+        QVERIFY(held);
+        const TimePoint killedAt = SteadyClock::instance().now();
+        old->election.kill();
+        QTRY_COMPARE_WITH_TIMEOUT(m_journal.of(EventType::Elected, killedAt).size(), std::size_t(1),
+                                  5000);
+        const auto next = m_journal.of(EventType::Elected, killedAt).front();
+        QVERIFY(next.identity != old->election.identity());
+        const Duration after = next.event.at - killedAt;
+        qInfo("new leader %lld ms after the crash; the lock had %lld ms left",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(after).count()),
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(held->remaining).count()));
+        QVERIFY(after >= held->remaining - 5ms); // not before the lock expired
+        QVERIFY(after <= held->remaining + 100ms);
+    }
+
+    // A gracefully stopped leader is replaced at once: the release notice is pushed.
+    void stoppedLeaderIsReplacedAtOnce() {
+        startElectors(3);
+        QTRY_COMPARE(leaderCount(), 1);
+        Elector* old = leader();
+        QTest::qWait(100); // let every follower settle into waiting on the lock's TTL
+        const TimePoint stoppedAt = SteadyClock::instance().now();
+        old->election.stop();
+        QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));
+        const auto next = m_journal.of(EventType::Elected, stoppedAt).front();
+        const Duration after = next.event.at - stoppedAt;
+        qInfo("new leader %lld us after stop()",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::microseconds>(after).count()));
+        QVERIFY(after < 200ms);
+        const auto revoked = m_journal.of(EventType::Revoked, stoppedAt);
+        QCOMPARE(revoked.size(), std::size_t(1));
+        QVERIFY(revoked.front().event.at <= next.event.at);
+    }
+
+    // The server dies under a leader: it leads until its deadline, then revokes with a reason;
+    // when the server is back, there is exactly one leader again.
+    void serverKilledWhileLeading() {
+        startElectors(3);
+        QTRY_COMPARE(leaderCount(), 1);
+        Elector* l = leader();
+        m_server.kill();
+        const TimePoint deadline = l->election.deadline();
+        const TimePoint killedAt = SteadyClock::instance().now();
+        QVERIFY(deadline > killedAt);
+        QVERIFY(l->election.isLeader());
+        QTRY_COMPARE(m_journal.of(EventType::Revoked, killedAt).size(), std::size_t(1));
+        const auto revoked = m_journal.of(EventType::Revoked, killedAt).front();
+        QCOMPARE(revoked.identity, l->election.identity());
+        QCOMPARE(revoked.event.reason, RevokeReason::Error);
+        QVERIFY(revoked.event.at >= deadline);
+        QVERIFY(revoked.event.at < deadline + 50ms);
+        QVERIFY(!m_journal.of(EventType::ExtendFailed, killedAt).empty());
+        QVERIFY(m_server.restart());
+        QTRY_COMPARE_WITH_TIMEOUT(leaderCount(), 1, 5000);
+        QTest::qWait(300);
+        QCOMPARE(leaderCount(), 1);
+    }
+
+    // The server restarts empty: the old leader's next extend fails and it revokes; the new
+    // term's fence is above every earlier one.
+    void serverLosesItsData() {
+        startElectors(3);
+        QTRY_COMPARE(leaderCount(), 1);
+        Elector* l = leader();
+        const std::uint64_t oldFence = l->election.fence();
+        const TimePoint flushedAt = SteadyClock::instance().now();
+        m_server.cli({QStringLiteral("FLUSHALL")});
+        QTRY_COMPARE(m_journal.of(EventType::Revoked, flushedAt).size(), std::size_t(1));
+        QCOMPARE(m_journal.of(EventType::Revoked, flushedAt).front().event.reason,
+                 RevokeReason::Lost);
+        QTRY_COMPARE(m_journal.of(EventType::Elected, flushedAt).size(), std::size_t(1));
+        QVERIFY(m_journal.of(EventType::Elected, flushedAt).front().event.fence > oldFence);
+        QTRY_COMPARE(leaderCount(), 1);
+    }
+
+    // The server hangs (SIGSTOP): calls time out within the command timeout and the leader
+    // revokes at its deadline, not later.
+    void serverHangs() {
+        startElectors(2);
+        QTRY_COMPARE(leaderCount(), 1);
+        Elector* l = leader();
+        RedisStore probe(m_server.url(), quick());
+        m_server.pause();
+        const TimePoint pausedAt = SteadyClock::instance().now();
+        const TimePoint deadline = l->election.deadline();
+        QString error;
+        try {
+            probe.inspect("jobs");
+        } catch (const StoreError& e) {
+            error = QString::fromUtf8(e.what());
+        }
+        const Duration took = SteadyClock::instance().now() - pausedAt;
+        QVERIFY2(error.contains(u"timed out"), qPrintable(error));
+        QVERIFY(took >= quick().commandTimeout - 5ms && took < quick().commandTimeout + 100ms);
+        QTRY_COMPARE(m_journal.of(EventType::Revoked, pausedAt).size(), std::size_t(1));
+        const auto revoked = m_journal.of(EventType::Revoked, pausedAt).front();
+        QCOMPARE(revoked.identity, l->election.identity());
+        QVERIFY(revoked.event.at >= deadline);
+        QVERIFY(revoked.event.at < deadline + 50ms);
+        QVERIFY(!l->election.isLeader());
+        m_server.resume();
+        QTRY_COMPARE_WITH_TIMEOUT(leaderCount(), 1, 5000);
+    }
+
+    // Garbage in the lock key becomes error events; the election recovers once it is deleted.
+    void garbageInTheLockKeyIsSurvived() {
+        m_server.cli({QStringLiteral("HSET"), QStringLiteral("baton:{jobs}:lock"),
+                      QStringLiteral("x"), QStringLiteral("y")});
+        startElectors(2);
+        QTRY_VERIFY(!m_journal.of(EventType::Error).empty());
+        QVERIFY(QString::fromStdString(m_journal.of(EventType::Error).front().event.message)
+                    .contains(u"is not a string"));
+        QCOMPARE(leaderCount(), 0);
+        m_server.cli({QStringLiteral("DEL"), QStringLiteral("baton:{jobs}:lock")});
+        QTRY_COMPARE(leaderCount(), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRedisElection)
+#include "test_redis_election.moc"
