@@ -55,6 +55,7 @@ void Election::start() {
         m_job.reset();
         m_outcome.reset();
         m_notice = m_stopRequested = m_killRequested = m_ioQuit = m_waiting = false;
+        m_pausedUntil = {};
         m_running = true;
     }
     m_clockListener = m_clock.addListener([this] { wake(); });
@@ -147,6 +148,20 @@ void Election::setTiming(const Timing& timing) {
     m_cv.notify_all();
 }
 
+void Election::pause(Duration d) {
+    {
+        std::lock_guard lock(m_mutex);
+        m_pausedUntil = m_clock.now() + d;
+        m_waiting = false;
+    }
+    m_cv.notify_all();
+}
+
+bool Election::paused() const {
+    std::lock_guard lock(m_mutex);
+    return m_running && m_clock.now() < m_pausedUntil;
+}
+
 Timing Election::timing() const {
     std::lock_guard lock(m_mutex);
     return m_machine.timing();
@@ -161,7 +176,9 @@ bool Election::idle() const {
 
 TimePoint Election::nextWake() const {
     std::lock_guard lock(m_mutex);
-    return m_running ? m_machine.wakeAt() : TimePoint::max();
+    if (!m_running)
+        return TimePoint::max();
+    return m_clock.now() < m_pausedUntil ? m_pausedUntil : m_machine.wakeAt();
 }
 
 void Election::publish() {
@@ -181,6 +198,11 @@ void Election::run() {
     bool stopApplied = false;
     while (!m_killRequested) {
         const TimePoint now = m_clock.now();
+        if (now < m_pausedUntil) {
+            m_waiting = true;
+            m_clock.wait(m_cv, lock, m_pausedUntil);
+            continue;
+        }
         if (m_outcome) {
             const Outcome outcome = std::move(*m_outcome);
             m_outcome.reset();

@@ -307,10 +307,8 @@ public:
         ::close(m_wakeFd);
     }
 
-    Subscription add(const std::string& resource, std::function<void(const Notice&)> fn) {
-        const std::string channel = RedisStore::key(resource, "events");
+    Subscription add(const std::string& channel, std::function<void(const std::string&)> fn) {
         auto entry = std::make_shared<Entry>();
-        entry->resource = resource;
         entry->fn = std::move(fn);
         std::unique_lock lock(m_mutex);
         m_entries.emplace(channel, entry);
@@ -341,8 +339,7 @@ private:
     struct Entry {
         std::mutex mutex;
         bool active = true;
-        std::string resource;
-        std::function<void(const Notice&)> fn;
+        std::function<void(const std::string&)> fn;
     };
 
     void wake() {
@@ -477,7 +474,7 @@ private:
         for (const auto& entry : targets) {
             std::lock_guard guard(entry->mutex);
             if (entry->active)
-                entry->fn(toNotice(entry->resource, payload));
+                entry->fn(payload);
         }
     }
 
@@ -707,7 +704,46 @@ void RedisStore::publish(const std::string& resource, const std::string& payload
 
 Subscription RedisStore::subscribe(const std::string& resource,
                                    std::function<void(const Notice&)> fn) {
-    return m_impl->subscriber().add(resource, std::move(fn));
+    return m_impl->subscriber().add(key(resource, "events"),
+                                    [resource, fn = std::move(fn)](const std::string& payload) {
+                                        fn(toNotice(resource, payload));
+                                    });
+}
+
+Subscription RedisStore::subscribeChannel(const std::string& channel,
+                                          std::function<void(const std::string&)> fn) {
+    return m_impl->subscriber().add(channel, std::move(fn));
+}
+
+void RedisStore::publishChannel(const std::string& channel, const std::string& payload) {
+    Reply r = m_impl->run({"PUBLISH", channel, payload});
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError("publish to " + channel + ": " + replyText(r.get()));
+}
+
+void RedisStore::hset(const std::string& k, const std::string& field, const std::string& value) {
+    Reply r = m_impl->run({"HSET", k, field, value});
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError("hset " + k + ": " + replyText(r.get()));
+}
+
+bool RedisStore::hdel(const std::string& k, const std::string& field) {
+    Reply r = m_impl->run({"HDEL", k, field});
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError("hdel " + k + ": " + replyText(r.get()));
+    return toInt(r.get()) > 0;
+}
+
+std::vector<std::pair<std::string, std::string>> RedisStore::hgetall(const std::string& k) {
+    Reply r = m_impl->run({"HGETALL", k});
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError("hgetall " + k + ": " + replyText(r.get()));
+    std::vector<std::pair<std::string, std::string>> out;
+    if (r->type != REDIS_REPLY_ARRAY)
+        return out;
+    for (std::size_t i = 0; i + 1 < r->elements; i += 2)
+        out.emplace_back(replyText(r->element[i]), replyText(r->element[i + 1]));
+    return out;
 }
 
 std::optional<std::string> RedisStore::get(const std::string& k) {

@@ -33,6 +33,11 @@ public:
     /// Stops at once as a crashed process would: no callbacks, no release; the lock expires.
     void kill();
 
+    /// Freezes the run loop for `d`, as a GC pause or SIGSTOP would: no store calls, no
+    /// callbacks, no revocation until it ends (isLeader() still turns false at the deadline).
+    void pause(Duration d);
+    bool paused() const;
+
     /// True while this elector leads and its self-fencing deadline has not passed. Lock-free:
     /// it turns false at the deadline even while a store call hangs.
     bool isLeader() const noexcept;
@@ -93,6 +98,7 @@ private:
     bool m_ioQuit = false;
     bool m_waiting = false;
     bool m_running = false;
+    TimePoint m_pausedUntil{};
 
     std::atomic<bool> m_leading{false};
     std::atomic<TimePoint::rep> m_deadlineNow{0};

@@ -6,6 +6,8 @@
 //   baton:{R}:lock    the holder: {"id":..., "fence":N, "token":...} with a TTL (redis-cli GET)
 //   baton:{R}:fence   the fencing counter
 //   baton:{R}:events  pub/sub channel: release notices ({"event":"released",...}) and events
+//   baton:{R}:members presence of live electors (a hash: id -> JSON, see presence.h)
+//   baton:{R}:control commands to agents started with --allow-control
 // Each primitive is one Lua script, loaded once per connection (SCRIPT LOAD) and called with
 // EVALSHA; a NOSCRIPT answer (the server restarted) loads it again and retries once.
 //
@@ -23,6 +25,8 @@
 #include "baton/store.h"
 
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace baton {
 
@@ -53,6 +57,16 @@ public:
     std::optional<std::string> get(const std::string& key) override;
     void set(const std::string& key, const std::string& value, Duration ttl) override;
     bool del(const std::string& key) override;
+
+    /// Raw pub/sub on any channel (for presence and control messages).
+    Subscription subscribeChannel(const std::string& channel,
+                                  std::function<void(const std::string& payload)> fn);
+    void publishChannel(const std::string& channel, const std::string& payload);
+
+    /// Hash fields (presence: baton:{R}:members).
+    void hset(const std::string& key, const std::string& field, const std::string& value);
+    bool hdel(const std::string& key, const std::string& field);
+    std::vector<std::pair<std::string, std::string>> hgetall(const std::string& key);
 
     /// The server as a URL without the password.
     std::string endpoint() const;
