@@ -1,0 +1,292 @@
+#include "agent.h"
+
+#include "metrics.h"
+
+#include <baton/json.h>
+
+#include <csignal>
+#include <cstdio>
+#include <sstream>
+#include <unistd.h>
+
+namespace agent {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+// A duration in a control message: a number of milliseconds, or a string with a unit.
+baton::Duration controlDuration(const baton::JsonObject& o, const std::string& key) {
+    const auto& values = o.values();
+    auto it = values.find(key);
+    if (it == values.end())
+        throw std::invalid_argument("\"" + key + "\" is missing");
+    if (auto d = std::get_if<double>(&it->second))
+        return std::chrono::milliseconds(static_cast<std::int64_t>(*d));
+    if (auto s = std::get_if<std::string>(&it->second))
+        return baton::parseDuration(*s);
+    throw std::invalid_argument("\"" + key + "\" must be milliseconds or a duration like \"2s\"");
+}
+
+std::string hostName() {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    return host;
+}
+
+} // namespace
+
+Agent::Agent(Options options)
+    : m_options(std::move(options)) {
+    m_id = m_options.id.empty() ? baton::defaultIdentity() : m_options.id;
+}
+
+void Agent::print(const std::string& line) {
+    std::lock_guard guard(m_outMutex);
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void Agent::log(const std::string& text) const {
+    std::fprintf(stderr, "baton-agent[%s]: %s\n", m_id.c_str(), text.c_str());
+}
+
+void Agent::reportError(const std::string& reason) {
+    baton::Event e;
+    e.type = baton::EventType::Error;
+    e.at = baton::SteadyClock::instance().now();
+    e.message = reason;
+    const std::string json = baton::eventJson(e, m_id, m_options.resource);
+    print(json);
+    log(reason);
+    if (m_presence)
+        m_presence->publish(json);
+}
+
+void Agent::onEvent(const baton::Event& e) {
+    using baton::EventType;
+    const std::string json = baton::eventJson(e, m_id, m_options.resource);
+    const bool chatty = e.type == EventType::Extended || e.type == EventType::ExtendFailed;
+    if (!chatty || m_options.verbose)
+        print(json);
+    if (e.type == EventType::Error || e.type == EventType::ExtendFailed)
+        log(e.message);
+    if (e.type == EventType::Elected)
+        ++m_elected;
+    if (e.type == EventType::Revoked)
+        ++m_revoked;
+    if (m_presence) {
+        m_presence->publish(json);
+        if (e.type == EventType::Elected || e.type == EventType::Revoked ||
+            e.type == EventType::LeaderChanged || e.type == EventType::Stopped)
+            m_presence->update([&](baton::MemberInfo& m) {
+                m.state = e.type == EventType::Elected   ? "leader"
+                          : e.type == EventType::Stopped ? "stopped"
+                                                         : "follower";
+                if (e.type == EventType::LeaderChanged)
+                    m.leader = e.leader;
+                else if (e.type == EventType::Elected)
+                    m.leader = m_id;
+                if (e.fence)
+                    m.fence = e.fence;
+            });
+    }
+}
+
+void Agent::onControl(const std::string& payload) {
+    baton::JsonObject o;
+    std::string cmd;
+    try {
+        o = baton::JsonObject::parse(payload);
+        const std::string to = o.string("to", "*");
+        if (to != "*" && to != "all" && to != m_id)
+            return;
+        cmd = o.string("cmd");
+        if (!m_options.allowControl) {
+            log("ignored a control message (" + (cmd.empty() ? "no cmd" : cmd) +
+                "): start with --allow-control to obey them");
+            return;
+        }
+        if (cmd == "set") {
+            baton::Timing t = m_election->timing();
+            if (o.has("ttl"))
+                t.ttl = controlDuration(o, "ttl");
+            if (o.has("refresh"))
+                t.refreshInterval = controlDuration(o, "refresh");
+            if (o.has("retry"))
+                t.retryInterval = controlDuration(o, "retry");
+            m_election->setTiming(t); // ConfigError: reported below, nothing changes
+            m_presence->update([&](baton::MemberInfo& m) {
+                m.ttl = t.ttl;
+                m.refresh = t.refreshInterval;
+                m.retry = t.retryInterval;
+            });
+            log("control: ttl " + baton::formatDuration(t.ttl) + ", refresh " +
+                baton::formatDuration(t.refreshInterval) + ", retry " +
+                baton::formatDuration(t.retryInterval));
+        } else if (cmd == "stop") {
+            log("control: stop");
+            ::kill(::getpid(), SIGTERM);
+        } else if (cmd == "pause") {
+            const auto d = controlDuration(o, "ms");
+            log("control: pause for " + baton::formatDuration(d));
+            m_election->pause(d);
+        } else if (cmd == "partition") {
+            const auto d = controlDuration(o, "ms");
+            log("control: partition for " + baton::formatDuration(d));
+            m_instrumented->partitionFor(d);
+        } else {
+            throw std::invalid_argument("unknown cmd '" + cmd + "' (set, stop, pause, partition)");
+        }
+    } catch (const std::exception& e) {
+        std::string shown = payload.size() > 200 ? payload.substr(0, 200) + "..." : payload;
+        reportError("bad control message (ignored): " + std::string(e.what()) + ": " + shown);
+    }
+}
+
+std::string Agent::currentState() const {
+    if (m_election->paused())
+        return "paused";
+    if (m_instrumented->partitioned())
+        return "partitioned";
+    return m_election->isLeader() ? "leader" : "follower";
+}
+
+std::string Agent::metrics() const {
+    const baton::StoreCounters c = m_instrumented->counters();
+    const std::string labels =
+        "resource=" + baton::jsonQuote(m_options.resource) + ",id=" + baton::jsonQuote(m_id);
+    const bool leader = m_election->isLeader();
+    double remaining = 0;
+    if (leader)
+        remaining = std::chrono::duration<double>(m_election->deadline() -
+                                                  baton::SteadyClock::instance().now())
+                        .count();
+    std::ostringstream out;
+    auto metric = [&](const char* name, const char* type, const char* help) {
+        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
+    };
+    metric("baton_is_leader", "gauge", "1 while this elector leads (before its deadline).");
+    out << "baton_is_leader{" << labels << "} " << (leader ? 1 : 0) << '\n';
+    metric("baton_election_attempts_total", "counter", "Acquire attempts by outcome.");
+    out << "baton_election_attempts_total{" << labels << ",status=\"won\"} " << c.acquireWon
+        << "\nbaton_election_attempts_total{" << labels << ",status=\"lost\"} " << c.acquireLost
+        << "\nbaton_election_attempts_total{" << labels << ",status=\"error\"} " << c.acquireErrors
+        << '\n';
+    metric("baton_leadership_changes_total", "counter", "Terms begun and ended here.");
+    out << "baton_leadership_changes_total{" << labels << ",change=\"elected\"} " << m_elected
+        << "\nbaton_leadership_changes_total{" << labels << ",change=\"revoked\"} " << m_revoked
+        << '\n';
+    metric("baton_errors_total", "counter", "Failed store calls by operation.");
+    out << "baton_errors_total{" << labels << ",operation=\"acquire\"} " << c.acquireErrors
+        << "\nbaton_errors_total{" << labels << ",operation=\"extend\"} " << c.extendErrors
+        << "\nbaton_errors_total{" << labels << ",operation=\"release\"} " << c.releaseErrors
+        << "\nbaton_errors_total{" << labels << ",operation=\"presence\"} " << m_presenceErrors
+        << '\n';
+    metric("baton_extends_total", "counter", "Extend calls by outcome.");
+    out << "baton_extends_total{" << labels << ",status=\"ok\"} " << c.extendOk
+        << "\nbaton_extends_total{" << labels << ",status=\"lost\"} " << c.extendLost << '\n';
+    metric("baton_fence", "gauge", "Fence of the current or last term.");
+    out << "baton_fence{" << labels << "} " << m_election->fence() << '\n';
+    metric("baton_lease_remaining_seconds", "gauge", "Time to the self-fencing deadline.");
+    out << "baton_lease_remaining_seconds{" << labels << "} " << remaining << '\n';
+    return out.str();
+}
+
+int Agent::run() {
+    // Signals are taken by sigwait below, never by a handler: block them before any thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    baton::RedisOptions redisOptions;
+    redisOptions.connectTimeout = 1s;
+    redisOptions.commandTimeout = 500ms; // a stop must finish within a second
+    baton::Config config;
+    config.resource = m_options.resource;
+    config.identity = m_id;
+    config.ttl = m_options.ttl;
+    config.refreshInterval = m_options.refresh;
+    config.retryInterval = m_options.retry;
+    config.maxClockDrift = m_options.maxDrift;
+    config.seedMode = m_options.seedMode;
+    config.onEvent = [this](const baton::Event& e) { onEvent(e); };
+    try {
+        baton::validate(config);
+    } catch (const baton::ConfigError& e) {
+        log(e.what());
+        return 2;
+    }
+    try {
+        m_store = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
+        m_side = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
+    } catch (const baton::UrlError& e) {
+        log(e.what());
+        return 2;
+    } catch (const baton::StoreError& e) {
+        log(e.what());
+        return 3;
+    }
+    m_instrumented = std::make_unique<baton::InstrumentedStore>(*m_store);
+    m_locker = std::make_unique<baton::Locker>(*m_instrumented);
+    m_election = std::make_unique<baton::Election>(*m_locker, config);
+
+    std::unique_ptr<MetricsServer> metricsServer;
+    if (m_options.metricsPort) {
+        try {
+            metricsServer = std::make_unique<MetricsServer>(*m_options.metricsPort,
+                                                            [this] { return metrics(); });
+        } catch (const std::exception& e) {
+            log(e.what());
+            return 2;
+        }
+    }
+    baton::MemberInfo self;
+    self.id = m_id;
+    self.ttl = m_options.ttl;
+    self.refresh = m_options.refresh;
+    self.retry = m_options.retry;
+    self.seedMode = m_options.seedMode;
+    self.host = hostName();
+    self.pid = ::getpid();
+    m_presence = std::make_unique<baton::Presence>(*m_side, m_options.resource, self,
+                                                   [this](const std::string& error) {
+                                                       ++m_presenceErrors;
+                                                       log(error);
+                                                   });
+    baton::Subscription control =
+        m_side->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),
+                                 [this](const std::string& payload) { onControl(payload); });
+
+    log("electing for '" + m_options.resource + "' on " + m_store->endpoint() + " (ttl " +
+        baton::formatDuration(m_options.ttl) + ", refresh " +
+        baton::formatDuration(m_options.refresh) + ", retry " +
+        baton::formatDuration(m_options.retry) + (m_options.seedMode ? ", seed mode" : "") +
+        (m_options.allowControl ? ", control allowed" : "") + ")");
+    m_election->start();
+
+    std::string shownState;
+    while (true) {
+        timespec tick{0, 100'000'000};
+        const int sig = sigtimedwait(&signals, nullptr, &tick);
+        if (sig == SIGTERM || sig == SIGINT) {
+            log(std::string("got ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
+            break;
+        }
+        // Pauses and partitions end by themselves: keep the presence entry's state true.
+        const std::string state = currentState();
+        if (state != shownState) {
+            shownState = state;
+            m_presence->update([&](baton::MemberInfo& m) { m.state = state; });
+        }
+    }
+    control.reset();
+    m_election->stop(); // revoke (onRevoked returns), release, "stopped"
+    m_presence->leave();
+    return 0;
+}
+
+} // namespace agent

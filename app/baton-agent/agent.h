@@ -1,0 +1,45 @@
+#pragma once
+// One elector process: an Election on Redis whose events go to stdout as JSON lines and to
+// Redis for observers, steerable over baton:{R}:control when allowed.
+
+#include "options.h"
+
+#include <baton/election.h>
+#include <baton/instrumented_store.h>
+#include <baton/presence.h>
+#include <baton/redis_store.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace agent {
+
+class Agent {
+public:
+    explicit Agent(Options options);
+    /// Runs until SIGTERM, SIGINT or a stop command; returns the exit code.
+    int run();
+
+private:
+    void onEvent(const baton::Event& e);
+    void onControl(const std::string& payload);
+    void reportError(const std::string& reason);
+    std::string metrics() const;
+    void print(const std::string& line);
+    void log(const std::string& text) const;
+    std::string currentState() const;
+
+    Options m_options;
+    std::string m_id;
+    std::mutex m_outMutex;
+    std::unique_ptr<baton::RedisStore> m_store; // the election's connection
+    std::unique_ptr<baton::RedisStore> m_side;  // presence, events, control
+    std::unique_ptr<baton::InstrumentedStore> m_instrumented;
+    std::unique_ptr<baton::Locker> m_locker;
+    std::unique_ptr<baton::Election> m_election;
+    std::unique_ptr<baton::Presence> m_presence;
+    std::atomic<std::uint64_t> m_elected{0}, m_revoked{0}, m_presenceErrors{0};
+};
+
+} // namespace agent

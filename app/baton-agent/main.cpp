@@ -1,0 +1,24 @@
+// baton-agent: one real elector process on Redis. See agent.h and --help.
+
+#include "agent.h"
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    agent::Options options;
+    try {
+        options = agent::parse(argc, argv);
+    } catch (const agent::UsageError& e) {
+        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        return 2;
+    }
+    if (options.help) {
+        std::fputs(agent::kUsage, stdout);
+        return 0;
+    }
+    if (options.version) {
+        std::puts(agent::kVersion);
+        return 0;
+    }
+    return agent::Agent(std::move(options)).run();
+}

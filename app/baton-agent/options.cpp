@@ -1,0 +1,127 @@
+#include "options.h"
+
+#include <baton/redis_store.h>
+
+#include <cmath>
+#include <cstdlib>
+
+namespace agent {
+
+const char* const kVersion = "baton-agent 0.1.0";
+
+const char* const kUsage = R"(Usage: baton-agent --resource NAME [options]
+
+Runs one elector on Redis. Prints one JSON object per event on standard output; logs go to
+standard error. SIGTERM or SIGINT stop it gracefully (revoke, release, exit 0).
+
+  --redis URL          redis://[user:password@]host[:port][/db] or unix:///path.sock
+                       (default: $REDIS_URL, else redis://127.0.0.1:6379)
+  --resource NAME      what to elect a leader for (required)
+  --id ID              this elector's identity (default: host-pid)
+  --ttl DURATION       lock time to live (default 5s)
+  --refresh DURATION   leader's refresh interval, below ttl/2 (default 1s)
+  --retry DURATION     follower's longest wait between tries (default 1s)
+  --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
+  --seed-mode          behave like the seed package: followers only poll every retry
+  --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
+  --metrics-port PORT  serve Prometheus metrics on http://0.0.0.0:PORT/metrics
+  --verbose            also print extended and extend-failed events
+  --help, --version
+
+Durations take a unit (250ms, 1.5s, 2m); a bare number is milliseconds.
+Exit codes: 0 stopped by a signal or a stop command; 2 bad usage or config;
+3 Redis unreachable or authentication failed at start.
+)";
+
+namespace {
+
+baton::Duration duration(const std::string& flag, const std::string& value) {
+    try {
+        return baton::parseDuration(value);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(flag + ": " + e.what());
+    }
+}
+
+} // namespace
+
+Options parse(int argc, char** argv) {
+    Options o;
+    o.redis = baton::defaultRedisUrl();
+    for (int i = 1; i < argc; ++i) {
+        std::string arg = argv[i];
+        std::optional<std::string> inlineValue;
+        if (arg.rfind("--", 0) == 0) {
+            const auto eq = arg.find('=');
+            if (eq != std::string::npos) {
+                inlineValue = arg.substr(eq + 1);
+                arg = arg.substr(0, eq);
+            }
+        }
+        auto value = [&]() -> std::string {
+            if (inlineValue)
+                return *inlineValue;
+            if (i + 1 >= argc)
+                throw UsageError(arg + " needs a value (see --help)");
+            return argv[++i];
+        };
+        auto flag = [&] {
+            if (inlineValue)
+                throw UsageError(arg + " takes no value");
+        };
+        if (arg == "--help" || arg == "-h") {
+            o.help = true;
+            return o;
+        } else if (arg == "--version") {
+            o.version = true;
+            return o;
+        } else if (arg == "--redis") {
+            o.redis = value();
+        } else if (arg == "--resource") {
+            o.resource = value();
+            if (o.resource.empty())
+                throw UsageError("--resource must not be empty");
+        } else if (arg == "--id") {
+            o.id = value();
+            if (o.id.empty())
+                throw UsageError("--id must not be empty");
+        } else if (arg == "--ttl") {
+            o.ttl = duration(arg, value());
+        } else if (arg == "--refresh") {
+            o.refresh = duration(arg, value());
+        } else if (arg == "--retry") {
+            o.retry = duration(arg, value());
+        } else if (arg == "--max-drift") {
+            const std::string v = value();
+            char* end = nullptr;
+            o.maxDrift = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !std::isfinite(o.maxDrift))
+                throw UsageError("--max-drift: '" + v + "' is not a number (e.g. 0.01)");
+        } else if (arg == "--seed-mode") {
+            flag();
+            o.seedMode = true;
+        } else if (arg == "--allow-control") {
+            flag();
+            o.allowControl = true;
+        } else if (arg == "--verbose" || arg == "-v") {
+            flag();
+            o.verbose = true;
+        } else if (arg == "--metrics-port") {
+            const std::string v = value();
+            char* end = nullptr;
+            const long port = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end != '\0' || port < 1 || port > 65535)
+                throw UsageError("--metrics-port: '" + v + "' is not a port (1-65535)");
+            o.metricsPort = static_cast<int>(port);
+        } else if (arg.rfind("-", 0) == 0) {
+            throw UsageError("unknown option '" + arg + "' (see --help)");
+        } else {
+            throw UsageError("unexpected argument '" + arg + "' (see --help)");
+        }
+    }
+    if (o.resource.empty())
+        throw UsageError("missing --resource NAME (see --help)");
+    return o;
+}
+
+} // namespace agent

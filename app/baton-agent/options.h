@@ -1,0 +1,40 @@
+#pragma once
+// baton-agent's command line.
+
+#include <baton/clock.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace agent {
+
+/// A command line that cannot be used: a one-line reason (exit code 2).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct Options {
+    std::string redis;
+    std::string resource;
+    std::string id;
+    baton::Duration ttl = std::chrono::seconds(5);
+    baton::Duration refresh = std::chrono::seconds(1);
+    baton::Duration retry = std::chrono::seconds(1);
+    double maxDrift = 0.01;
+    bool seedMode = false;
+    bool allowControl = false;
+    std::optional<int> metricsPort;
+    bool verbose = false;
+    bool help = false;
+    bool version = false;
+};
+
+/// Throws UsageError. `--help` and `--version` set their flags and stop parsing.
+Options parse(int argc, char** argv);
+
+extern const char* const kUsage;
+extern const char* const kVersion;
+
+} // namespace agent
