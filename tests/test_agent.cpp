@@ -1,0 +1,489 @@
+// baton-agent as real processes on a test-owned redis-server, stopped, killed and frozen with
+// real signals; leadership judged from the JSON lines they print.
+
+#include "support/agent_process.h"
+#include "support/redis_server.h"
+
+#include <QRandomGenerator>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <algorithm>
+#include <memory>
+
+using namespace baton::test;
+
+namespace {
+
+const QStringList kTiming{QStringLiteral("--ttl"),     QStringLiteral("1s"),
+                          QStringLiteral("--refresh"), QStringLiteral("200ms"),
+                          QStringLiteral("--retry"),   QStringLiteral("300ms"),
+                          QStringLiteral("--verbose")};
+constexpr double kTtlMs = 1000;
+
+// One term of leadership as the JSON lines show it: from "elected" to its revocation or its
+// self-fencing deadline (the last one announced), whichever is first.
+struct Term {
+    QString id;
+    double start = 0;
+    double end = 0;
+    quint64 fence = 0;
+};
+
+QList<Term> termsOf(const AgentProcess& agent, double endOfRun) {
+    QList<Term> terms;
+    std::optional<Term> open;
+    double deadline = 0;
+    for (const QJsonObject& e : agent.events()) {
+        const QString type = e.value(QStringLiteral("event")).toString();
+        const double t = e.value(QStringLiteral("t")).toDouble();
+        if (type == u"elected") {
+            open =
+                Term{agent.id(), t, 0, e.value(QStringLiteral("fence")).toVariant().toULongLong()};
+            deadline = e.value(QStringLiteral("deadline")).toDouble();
+        } else if (type == u"extended" && open) {
+            deadline = e.value(QStringLiteral("deadline")).toDouble();
+        } else if (type == u"revoked" && open) {
+            open->end = std::min(t, deadline);
+            terms.push_back(*open);
+            open.reset();
+        }
+    }
+    if (open) { // killed, or still leading: it led until its deadline at most
+        open->end = std::min(deadline, endOfRun);
+        terms.push_back(*open);
+    }
+    return terms;
+}
+
+QList<Term> allTerms(const std::vector<std::unique_ptr<AgentProcess>>& agents, double endOfRun) {
+    QList<Term> terms;
+    for (const auto& a : agents)
+        terms += termsOf(*a, endOfRun);
+    std::sort(terms.begin(), terms.end(),
+              [](const Term& a, const Term& b) { return a.start < b.start; });
+    return terms;
+}
+
+QString overlaps(const QList<Term>& terms) {
+    for (qsizetype i = 0; i < terms.size(); ++i)
+        for (qsizetype j = i + 1; j < terms.size(); ++j)
+            if (terms[j].start < terms[i].end)
+                return QStringLiteral("%1 [%2, %3] overlaps %4 [%5, %6]")
+                    .arg(terms[i].id)
+                    .arg(terms[i].start, 0, 'f', 3)
+                    .arg(terms[i].end, 0, 'f', 3)
+                    .arg(terms[j].id)
+                    .arg(terms[j].start, 0, 'f', 3)
+                    .arg(terms[j].end, 0, 'f', 3);
+    return {};
+}
+
+} // namespace
+
+class TestAgent : public QObject {
+    Q_OBJECT
+    RedisServer m_server;
+    std::vector<std::unique_ptr<AgentProcess>> m_agents;
+
+    AgentProcess& launch(const QString& id, const QStringList& extra = {}) {
+        m_agents.push_back(std::make_unique<AgentProcess>());
+        m_agents.back()->start(
+            id, QStringList{QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
+                            QStringLiteral("--resource"), QStringLiteral("jobs")} +
+                    kTiming + extra);
+        return *m_agents.back();
+    }
+    int electedCount() const {
+        int n = 0;
+        for (const auto& a : m_agents)
+            n += a->count(QStringLiteral("elected"));
+        return n;
+    }
+    AgentProcess* leader() const {
+        // The agent whose last elected is not followed by a revoked.
+        for (const auto& a : m_agents) {
+            const auto ev = a->events();
+            for (auto it = ev.rbegin(); it != ev.rend(); ++it) {
+                const QString type = it->value(QStringLiteral("event")).toString();
+                if (type == u"revoked" || type == u"stopped")
+                    break;
+                if (type == u"elected")
+                    return a->running() ? a.get() : nullptr;
+            }
+        }
+        return nullptr;
+    }
+    double lockPttl() const {
+        return m_server.cli({QStringLiteral("PTTL"), QStringLiteral("baton:{jobs}:lock")})
+            .toDouble();
+    }
+
+private slots:
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void cleanup() {
+        for (auto& a : m_agents)
+            a->signal(SIGCONT);
+        m_agents.clear();
+        m_server.cli({QStringLiteral("FLUSHALL")});
+    }
+
+    void usageErrorsExitTwoWithOneLine_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("unknown option")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--frobnicate")}
+            << "unknown option '--frobnicate'";
+        QTest::newRow("no resource") << QStringList{} << "missing --resource";
+        QTest::newRow("missing value")
+            << QStringList{QStringLiteral("--resource")} << "--resource needs a value";
+        QTest::newRow("bad duration")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--ttl"), QStringLiteral("soon")}
+            << "--ttl: bad duration 'soon'";
+        QTest::newRow("bad unit") << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                                                 QStringLiteral("--retry=5parsecs")}
+                                  << "unknown unit 'parsecs'";
+        QTest::newRow("zero ttl") << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                                                 QStringLiteral("--ttl"), QStringLiteral("0")}
+                                  << "invalid ttl = 0ms";
+        QTest::newRow("refresh too long")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--ttl"),      QStringLiteral("2s"),
+                           QStringLiteral("--refresh"),  QStringLiteral("1s")}
+            << "must be below ttl / 2";
+        QTest::newRow("drift") << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                                              QStringLiteral("--max-drift"), QStringLiteral("0.7")}
+                               << "invalid maxClockDrift = 0.7";
+        QTest::newRow("drift not a number")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--max-drift"), QStringLiteral("lots")}
+            << "is not a number";
+        QTest::newRow("metrics port")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--metrics-port"), QStringLiteral("70000")}
+            << "is not a port";
+        QTest::newRow("flag with value")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--seed-mode=yes")}
+            << "--seed-mode takes no value";
+        QTest::newRow("stray argument") << QStringList{QStringLiteral("--resource"),
+                                                       QStringLiteral("r"), QStringLiteral("extra")}
+                                        << "unexpected argument 'extra'";
+        QTest::newRow("malformed url")
+            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
+                           QStringLiteral("--redis"), QStringLiteral("redis://:hunter2@host:0")}
+            << "port 0 is out of range";
+    }
+    void usageErrorsExitTwoWithOneLine() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, reason);
+        QProcess p;
+        p.start(QStringLiteral(BATON_AGENT_PATH), args);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+        QVERIFY2(err.contains(reason), qPrintable(err));
+        QVERIFY2(!err.contains(u'\n'), qPrintable(err));
+        QVERIFY2(!err.contains(u"hunter2"), qPrintable(err));
+        QVERIFY(p.readAllStandardOutput().isEmpty());
+    }
+
+    void unreachableOrRefusedRedisExitsThree_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("no server") << "redis://127.0.0.1:1"
+                                   << "cannot connect";
+        QTest::newRow("wrong password") << ""
+                                        << "authentication failed";
+    }
+    void unreachableOrRefusedRedisExitsThree() {
+        QFETCH(QString, url);
+        QFETCH(QString, reason);
+        RedisServer secured;
+        if (url.isEmpty()) {
+            QVERIFY2(secured.start({QStringLiteral("right"), {}}), qPrintable(secured.error()));
+            url = QString::fromStdString(secured.url(QStringLiteral(":wrong")));
+        }
+        QProcess p;
+        p.start(
+            QStringLiteral(BATON_AGENT_PATH),
+            {QStringLiteral("--resource"), QStringLiteral("r"), QStringLiteral("--redis"), url});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 3);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(reason), qPrintable(err));
+        QVERIFY2(!err.contains(u"wrong"), qPrintable(err));
+    }
+
+    void helpAndVersion() {
+        QProcess p;
+        p.start(QStringLiteral(BATON_AGENT_PATH), {QStringLiteral("--help")});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 0);
+        QVERIFY(p.readAllStandardOutput().contains("--allow-control"));
+        p.start(QStringLiteral(BATON_AGENT_PATH), {QStringLiteral("--version")});
+        QVERIFY(p.waitForFinished(10000));
+        QVERIFY(p.readAllStandardOutput().startsWith("baton-agent "));
+    }
+
+    void threeAgentsElectExactlyOne() {
+        for (int i = 0; i < 3; ++i)
+            launch(QStringLiteral("agent-%1").arg(i));
+        QTRY_COMPARE(electedCount(), 1);
+        for (const auto& a : m_agents)
+            QTRY_VERIFY(a->count(QStringLiteral("started")) == 1);
+        QTest::qWait(1500); // a few TTLs: nobody else is elected
+        QCOMPARE(electedCount(), 1);
+        for (const auto& a : m_agents)
+            QVERIFY2(a->badLines().isEmpty(), qPrintable(a->badLines().join(u'\n')));
+        const QJsonObject e = leader()->events(QStringLiteral("elected")).first();
+        QCOMPARE(e.value(QStringLiteral("resource")).toString(), QStringLiteral("jobs"));
+        QVERIFY(e.value(QStringLiteral("t")).toDouble() > 1.7e12);
+        QVERIFY(e.value(QStringLiteral("fence")).toDouble() > 0);
+    }
+
+    void sigkillLeaderFailsOverAfterTheTtl() {
+        for (int i = 0; i < 3; ++i)
+            launch(QStringLiteral("agent-%1").arg(i));
+        QTRY_VERIFY(leader());
+        AgentProcess* old = leader();
+        const double remaining = lockPttl();
+        const double killedAt = nowMs();
+        old->signal(SIGKILL);
+        QTRY_COMPARE_WITH_TIMEOUT(electedCount(), 2, 5000);
+        AgentProcess* next = leader();
+        QVERIFY(next && next != old);
+        const double after =
+            next->events(QStringLiteral("elected")).last().value(QStringLiteral("t")).toDouble() -
+            killedAt;
+        qInfo("elected %.1f ms after SIGKILL; the lock had %.0f ms left", after, remaining);
+        QVERIFY(after <= remaining + 150);
+        QVERIFY(after >= remaining - 50);
+    }
+
+    void sigtermLeaderHandsOverQuickly() {
+        for (int i = 0; i < 3; ++i)
+            launch(QStringLiteral("agent-%1").arg(i));
+        QTRY_VERIFY(leader());
+        AgentProcess* old = leader();
+        QTest::qWait(200);
+        const double termAt = nowMs();
+        old->signal(SIGTERM);
+        QVERIFY(old->process().waitForFinished(1000));
+        QCOMPARE(old->process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(old->process().exitCode(), 0);
+        QTRY_COMPARE(electedCount(), 2);
+        AgentProcess* next = leader();
+        QVERIFY(next && next != old);
+        const double revokedAt =
+            old->events(QStringLiteral("revoked")).last().value(QStringLiteral("t")).toDouble();
+        const double electedAt =
+            next->events(QStringLiteral("elected")).last().value(QStringLiteral("t")).toDouble();
+        QCOMPARE(old->events(QStringLiteral("revoked"))
+                     .last()
+                     .value(QStringLiteral("reason"))
+                     .toString(),
+                 QStringLiteral("stopped"));
+        QCOMPARE(old->count(QStringLiteral("stopped")), 1);
+        qInfo("elected %.1f ms after SIGTERM", electedAt - termAt);
+        QVERIFY(revokedAt <= electedAt);
+        QVERIFY(electedAt - termAt < 200);
+    }
+
+    void sigstopLeaderLongerThanTtl() {
+        for (int i = 0; i < 3; ++i)
+            launch(QStringLiteral("agent-%1").arg(i));
+        QTRY_VERIFY(leader());
+        AgentProcess* old = leader();
+        old->signal(SIGSTOP);
+        QTRY_COMPARE_WITH_TIMEOUT(electedCount(), 2, 5000);
+        QTest::qWait(int(kTtlMs)); // frozen well past its TTL
+        old->signal(SIGCONT);
+        QTRY_COMPARE(old->count(QStringLiteral("revoked")), 1);
+        QCOMPARE(old->events(QStringLiteral("revoked"))
+                     .first()
+                     .value(QStringLiteral("reason"))
+                     .toString(),
+                 QStringLiteral("expired"));
+        const QList<Term> terms = allTerms(m_agents, nowMs());
+        QCOMPARE(terms.size(), 2);
+        const QString overlap = overlaps(terms);
+        QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+        QVERIFY(terms[1].fence > terms[0].fence);
+    }
+
+    // Random kills, freezes, stops and restarts among four agents; then, from the JSON lines:
+    // no overlapping terms, fences in order, and every leaderless gap explained by a fault.
+    void randomCampaign() {
+        const quint32 seed = QRandomGenerator::global()->generate();
+        qInfo("campaign seed %u", seed);
+        QRandomGenerator rng(seed);
+        struct Fault {
+            double at;
+            QString id;
+            QString kind;
+        };
+        QList<Fault> faults;
+        std::vector<AgentProcess*> ring;
+        for (int i = 0; i < 4; ++i)
+            ring.push_back(&launch(QStringLiteral("agent-%1").arg(i)));
+        QTRY_VERIFY(leader());
+        QElapsedTimer campaign;
+        campaign.start();
+        while (campaign.elapsed() < 30000) {
+            // Aim at the leader most of the time: that is where failover happens.
+            AgentProcess* target = rng.bounded(4) < 3 && leader() ? leader() : ring[rng.bounded(4)];
+            const int slot = int(std::find(ring.begin(), ring.end(), target) - ring.begin());
+            const QString id = target->id();
+            switch (rng.bounded(4)) {
+            case 0:
+                faults.push_back({nowMs(), id, QStringLiteral("SIGKILL")});
+                target->signal(SIGKILL);
+                target->process().waitForFinished(2000);
+                QTest::qWait(rng.bounded(200, 1500));
+                ring[slot] = &launch(id);
+                break;
+            case 1:
+                faults.push_back({nowMs(), id, QStringLiteral("SIGTERM")});
+                target->signal(SIGTERM);
+                QVERIFY(target->process().waitForFinished(2000));
+                QCOMPARE(target->process().exitCode(), 0);
+                QTest::qWait(rng.bounded(100, 800));
+                ring[slot] = &launch(id);
+                break;
+            default:
+                faults.push_back({nowMs(), id, QStringLiteral("SIGSTOP")});
+                target->signal(SIGSTOP);
+                QTest::qWait(rng.bounded(200, 2500)); // sometimes past the TTL
+                target->signal(SIGCONT);
+                break;
+            }
+            QTest::qWait(rng.bounded(300, 1200));
+        }
+        for (AgentProcess* a : ring)
+            a->signal(SIGTERM);
+        for (AgentProcess* a : ring)
+            QVERIFY(a->process().waitForFinished(3000));
+        const QList<Term> terms = allTerms(m_agents, nowMs());
+        qInfo("%d faults, %d terms", int(faults.size()), int(terms.size()));
+        QVERIFY(terms.size() >= 5);
+        const QString overlap = overlaps(terms);
+        QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+        for (qsizetype i = 1; i < terms.size(); ++i) {
+            QVERIFY2(terms[i].fence > terms[i - 1].fence, "fences out of order");
+            const double gap = terms[i].start - terms[i - 1].end;
+            if (gap < 50)
+                continue;
+            // A gap needs a fault on the agent that led before it, during its term.
+            const bool explained = std::any_of(faults.begin(), faults.end(), [&](const Fault& f) {
+                return f.id == terms[i - 1].id && f.at >= terms[i - 1].start - 1 &&
+                       f.at <= terms[i - 1].end + 1;
+            });
+            QVERIFY2(explained,
+                     qPrintable(QStringLiteral("unexplained gap of %1 ms after %2's term")
+                                    .arg(gap)
+                                    .arg(terms[i - 1].id)));
+            QVERIFY2(gap <= kTtlMs + 500, qPrintable(QStringLiteral("gap of %1 ms").arg(gap)));
+        }
+    }
+
+    void controlNeedsAllowControl() {
+        AgentProcess& closed = launch(QStringLiteral("closed"));
+        QTRY_VERIFY(leader() == &closed);
+        m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"),
+                      QStringLiteral("{\"to\":\"*\",\"cmd\":\"stop\"}")});
+        m_server.cli(
+            {QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"),
+             QStringLiteral(
+                 "{\"to\":\"closed\",\"cmd\":\"set\",\"ttl\":\"10s\",\"refresh\":\"2s\"}")});
+        QTRY_VERIFY(closed.standardError().contains(u"--allow-control"));
+        QTest::qWait(500); // more than two refreshes: the old ttl is still used
+        QVERIFY(closed.running());
+        QVERIFY(lockPttl() <= kTtlMs);
+        QCOMPARE(closed.count(QStringLiteral("revoked")), 0);
+    }
+
+    void controlCommandsWorkWhenAllowed() {
+        AgentProcess& a = launch(QStringLiteral("steered"), {QStringLiteral("--allow-control")});
+        AgentProcess& b = launch(QStringLiteral("other"), {QStringLiteral("--allow-control")});
+        QTRY_VERIFY(leader());
+        AgentProcess* l = leader();
+        AgentProcess* f = l == &a ? &b : &a;
+        auto send = [&](const QString& json) {
+            m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"), json});
+        };
+        // Malformed: reported as an error event, ignored.
+        send(QStringLiteral("{\"to\":\"*\",\"cmd\":"));
+        send(QStringLiteral("{\"to\":\"*\",\"cmd\":\"explode\"}"));
+        QTRY_COMPARE(l->count(QStringLiteral("error")), 2);
+        QVERIFY(l->events(QStringLiteral("error"))
+                    .first()
+                    .value(QStringLiteral("reason"))
+                    .toString()
+                    .contains(u"bad control message"));
+        QVERIFY(l->running() && leader() == l);
+        // set: the next extend uses the new ttl.
+        send(QStringLiteral("{\"to\":\"%1\",\"cmd\":\"set\",\"ttl\":5000,\"refresh\":\"300ms\"}")
+                 .arg(l->id()));
+        QTRY_VERIFY(lockPttl() > 4000);
+        // pause longer than the new ttl would be too slow; partition instead: extends fail,
+        // it revokes at its deadline, the other takes over.
+        send(QStringLiteral("{\"to\":\"*\",\"cmd\":\"set\",\"ttl\":\"1s\",\"refresh\":\"200ms\"}"));
+        QTRY_VERIFY(lockPttl() <= kTtlMs);
+        send(QStringLiteral("{\"to\":\"%1\",\"cmd\":\"partition\",\"ms\":1500}").arg(l->id()));
+        QTRY_COMPARE_WITH_TIMEOUT(l->count(QStringLiteral("revoked")), 1, 3000);
+        QCOMPARE(
+            l->events(QStringLiteral("revoked")).first().value(QStringLiteral("reason")).toString(),
+            QStringLiteral("error"));
+        QTRY_COMPARE(f->count(QStringLiteral("elected")), 1);
+        // pause the new leader past its TTL: the old one takes over; after the pause it
+        // revokes as expired.
+        send(QStringLiteral("{\"to\":\"%1\",\"cmd\":\"pause\",\"ms\":\"2s\"}").arg(f->id()));
+        QTRY_COMPARE_WITH_TIMEOUT(l->count(QStringLiteral("elected")), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(f->count(QStringLiteral("revoked")), 1, 5000);
+        QCOMPARE(
+            f->events(QStringLiteral("revoked")).first().value(QStringLiteral("reason")).toString(),
+            QStringLiteral("expired"));
+        const QString overlap = overlaps(allTerms(m_agents, nowMs()));
+        QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+        // stop: both exit 0.
+        send(QStringLiteral("{\"to\":\"*\",\"cmd\":\"stop\"}"));
+        QVERIFY(a.process().waitForFinished(3000));
+        QVERIFY(b.process().waitForFinished(3000));
+        QCOMPARE(a.process().exitCode(), 0);
+        QCOMPARE(b.process().exitCode(), 0);
+    }
+
+    void metricsEndpoint() {
+        const int port = 20000 + int(QRandomGenerator::global()->bounded(20000));
+        AgentProcess& a = launch(QStringLiteral("measured"),
+                                 {QStringLiteral("--metrics-port"), QString::number(port)});
+        QTRY_VERIFY(leader() == &a);
+        QByteArray body;
+        QTRY_VERIFY([&] {
+            QTcpSocket s;
+            s.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
+            if (!s.waitForConnected(1000))
+                return false;
+            s.write("GET /metrics HTTP/1.0\r\n\r\n");
+            while (s.waitForReadyRead(1000))
+                body += s.readAll();
+            return body.contains("baton_is_leader");
+        }());
+        QVERIFY2(body.startsWith("HTTP/1.0 200"), body.constData());
+        QVERIFY(body.contains("baton_is_leader{resource=\"jobs\",id=\"measured\"} 1"));
+        QVERIFY(body.contains(
+            "baton_election_attempts_total{resource=\"jobs\",id=\"measured\",status=\"won\"} 1"));
+        QVERIFY(body.contains("baton_leadership_changes_total{resource=\"jobs\",id=\"measured\","
+                              "change=\"elected\"} 1"));
+        QVERIFY(body.contains(
+            "baton_errors_total{resource=\"jobs\",id=\"measured\",operation=\"extend\"} 0"));
+        QVERIFY(body.contains("baton_fence{"));
+        QVERIFY(body.contains("baton_lease_remaining_seconds{"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgent)
+#include "test_agent.moc"
