@@ -1,0 +1,168 @@
+// The core Observer watching real baton-agent processes on a test-owned redis-server.
+
+#include "support/agent_process.h"
+#include "support/redis_server.h"
+
+#include <baton/observer.h>
+
+#include <QElapsedTimer>
+#include <QTest>
+
+#include <memory>
+#include <mutex>
+
+using namespace baton;
+using namespace baton::test;
+
+class TestObserver : public QObject {
+    Q_OBJECT
+    RedisServer m_server;
+    std::vector<std::unique_ptr<AgentProcess>> m_agents;
+
+    AgentProcess& launch(const QString& id) {
+        m_agents.push_back(std::make_unique<AgentProcess>());
+        m_agents.back()->start(
+            id, {QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
+                 QStringLiteral("--resource"), QStringLiteral("jobs"), QStringLiteral("--ttl"),
+                 QStringLiteral("1s"), QStringLiteral("--refresh"), QStringLiteral("200ms")});
+        return *m_agents.back();
+    }
+    int elected() const {
+        int n = 0;
+        for (const auto& a : m_agents)
+            n += a->count(QStringLiteral("elected"));
+        return n;
+    }
+
+    struct Seen {
+        std::mutex mutex;
+        std::vector<std::string> events;
+        std::map<std::string, double> goneAt;
+        std::vector<std::string> errors;
+    };
+    static Observer::Callbacks record(Seen& seen) {
+        Observer::Callbacks c;
+        c.onEvent = [&seen](const std::string& json) {
+            std::lock_guard guard(seen.mutex);
+            seen.events.push_back(json);
+        };
+        c.onMemberGone = [&seen](const std::string& id) {
+            std::lock_guard guard(seen.mutex);
+            seen.goneAt[id] = nowMs();
+        };
+        c.onError = [&seen](const std::string& e) {
+            std::lock_guard guard(seen.mutex);
+            seen.errors.push_back(e);
+        };
+        return c;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void cleanup() {
+        m_agents.clear();
+        m_server.cli({QStringLiteral("FLUSHALL")});
+    }
+
+    // Given three running agents, a late observer sees all of them, and the true holder,
+    // within one refresh interval.
+    void lateObserverSeesEveryMember() {
+        for (int i = 0; i < 3; ++i)
+            launch(QStringLiteral("agent-%1").arg(i));
+        QTRY_COMPARE(elected(), 1);
+        QTest::qWait(300);
+        RedisStore store(m_server.url());
+        Seen seen;
+        Observer observer(store, "jobs", record(seen));
+        QElapsedTimer timer;
+        timer.start();
+        observer.start();
+        QTRY_COMPARE(observer.state().members.size(), std::size_t(3));
+        qInfo("all members seen after %lld ms", static_cast<long long>(timer.elapsed()));
+        QVERIFY(timer.elapsed() <= 200);
+        const ObservedState s = observer.state();
+        QVERIFY(s.holder);
+        std::string leader;
+        for (const auto& a : m_agents)
+            if (a->count(QStringLiteral("elected")))
+                leader = a->id().toStdString();
+        QCOMPARE(s.holder->identity, leader);
+        QVERIFY(s.holder->remaining <= std::chrono::seconds(1));
+        for (const MemberInfo& m : s.members) {
+            QCOMPARE(m.ttl, Duration(std::chrono::seconds(1)));
+            QCOMPARE(m.refresh, Duration(std::chrono::milliseconds(200)));
+            QVERIFY(m.pid > 0);
+            QCOMPARE(m.state, m.id == leader ? std::string("leader") : std::string("follower"));
+        }
+    }
+
+    // A killed member is reported gone within its TTL; a stopped one at once; events flow.
+    void goneMembersAreReported() {
+        for (int i = 0; i < 3; ++i)
+            launch(QStringLiteral("agent-%1").arg(i));
+        QTRY_COMPARE(elected(), 1);
+        RedisStore store(m_server.url());
+        Seen seen;
+        Observer observer(store, "jobs", record(seen));
+        observer.start();
+        QTRY_COMPARE(observer.state().members.size(), std::size_t(3));
+        AgentProcess* leader = nullptr;
+        for (const auto& a : m_agents)
+            if (a->count(QStringLiteral("elected")))
+                leader = a.get();
+        AgentProcess* follower =
+            leader == m_agents[0].get() ? m_agents[1].get() : m_agents[0].get();
+
+        const double killedAt = nowMs();
+        follower->signal(SIGKILL);
+        const std::string killed = follower->id().toStdString();
+        auto goneAt = [&](const std::string& id) {
+            std::lock_guard guard(seen.mutex);
+            auto it = seen.goneAt.find(id);
+            return it == seen.goneAt.end() ? 0.0 : it->second;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(goneAt(killed) > 0, 3000);
+        qInfo("killed member gone after %.0f ms (ttl 1000 ms)", goneAt(killed) - killedAt);
+        QVERIFY(goneAt(killed) - killedAt <= 1000);
+
+        const double stoppedAt = nowMs();
+        leader->signal(SIGTERM);
+        const std::string stopped = leader->id().toStdString();
+        QTRY_VERIFY(goneAt(stopped) > 0);
+        QVERIFY(goneAt(stopped) - stoppedAt < 300);
+        QTRY_COMPARE(observer.state().members.size(), std::size_t(1));
+        // The stream carried the handover.
+        auto sawHandover = [&] {
+            std::lock_guard guard(seen.mutex);
+            bool revoked = false;
+            bool elected = false;
+            for (const auto& e : seen.events) {
+                revoked = revoked || e.find("\"event\":\"revoked\"") != std::string::npos;
+                elected = elected || e.find("\"event\":\"elected\"") != std::string::npos;
+            }
+            return revoked && elected;
+        };
+        QTRY_VERIFY(sawHandover());
+        QTRY_VERIFY(observer.state().holder && observer.state().holder->identity != stopped);
+    }
+
+    // Garbage in the members hash is an error, not a crash, and hides nobody else.
+    void garbageMemberEntry() {
+        launch(QStringLiteral("agent-0"));
+        QTRY_COMPARE(elected(), 1);
+        m_server.cli({QStringLiteral("HSET"), QStringLiteral("baton:{jobs}:members"),
+                      QStringLiteral("mallory"), QStringLiteral("{oops")});
+        RedisStore store(m_server.url());
+        Seen seen;
+        Observer observer(store, "jobs", record(seen));
+        observer.start();
+        QTRY_COMPARE(observer.state().members.size(), std::size_t(1));
+        QTRY_VERIFY([&] {
+            std::lock_guard guard(seen.mutex);
+            return !seen.errors.empty() && seen.errors.front().find("mallory") != std::string::npos;
+        }());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestObserver)
+#include "test_observer.moc"
