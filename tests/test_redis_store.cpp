@@ -259,6 +259,27 @@ private slots:
             QVERIFY(store.release(names[i], "tok" + std::to_string(i)));
     }
 
+    // Subscribing while the server is down returns as soon as connecting fails (the
+    // subscription is made later, when the server is back), not after a timeout.
+    void subscribeWhileTheServerIsDown() {
+        RedisStore store(m_server.url(), quick());
+        m_server.kill();
+        QElapsedTimer timer;
+        timer.start();
+        std::atomic<int> notices{0};
+        auto sub = store.subscribe("jobs", [&](const Notice&) { ++notices; });
+        QVERIFY2(timer.elapsed() < 300, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY(m_server.restart());
+        RedisStore other(m_server.url(), quick());
+        // Once the subscriber has reconnected, notices flow again.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                other.publish("jobs", "ping");
+                return notices.load() > 0;
+            }(),
+            5000);
+    }
+
     // After the server loses its data, new fences are still above every earlier one.
     void fencesSurviveDataLoss() {
         RedisStore store(m_server.url(), quick());

@@ -315,8 +315,10 @@ public:
         wake();
         // Wait until the server confirms, so that no notice sent after subscribe() returns is
         // missed; give up after one connection's worth of time (it is retried on its own).
-        m_cv.wait_for(lock, m_options.connectTimeout + m_options.commandTimeout,
-                      [&] { return m_confirmed.count(channel) > 0 || m_quit; });
+        const auto failures = m_connectFailures;
+        m_cv.wait_for(lock, m_options.connectTimeout + m_options.commandTimeout, [&] {
+            return m_confirmed.count(channel) > 0 || m_quit || m_connectFailures != failures;
+        });
         lock.unlock();
         return Subscription([this, channel, entry] {
             {
@@ -367,6 +369,10 @@ private:
                     backoff = std::min(backoff * 2, m_options.reconnectBackoffMax);
                 }
                 lock.lock();
+                if (!ctx) {
+                    ++m_connectFailures; // nobody waits for a confirmation that cannot come
+                    m_cv.notify_all();
+                }
                 sent.clear();
                 m_confirmed.clear();
                 continue;
@@ -485,6 +491,7 @@ private:
     std::condition_variable m_cv;
     std::multimap<std::string, std::shared_ptr<Entry>> m_entries;
     std::set<std::string> m_confirmed;
+    std::uint64_t m_connectFailures = 0;
     bool m_quit = false;
     std::thread m_thread;
 };
