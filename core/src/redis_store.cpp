@@ -1,5 +1,7 @@
 #include "baton/redis_store.h"
 
+#include "baton/json.h"
+
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
@@ -203,74 +205,19 @@ std::int64_t toInt(const redisReply* r) {
     throw StoreError("unexpected reply type " + std::to_string(r->type));
 }
 
-// Reads `"..."` JSON string at s[pos] (pos at the quote); returns the decoded text.
-std::string jsonString(const std::string& s, std::size_t& pos) {
-    std::string out;
-    if (pos >= s.size() || s[pos] != '"')
-        return out;
-    for (++pos; pos < s.size() && s[pos] != '"'; ++pos) {
-        if (s[pos] != '\\' || pos + 1 >= s.size()) {
-            out.push_back(s[pos]);
-            continue;
-        }
-        const char e = s[++pos];
-        switch (e) {
-        case 'n':
-            out.push_back('\n');
-            break;
-        case 't':
-            out.push_back('\t');
-            break;
-        case 'r':
-            out.push_back('\r');
-            break;
-        case 'b':
-            out.push_back('\b');
-            break;
-        case 'f':
-            out.push_back('\f');
-            break;
-        case 'u':
-            if (pos + 4 < s.size()) {
-                const unsigned code =
-                    static_cast<unsigned>(std::stoul(s.substr(pos + 1, 4), nullptr, 16));
-                pos += 4;
-                if (code < 0x80) {
-                    out.push_back(static_cast<char>(code));
-                } else if (code < 0x800) {
-                    out.push_back(static_cast<char>(0xC0 | (code >> 6)));
-                    out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-                } else {
-                    out.push_back(static_cast<char>(0xE0 | (code >> 12)));
-                    out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-                    out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-                }
-            }
-            break;
-        default:
-            out.push_back(e);
-        }
-    }
-    ++pos;
-    return out;
-}
-
 // A message on a resource's channel: a release notice if the release script wrote it.
 Notice toNotice(const std::string& resource, const std::string& payload) {
-    static const std::string prefix = R"({"event":"released","fence":)";
     Notice n{Notice::Kind::Message, resource, {}, 0, payload};
-    if (payload.rfind(prefix, 0) != 0)
+    if (payload.rfind(R"({"event":"released",)", 0) != 0)
         return n;
-    std::size_t pos = prefix.size();
-    char* end = nullptr;
-    n.fence = std::strtoull(payload.c_str() + pos, &end, 10);
-    pos = static_cast<std::size_t>(end - payload.c_str());
-    static const std::string idKey = R"(,"id":)";
-    if (payload.compare(pos, idKey.size(), idKey) == 0) {
-        pos += idKey.size();
-        n.identity = jsonString(payload, pos);
+    try {
+        const JsonObject o = JsonObject::parse(payload);
+        n.identity = o.string("id");
+        n.fence = static_cast<std::uint64_t>(o.number("fence")); // exact below 2^53
+        n.kind = Notice::Kind::Released;
+    } catch (const std::invalid_argument&) {
+        // Somebody else's text that only looks like a notice: pass it on as a message.
     }
-    n.kind = Notice::Kind::Released;
     return n;
 }
 
