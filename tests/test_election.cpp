@@ -359,6 +359,39 @@ private slots:
                 QCOMPARE(e->fence(), elected.back().event.fence);
     }
 
+    // pause() freezes the run loop as a GC pause would: isLeader() still ends at the deadline,
+    // a follower takes over after the lock expires, and the paused one revokes ("expired")
+    // only when it wakes. stop() ends a pause.
+    void pauseFreezesTheLoopLikeAGcPause() {
+        Cluster cluster;
+        Election& a = cluster.add("node-0");
+        a.start();
+        QVERIFY(cluster.advance(1ms));
+        Election& b = cluster.add("node-1");
+        b.start();
+        QVERIFY(cluster.advance(1ms));
+        QVERIFY(a.isLeader());
+        const TimePoint deadline = a.deadline();
+        const TimePoint pausedAt = cluster.clock.now();
+        a.pause(5s);
+        QVERIFY(cluster.advanceTo(deadline));
+        QVERIFY(!a.isLeader());
+        QVERIFY(cluster.events(EventType::Revoked).empty()); // frozen: no revocation yet
+        QVERIFY(cluster.advanceTo(pausedAt + 4s));
+        QVERIFY(b.isLeader());
+        QVERIFY(cluster.advanceTo(pausedAt + 5s + 1ms));
+        const auto revoked = cluster.events(EventType::Revoked);
+        QCOMPARE(revoked.size(), std::size_t(1));
+        QCOMPARE(revoked.front().identity, std::string("node-0"));
+        QCOMPARE(revoked.front().event.reason, RevokeReason::Expired);
+        QCOMPARE(revoked.front().event.at, pausedAt + 5s);
+        QVERIFY(revoked.front().event.at > cluster.events(EventType::Elected).back().event.at);
+        b.pause(1h);
+        b.stop(); // returns at once: stop() ends the pause
+        QVERIFY(!b.running());
+        QCOMPARE(cluster.events(EventType::Revoked).back().event.reason, RevokeReason::Stopped);
+    }
+
     // A live change of ttl and refresh interval takes effect at the next extend.
     void liveTimingChangeTakesEffectAtNextExtend() {
         Cluster cluster;

@@ -255,7 +255,12 @@ int Agent::run() {
     m_presence = std::make_unique<baton::Presence>(*m_side, m_options.resource, self,
                                                    [this](const std::string& error) {
                                                        ++m_presenceErrors;
-                                                       log(error);
+                                                       // A dead Redis fails every heartbeat:
+                                                       // say so once, not five times a second.
+                                                       static std::string last;
+                                                       if (error != last)
+                                                           log(error);
+                                                       last = error;
                                                    });
     baton::Subscription control =
         m_side->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),

@@ -198,7 +198,7 @@ void Election::run() {
     bool stopApplied = false;
     while (!m_killRequested) {
         const TimePoint now = m_clock.now();
-        if (now < m_pausedUntil) {
+        if (now < m_pausedUntil && !m_stopRequested) { // stop() ends a pause
             m_waiting = true;
             m_clock.wait(m_cv, lock, m_pausedUntil);
             continue;

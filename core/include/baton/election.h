@@ -35,6 +35,7 @@ public:
 
     /// Freezes the run loop for `d`, as a GC pause or SIGSTOP would: no store calls, no
     /// callbacks, no revocation until it ends (isLeader() still turns false at the deadline).
+    /// stop() and kill() end it.
     void pause(Duration d);
     bool paused() const;
 
