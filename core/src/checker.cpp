@@ -13,6 +13,13 @@ std::string at(const History& h, TimePoint t) {
            formatDuration(std::chrono::duration_cast<std::chrono::milliseconds>(t - h.start));
 }
 
+// "493.301ms": overlaps and gaps are read in milliseconds.
+std::string millis(Duration d) {
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(d).count();
+    std::string frac = std::to_string(us % 1000);
+    return std::to_string(us / 1000) + "." + std::string(3 - frac.size(), '0') + frac + "ms";
+}
+
 std::string name(const History& h, int elector) {
     if (elector < 0 || static_cast<std::size_t>(elector) >= h.electors.size())
         return "nobody";
@@ -134,7 +141,7 @@ Report check(const History& h) {
                 name(h, b.elector) + " (fence " + std::to_string(b.fence) + ") was elected at " +
                     at(h, b.begin) + " while " + name(h, a->elector) + " (fence " +
                     std::to_string(a->fence) + ") still led until " + at(h, a->end) +
-                    ": both led for " + formatDuration(length)});
+                    ": both led for " + millis(length)});
         }
         active.push_back(&b);
     }

@@ -7,7 +7,8 @@ namespace baton {
 
 TimePoint ElectorInfo::toLocal(TimePoint virtualTime) const {
     const double elapsed = static_cast<double>((virtualTime - start).count());
-    return localAtStart + Duration(static_cast<Duration::rep>(std::llround(elapsed * clockRate)));
+    // A clock reads whole nanoseconds and never ahead of itself: round down.
+    return localAtStart + Duration(static_cast<Duration::rep>(std::floor(elapsed * clockRate)));
 }
 
 TimePoint ElectorInfo::toVirtual(TimePoint local) const {
