@@ -49,10 +49,12 @@ struct Action {
     TimePoint decidedAt;     // WriteArrive
 };
 
+// The queue orders small items; the actions they stand for stay put in a slab, so that heap
+// moves stay cheap (an Action is hundreds of bytes).
 struct Item {
     TimePoint at;
     std::uint64_t seq = 0;
-    Action action;
+    std::uint32_t slot = 0;
 };
 
 // Min-heap on (time, sequence): equal times keep the order they were scheduled in, which is
@@ -117,6 +119,8 @@ struct Simulator::Impl {
     std::vector<Node> nodes;
     std::unordered_map<std::string, int> byIdentity;
     std::vector<Item> queue;
+    std::vector<Action> slots;
+    std::vector<std::uint32_t> freeSlots;
     std::uint64_t seq = 0;
     History history;
     TimePoint end;
@@ -132,7 +136,16 @@ struct Simulator::Impl {
     TimePoint now() const { return clock.now(); }
 
     void push(TimePoint at, Action action) {
-        queue.push_back(Item{at, seq++, std::move(action)});
+        std::uint32_t slot = 0;
+        if (freeSlots.empty()) {
+            slot = static_cast<std::uint32_t>(slots.size());
+            slots.push_back(std::move(action));
+        } else {
+            slot = freeSlots.back();
+            freeSlots.pop_back();
+            slots[slot] = std::move(action);
+        }
+        queue.push_back(Item{at, seq++, slot});
         std::push_heap(queue.begin(), queue.end(), Later{});
     }
 
@@ -751,11 +764,13 @@ struct Simulator::Impl {
         if (queue.empty() || queue.front().at > end)
             return false;
         std::pop_heap(queue.begin(), queue.end(), Later{});
-        Item item = std::move(queue.back());
+        const Item item = queue.back();
         queue.pop_back();
+        Action action = std::move(slots[item.slot]);
+        freeSlots.push_back(item.slot);
         clock.advanceTo(item.at);
         history.end = item.at;
-        dispatch(item.action, item.at);
+        dispatch(action, item.at);
         return true;
     }
 };
@@ -847,10 +862,14 @@ const History& Simulator::history() const {
     return m_impl->history;
 }
 
+History Simulator::takeHistory() {
+    return std::move(m_impl->history);
+}
+
 History simulate(const Scenario& scenario) {
     Simulator sim(scenario);
     sim.run();
-    return sim.history();
+    return sim.takeHistory();
 }
 
 } // namespace baton

@@ -64,6 +64,8 @@ public:
     const ProtectedResource& protectedResource() const;
     /// The history so far (its end is the current time).
     const History& history() const;
+    /// Moves the history out (for a finished run: the simulator keeps an empty one).
+    History takeHistory();
 
 private:
     struct Impl;
