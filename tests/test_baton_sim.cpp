@@ -73,6 +73,10 @@ private slots:
             << QByteArray("{\n  \"electors\": 3,\n  \"faults\": [\n    {\"at\": \"1s\", \"type\": "
                           "\"crash\", \"target\": 7}\n  ]\n}\n")
             << 4 << u"elector 7 does not exist"_qs;
+        QTest::newRow("unknown target")
+            << QByteArray("{\n  \"faults\": [\n    {\"at\": \"1s\",\n     \"type\": \"crash\",\n"
+                          "     \"target\": \"boss\"}\n  ]\n}\n")
+            << 5 << u"unknown target 'boss'"_qs;
         QTest::newRow("bad duration") << QByteArray("{\n  \"ttl\": \"5 parsecs\"\n}\n") << 2
                                       << u"bad duration '5 parsecs'"_qs;
         QTest::newRow("bad timing")

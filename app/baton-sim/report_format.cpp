@@ -89,10 +89,10 @@ QString summary(const Report& r, const RunInfo& info) {
     lines << u"  ttl "_qs + q(formatDuration(s.timing.ttl)) + u", refresh "_qs +
                  q(formatDuration(s.timing.refreshInterval)) + u", retry "_qs +
                  q(formatDuration(s.timing.retryInterval)) + u", drift "_qs +
-                 QString::number(s.drift) + u" (assumed "_qs + QString::number(s.maxDrift) +
-                 u"), latency "_qs + q(formatDuration(s.latency)) + u", "_qs +
-                 (s.seedMode ? u"seed-mode polling"_qs : u"push wake-up"_qs) + u", fencing "_qs +
-                 (r.fencing ? u"on"_qs : u"off"_qs);
+                 QString::number(r.largestDrift, 'g', 3) + u" (assumed "_qs +
+                 QString::number(s.maxDrift) + u"), latency "_qs + q(formatDuration(s.latency)) +
+                 u", "_qs + (s.seedMode ? u"seed-mode polling"_qs : u"push wake-up"_qs) +
+                 u", fencing "_qs + (r.fencing ? u"on"_qs : u"off"_qs);
     lines << u"  faults: "_qs + QString::number(r.faults) +
                  (info.randomFaults ? u" (random schedule)"_qs : QString());
     lines << QString();
@@ -100,7 +100,7 @@ QString summary(const Report& r, const RunInfo& info) {
         << (r.safe()
                 ? u"verdict: SAFE (no overlapping leadership, fences in order, no corrupted write)"_qs
                 : u"verdict: UNSAFE ("_qs + QString::number(r.violations.size()) +
-                      u" violations)"_qs);
+                      (r.violations.size() == 1 ? u" violation)"_qs : u" violations)"_qs));
     lines << u"  terms:                "_qs + QString::number(r.terms);
     lines << u"  overlaps:             "_qs + QString::number(r.overlaps) +
                  (r.overlaps
@@ -160,7 +160,7 @@ QJsonObject toJson(const Report& r, const RunInfo& info) {
                        {u"ttlMs"_qs, ms(s.timing.ttl)},
                        {u"refreshMs"_qs, ms(s.timing.refreshInterval)},
                        {u"retryMs"_qs, ms(s.timing.retryInterval)},
-                       {u"drift"_qs, s.drift},
+                       {u"drift"_qs, r.largestDrift},
                        {u"maxDrift"_qs, s.maxDrift},
                        {u"latencyMs"_qs, ms(s.latency)},
                        {u"seedMode"_qs, s.seedMode},

@@ -195,17 +195,14 @@ public:
             t.kind = FaultTarget::Kind::Follower;
         else if (s == u"all")
             t.kind = FaultTarget::Kind::All;
-        else if (s.startsWith(u"node-") && s.mid(5).toInt() >= 0 && !s.mid(5).isEmpty()) {
+        else {
             bool ok = false;
-            t.index = s.mid(5).toInt(&ok);
+            t.index = s.startsWith(u"node-") ? s.mid(5).toInt(&ok) : -1;
             if (!ok)
-                fail(path, u"unknown target '"_qs + s + u"'"_qs);
+                fail(path, u"unknown target '"_qs + s +
+                               u"' (use an elector number, \"node-N\", \"leader\", \"follower\" "
+                               u"or \"all\")"_qs);
             t.kind = FaultTarget::Kind::Elector;
-        } else {
-            fail(
-                path,
-                u"unknown target '"_qs + s +
-                    u"' (use an elector number, \"node-N\", \"leader\", \"follower\" or \"all\")"_qs);
         }
         return t;
     }

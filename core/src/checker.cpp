@@ -116,6 +116,8 @@ Report check(const History& h) {
     r.start = h.start;
     r.duration = h.end - h.start;
     r.electors = h.electors.size();
+    for (const ElectorInfo& e : h.electors)
+        r.largestDrift = std::max(r.largestDrift, std::fabs(e.clockRate - 1.0));
     r.fencing = h.fencing;
     r.intervals = leadershipIntervals(h);
     r.terms = r.intervals.size();
@@ -253,7 +255,13 @@ Report check(const History& h) {
             // unless that lock was released (not expired) first.
             const StoreView* last = nullptr;
             bool released = false;
-            for (const StoreView& s : h.store) {
+            // Views are in time order: start at the old term's beginning, not at the run's.
+            auto from = std::lower_bound(h.store.begin(), h.store.end(), iv[term].begin,
+                                         [](const StoreView& v, TimePoint t) { return v.at < t; });
+            if (from != h.store.begin())
+                --from; // the acquire that began the term was seen just before its Elected
+            for (auto it = from; it != h.store.end(); ++it) {
+                const StoreView& s = *it;
                 if (s.at > next->begin)
                     break;
                 if (s.fence == iv[term].fence && s.elector == f.elector) {

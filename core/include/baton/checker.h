@@ -52,6 +52,7 @@ struct Report {
     TimePoint start; ///< virtual time of the run's start (violations and failovers are absolute)
     Duration duration{};
     std::size_t electors = 0;
+    double largestDrift = 0.0; ///< the largest true clock-rate error, |rate - 1|, in the cluster
     std::size_t terms = 0;
     std::size_t faults = 0;
 
