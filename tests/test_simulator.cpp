@@ -196,6 +196,15 @@ private slots:
             QCOMPARE(revoked->event.reason, RevokeReason::Error);
             QVERIFY(revoked->at < f.faultAt + f.latency);
         }
+        // The open-ended "fail" partition lasted until the explicit heal at 90 s.
+        std::vector<FaultRecord> parts;
+        for (const FaultRecord& f : h.faults)
+            if (f.kind == FaultKind::Partition)
+                parts.push_back(f);
+        QCOMPARE(parts.size(), std::size_t(2));
+        QCOMPARE(parts[0].end, parts[0].at + 15s);
+        QCOMPARE(parts[1].end, h.start + 90s);
+        QVERIFY(parts[0].wasLeader && parts[1].wasLeader);
         bool sawHang = false;
         for (const ElectorEvent& e : h.events)
             sawHang |= e.event.message.find("timed out after 1s") != std::string::npos;
@@ -332,6 +341,52 @@ private slots:
         QVERIFY(sim.elector(static_cast<std::size_t>(leader)).running);
         sim.run();
         QVERIFY(check(sim.history()).safe());
+    }
+
+    // Given a 50 ms one-way latency without jitter, then an acquire reaches the store after
+    // 50 ms and its answer the elector after 100 ms.
+    void storeCallsTakeTheirLatencyBothWays() {
+        Scenario s;
+        s.electors = 1;
+        s.latency = 50ms;
+        s.latencyJitter = 0;
+        s.duration = 10s;
+        const History h = simulate(s);
+        QVERIFY(!h.store.empty());
+        QCOMPARE(h.store.front().at, h.start + 50ms);
+        QCOMPARE(h.store.front().expiresAt, h.start + 50ms + s.timing.ttl);
+        const ElectorEvent* elected = firstEvent(h, EventType::Elected, h.start);
+        QVERIFY(elected);
+        QCOMPARE(elected->at, h.start + 100ms);
+    }
+
+    // Given a partitioned leader, then its calls fail after one latency ("fail") or after the
+    // command timeout ("hang").
+    void partitionFailsOrHangs_data() {
+        QTest::addColumn<bool>("hang");
+        QTest::addColumn<Duration>("failsAfter");
+        QTest::newRow("fail") << false << Duration(20ms);
+        QTest::newRow("hang") << true << Duration(1s);
+    }
+    void partitionFailsOrHangs() {
+        QFETCH(bool, hang);
+        QFETCH(Duration, failsAfter);
+        Scenario s;
+        s.electors = 1;
+        s.latency = 20ms;
+        s.latencyJitter = 0;
+        s.duration = 10s;
+        Fault f;
+        f.at = 2500ms; // extends leave every refresh from the acquire: 1 s, 2 s, 3 s ...
+        f.kind = FaultKind::Partition;
+        f.mode = hang ? Fault::PartitionMode::Hang : Fault::PartitionMode::Fail;
+        s.faults.push_back(f);
+        const History h = simulate(s);
+        const ElectorEvent* failed = firstEvent(h, EventType::ExtendFailed, h.start);
+        QVERIFY(failed);
+        // The first extend sent in the partition leaves at 3 s.
+        QCOMPARE(failed->at, h.start + 3s + failsAfter);
+        QVERIFY(QString::fromStdString(failed->event.message).contains(u"partitioned"));
     }
 
     // A clock's rate turns local deadlines into virtual ones, exactly.

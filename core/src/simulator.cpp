@@ -559,10 +559,11 @@ struct Simulator::Impl {
         return out;
     }
 
-    // Closes the open records of `kind` on `elector` (an explicit restart, resume, heal ...).
+    // Ends the records of `kind` on `elector` still in force (an explicit restart, resume, heal):
+    // their own scheduled end then finds them closed and does nothing.
     void closeOpen(int elector, FaultKind kind, TimePoint v) {
         for (FaultRecord& r : history.faults)
-            if (r.elector == elector && r.kind == kind && r.end == TimePoint::max())
+            if (r.elector == elector && r.kind == kind && r.applied && r.end > v)
                 r.end = v;
     }
 
