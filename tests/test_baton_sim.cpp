@@ -1,0 +1,182 @@
+// The real baton-sim binary: exit codes, messages for bad files and flags, the drift scenario's
+// failure, and the JSON report.
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Result baton_sim(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(BATON_SIM_PATH), args);
+    if (!p.waitForFinished(120000))
+        return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()),
+            QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString scenario(const char* name) {
+    return QStringLiteral(BATON_SCENARIO_DIR "/") + QString::fromLatin1(name) + u".json"_qs;
+}
+
+} // namespace
+
+class TestBatonSim : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+
+    QString write(const char* name, const QByteArray& text) {
+        const QString path = m_dir.filePath(QString::fromLatin1(name));
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(path));
+        f.write(text);
+        return path;
+    }
+
+private slots:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    // Given a bad scenario file, then exit 2 with the line and the reason.
+    void badScenarioFileExits2WithLineAndReason_data() {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("line");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("wrong JSON")
+            << QByteArray("{\n  \"electors\": 3,\n  \"duration\": \"10s\"\n  \"seed\": 1\n}\n") << 4
+            << u"not valid JSON"_qs;
+        QTest::newRow("unknown fault")
+            << QByteArray("{\n  \"electors\": 3,\n  \"faults\": [\n    {\"at\": \"1s\", \"type\": "
+                          "\"crash\"},\n"
+                          "    {\"at\": \"2s\", \"type\": \"explode\", \"target\": 1}\n  ]\n}\n")
+            << 5 << u"unknown fault type 'explode'"_qs;
+        QTest::newRow("negative time")
+            << QByteArray(
+                   "{\n  \"faults\": [\n    {\"type\": \"pause\",\n     \"at\": \"-5s\"}\n  ]\n}\n")
+            << 4 << u"faults[0].at: must not be negative"_qs;
+        QTest::newRow("unknown field")
+            << QByteArray("{\n  \"electors\": 3,\n  \"tll\": \"5s\"\n}\n") << 3
+            << u"unknown field 'tll'"_qs;
+        QTest::newRow("target out of range")
+            << QByteArray("{\n  \"electors\": 3,\n  \"faults\": [\n    {\"at\": \"1s\", \"type\": "
+                          "\"crash\", \"target\": 7}\n  ]\n}\n")
+            << 4 << u"elector 7 does not exist"_qs;
+        QTest::newRow("unknown target")
+            << QByteArray("{\n  \"faults\": [\n    {\"at\": \"1s\",\n     \"type\": \"crash\",\n"
+                          "     \"target\": \"boss\"}\n  ]\n}\n")
+            << 5 << u"unknown target 'boss'"_qs;
+        QTest::newRow("bad duration") << QByteArray("{\n  \"ttl\": \"5 parsecs\"\n}\n") << 2
+                                      << u"bad duration '5 parsecs'"_qs;
+        QTest::newRow("bad timing")
+            << QByteArray("{\n  \"ttl\": \"2s\",\n  \"refresh\": \"1s\"\n}\n") << 3
+            << u"must be below ttl / 2"_qs;
+        QTest::newRow("not an object") << QByteArray("[1, 2]") << 1 << u"expected a JSON object"_qs;
+    }
+    void badScenarioFileExits2WithLineAndReason() {
+        QFETCH(QByteArray, text);
+        QFETCH(int, line);
+        QFETCH(QString, reason);
+        const Result r = baton_sim({write("bad.json", text)});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"line "_qs + QString::number(line) + u":"_qs), qPrintable(r.err));
+        QVERIFY2(r.err.contains(reason), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void badFlagsExit2_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("faults") << QStringList{u"--faults"_qs, u"sometimes"_qs}
+                                << u"none or random"_qs;
+        QTest::newRow("electors") << QStringList{u"--electors"_qs, u"0"_qs} << u"--electors"_qs;
+        QTest::newRow("duration") << QStringList{u"--duration"_qs, u"soon"_qs}
+                                  << u"bad duration"_qs;
+        QTest::newRow("unknown") << QStringList{u"--frobnicate"_qs} << u"frobnicate"_qs;
+        QTest::newRow("two files") << QStringList{u"a.json"_qs, u"b.json"_qs} << u"at most one"_qs;
+        QTest::newRow("missing file")
+            << QStringList{u"/nonexistent/x.json"_qs} << u"cannot read"_qs;
+        QTest::newRow("drift") << QStringList{u"--max-drift"_qs, u"0.7"_qs} << u"maxDrift"_qs;
+        QTest::newRow("refresh") << QStringList{u"--refresh"_qs, u"3s"_qs} << u"ttl / 2"_qs;
+    }
+    void badFlagsExit2() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const Result r = baton_sim(args);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    }
+
+    void helpAndVersion() {
+        const Result help = baton_sim({u"--help"_qs});
+        QCOMPARE(help.code, 0);
+        QVERIFY(help.out.contains(u"--max-drift"_qs));
+        QVERIFY(help.out.contains(u"SCENARIO.json"_qs));
+        const Result version = baton_sim({u"--version"_qs});
+        QCOMPARE(version.code, 0);
+        QVERIFY(version.out.startsWith(u"baton-sim "_qs));
+    }
+
+    // Every example but the drift one is safe.
+    void examplesAreSafe_data() {
+        QTest::addColumn<QString>("name");
+        for (const char* n : {"leader-crash", "graceful-handover", "gc-pause", "partition-leader",
+                              "ttl-stretched", "seed-mode-vs-push"})
+            QTest::newRow(n) << scenario(n);
+    }
+    void examplesAreSafe() {
+        QFETCH(QString, name);
+        const Result r = baton_sim({name});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.contains(u"verdict: SAFE"_qs));
+        QVERIFY(r.out.contains(u"failovers:"_qs));
+    }
+
+    // Given clock drift beyond what the electors assume, then exit 1 with the first violation,
+    // its seed and virtual time.
+    void driftScenarioExits1() {
+        const Result r = baton_sim({scenario("clock-drift")});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.contains(u"verdict: UNSAFE"_qs));
+        QVERIFY2(r.err.contains(u"first violation: seed 1 at t=25."_qs), qPrintable(r.err));
+        QVERIFY(r.err.contains(u"overlap"_qs));
+        QVERIFY(r.err.contains(u"--seed 1"_qs));
+    }
+
+    // The JSON report has the figures.
+    void jsonReport() {
+        const Result r = baton_sim({scenario("clock-drift"), u"--json"_qs});
+        QCOMPARE(r.code, 1);
+        QJsonParseError error;
+        const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8(), &error).object();
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(o[u"safe"_qs].toBool(true), false);
+        QCOMPARE(o[u"overlaps"_qs].toInt(), 1);
+        QCOMPARE(o[u"violations"_qs].toArray().size(), 1);
+        QVERIFY(o[u"failoverLatency"_qs].toObject()[u"count"_qs].toInt() >= 1);
+        QCOMPARE(o[u"config"_qs].toObject()[u"electors"_qs].toInt(), 3);
+    }
+
+    // A campaign with drift beyond the assumption finds unsafe seeds and names the worst.
+    void campaignBeyondDriftExits1() {
+        const Result r = baton_sim({u"--seeds"_qs, u"20"_qs, u"--duration"_qs, u"30m"_qs,
+                                    u"--drift"_qs, u"0.05"_qs, u"--max-drift"_qs, u"0.01"_qs});
+        QCOMPARE(r.code, 1);
+        QVERIFY(r.out.contains(u"worst seed: "_qs));
+        QVERIFY(r.err.contains(u"UNSAFE"_qs));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBatonSim)
+#include "test_baton_sim.moc"

@@ -1,0 +1,456 @@
+// The simulator: determinism, the example scenarios' verdicts and figures, faults, the
+// protected resource, stepping and pacing. Everything runs on virtual time.
+
+#include "support/printing.h"
+
+#include "scenario_file.h"
+
+#include <baton/baton.h>
+
+#include <QTest>
+
+#include <set>
+
+using namespace baton;
+using namespace std::chrono_literals;
+
+Q_DECLARE_METATYPE(baton::Duration)
+
+namespace {
+
+Scenario example(const char* name) {
+    return sim::loadScenario(QStringLiteral(BATON_SCENARIO_DIR "/") + QString::fromLatin1(name) +
+                             u".json"_qs);
+}
+
+Scenario randomScenario(std::uint64_t seed, Duration duration = 2h) {
+    Scenario s;
+    s.seed = seed;
+    s.duration = duration;
+    s.faults = randomFaults(s, seed);
+    return s;
+}
+
+std::vector<Failover> failoversBy(const Report& r, FaultKind cause) {
+    std::vector<Failover> out;
+    for (const Failover& f : r.failovers)
+        if (f.cause == cause)
+            out.push_back(f);
+    return out;
+}
+
+const ElectorEvent* firstEvent(const History& h, EventType type, TimePoint from, int elector = -1) {
+    for (const ElectorEvent& e : h.events)
+        if (e.event.type == type && e.at >= from && (elector < 0 || e.elector == elector))
+            return &e;
+    return nullptr;
+}
+
+} // namespace
+
+class TestSimulator : public QObject {
+    Q_OBJECT
+
+private slots:
+    // Given one seed and scenario, when run twice, then the histories are identical, bit for
+    // bit; another seed gives another history.
+    void sameSeedSameHistory() {
+        const Scenario s = randomScenario(7);
+        QVERIFY(s.faults.size() > 20);
+        const std::string first = toText(simulate(s));
+        const std::string second = toText(simulate(s));
+        QVERIFY(first.size() > 10000);
+        QVERIFY(first == second);
+        QVERIFY(toText(simulate(randomScenario(8))) != first);
+    }
+
+    // Stepping one event at a time gives the same history as running to the end.
+    void steppingEqualsRunning() {
+        const Scenario s = randomScenario(3, 20min);
+        Simulator stepped(s);
+        std::size_t steps = 0;
+        while (const auto next = stepped.nextEventTime()) {
+            QVERIFY(stepped.step());
+            QCOMPARE(stepped.now(), *next); // the clock moves to exactly that event
+            ++steps;
+        }
+        QVERIFY(!stepped.step());
+        stepped.run();
+        QVERIFY(steps > 1000);
+        QVERIFY(toText(stepped.history()) == toText(simulate(s)));
+    }
+
+    // runUntil stops at the given virtual time, with every earlier event handled.
+    void runUntilStopsAtTheTarget() {
+        Simulator sim(randomScenario(5, 10min));
+        const TimePoint target = sim.start() + 90s + 1234us;
+        sim.runUntil(target);
+        QCOMPARE(sim.now(), target);
+        QVERIFY(sim.nextEventTime() && *sim.nextEventTime() > target);
+        QVERIFY(!sim.finished());
+        sim.run();
+        QVERIFY(sim.finished());
+        QVERIFY(!sim.nextEventTime());
+    }
+
+    // Given a leader that crashes without releasing, then a follower leads a few ms after the
+    // lock's expiry (as the store saw it), and the lock stayed held until then.
+    void leaderCrashFailsOverRightAfterExpiry() {
+        const Scenario s = example("leader-crash");
+        const History h = simulate(s);
+        const Report r = check(h);
+        QVERIFY(r.safe());
+        const auto crashes = failoversBy(r, FaultKind::Crash);
+        QCOMPARE(crashes.size(), std::size_t(1));
+        const Failover& f = crashes.front();
+        QVERIFY(f.newLeader >= 0 && f.newLeader != f.oldLeader);
+        QVERIFY(f.beyondExpiry);
+        // Wake 1 ms after the remaining TTL, plus one trip there and back (1 ms each, +25%
+        // jitter), plus the reply trip that made the remaining TTL stale: 4-5 ms.
+        QVERIFY2(*f.beyondExpiry > 3ms && *f.beyondExpiry < 6ms,
+                 formatDuration(*f.beyondExpiry).c_str());
+        QVERIFY(f.latency < s.timing.ttl + 10ms);
+        // No release: the store's last view before the new term is the crashed leader's lock.
+        const StoreView* last = nullptr;
+        for (const StoreView& v : h.store)
+            if (v.at <= f.faultAt + f.latency && v.elector == f.oldLeader)
+                last = &v;
+        QVERIFY(last);
+        QVERIFY(last->expiresAt > f.faultAt);
+        QCOMPARE(r.terms, std::size_t(2));
+    }
+
+    // Given a graceful stop, then the successor leads within ms: revoke, release, notice.
+    void gracefulHandoverTakesMilliseconds() {
+        const Report r = check(simulate(example("graceful-handover")));
+        QVERIFY(r.safe());
+        const auto stops = failoversBy(r, FaultKind::Stop);
+        QCOMPARE(stops.size(), std::size_t(1));
+        QVERIFY2(stops.front().latency < 10ms, formatDuration(stops.front().latency).c_str());
+        QVERIFY(!stops.front().beyondExpiry); // released, not expired
+        QVERIFY(r.longestWithoutLeader < 10ms);
+    }
+
+    // Given a leader paused (after it decided to write) for longer than the TTL, then a
+    // follower takes over, and the old leader's late write is rejected with fencing and
+    // corrupts the resource without.
+    void gcPauseLateWriteIsFenced_data() {
+        QTest::addColumn<bool>("fencing");
+        QTest::newRow("fencing") << true;
+        QTest::newRow("no fencing") << false;
+    }
+    void gcPauseLateWriteIsFenced() {
+        QFETCH(bool, fencing);
+        Scenario s = example("gc-pause");
+        s.fencing = fencing;
+        const History h = simulate(s);
+        const Report r = check(h);
+        const auto pauses = failoversBy(r, FaultKind::Pause);
+        QCOMPARE(pauses.size(), std::size_t(1));
+        const Failover& f = pauses.front();
+        QVERIFY(f.newLeader != f.oldLeader);
+        QCOMPARE(r.overlaps, std::size_t(0)); // the paused leader fenced itself in time
+
+        // The write decided at the pause arrives after the resume with the old fence.
+        std::vector<WriteRecord> late;
+        for (const WriteRecord& w : h.writes)
+            if (w.elector == f.oldLeader && w.decidedAt == f.faultAt)
+                late.push_back(w);
+        QCOMPARE(late.size(), std::size_t(1));
+        QVERIFY(late.front().at >= f.faultAt + 12s);
+        QVERIFY(late.front().fence < late.front().newestSeen);
+        if (fencing) {
+            QCOMPARE(late.front().outcome, WriteRecord::Outcome::Rejected);
+            QCOMPARE(r.writesRejected, std::uint64_t(1));
+            QCOMPARE(r.writesCorrupted, std::uint64_t(0));
+            QVERIFY(r.safe());
+        } else {
+            QCOMPARE(late.front().outcome, WriteRecord::Outcome::Corrupted);
+            QCOMPARE(r.writesCorrupted, std::uint64_t(1));
+            QVERIFY(!r.safe());
+            QCOMPARE(r.firstViolation()->kind, Violation::Kind::CorruptedWrite);
+        }
+        // Paused means no steps: the old leader records nothing during the pause.
+        for (const ElectorEvent& e : h.events)
+            QVERIFY(!(e.elector == f.oldLeader && e.at > f.faultAt && e.at < f.faultAt + 12s));
+        // ... and its clock ran on: it revokes (expired) at the resume.
+        const ElectorEvent* revoked = firstEvent(h, EventType::Revoked, f.faultAt, f.oldLeader);
+        QVERIFY(revoked);
+        QCOMPARE(revoked->at, f.faultAt + 12s);
+        QCOMPARE(revoked->event.reason, RevokeReason::Expired);
+    }
+
+    // Given a partitioned leader (hanging calls, then failing ones), then it revokes (error)
+    // at its deadline, before its lock expires, and a follower leads ms after the expiry.
+    void partitionedLeaderFencesItselfFirst() {
+        const History h = simulate(example("partition-leader"));
+        const Report r = check(h);
+        QVERIFY(r.safe());
+        const auto partitions = failoversBy(r, FaultKind::Partition);
+        QCOMPARE(partitions.size(), std::size_t(2));
+        for (const Failover& f : partitions) {
+            QVERIFY(f.beyondExpiry);
+            QVERIFY2(*f.beyondExpiry < 6ms, formatDuration(*f.beyondExpiry).c_str());
+            const ElectorEvent* revoked = firstEvent(h, EventType::Revoked, f.faultAt, f.oldLeader);
+            QVERIFY(revoked);
+            QCOMPARE(revoked->event.reason, RevokeReason::Error);
+            QVERIFY(revoked->at < f.faultAt + f.latency);
+        }
+        // The open-ended "fail" partition lasted until the explicit heal at 90 s.
+        std::vector<FaultRecord> parts;
+        for (const FaultRecord& f : h.faults)
+            if (f.kind == FaultKind::Partition)
+                parts.push_back(f);
+        QCOMPARE(parts.size(), std::size_t(2));
+        QCOMPARE(parts[0].end, parts[0].at + 15s);
+        QCOMPARE(parts[1].end, h.start + 90s);
+        QVERIFY(parts[0].wasLeader && parts[1].wasLeader);
+        bool sawHang = false;
+        for (const ElectorEvent& e : h.events)
+            sawHang |= e.event.message.find("timed out after 1s") != std::string::npos;
+        QVERIFY(sawHang);
+    }
+
+    // Given the TTL stretched live to 15 s, then a crash failover waits for the longer TTL and
+    // still lands ms after the expiry.
+    void stretchedTtlAppliesLive() {
+        Simulator sim(example("ttl-stretched"));
+        sim.runUntil(sim.start() + 11s);
+        for (std::size_t i = 0; i < sim.size(); ++i)
+            QCOMPARE(sim.elector(i).timing.ttl, Duration(15s));
+        sim.run();
+        const Report r = check(sim.history());
+        QVERIFY(r.safe());
+        const auto crashes = failoversBy(r, FaultKind::Crash);
+        QCOMPARE(crashes.size(), std::size_t(1));
+        QVERIFY(crashes.front().latency > 10s);
+        QVERIFY(crashes.front().beyondExpiry && *crashes.front().beyondExpiry < 6ms);
+    }
+
+    // Given a clock 10% slow while 1% is assumed, then the checker finds the overlap: the slow
+    // leader's deadline, (5 s * 0.99 - 1 ms) / 0.9 = 5.499 s after its last extend, outlives the
+    // 5 s lock that a follower takes over ~4 ms after its expiry.
+    void driftBeyondTheAssumptionOverlaps() {
+        const Report r = check(simulate(example("clock-drift")));
+        QVERIFY(!r.safe());
+        QCOMPARE(r.overlaps, std::size_t(1));
+        QCOMPARE(r.firstViolation()->kind, Violation::Kind::Overlap);
+        QVERIFY2(r.overlapTotal > 480ms && r.overlapTotal < 500ms,
+                 formatDuration(r.overlapTotal).c_str());
+    }
+
+    // Given seed-mode polling instead of push wake-up, then failover waits for the next poll.
+    void seedModeWaitsForItsPoll() {
+        Scenario s = example("seed-mode-vs-push");
+        const Report push = check(simulate(s));
+        s.seedMode = true;
+        const Report seed = check(simulate(s));
+        QVERIFY(push.safe() && seed.safe());
+        const auto pushCrash = failoversBy(push, FaultKind::Crash);
+        const auto seedCrash = failoversBy(seed, FaultKind::Crash);
+        const auto pushStop = failoversBy(push, FaultKind::Stop);
+        const auto seedStop = failoversBy(seed, FaultKind::Stop);
+        QVERIFY(pushCrash.size() == 1 && seedCrash.size() == 1);
+        QVERIFY(pushStop.size() == 1 && seedStop.size() == 1);
+        QVERIFY(*pushCrash.front().beyondExpiry < 6ms);
+        QVERIFY(*seedCrash.front().beyondExpiry > 6ms);
+        QVERIFY(*seedCrash.front().beyondExpiry < s.timing.retryInterval + 6ms);
+        QVERIFY(pushStop.front().latency < 6ms);
+        QVERIFY(seedStop.front().latency > 6ms);
+    }
+
+    // Given random faults and true drift at most the assumed drift, then no seed is unsafe.
+    void randomFaultsWithinDriftAreSafe_data() {
+        QTest::addColumn<double>("drift");
+        QTest::addColumn<Duration>("latency");
+        QTest::newRow("no drift") << 0.0 << Duration(1ms);
+        QTest::newRow("drift = max") << 0.01 << Duration(1ms);
+        QTest::newRow("drift = max, slow store") << 0.01 << Duration(80ms);
+    }
+    void randomFaultsWithinDriftAreSafe() {
+        QFETCH(double, drift);
+        QFETCH(Duration, latency);
+        std::size_t faults = 0, failovers = 0;
+        for (std::uint64_t seed = 100; seed < 130; ++seed) {
+            Scenario s;
+            s.seed = seed;
+            s.duration = 30min;
+            s.drift = drift;
+            s.maxDrift = 0.01;
+            s.latency = latency;
+            s.faults = randomFaults(s, seed);
+            const Report r = check(simulate(s));
+            if (!r.safe())
+                QFAIL(("seed " + std::to_string(seed) + ": " + r.firstViolation()->description)
+                          .c_str());
+            faults += r.faults;
+            failovers += r.failovers.size();
+        }
+        QVERIFY(faults > 300);
+        QVERIFY(failovers > 100);
+    }
+
+    // A 24 h random run has hundreds of faults of every kind, on the leader and others.
+    void randomScheduleCoversEveryFault() {
+        Scenario s;
+        s.duration = 24h;
+        const auto faults = randomFaults(s, 1);
+        QVERIFY(faults.size() > 300);
+        std::set<FaultKind> kinds;
+        bool leader = false, other = false, hang = false, longPause = false;
+        for (const Fault& f : faults) {
+            kinds.insert(f.kind);
+            leader |= f.target.kind == FaultTarget::Kind::Leader;
+            other |= f.target.kind == FaultTarget::Kind::Elector;
+            hang |= f.kind == FaultKind::Partition && f.mode == Fault::PartitionMode::Hang;
+            longPause |= f.kind == FaultKind::Pause && f.duration > s.timing.ttl;
+        }
+        QCOMPARE(kinds.size(), std::size_t(6)); // crash, stop, pause, partition, latency, timing
+        QVERIFY(leader && other && hang && longPause);
+    }
+
+    // Faults injected live (as the GUI will) act at once.
+    void injectedFaultsActNow() {
+        Scenario s;
+        s.duration = 1h;
+        Simulator sim(s);
+        sim.runFor(3s);
+        int leader = -1;
+        for (std::size_t i = 0; i < sim.size(); ++i)
+            if (sim.elector(i).leader)
+                leader = static_cast<int>(i);
+        QVERIFY(leader >= 0);
+        QVERIFY(sim.lock() && sim.lock()->elector == leader);
+        Fault pause;
+        pause.kind = FaultKind::Pause;
+        pause.target = {FaultTarget::Kind::Elector, leader};
+        sim.inject(pause);
+        QVERIFY(sim.elector(static_cast<std::size_t>(leader)).paused);
+        sim.runFor(10s);
+        QVERIFY(!sim.elector(static_cast<std::size_t>(leader)).leader); // its deadline passed
+        QVERIFY(sim.lock() && sim.lock()->elector != leader);
+        Fault crash;
+        crash.kind = FaultKind::Crash;
+        crash.target = {FaultTarget::Kind::Elector, leader};
+        sim.inject(crash);
+        QVERIFY(!sim.elector(static_cast<std::size_t>(leader)).alive);
+        Fault restart;
+        restart.kind = FaultKind::Restart;
+        restart.target = {FaultTarget::Kind::Elector, leader};
+        sim.inject(restart);
+        QVERIFY(sim.elector(static_cast<std::size_t>(leader)).running);
+        sim.run();
+        QVERIFY(check(sim.history()).safe());
+    }
+
+    // Given a 50 ms one-way latency without jitter, then an acquire reaches the store after
+    // 50 ms and its answer the elector after 100 ms.
+    void storeCallsTakeTheirLatencyBothWays() {
+        Scenario s;
+        s.electors = 1;
+        s.latency = 50ms;
+        s.latencyJitter = 0;
+        s.duration = 10s;
+        const History h = simulate(s);
+        QVERIFY(!h.store.empty());
+        QCOMPARE(h.store.front().at, h.start + 50ms);
+        QCOMPARE(h.store.front().expiresAt, h.start + 50ms + s.timing.ttl);
+        const ElectorEvent* elected = firstEvent(h, EventType::Elected, h.start);
+        QVERIFY(elected);
+        QCOMPARE(elected->at, h.start + 100ms);
+    }
+
+    // Given a partitioned leader, then its calls fail after one latency ("fail") or after the
+    // command timeout ("hang").
+    void partitionFailsOrHangs_data() {
+        QTest::addColumn<bool>("hang");
+        QTest::addColumn<Duration>("failsAfter");
+        QTest::newRow("fail") << false << Duration(20ms);
+        QTest::newRow("hang") << true << Duration(1s);
+    }
+    void partitionFailsOrHangs() {
+        QFETCH(bool, hang);
+        QFETCH(Duration, failsAfter);
+        Scenario s;
+        s.electors = 1;
+        s.latency = 20ms;
+        s.latencyJitter = 0;
+        s.duration = 10s;
+        Fault f;
+        f.at = 2500ms; // extends leave every refresh from the acquire: 1 s, 2 s, 3 s ...
+        f.kind = FaultKind::Partition;
+        f.mode = hang ? Fault::PartitionMode::Hang : Fault::PartitionMode::Fail;
+        s.faults.push_back(f);
+        const History h = simulate(s);
+        const ElectorEvent* failed = firstEvent(h, EventType::ExtendFailed, h.start);
+        QVERIFY(failed);
+        // The first extend sent in the partition leaves at 3 s.
+        QCOMPARE(failed->at, h.start + 3s + failsAfter);
+        QVERIFY(QString::fromStdString(failed->event.message).contains(u"partitioned"));
+    }
+
+    // A clock's rate turns local deadlines into virtual ones, exactly.
+    void electorClocksConvert() {
+        ElectorInfo slow{"x", 0.9, TimePoint{} + 1h, TimePoint{} + 5h};
+        const TimePoint local = slow.localAtStart + 9s;
+        QCOMPARE(slow.toVirtual(local), slow.start + 10s);
+        QCOMPARE(slow.toLocal(slow.start + 10s), local);
+        ElectorInfo odd{"y", 1.0 / 3.0, TimePoint{}, TimePoint{}};
+        const TimePoint v = odd.toVirtual(TimePoint{} + 1s);
+        QVERIFY(odd.toLocal(v) >= TimePoint{} + 1s);
+        QVERIFY(odd.toLocal(v - 1ns) < TimePoint{} + 1s);
+    }
+
+    void protectedResourceFences() {
+        ProtectedResource fenced(true);
+        QCOMPARE(fenced.write(3), ProtectedResource::Result::Accepted);
+        QCOMPARE(fenced.write(3), ProtectedResource::Result::Accepted);
+        QCOMPARE(fenced.write(2), ProtectedResource::Result::Rejected);
+        QCOMPARE(fenced.write(4), ProtectedResource::Result::Accepted);
+        QCOMPARE(fenced.accepted(), std::uint64_t(3));
+        QCOMPARE(fenced.rejected(), std::uint64_t(1));
+        ProtectedResource open(false);
+        QCOMPARE(open.write(3), ProtectedResource::Result::Accepted);
+        QCOMPARE(open.write(2), ProtectedResource::Result::Corrupted);
+        QCOMPARE(open.corrupted(), std::uint64_t(1));
+        QCOMPARE(open.newestFence(), std::uint64_t(3));
+    }
+
+    // The pacer maps wall time to virtual time at a speed, without jumps on a speed change.
+    void pacerFollowsWallTimeAtSpeed() {
+        const TimePoint wall0 = TimePoint{} + 100s;
+        const TimePoint virt0 = TimePoint{} + 1h;
+        Pacer pacer(wall0, virt0, 10.0);
+        QCOMPARE(pacer.target(wall0), virt0);
+        QCOMPARE(pacer.target(wall0 + 2s), virt0 + 20s);
+        pacer.setSpeed(0.5, wall0 + 2s);
+        QCOMPARE(pacer.target(wall0 + 2s), virt0 + 20s);
+        QCOMPARE(pacer.target(wall0 + 4s), virt0 + 21s);
+        pacer.pause(wall0 + 4s);
+        QCOMPARE(pacer.target(wall0 + 60s), virt0 + 21s);
+        pacer.setSpeed(1.0, wall0 + 60s);
+        QCOMPARE(pacer.target(wall0 + 61s), virt0 + 22s);
+
+        // Driving a simulator with it reaches exactly the target.
+        Scenario s;
+        s.duration = 1h;
+        Simulator sim(s);
+        Pacer paced(wall0, sim.start(), 100.0);
+        sim.runUntil(paced.target(wall0 + 250ms));
+        QCOMPARE(sim.now(), sim.start() + 25s);
+    }
+
+    // Bad scenarios are refused with the reason.
+    void invalidScenariosAreRefused() {
+        Scenario s;
+        s.faults.push_back(Fault{});
+        s.faults.back().at = -1s;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{s});
+        Scenario t;
+        t.timing.refreshInterval = 3s;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{t});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSimulator)
+#include "test_simulator.moc"
