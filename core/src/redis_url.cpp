@@ -56,12 +56,15 @@ int parseNumber(const std::string& text, const std::string& digits, const char* 
     return static_cast<int>(std::stol(digits));
 }
 
-// Splits "user:password@rest" off the front of an authority; fills user and password.
-std::string takeCredentials(const std::string& text, std::string authority, RedisUrl& url) {
-    const auto at = authority.rfind('@');
-    if (at == std::string::npos)
-        return authority;
-    const std::string info = authority.substr(0, at);
+// Where the credentials end: the '@' before the host (the last '@' of a redis:// URL; the
+// last "@/" of a unix:// one), or npos. Anything before it may be secret, whatever it holds.
+std::size_t credentialsEnd(const std::string& text, std::size_t start, bool unixScheme) {
+    const auto at = unixScheme ? text.rfind("@/") : text.rfind('@');
+    return at == std::string::npos || at < start ? std::string::npos : at;
+}
+
+// Fills user and password from "user:password" (or a bare "password").
+void takeCredentials(const std::string& text, const std::string& info, RedisUrl& url) {
     const auto colon = info.find(':');
     if (colon == std::string::npos) {
         // "redis://secret@host" is how many tools write a bare password.
@@ -72,7 +75,6 @@ std::string takeCredentials(const std::string& text, std::string authority, Redi
     }
     if (!url.user.empty() && url.password.empty())
         fail(text, "user '" + url.user + "' has no password");
-    return authority.substr(at + 1);
 }
 
 } // namespace
@@ -82,20 +84,13 @@ std::string redactUrl(const std::string& text) {
     if (scheme == std::string::npos)
         return text;
     const auto start = scheme + 3;
-    auto end = text.find_first_of("/?#", start);
-    if (text.compare(0, scheme, "unix") == 0) // unix://user:pw@/path: the '@' ends it
-        end = text.find('@', start) == std::string::npos ? start : text.rfind('@') + 1;
-    if (end == std::string::npos)
-        end = text.size();
-    const std::string authority = text.substr(start, end - start);
-    const auto at = authority.rfind('@');
+    const auto at = credentialsEnd(text, start, text.compare(0, scheme, "unix") == 0);
     if (at == std::string::npos)
         return text;
-    const auto colon = authority.find(':');
-    const std::string user =
-        colon == std::string::npos || colon > at ? std::string() : authority.substr(0, colon);
-    return text.substr(0, start) + (user.empty() ? "" : user) + ":***@" +
-           text.substr(start + at + 1);
+    const std::string info = text.substr(start, at - start);
+    const auto colon = info.find(':');
+    const std::string user = colon == std::string::npos ? std::string() : info.substr(0, colon);
+    return text.substr(0, start) + user + ":***" + text.substr(at);
 }
 
 RedisUrl RedisUrl::parse(const std::string& text) {
@@ -116,15 +111,16 @@ RedisUrl RedisUrl::parse(const std::string& text) {
 
     if (scheme == "unix") {
         url.unixSocket = true;
+        const auto at = credentialsEnd(rest, 0, true);
+        if (at != std::string::npos) {
+            takeCredentials(text, rest.substr(0, at), url);
+            rest = rest.substr(at + 1);
+        }
         const auto slash = rest.find('/');
         if (slash == std::string::npos)
             fail(text, "no socket path");
-        if (slash > 0) {
-            const std::string creds = rest.substr(0, slash);
-            if (creds.back() != '@')
-                fail(text, "unexpected '" + creds + "' before the socket path");
-            takeCredentials(text, creds, url);
-        }
+        if (slash > 0)
+            fail(text, "unexpected '" + rest.substr(0, slash) + "' before the socket path");
         rest = rest.substr(slash);
         const auto query = rest.find('?');
         url.path = rest.substr(0, query);
@@ -144,12 +140,16 @@ RedisUrl RedisUrl::parse(const std::string& text) {
     if (scheme != "redis")
         fail(text, "unknown scheme '" + scheme + "'");
 
+    const auto at = credentialsEnd(rest, 0, false);
+    if (at != std::string::npos) {
+        takeCredentials(text, rest.substr(0, at), url);
+        rest = rest.substr(at + 1);
+    }
     const auto slash = rest.find('/');
-    std::string authority = rest.substr(0, slash);
+    const std::string authority = rest.substr(0, slash);
     const std::string dbPart = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
-    if (authority.find_first_of("?#") != std::string::npos)
+    if (rest.find_first_of("?#") != std::string::npos)
         fail(text, "unexpected '?' or '#' (options are not supported)");
-    authority = takeCredentials(text, authority, url);
     if (authority.empty())
         fail(text, "no host");
 
