@@ -67,6 +67,40 @@ private:
     bool m_open = false;
 };
 
+// A store whose first acquire reaches the store but whose answer is lost (a timeout).
+class LossyStore final : public Store {
+public:
+    explicit LossyStore(Store& inner)
+        : m_inner(inner) {}
+    AcquireReply acquire(const std::string& r, const std::string& t, const std::string& i,
+                         Duration ttl) override {
+        auto reply = m_inner.acquire(r, t, i, ttl);
+        if (m_lose.exchange(false))
+            throw StoreError("no answer within 1s (timed out)");
+        return reply;
+    }
+    bool extend(const std::string& r, const std::string& t, Duration ttl) override {
+        return m_inner.extend(r, t, ttl);
+    }
+    bool release(const std::string& r, const std::string& t) override {
+        return m_inner.release(r, t);
+    }
+    std::optional<LockInfo> inspect(const std::string& r) override { return m_inner.inspect(r); }
+    void publish(const std::string& r, const std::string& p) override { m_inner.publish(r, p); }
+    Subscription subscribe(const std::string& r, std::function<void(const Notice&)> fn) override {
+        return m_inner.subscribe(r, std::move(fn));
+    }
+    std::optional<std::string> get(const std::string& k) override { return m_inner.get(k); }
+    void set(const std::string& k, const std::string& v, Duration ttl) override {
+        m_inner.set(k, v, ttl);
+    }
+    bool del(const std::string& k) override { return m_inner.del(k); }
+
+private:
+    Store& m_inner;
+    std::atomic<bool> m_lose{true};
+};
+
 std::string theLeader(const Cluster& cluster) {
     const auto leaders = cluster.leaders();
     return leaders.size() == 1 ? leaders.front() : std::string();
@@ -205,6 +239,31 @@ private slots:
         store.open();
         election.stop();
         QCOMPARE(elected.load(), revoked.load()); // every term that began has ended
+    }
+
+    // Given an acquire that got through but whose answer was lost, then the elector takes the
+    // lock up on its retry (10 ms later, same fence) instead of everybody waiting out its TTL.
+    void lostAcquireAnswerIsTakenUpOnRetry() {
+        ManualClock clock;
+        MemoryStore memory(clock);
+        LossyStore store(memory);
+        Locker locker(store);
+        std::atomic<int> elected{0};
+        auto config = Cluster::config("node-0");
+        config.onElected = [&] { ++elected; };
+        Election election(locker, config, clock);
+        const TimePoint t0 = clock.now();
+        election.start();
+        QTRY_VERIFY(memory.inspect("job-scheduler").has_value()); // the lost try got through
+        QTRY_VERIFY(election.idle());
+        QVERIFY(!election.isLeader());
+        QCOMPARE(election.nextWake(), t0 + ElectionMachine::kErrorBackoff);
+        clock.advanceTo(t0 + ElectionMachine::kErrorBackoff);
+        QTRY_COMPARE(elected.load(), 1);
+        QCOMPARE(election.fence(), std::uint64_t(1)); // the fence the lost try was given
+        QCOMPARE(memory.inspect("job-scheduler")->remaining, Duration(3s));
+        election.stop();
+        QVERIFY(!memory.inspect("job-scheduler"));
     }
 
     // Callbacks alternate per elector and never overlap, over many terms with stops and restarts.

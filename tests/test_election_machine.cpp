@@ -160,6 +160,31 @@ private slots:
         QCOMPARE(m.leader(), std::string());
     }
 
+    // An acquire that failed is retried with the same token (so a try that got through is
+    // taken up); one that was answered is not.
+    void failedAcquireIsRetriedWithTheSameToken() {
+        int made = 0;
+        ElectionMachine m(config(), [&made] { return "t" + std::to_string(++made); });
+        m.start(T0);
+        auto first = m.poll(T0);
+        QVERIFY(first && first->kind == Command::Kind::Acquire);
+        QCOMPARE(first->lease.token, std::string("t1"));
+        m.failed(T0 + 1s, "timed out");
+        auto second = m.poll(m.wakeAt());
+        QVERIFY(second && second->kind == Command::Kind::Acquire);
+        QCOMPARE(second->lease.token, std::string("t1"));
+        m.acquired(m.wakeAt(), lost("other", 2s));
+        auto third = m.poll(m.wakeAt());
+        QVERIFY(third);
+        QCOMPARE(third->lease.token, std::string("t2"));
+        // A stop after a failed try releases that token, in case it got through.
+        m.failed(T0 + 5s, "timed out");
+        m.stop(T0 + 5s);
+        auto cleanup = m.poll(T0 + 5s);
+        QVERIFY(cleanup && cleanup->kind == Command::Kind::Release);
+        QCOMPARE(cleanup->lease.token, std::string("t2"));
+    }
+
     // In seed mode a follower polls every retry interval and ignores notices.
     void seedModeOnlyPolls() {
         ElectionMachine m(config(true));

@@ -63,6 +63,19 @@ private slots:
         QVERIFY(!store.inspect("r"));
     }
 
+    // Acquiring again with the holder's own token takes it up: same fence, TTL reset.
+    void acquireWithTheHoldersTokenIsARetry() {
+        ManualClock clock;
+        MemoryStore store(clock);
+        const auto first = store.acquire("r", "tok", "alice", 5s);
+        clock.advance(3s);
+        const auto again = store.acquire("r", "tok", "alice", 5s);
+        QVERIFY(again.acquired);
+        QCOMPARE(again.fence, first.fence);
+        QCOMPARE(store.inspect("r")->remaining, Duration(5s));
+        QVERIFY(!store.acquire("r", "other", "bob", 5s).acquired);
+    }
+
     void expiredLockCannotBeExtended() {
         ManualClock clock;
         MemoryStore store(clock);

@@ -75,6 +75,11 @@ private slots:
         QVERIFY(!store.inspect("jobs"));
         auto next = locker.tryLock("jobs", "bob", 5s);
         QVERIFY(next.lease && next.lease->fence > mine.lease->fence);
+        // A retry with the holder's own token takes the lock up again, same fence.
+        auto retry = locker.tryLock("jobs", "bob", 5s, next.lease->token);
+        QVERIFY(retry.lease);
+        QCOMPARE(retry.lease->fence, next.lease->fence);
+        QVERIFY(!locker.tryLock("jobs", "carol", 5s).lease);
     }
 
     void releaseNoticesArePushed() {

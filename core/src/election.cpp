@@ -18,7 +18,7 @@ Election::Election(Locker& locker, Config config, const Clock& clock)
     , m_clock(clock)
     , m_identity(m_config.identity)
     , m_resource(m_config.resource)
-    , m_machine(m_config) {}
+    , m_machine(m_config, [this] { return m_locker.newToken(); }) {}
 
 Election::~Election() {
     stop();
@@ -51,7 +51,7 @@ void Election::start() {
         fresh.ttl = t.ttl;
         fresh.refreshInterval = t.refreshInterval;
         fresh.retryInterval = t.retryInterval;
-        m_machine = ElectionMachine(fresh);
+        m_machine = ElectionMachine(fresh, [this] { return m_locker.newToken(); });
         m_job.reset();
         m_outcome.reset();
         m_notice = m_stopRequested = m_killRequested = m_ioQuit = m_waiting = false;
@@ -265,7 +265,7 @@ Election::Outcome Election::perform(const Command& cmd) {
     try {
         switch (cmd.kind) {
         case Command::Kind::Acquire:
-            outcome.attempt = m_locker.tryLock(m_resource, m_identity, cmd.ttl);
+            outcome.attempt = m_locker.tryLock(m_resource, m_identity, cmd.ttl, cmd.lease.token);
             break;
         case Command::Kind::Extend:
             outcome.held = m_locker.refresh(cmd.lease, cmd.ttl);

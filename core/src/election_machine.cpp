@@ -5,12 +5,13 @@
 
 namespace baton {
 
-ElectionMachine::ElectionMachine(Config config)
+ElectionMachine::ElectionMachine(Config config, Locker::TokenSource tokens)
     : m_resource(std::move(config.resource))
     , m_identity(config.identity.empty() ? defaultIdentity() : std::move(config.identity))
     , m_timing{config.ttl, config.refreshInterval, config.retryInterval}
     , m_maxDrift(config.maxClockDrift)
-    , m_seedMode(config.seedMode) {
+    , m_seedMode(config.seedMode)
+    , m_tokens(tokens ? std::move(tokens) : Locker::TokenSource(&Locker::randomToken)) {
     Config check;
     check.resource = m_resource;
     check.identity = m_identity;
@@ -46,6 +47,7 @@ void ElectionMachine::start(TimePoint now) {
         return;
     m_phase = Phase::Following;
     m_nextAttempt = now;
+    m_retryToken.reset();
     m_errors = 0;
     m_noticePending = false;
     m_fence = 0;
@@ -60,6 +62,8 @@ void ElectionMachine::stop(TimePoint now) {
         revoke(now, RevokeReason::Stopped);
     m_phase = Phase::Stopping;
     ++m_term; // an acquire in flight now belongs to no run: its lease is released, not used
+    if (m_retryToken && !m_inflight && !m_cleanup) // a failed try may have got through
+        m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
     finishStopIfDone(now);
 }
 
@@ -119,6 +123,9 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
     } else if (m_phase == Phase::Following && now >= m_nextAttempt) {
         cmd.kind = Command::Kind::Acquire;
         cmd.ttl = m_timing.ttl;
+        if (!m_retryToken)
+            m_retryToken = m_tokens();
+        cmd.lease = Lease{m_resource, *m_retryToken, 0};
         m_noticePending = false;
     } else if (m_phase == Phase::Leading && now >= m_nextRefresh) {
         cmd.kind = Command::Kind::Extend;
@@ -163,6 +170,7 @@ Duration ElectionMachine::backoff() const {
 
 void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
     const InFlight f = takeInflight(Command::Kind::Acquire);
+    m_retryToken.reset(); // answered: that token is spent (taken, or nothing to take up)
     checkDeadline(now);
     if (m_phase != Phase::Following || f.term != m_term) {
         // Sent before a stop: never lead on it, give it back.
@@ -264,7 +272,9 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
         break;
     case Command::Kind::Acquire:
         if (m_phase == Phase::Following && f.term == m_term)
-            m_nextAttempt = now + backoff();
+            m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
+        else if (m_phase == Phase::Stopping && !m_cleanup)
+            m_cleanup = f.lease; // it may have got through: give it back before stopping
         break;
     case Command::Kind::Extend:
         if (m_phase == Phase::Leading && f.term == m_term) {

@@ -13,7 +13,11 @@ Locker::Locker(Store& store, TokenSource tokens)
 
 LockAttempt Locker::tryLock(const std::string& resource, const std::string& identity,
                             Duration ttl) {
-    const std::string token = m_tokens();
+    return tryLock(resource, identity, ttl, m_tokens());
+}
+
+LockAttempt Locker::tryLock(const std::string& resource, const std::string& identity, Duration ttl,
+                            const std::string& token) {
     const AcquireReply reply = m_store.acquire(resource, token, identity, ttl);
     LockAttempt attempt;
     attempt.holder = reply.holder;

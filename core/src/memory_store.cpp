@@ -33,7 +33,14 @@ AcquireReply MemoryStore::acquire(const std::string& resource, const std::string
     std::lock_guard guard(m_mutex);
     const auto now = m_clock.now();
     AcquireReply reply;
-    if (const Lock* held = liveLock(resource, now)) {
+    if (Lock* held = liveLock(resource, now)) {
+        if (held->token == token) { // our own earlier try got through: take it up
+            held->expiresAt = now + ttl;
+            reply.acquired = true;
+            reply.fence = held->fence;
+            reply.holder = {identity, held->fence, ttl};
+            return reply;
+        }
         reply.holder = {held->identity, held->fence, held->expiresAt - now};
         return reply;
     }

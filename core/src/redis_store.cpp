@@ -26,7 +26,8 @@ namespace {
 using namespace std::chrono_literals;
 
 // acquire(KEYS: lock, fence; ARGV: token, identity, ttl ms) ->
-//   {1, fence} when taken, {0, holder id, holder fence, pttl} when held.
+//   {1, fence} when taken (or already held by this token: a retry), {0, holder id, holder
+//   fence, pttl} when held by another.
 // A fence is max(INCR, server time in microseconds) so it stays increasing after data loss.
 constexpr const char* kAcquire = R"lua(
 local cur = redis.call('GET', KEYS[1])
@@ -34,6 +35,10 @@ if cur then
   local ok, v = pcall(cjson.decode, cur)
   if not ok or type(v) ~= 'table' or type(v.id) ~= 'string' or type(v.fence) ~= 'number' then
     return redis.error_reply('BATON_GARBAGE')
+  end
+  if v.token == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    return {1, string.format('%d', v.fence)}
   end
   return {0, v.id, string.format('%d', v.fence), redis.call('PTTL', KEYS[1])}
 end
@@ -46,7 +51,7 @@ if f < now then
 end
 local fs = string.format('%d', f)
 redis.call('SET', KEYS[1], '{"id":' .. cjson.encode(ARGV[2]) .. ',"fence":' .. fs ..
-  ',"token":"' .. ARGV[1] .. '"}', 'PX', ARGV[3])
+  ',"token":' .. cjson.encode(ARGV[1]) .. '}', 'PX', ARGV[3])
 return {1, fs}
 )lua";
 
@@ -581,7 +586,9 @@ void throwIfError(const Reply& r, const std::string& resource, const char* what)
 }
 
 std::string msArg(Duration ttl, const char* what) {
-    const auto v = std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
+    // Rounded up: Redis keeps whole milliseconds, and a lock must never live shorter than the
+    // ttl its holder's deadline was computed from.
+    const auto v = std::chrono::ceil<std::chrono::milliseconds>(ttl).count();
     if (v <= 0)
         throw StoreError(std::string(what) + ": ttl must be at least 1ms, got " +
                          formatDuration(ttl));

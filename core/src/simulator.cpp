@@ -317,7 +317,8 @@ struct Simulator::Impl {
         try {
             switch (a.command.kind) {
             case Command::Kind::Acquire:
-                answer.attempt = locker.tryLock(scenario.resource, n.info.identity, a.command.ttl);
+                answer.attempt = locker.tryLock(scenario.resource, n.info.identity, a.command.ttl,
+                                                a.command.lease.token);
                 break;
             case Command::Kind::Extend:
                 answer.held = locker.refresh(a.command.lease, a.command.ttl);
@@ -441,7 +442,7 @@ struct Simulator::Impl {
         c.retryInterval = n.timing.retryInterval;
         c.maxClockDrift = scenario.maxDrift;
         c.seedMode = n.seedMode;
-        n.machine = std::make_unique<ElectionMachine>(c);
+        n.machine = std::make_unique<ElectionMachine>(c, [this] { return locker.newToken(); });
         n.machine->start(n.info.toLocal(v));
         drive(n, v);
     }

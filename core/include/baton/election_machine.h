@@ -18,7 +18,7 @@ struct Command {
     enum class Kind { Acquire, Extend, Release };
     Kind kind = Kind::Acquire;
     Duration ttl{}; ///< Acquire, Extend
-    Lease lease;    ///< Extend, Release
+    Lease lease;    ///< Extend, Release; Acquire: the token to acquire with
 };
 
 class ElectionMachine {
@@ -33,7 +33,10 @@ public:
     static constexpr Duration kExpirySlack = std::chrono::milliseconds(1);
 
     /// Validates `config` (throws ConfigError); the callbacks in it are not used here.
-    explicit ElectionMachine(Config config);
+    /// `tokens` makes the tokens acquires are sent with (default: Locker::randomToken). An
+    /// acquire that failed is retried with the same token, so a try that reached the store
+    /// although its answer was lost is taken up, not left to expire.
+    explicit ElectionMachine(Config config, Locker::TokenSource tokens = {});
 
     const std::string& identity() const { return m_identity; }
     const std::string& resource() const { return m_resource; }
@@ -105,8 +108,10 @@ private:
     Phase m_phase = Phase::Idle;
     std::uint64_t m_term = 0; ///< bumped whenever a leadership or a run ends
     std::optional<InFlight> m_inflight;
-    std::optional<Lease> m_lease;   ///< held while leading
-    std::optional<Lease> m_cleanup; ///< a lease to release before anything else
+    std::optional<Lease> m_lease;            ///< held while leading
+    std::optional<Lease> m_cleanup;          ///< a lease to release before anything else
+    std::optional<std::string> m_retryToken; ///< the token of an acquire that failed
+    Locker::TokenSource m_tokens;
     TimePoint m_deadline;
     TimePoint m_nextRefresh;
     TimePoint m_nextAttempt;

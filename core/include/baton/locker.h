@@ -31,6 +31,12 @@ public:
     explicit Locker(Store& store, TokenSource tokens = {});
 
     LockAttempt tryLock(const std::string& resource, const std::string& identity, Duration ttl);
+    /// With a token of the caller's (newToken()); trying again with the same token after an
+    /// error takes up the lock if the first try got through.
+    LockAttempt tryLock(const std::string& resource, const std::string& identity, Duration ttl,
+                        const std::string& token);
+    /// A fresh token from this locker's source.
+    std::string newToken() { return m_tokens(); }
     /// Compare-and-extend: false when the lease is no longer held.
     bool refresh(const Lease& lease, Duration ttl);
     /// Compare-and-delete: false when the lease was no longer held.

@@ -81,7 +81,8 @@ public:
     virtual ~Store() = default;
 
     /// If `resource` is free: issue the next fence and make `token` its holder for `ttl`.
-    /// Otherwise: report the holder and its remaining TTL.
+    /// If `token` already holds it (a retry of an acquire whose answer was lost): keep its
+    /// fence and reset its TTL to `ttl`. Otherwise: report the holder and its remaining TTL.
     virtual AcquireReply acquire(const std::string& resource, const std::string& token,
                                  const std::string& identity, Duration ttl) = 0;
     /// Compare-and-extend: if `token` still holds `resource`, reset its TTL to `ttl`.
