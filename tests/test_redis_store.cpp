@@ -285,6 +285,36 @@ private slots:
             5000);
     }
 
+    // A subscription connection that goes quiet (here: the server holds every client's
+    // commands, so the heartbeat PING gets no answer) is dropped and made again, instead of
+    // waiting minutes for TCP keepalive; notices then flow on the new one.
+    void silentSubscriptionConnectionIsReplaced() {
+        RedisStore store(m_server.url(), quick());
+        std::atomic<int> notices{0};
+        auto sub = store.subscribe("jobs", [&](const Notice&) { ++notices; });
+        auto pubsubIds = [&] {
+            QStringList ids;
+            const QString list = m_server.cli({QStringLiteral("CLIENT"), QStringLiteral("LIST"),
+                                               QStringLiteral("TYPE"), QStringLiteral("pubsub")});
+            for (const QString& line : list.split(u'\n', Qt::SkipEmptyParts))
+                ids << line.section(u' ', 0, 0);
+            return ids;
+        };
+        const QStringList before = pubsubIds();
+        QCOMPARE(before.size(), 1);
+        m_server.cli({QStringLiteral("CLIENT"), QStringLiteral("PAUSE"), QStringLiteral("2500"),
+                      QStringLiteral("ALL")});
+        QTRY_VERIFY_WITH_TIMEOUT(!pubsubIds().isEmpty() && !pubsubIds().contains(before.first()),
+                                 10000);
+        RedisStore other(m_server.url(), quick());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                other.publish("jobs", "ping");
+                return notices.load() > 0;
+            }(),
+            5000);
+    }
+
     // After the server loses its data, new fences are still above every earlier one.
     void fencesSurviveDataLoss() {
         RedisStore store(m_server.url(), quick());

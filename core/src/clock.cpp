@@ -1,5 +1,6 @@
 #include "baton/clock.h"
 
+#include <charconv>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -58,6 +59,14 @@ void ManualClock::advanceTo(TimePoint t) {
         fn();
 }
 
+TimePoint saturatingAdd(TimePoint t, Duration d) {
+    if (d.count() > 0 && t > TimePoint::max() - d)
+        return TimePoint::max();
+    if (d.count() < 0 && t < TimePoint::min() - d)
+        return TimePoint::min();
+    return t + d;
+}
+
 std::string formatDuration(Duration d) {
     const auto ns = d.count();
     const char* sign = ns < 0 ? "-" : "";
@@ -88,16 +97,18 @@ Duration parseDuration(const std::string& text) {
     };
     if (text.empty())
         return fail("empty");
-    std::size_t pos = 0;
     double value = 0;
-    try {
-        value = std::stod(text, &pos);
-    } catch (const std::exception&) {
+    const char* first = text.data();
+    if (*first == '+')
+        ++first;
+    const auto [end, ec] = std::from_chars(first, text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range)
+        return fail("too large");
+    if (ec != std::errc() || end == first)
         return fail("no number");
-    }
     if (!std::isfinite(value))
         return fail("not a finite number");
-    const std::string unit = text.substr(pos);
+    const std::string unit(end, text.data() + text.size());
     double scale = 0;
     if (unit.empty() || unit == "ms")
         scale = 1e6;

@@ -40,6 +40,8 @@ void Election::wake() {
 }
 
 void Election::start() {
+    if (onOwnThread())
+        return; // from a callback it is running by definition (and stop() may hold m_lifecycle)
     std::lock_guard guard(m_lifecycle);
     if (running())
         return;
@@ -151,7 +153,7 @@ void Election::setTiming(const Timing& timing) {
 void Election::pause(Duration d) {
     {
         std::lock_guard lock(m_mutex);
-        m_pausedUntil = m_clock.now() + d;
+        m_pausedUntil = saturatingAdd(m_clock.now(), d);
         m_waiting = false;
     }
     m_cv.notify_all();

@@ -7,7 +7,7 @@ InstrumentedStore::InstrumentedStore(Store& inner, const Clock& clock)
     , m_clock(clock) {}
 
 void InstrumentedStore::partitionFor(Duration d) {
-    m_partitionedUntil.store((m_clock.now() + d).time_since_epoch().count());
+    m_partitionedUntil.store(saturatingAdd(m_clock.now(), d).time_since_epoch().count());
 }
 
 bool InstrumentedStore::partitioned() const {

@@ -1,5 +1,6 @@
 #include "baton/json.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -56,9 +57,10 @@ JsonWriter& JsonWriter::add(const std::string& k, double value) {
         m_text += "null";
         return *this;
     }
+    // to_chars, not printf: the text must not depend on the process's locale.
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f", value);
-    std::string s = buf;
+    const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 3).ptr;
+    std::string s(buf, end);
     while (!s.empty() && s.back() == '0')
         s.pop_back();
     if (!s.empty() && s.back() == '.')
@@ -232,9 +234,12 @@ public:
             return nullptr;
         }
         const char* begin = m_s.c_str() + m_pos;
-        char* end = nullptr;
-        const double d = std::strtod(begin, &end);
-        if (end == begin || !std::isfinite(d))
+        const char* last = m_s.c_str() + m_s.size();
+        if (*begin == '+')
+            fail("expected a value");
+        double d = 0;
+        const auto [end, ec] = std::from_chars(begin, last, d); // locale-independent
+        if (ec != std::errc() || end == begin || !std::isfinite(d))
             fail("expected a value");
         m_pos += static_cast<std::size_t>(end - begin);
         return d;

@@ -29,20 +29,36 @@ std::string MemberInfo::toJson() const {
         .str();
 }
 
+namespace {
+
+// A number of the entry, checked to lie in [min, max] before any conversion.
+double within(const JsonObject& o, const char* key, double min, double max) {
+    const double v = o.number(key);
+    if (!(v >= min && v <= max))
+        throw std::invalid_argument(std::string("\"") + key + "\" is out of range");
+    return v;
+}
+
+std::chrono::milliseconds millis(const JsonObject& o, const char* key) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(within(o, key, 0, 1e10)));
+}
+
+} // namespace
+
 MemberInfo MemberInfo::fromJson(const std::string& id, const std::string& json) {
     const JsonObject o = JsonObject::parse(json);
     MemberInfo m;
     m.id = id;
     m.state = o.string("state", "follower");
-    m.fence = static_cast<std::uint64_t>(o.number("fence"));
+    m.fence = static_cast<std::uint64_t>(within(o, "fence", 0, 9007199254740992.0));
     m.leader = o.string("leader");
-    m.ttl = std::chrono::milliseconds(static_cast<std::int64_t>(o.number("ttl")));
-    m.refresh = std::chrono::milliseconds(static_cast<std::int64_t>(o.number("refresh")));
-    m.retry = std::chrono::milliseconds(static_cast<std::int64_t>(o.number("retry")));
+    m.ttl = millis(o, "ttl");
+    m.refresh = millis(o, "refresh");
+    m.retry = millis(o, "retry");
     m.seedMode = o.boolean("seedMode");
     m.host = o.string("host");
-    m.pid = static_cast<std::int64_t>(o.number("pid"));
-    m.seenMs = o.number("seen");
+    m.pid = static_cast<std::int64_t>(within(o, "pid", 0, 4294967295.0));
+    m.seenMs = within(o, "seen", 0, 1e15);
     if (!o.has("seen") || m.ttl.count() <= 0)
         throw std::invalid_argument("not a member entry: needs \"seen\" and a positive \"ttl\"");
     return m;

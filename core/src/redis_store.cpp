@@ -217,8 +217,11 @@ Notice toNotice(const std::string& resource, const std::string& payload) {
         return n;
     try {
         const JsonObject o = JsonObject::parse(payload);
+        const double fence = o.number("fence");
+        if (!(fence >= 0 && fence <= 9007199254740992.0)) // exact below 2^53
+            return n;
         n.identity = o.string("id");
-        n.fence = static_cast<std::uint64_t>(o.number("fence")); // exact below 2^53
+        n.fence = static_cast<std::uint64_t>(fence);
         n.kind = Notice::Kind::Released;
     } catch (const std::invalid_argument&) {
         // Somebody else's text that only looks like a notice: pass it on as a message.
@@ -306,6 +309,12 @@ private:
         std::set<std::string> sent; // channels we asked the server for
         Duration backoff = m_options.reconnectBackoffMin;
         TimePoint nextTry = SteadyClock::instance().now();
+        // A half-open connection shows no error until TCP keepalive gives up (minutes): ping
+        // when the line has been quiet, and drop it when the pong does not come in time.
+        const Duration pingEvery =
+            std::max<Duration>(std::chrono::seconds(1), m_options.commandTimeout);
+        TimePoint lastHeard = nextTry;
+        TimePoint pingSent = TimePoint::max(); // max: no ping out
         std::unique_lock lock(m_mutex);
         while (!m_quit) {
             std::set<std::string> wanted;
@@ -316,6 +325,8 @@ private:
                 try {
                     ctx = connectTo(m_url, m_options, false);
                     backoff = m_options.reconnectBackoffMin;
+                    lastHeard = SteadyClock::instance().now();
+                    pingSent = TimePoint::max();
                 } catch (const StoreError&) {
                     nextTry = SteadyClock::instance().now() + backoff;
                     backoff = std::min(backoff * 2, m_options.reconnectBackoffMax);
@@ -337,20 +348,42 @@ private:
                 for (const auto& c : sent)
                     if (!wanted.count(c))
                         unsubscribe.push_back(c);
-                if (!send(ctx.get(), subscribe) || !send(ctx.get(), unsubscribe)) {
+                const TimePoint now = SteadyClock::instance().now();
+                std::vector<std::string> ping;
+                if (pingSent == TimePoint::max() && now >= lastHeard + pingEvery) {
+                    ping = {"PING", ""};
+                    pingSent = now;
+                }
+                if (pingSent != TimePoint::max() && now >= pingSent + m_options.commandTimeout) {
+                    drop(ctx, nextTry, backoff); // no pong: the connection is dead
+                    continue;
+                }
+                if (!send(ctx.get(), subscribe) || !send(ctx.get(), unsubscribe) ||
+                    !send(ctx.get(), ping)) {
                     drop(ctx, nextTry, backoff);
                     continue;
                 }
+                // Not confirmed from now on: a subscribe() for it must wait for the new
+                // SUBSCRIBE's answer, not take the old one's.
+                for (std::size_t i = 1; i < unsubscribe.size(); ++i)
+                    m_confirmed.erase(unsubscribe[i]);
                 sent = wanted;
             }
             lock.unlock();
             pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {ctx ? ctx->fd : -1, POLLIN, 0}};
-            int timeout = -1;
+            TimePoint wakeAt = TimePoint::max();
             if (!ctx && !wanted.empty())
+                wakeAt = nextTry;
+            else if (ctx)
+                wakeAt = pingSent != TimePoint::max() ? pingSent + m_options.commandTimeout
+                                                      : lastHeard + pingEvery;
+            int timeout = -1;
+            if (wakeAt != TimePoint::max())
                 timeout = static_cast<int>(
-                    std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  nextTry - SteadyClock::instance().now())
-                                                  .count()));
+                    std::clamp<std::int64_t>(std::chrono::ceil<std::chrono::milliseconds>(
+                                                 wakeAt - SteadyClock::instance().now())
+                                                 .count(),
+                                             1, 60'000));
             ::poll(fds, ctx ? 2 : 1, timeout);
             if (fds[0].revents & POLLIN) {
                 std::uint64_t value;
@@ -365,6 +398,8 @@ private:
                     void* r = nullptr;
                     while (redisGetReplyFromReader(ctx.get(), &r) == REDIS_OK && r)
                         replies.emplace_back(static_cast<redisReply*>(r));
+                    lastHeard = SteadyClock::instance().now(); // any traffic proves it alive
+                    pingSent = TimePoint::max();
                 }
             }
             for (const auto& r : replies)

@@ -66,6 +66,9 @@ private:
     mutable std::uint64_t m_nextId = 1;
 };
 
+/// t + d, clamped to the representable range instead of overflowing.
+TimePoint saturatingAdd(TimePoint t, Duration d);
+
 /// "1500ms", "5s", "2m", "250us": the shortest exact form of a duration.
 std::string formatDuration(Duration d);
 
