@@ -19,13 +19,21 @@ class TestObserver : public QObject {
     RedisServer m_server;
     std::vector<std::unique_ptr<AgentProcess>> m_agents;
 
-    AgentProcess& launch(const QString& id) {
+    AgentProcess& launch(const QString& id, const QStringList& extra = {}) {
         m_agents.push_back(std::make_unique<AgentProcess>());
         m_agents.back()->start(
-            id, {QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
-                 QStringLiteral("--resource"), QStringLiteral("jobs"), QStringLiteral("--ttl"),
-                 QStringLiteral("1s"), QStringLiteral("--refresh"), QStringLiteral("200ms")});
+            id, QStringList{QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
+                            QStringLiteral("--resource"), QStringLiteral("jobs"),
+                            QStringLiteral("--ttl"), QStringLiteral("1s"),
+                            QStringLiteral("--refresh"), QStringLiteral("200ms")} +
+                    extra);
         return *m_agents.back();
+    }
+    static std::string stateOf(const Observer& observer, const std::string& id) {
+        for (const MemberInfo& m : observer.state().members)
+            if (m.id == id)
+                return m.state;
+        return "(absent)";
     }
     int elected() const {
         int n = 0;
@@ -144,6 +152,28 @@ private slots:
         };
         QTRY_VERIFY(sawHandover());
         QTRY_VERIFY(observer.state().holder && observer.state().holder->identity != stopped);
+    }
+
+    // A partitioned leader shows as "partitioned" for as long as the partition lasts, also
+    // after it revoked; then as a follower.
+    void partitionedMemberShowsItsState() {
+        AgentProcess& a = launch(QStringLiteral("agent-0"), {QStringLiteral("--allow-control")});
+        QTRY_COMPARE(elected(), 1);
+        launch(QStringLiteral("agent-1"));
+        RedisStore store(m_server.url());
+        Seen seen;
+        Observer observer(store, "jobs", record(seen));
+        observer.start();
+        QTRY_COMPARE(stateOf(observer, "agent-0"), std::string("leader"));
+        QTRY_COMPARE(stateOf(observer, "agent-1"), std::string("follower"));
+        m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"),
+                      QStringLiteral("{\"to\":\"agent-0\",\"cmd\":\"partition\",\"ms\":2500}")});
+        QTRY_COMPARE(stateOf(observer, "agent-0"), std::string("partitioned"));
+        QTRY_COMPARE(a.count(QStringLiteral("revoked")), 1);
+        QTest::qWait(300); // several heartbeats after the revocation
+        QCOMPARE(stateOf(observer, "agent-0"), std::string("partitioned"));
+        QTRY_COMPARE_WITH_TIMEOUT(stateOf(observer, "agent-0"), std::string("follower"), 5000);
+        QTRY_COMPARE(stateOf(observer, "agent-1"), std::string("leader"));
     }
 
     // Garbage in the members hash is an error, not a crash, and hides nobody else.

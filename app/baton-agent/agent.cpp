@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <unistd.h>
 
@@ -42,10 +43,7 @@ Agent::Agent(Options options)
 }
 
 void Agent::print(const std::string& line) {
-    std::lock_guard guard(m_outMutex);
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fputc('\n', stdout);
-    std::fflush(stdout);
+    m_out.push(line);
 }
 
 void Agent::log(const std::string& text) const {
@@ -78,16 +76,11 @@ void Agent::onEvent(const baton::Event& e) {
         ++m_revoked;
     if (m_presence) {
         m_presence->publish(json);
-        if (e.type == EventType::Elected || e.type == EventType::Revoked ||
-            e.type == EventType::LeaderChanged || e.type == EventType::Stopped)
+        // The state field is kept by run()'s loop alone (currentState()); events only bring
+        // who leads and the fence.
+        if (e.type == EventType::Elected || e.type == EventType::LeaderChanged)
             m_presence->update([&](baton::MemberInfo& m) {
-                m.state = e.type == EventType::Elected   ? "leader"
-                          : e.type == EventType::Stopped ? "stopped"
-                                                         : "follower";
-                if (e.type == EventType::LeaderChanged)
-                    m.leader = e.leader;
-                else if (e.type == EventType::Elected)
-                    m.leader = m_id;
+                m.leader = e.type == EventType::Elected ? m_id : e.leader;
                 if (e.fence)
                     m.fence = e.fence;
             });
@@ -274,6 +267,7 @@ int Agent::run() {
     m_election->start();
 
     std::string shownState;
+    std::uint64_t reportedDrops = 0;
     while (true) {
         timespec tick{0, 100'000'000};
         const int sig = sigtimedwait(&signals, nullptr, &tick);
@@ -283,6 +277,11 @@ int Agent::run() {
         }
         // Pauses and partitions end by themselves: keep the presence entry's state true.
         const std::string state = currentState();
+        if (m_out.dropped() != reportedDrops) {
+            reportedDrops = m_out.dropped();
+            log("standard output is not being read: dropped " + std::to_string(reportedDrops) +
+                " event lines so far");
+        }
         if (state != shownState) {
             shownState = state;
             m_presence->update([&](baton::MemberInfo& m) { m.state = state; });
@@ -291,6 +290,11 @@ int Agent::run() {
     control.reset();
     m_election->stop(); // revoke (onRevoked returns), release, "stopped"
     m_presence->leave();
+    if (!m_out.finish(std::chrono::seconds(1))) {
+        log("standard output is blocked: exiting without writing the last event lines");
+        std::fflush(stderr);
+        std::_Exit(0); // the writer thread still holds this object: leave at once
+    }
     return 0;
 }
 

@@ -2,6 +2,7 @@
 // One elector process: an Election on Redis whose events go to stdout as JSON lines and to
 // Redis for observers, steerable over baton:{R}:control when allowed.
 
+#include "line_writer.h"
 #include "options.h"
 
 #include <baton/election.h>
@@ -32,7 +33,7 @@ private:
 
     Options m_options;
     std::string m_id;
-    std::mutex m_outMutex;
+    LineWriter m_out;                           // stdout, written on a thread of its own
     std::unique_ptr<baton::RedisStore> m_store; // the election's connection
     std::unique_ptr<baton::RedisStore> m_side;  // presence, events, control
     std::unique_ptr<baton::InstrumentedStore> m_instrumented;
