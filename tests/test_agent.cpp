@@ -426,7 +426,13 @@ private slots:
         // Malformed: reported as an error event, ignored.
         send(QStringLiteral("{\"to\":\"*\",\"cmd\":"));
         send(QStringLiteral("{\"to\":\"*\",\"cmd\":\"explode\"}"));
-        QTRY_COMPARE(l->count(QStringLiteral("error")), 2);
+        send(QStringLiteral("{\"to\":\"*\",\"cmd\":\"pause\",\"ms\":1e300}"));
+        QTRY_COMPARE(l->count(QStringLiteral("error")), 3);
+        QVERIFY(l->events(QStringLiteral("error"))
+                    .last()
+                    .value(QStringLiteral("reason"))
+                    .toString()
+                    .contains(u"24h"));
         QVERIFY(l->events(QStringLiteral("error"))
                     .first()
                     .value(QStringLiteral("reason"))

@@ -22,11 +22,20 @@ baton::Duration controlDuration(const baton::JsonObject& o, const std::string& k
     auto it = values.find(key);
     if (it == values.end())
         throw std::invalid_argument("\"" + key + "\" is missing");
-    if (auto d = std::get_if<double>(&it->second))
-        return std::chrono::milliseconds(static_cast<std::int64_t>(*d));
-    if (auto s = std::get_if<std::string>(&it->second))
-        return baton::parseDuration(*s);
-    throw std::invalid_argument("\"" + key + "\" must be milliseconds or a duration like \"2s\"");
+    baton::Duration d{};
+    if (auto ms = std::get_if<double>(&it->second)) {
+        if (!(*ms >= 0 && *ms <= 86'400'000))
+            throw std::invalid_argument("\"" + key + "\" must be 0 to 86400000 ms (24h)");
+        d = std::chrono::milliseconds(static_cast<std::int64_t>(*ms));
+    } else if (auto s = std::get_if<std::string>(&it->second)) {
+        d = baton::parseDuration(*s);
+    } else {
+        throw std::invalid_argument("\"" + key +
+                                    "\" must be milliseconds or a duration like \"2s\"");
+    }
+    if (d.count() < 0 || d > std::chrono::hours(24))
+        throw std::invalid_argument("\"" + key + "\" must be between 0 and 24h");
+    return d;
 }
 
 std::string hostName() {

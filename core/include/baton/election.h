@@ -18,7 +18,9 @@ namespace baton {
 class Election {
 public:
     /// Validates `config` (throws ConfigError; nothing starts). `locker` and `clock` must
-    /// outlive the election.
+    /// outlive the election. Callbacks run on the election's thread, one at a time, and must be
+    /// quick: while one runs, no refresh or revocation happens (isLeader() stays exact). Never
+    /// destroy an Election from inside its own callback.
     Election(Locker& locker, Config config, const Clock& clock = SteadyClock::instance());
     ~Election();
     Election(const Election&) = delete;
@@ -31,6 +33,7 @@ public:
     /// stop then completes on the election's thread. Harmless when not running.
     void stop();
     /// Stops at once as a crashed process would: no callbacks, no release; the lock expires.
+    /// A later start() begins a new run (its onElected follows no onRevoked for this one).
     void kill();
 
     /// Freezes the run loop for `d`, as a GC pause or SIGSTOP would: no store calls, no
