@@ -45,6 +45,12 @@ private slots:
         QTest::newRow("refresh > ttl")
             << r << Duration(5s) << Duration(6s) << Duration(1s) << 0.01 << "refreshInterval"
             << "below ttl / 2";
+        QTest::newRow("ttl over a week")
+            << r << Duration(200h) << Duration(1s) << Duration(1s) << 0.01 << "ttl"
+            << "200h: must be at most 7d";
+        QTest::newRow("retry forever")
+            << r << Duration(5s) << Duration(1s) << Duration::max() << 0.01 << "retryInterval"
+            << "must be at most 7d";
         QTest::newRow("zero retry")
             << r << Duration(5s) << Duration(1s) << Duration(0s) << 0.01 << "retryInterval"
             << "must be positive";

@@ -170,10 +170,12 @@ private slots:
         QVERIFY(first && first->kind == Command::Kind::Acquire);
         QCOMPARE(first->lease.token, std::string("t1"));
         m.failed(T0 + 1s, "timed out");
-        auto second = m.poll(m.wakeAt());
+        const TimePoint retryAt = m.wakeAt();
+        QCOMPARE(retryAt, T0 + 1s + ElectionMachine::kErrorBackoff);
+        auto second = m.poll(retryAt);
         QVERIFY(second && second->kind == Command::Kind::Acquire);
         QCOMPARE(second->lease.token, std::string("t1"));
-        m.acquired(m.wakeAt(), lost("other", 2s));
+        m.acquired(retryAt, lost("other", 2s));
         auto third = m.poll(m.wakeAt());
         QVERIFY(third);
         QCOMPARE(third->lease.token, std::string("t2"));

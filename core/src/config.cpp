@@ -16,6 +16,15 @@ namespace {
 } // namespace
 
 void validate(const Timing& timing) {
+    // A bound that keeps every deadline far from overflow, and past any sensible lease.
+    constexpr Duration kLongest = std::chrono::hours(24 * 7);
+    auto notTooLong = [&](const char* field, Duration d) {
+        if (d > kLongest)
+            reject(field, formatDuration(d), "must be at most 7d (168h)");
+    };
+    notTooLong("ttl", timing.ttl);
+    notTooLong("refreshInterval", timing.refreshInterval);
+    notTooLong("retryInterval", timing.retryInterval);
     if (timing.ttl.count() <= 0)
         reject("ttl", formatDuration(timing.ttl),
                "must be positive (it is how long the lock lives without a refresh; try 5s)");
