@@ -2,6 +2,7 @@
 // when a test moves it.
 
 #include "support/cluster.h"
+#include "support/forwarding_store.h"
 #include "support/printing.h"
 
 #include <QTest>
@@ -18,10 +19,9 @@ Q_DECLARE_METATYPE(baton::Duration)
 namespace {
 
 // A store whose extend calls can be made to hang until the test lets them go.
-class GatedStore final : public Store {
+class GatedStore final : public test::ForwardingStore {
 public:
-    explicit GatedStore(Store& inner)
-        : m_inner(inner) {}
+    using ForwardingStore::ForwardingStore;
 
     std::atomic<bool> hangExtends{false};
     std::atomic<int> hanging{0};
@@ -33,10 +33,6 @@ public:
         m_cv.notify_all();
     }
 
-    AcquireReply acquire(const std::string& r, const std::string& t, const std::string& i,
-                         Duration ttl) override {
-        return m_inner.acquire(r, t, i, ttl);
-    }
     bool extend(const std::string& r, const std::string& t, Duration ttl) override {
         if (hangExtends) {
             ++hanging;
@@ -46,32 +42,18 @@ public:
         }
         return m_inner.extend(r, t, ttl);
     }
-    bool release(const std::string& r, const std::string& t) override {
-        return m_inner.release(r, t);
-    }
-    std::optional<LockInfo> inspect(const std::string& r) override { return m_inner.inspect(r); }
-    void publish(const std::string& r, const std::string& p) override { m_inner.publish(r, p); }
-    Subscription subscribe(const std::string& r, std::function<void(const Notice&)> fn) override {
-        return m_inner.subscribe(r, std::move(fn));
-    }
-    std::optional<std::string> get(const std::string& k) override { return m_inner.get(k); }
-    void set(const std::string& k, const std::string& v, Duration ttl) override {
-        m_inner.set(k, v, ttl);
-    }
-    bool del(const std::string& k) override { return m_inner.del(k); }
 
 private:
-    Store& m_inner;
     std::mutex m_mutex;
     std::condition_variable m_cv;
     bool m_open = false;
 };
 
 // A store whose first acquire reaches the store but whose answer is lost (a timeout).
-class LossyStore final : public Store {
+class LossyStore final : public test::ForwardingStore {
 public:
-    explicit LossyStore(Store& inner)
-        : m_inner(inner) {}
+    using ForwardingStore::ForwardingStore;
+
     AcquireReply acquire(const std::string& r, const std::string& t, const std::string& i,
                          Duration ttl) override {
         auto reply = m_inner.acquire(r, t, i, ttl);
@@ -79,25 +61,8 @@ public:
             throw StoreError("no answer within 1s (timed out)");
         return reply;
     }
-    bool extend(const std::string& r, const std::string& t, Duration ttl) override {
-        return m_inner.extend(r, t, ttl);
-    }
-    bool release(const std::string& r, const std::string& t) override {
-        return m_inner.release(r, t);
-    }
-    std::optional<LockInfo> inspect(const std::string& r) override { return m_inner.inspect(r); }
-    void publish(const std::string& r, const std::string& p) override { m_inner.publish(r, p); }
-    Subscription subscribe(const std::string& r, std::function<void(const Notice&)> fn) override {
-        return m_inner.subscribe(r, std::move(fn));
-    }
-    std::optional<std::string> get(const std::string& k) override { return m_inner.get(k); }
-    void set(const std::string& k, const std::string& v, Duration ttl) override {
-        m_inner.set(k, v, ttl);
-    }
-    bool del(const std::string& k) override { return m_inner.del(k); }
 
 private:
-    Store& m_inner;
     std::atomic<bool> m_lose{true};
 };
 
