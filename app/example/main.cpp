@@ -41,7 +41,7 @@ int main() {
                             static_cast<unsigned long long>(e->fence()));
             else if (e->running())
                 std::printf("%s: processing jobs (leader: %s)\n", e->identity().c_str(),
-                            e->leader().c_str());
+                            e->leader().empty() ? "none seen yet" : e->leader().c_str());
         }
         std::this_thread::sleep_for(200ms);
     }
