@@ -277,7 +277,14 @@ private slots:
             launch(QStringLiteral("agent-%1").arg(i));
         QTRY_VERIFY(leader());
         AgentProcess* old = leader();
-        QTest::qWait(200);
+        // Every follower has seen the leader, so it waits on the lock's TTL, not on startup.
+        for (const auto& a : m_agents)
+            if (a.get() != old)
+                QTRY_VERIFY(!a->events(QStringLiteral("leader-changed")).isEmpty() &&
+                            a->events(QStringLiteral("leader-changed"))
+                                    .last()
+                                    .value(QStringLiteral("leader"))
+                                    .toString() == old->id());
         const double termAt = nowMs();
         old->signal(sig);
         QVERIFY(old->process().waitForFinished(1000));
@@ -408,7 +415,9 @@ private slots:
              QStringLiteral(
                  "{\"to\":\"closed\",\"cmd\":\"set\",\"ttl\":\"10s\",\"refresh\":\"2s\"}")});
         QTRY_VERIFY(closed.standardError().contains(u"--allow-control"));
-        QTest::qWait(500); // more than two refreshes: the old ttl is still used
+        // Three more extends after the commands were ignored: still the old ttl and refresh.
+        const int extends = closed.count(QStringLiteral("extended"));
+        QTRY_VERIFY(closed.count(QStringLiteral("extended")) >= extends + 3);
         QVERIFY(closed.running());
         QVERIFY(lockPttl() <= kTtlMs);
         QCOMPARE(closed.count(QStringLiteral("revoked")), 0);

@@ -78,7 +78,17 @@ private slots:
         for (int i = 0; i < 3; ++i)
             launch(QStringLiteral("agent-%1").arg(i));
         QTRY_COMPARE(elected(), 1);
-        QTest::qWait(300);
+        std::string leader;
+        for (const auto& a : m_agents)
+            if (a->count(QStringLiteral("elected")))
+                leader = a->id().toStdString();
+        // All three are present in Redis, the leader as such, before the observer comes.
+        QTRY_COMPARE(m_server.cli({QStringLiteral("HLEN"), QStringLiteral("baton:{jobs}:members")}),
+                     QStringLiteral("3"));
+        QTRY_VERIFY(m_server
+                        .cli({QStringLiteral("HGET"), QStringLiteral("baton:{jobs}:members"),
+                              QString::fromStdString(leader)})
+                        .contains(u"\"state\":\"leader\""));
         RedisStore store(m_server.url());
         Seen seen;
         Observer observer(store, "jobs", record(seen));
@@ -90,10 +100,6 @@ private slots:
         QVERIFY(timer.elapsed() <= 200);
         const ObservedState s = observer.state();
         QVERIFY(s.holder);
-        std::string leader;
-        for (const auto& a : m_agents)
-            if (a->count(QStringLiteral("elected")))
-                leader = a->id().toStdString();
         QCOMPARE(s.holder->identity, leader);
         QVERIFY(s.holder->remaining <= std::chrono::seconds(1));
         for (const MemberInfo& m : s.members) {

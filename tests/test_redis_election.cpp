@@ -165,7 +165,9 @@ private slots:
         startElectors(3);
         QTRY_COMPARE(leaderCount(), 1);
         Elector* old = leader();
-        QTest::qWait(100); // let every follower settle into waiting on the lock's TTL
+        // Every follower has seen the leader: it waits on the lock's TTL, not on its start-up.
+        for (const auto& e : m_electors)
+            QTRY_COMPARE(e->election.leader(), old->election.identity());
         const TimePoint stoppedAt = SteadyClock::instance().now();
         old->election.stop();
         QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));

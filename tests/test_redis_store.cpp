@@ -24,6 +24,12 @@ RedisOptions quick() {
     return o;
 }
 
+// Publishes on "jobs" and tells whether a subscriber has received anything yet.
+bool published(RedisStore& store, const std::atomic<int>& notices) {
+    store.publish("jobs", "ping");
+    return notices.load() > 0;
+}
+
 QString messageOf(const std::function<void()>& fn) {
     try {
         fn();
@@ -277,12 +283,7 @@ private slots:
         QVERIFY(m_server.restart());
         RedisStore other(m_server.url(), quick());
         // Once the subscriber has reconnected, notices flow again.
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                other.publish("jobs", "ping");
-                return notices.load() > 0;
-            }(),
-            5000);
+        QTRY_VERIFY_WITH_TIMEOUT(published(other, notices), 5000);
     }
 
     // A subscription connection that goes quiet (here: the server holds every client's
@@ -307,12 +308,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!pubsubIds().isEmpty() && !pubsubIds().contains(before.first()),
                                  10000);
         RedisStore other(m_server.url(), quick());
-        QTRY_VERIFY_WITH_TIMEOUT(
-            [&] {
-                other.publish("jobs", "ping");
-                return notices.load() > 0;
-            }(),
-            5000);
+        QTRY_VERIFY_WITH_TIMEOUT(published(other, notices), 5000);
     }
 
     // After the server loses its data, new fences are still above every earlier one.

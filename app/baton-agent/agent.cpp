@@ -259,10 +259,9 @@ int Agent::run() {
                                                        ++m_presenceErrors;
                                                        // A dead Redis fails every heartbeat:
                                                        // say so once, not five times a second.
-                                                       static std::string last;
-                                                       if (error != last)
+                                                       if (error != m_lastPresenceError)
                                                            log(error);
-                                                       last = error;
+                                                       m_lastPresenceError = error;
                                                    });
     baton::Subscription control =
         m_side->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),

@@ -41,6 +41,7 @@ private:
     std::unique_ptr<baton::Election> m_election;
     std::unique_ptr<baton::Presence> m_presence;
     std::atomic<std::uint64_t> m_elected{0}, m_revoked{0}, m_presenceErrors{0};
+    std::string m_lastPresenceError; // only touched on the presence thread
 };
 
 } // namespace agent

@@ -5,22 +5,22 @@
 
 namespace baton {
 
+namespace {
+
+const Config& validated(const Config& config) {
+    validate(config);
+    return config;
+}
+
+} // namespace
+
 ElectionMachine::ElectionMachine(Config config, Locker::TokenSource tokens)
-    : m_resource(std::move(config.resource))
+    : m_resource(validated(config).resource)
     , m_identity(config.identity.empty() ? defaultIdentity() : std::move(config.identity))
     , m_timing{config.ttl, config.refreshInterval, config.retryInterval}
     , m_maxDrift(config.maxClockDrift)
     , m_seedMode(config.seedMode)
-    , m_tokens(tokens ? std::move(tokens) : Locker::TokenSource(&Locker::randomToken)) {
-    Config check;
-    check.resource = m_resource;
-    check.identity = m_identity;
-    check.ttl = m_timing.ttl;
-    check.refreshInterval = m_timing.refreshInterval;
-    check.retryInterval = m_timing.retryInterval;
-    check.maxClockDrift = m_maxDrift;
-    validate(check);
-}
+    , m_tokens(tokens ? std::move(tokens) : Locker::TokenSource(&Locker::randomToken)) {}
 
 void ElectionMachine::setTiming(const Timing& timing) {
     validate(timing);
