@@ -1,0 +1,42 @@
+#include "lab_types.h"
+
+namespace baton::lab {
+
+QString kindName(ElectorKind kind) {
+    switch (kind) {
+    case ElectorKind::Simulated:
+        return QStringLiteral("simulated");
+    case ElectorKind::Thread:
+        return QStringLiteral("thread");
+    case ElectorKind::Agent:
+        return QStringLiteral("agent");
+    case ElectorKind::External:
+        return QStringLiteral("external");
+    }
+    return {};
+}
+
+QString stateName(ElectorState state) {
+    switch (state) {
+    case ElectorState::Follower:
+        return QStringLiteral("follower");
+    case ElectorState::Leader:
+        return QStringLiteral("leader");
+    case ElectorState::Paused:
+        return QStringLiteral("paused");
+    case ElectorState::Partitioned:
+        return QStringLiteral("partitioned");
+    case ElectorState::Crashed:
+        return QStringLiteral("crashed");
+    case ElectorState::Stopped:
+        return QStringLiteral("stopped");
+    }
+    return {};
+}
+
+QString formatSeconds(LabTime t) {
+    const double s = std::chrono::duration<double>(t).count();
+    return QString::number(s, 'f', 3);
+}
+
+} // namespace baton::lab
