@@ -441,6 +441,86 @@ private slots:
     }
 
     // Bad scenarios are refused with the reason.
+    // Given an elector whose clock is set to run 10% fast mid-run, then its clock changes pace
+    // at that instant without jumping, and a rate outside (0.5, 2) is refused, not applied.
+    void driftFaultChangesPaceWithoutJump() {
+        Scenario s;
+        s.electors = 2;
+        s.duration = 1min;
+        Simulator sim(s);
+        sim.runUntil(sim.start() + 10s);
+        const TimePoint before = sim.now();
+        Fault f;
+        f.kind = FaultKind::Drift;
+        f.target = FaultTarget{FaultTarget::Kind::Elector, 1};
+        f.rate = 1.1;
+        sim.inject(f);
+        QCOMPARE(sim.elector(1).clockRate, 1.1);
+        const TimePoint local = TimePoint{} + 24h;
+        const TimePoint v = sim.toVirtual(1, local);
+        // 1.1 local seconds pass per virtual second from `before` on: a local interval of 11 s
+        // takes 10 virtual seconds.
+        QCOMPARE(sim.toVirtual(1, local + 11s) - v, Duration(10s));
+        QVERIFY(v > before || v < before); // some instant; the pace is what matters
+        f.rate = 3.0;
+        sim.inject(f);
+        QCOMPARE(sim.elector(1).clockRate, 1.1);
+        QVERIFY(!sim.history().faults.back().applied);
+        sim.runUntil(sim.start() + 40s);
+        QVERIFY(check(sim.history()).terms >= 1);
+    }
+
+    // Given a reader that consumed the records (the lab), when they are discarded, then the run
+    // goes on and new records arrive; the faults and counters stay.
+    void discardRecordsKeepsTheRunGoing() {
+        Scenario s;
+        s.duration = 10min;
+        Fault crash;
+        crash.at = 20s;
+        crash.duration = 5s;
+        s.faults.push_back(crash);
+        Simulator sim(s);
+        sim.runUntil(sim.start() + 30s);
+        QVERIFY(!sim.history().events.empty());
+        const auto calls = sim.history().storeCalls;
+        sim.discardRecords();
+        QVERIFY(sim.history().events.empty());
+        QCOMPARE(sim.history().store.size(), std::size_t(1));
+        QCOMPARE(sim.history().faults.size(), std::size_t(1));
+        QCOMPARE(sim.history().storeCalls, calls);
+        sim.runUntil(sim.start() + 60s);
+        QVERIFY(firstEvent(sim.history(), EventType::Extended, sim.start() + 30s) != nullptr);
+    }
+
+    // Given every example scenario and a scenario with every kind of fault, when written as JSON
+    // and read back, then the result is the same scenario (it replays to the same history).
+    void scenarioJsonRoundTrips() {
+        Scenario s = example("gc-pause");
+        s.setups.push_back(ElectorSetup{1, 1.05, 3ms, true, 2s});
+        for (int k = 0; k <= static_cast<int>(FaultKind::Drift); ++k) {
+            Fault f;
+            f.at = std::chrono::milliseconds(1500 + k);
+            f.kind = static_cast<FaultKind>(k);
+            f.target = FaultTarget{FaultTarget::Kind::Elector, k % s.electors};
+            if (f.kind == FaultKind::Latency)
+                f.extra = 7ms;
+            if (f.kind == FaultKind::Timing)
+                f.ttl = 6s;
+            if (f.kind == FaultKind::Drift)
+                f.rate = 0.97;
+            if (f.kind == FaultKind::Partition) {
+                f.mode = Fault::PartitionMode::Hang;
+                f.duration = 2s;
+            }
+            s.faults.push_back(f);
+        }
+        const Scenario back = sim::parseScenario(sim::scenarioJson(s));
+        QCOMPARE(sim::scenarioJson(back), sim::scenarioJson(s));
+        QCOMPARE(back.faults.size(), s.faults.size());
+        QCOMPARE(back.faults.back().rate, 0.97);
+        QCOMPARE(toText(simulate(back)), toText(simulate(s)));
+    }
+
     void invalidScenariosAreRefused() {
         Scenario s;
         s.faults.push_back(Fault{});

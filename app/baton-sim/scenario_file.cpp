@@ -215,7 +215,7 @@ public:
         const QJsonObject o = v.toObject();
         onlyKeys(o, path,
                  {"at", "type", "target", "duration", "mode", "extra", "ttl", "refresh", "retry",
-                  "comment"});
+                  "rate", "comment"});
         Fault f;
         if (!o.contains(u"type"))
             fail(path, u"missing field 'type'"_qs);
@@ -224,7 +224,7 @@ public:
         if (!kind)
             fail(join(path, "type"), u"unknown fault type '"_qs + type +
                                          u"' (known: crash, restart, stop, start, pause, resume, "
-                                         u"partition, heal, latency, timing)"_qs);
+                                         u"partition, heal, latency, timing, drift)"_qs);
         f.kind = *kind;
         if (!o.contains(u"at"))
             fail(path, u"missing field 'at' (when the fault strikes, from the start)"_qs);
@@ -254,6 +254,13 @@ public:
         }
         if (f.kind == FaultKind::Latency && !o.contains(u"extra"))
             fail(path, u"a latency spike needs 'extra' (the added one-way latency)"_qs);
+        if (o.contains(u"rate")) {
+            if (f.kind != FaultKind::Drift)
+                fail(join(path, "rate"), u"only a clock drift has 'rate'"_qs);
+            f.rate = number(o[u"rate"], join(path, "rate"));
+        }
+        if (f.kind == FaultKind::Drift && !o.contains(u"rate"))
+            fail(path, u"a clock drift needs 'rate' (local seconds per true second, e.g. 1.05)"_qs);
         for (const char* key : {"ttl", "refresh", "retry"}) {
             const QString k = QString::fromLatin1(key);
             if (!o.contains(k))
@@ -388,6 +395,90 @@ Scenario parseScenario(const QByteArray& json) {
     if (!doc.isObject())
         throw ScenarioFileError(1, u"expected a JSON object at the top"_qs);
     return Reader(json).scenario(doc.object());
+}
+
+namespace {
+
+QString text(Duration d) {
+    return QString::fromStdString(formatDuration(d));
+}
+
+QJsonValue targetJson(const FaultTarget& t) {
+    switch (t.kind) {
+    case FaultTarget::Kind::Elector:
+        return t.index;
+    case FaultTarget::Kind::Leader:
+        return u"leader"_qs;
+    case FaultTarget::Kind::Follower:
+        return u"follower"_qs;
+    case FaultTarget::Kind::All:
+        return u"all"_qs;
+    }
+    return {};
+}
+
+QJsonObject faultJson(const Fault& f) {
+    QJsonObject o{{u"at"_qs, text(f.at)},
+                  {u"type"_qs, QString::fromUtf8(faultName(f.kind))},
+                  {u"target"_qs, targetJson(f.target)}};
+    if (f.duration.count() > 0)
+        o[u"duration"_qs] = text(f.duration);
+    if (f.kind == FaultKind::Partition)
+        o[u"mode"_qs] = f.mode == Fault::PartitionMode::Hang ? u"hang"_qs : u"fail"_qs;
+    if (f.kind == FaultKind::Latency)
+        o[u"extra"_qs] = text(f.extra);
+    if (f.kind == FaultKind::Drift)
+        o[u"rate"_qs] = f.rate;
+    if (f.ttl)
+        o[u"ttl"_qs] = text(*f.ttl);
+    if (f.refresh)
+        o[u"refresh"_qs] = text(*f.refresh);
+    if (f.retry)
+        o[u"retry"_qs] = text(*f.retry);
+    return o;
+}
+
+} // namespace
+
+QByteArray scenarioJson(const Scenario& s) {
+    QJsonObject o{{u"name"_qs, QString::fromStdString(s.name)},
+                  {u"description"_qs, QString::fromStdString(s.description)},
+                  {u"resource"_qs, QString::fromStdString(s.resource)},
+                  {u"electors"_qs, s.electors},
+                  {u"duration"_qs, text(s.duration)},
+                  {u"seed"_qs, static_cast<double>(s.seed)},
+                  {u"ttl"_qs, text(s.timing.ttl)},
+                  {u"refresh"_qs, text(s.timing.refreshInterval)},
+                  {u"retry"_qs, text(s.timing.retryInterval)},
+                  {u"drift"_qs, s.drift},
+                  {u"maxDrift"_qs, s.maxDrift},
+                  {u"latency"_qs, text(s.latency)},
+                  {u"latencyJitter"_qs, s.latencyJitter},
+                  {u"commandTimeout"_qs, text(s.commandTimeout)},
+                  {u"seedMode"_qs, s.seedMode},
+                  {u"fencing"_qs, s.fencing},
+                  {u"writeInterval"_qs, text(s.writeInterval)}};
+    QJsonArray setups;
+    for (const ElectorSetup& e : s.setups) {
+        QJsonObject j{{u"elector"_qs, e.index}};
+        if (e.clockRate)
+            j[u"clockRate"_qs] = *e.clockRate;
+        if (e.latency)
+            j[u"latency"_qs] = text(*e.latency);
+        if (e.seedMode)
+            j[u"seedMode"_qs] = *e.seedMode;
+        if (e.startAt)
+            j[u"startAt"_qs] = text(*e.startAt);
+        setups.append(j);
+    }
+    if (!setups.isEmpty())
+        o[u"electorSetups"_qs] = setups;
+    QJsonArray faults;
+    for (const Fault& f : s.faults)
+        faults.append(faultJson(f));
+    if (!faults.isEmpty())
+        o[u"faults"_qs] = faults;
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
 Scenario loadScenario(const QString& path) {

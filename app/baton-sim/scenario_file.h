@@ -25,6 +25,8 @@ private:
 
 /// Parses scenario JSON text. Throws ScenarioFileError.
 Scenario parseScenario(const QByteArray& json);
+/// The scenario as JSON text that parseScenario reads back to the same scenario.
+QByteArray scenarioJson(const Scenario& scenario);
 /// Reads and parses a file (a missing or unreadable file is an error on line 0).
 Scenario loadScenario(const QString& path);
 

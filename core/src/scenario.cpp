@@ -7,9 +7,9 @@ namespace baton {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> kFaultNames = {
-    "crash",  "restart",   "stop", "start",   "pause",
-    "resume", "partition", "heal", "latency", "timing",
+constexpr std::array<std::string_view, 11> kFaultNames = {
+    "crash",     "restart", "stop",    "start",  "pause", "resume",
+    "partition", "heal",    "latency", "timing", "drift",
 };
 
 [[noreturn]] void reject(const std::string& where, const std::string& why) {
@@ -79,6 +79,8 @@ void validate(const Scenario& s) {
                               " does not exist (there are " + std::to_string(s.electors) + ")");
         if (f.kind == FaultKind::Latency && f.extra.count() <= 0)
             reject(where, "a latency spike needs a positive extra latency");
+        if (f.kind == FaultKind::Drift && !(f.rate > 0.5 && f.rate < 2.0))
+            reject(where, "a clock rate must be in (0.5, 2), got " + std::to_string(f.rate));
         if (f.kind == FaultKind::Timing) {
             if (!f.ttl && !f.refresh && !f.retry)
                 reject(where, "a timing change needs ttl, refresh or retry");

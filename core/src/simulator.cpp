@@ -5,6 +5,7 @@
 #include "baton/random.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -667,6 +668,22 @@ struct Simulator::Impl {
             n.extra += f.extra;
             detail = "+" + formatDuration(f.extra);
             return true;
+        case FaultKind::Drift: {
+            if (!(f.rate > 0.5 && f.rate < 2.0)) {
+                detail = "rejected: a clock rate must be in (0.5, 2)";
+                return false;
+            }
+            // Re-anchored at this instant, so the clock changes pace without jumping.
+            n.info.localAtStart = local;
+            n.info.start = v;
+            n.info.clockRate = f.rate;
+            char text[32];
+            std::snprintf(text, sizeof text, "clock rate %.4g", f.rate);
+            detail = text;
+            if (n.alive && !n.paused() && n.machine)
+                scheduleWake(n, v, local);
+            return true;
+        }
         case FaultKind::Timing: {
             Timing t = n.timing;
             if (f.ttl)
@@ -842,9 +859,21 @@ Simulator::ElectorState Simulator::elector(std::size_t index) const {
     s.clockRate = n.info.clockRate;
     s.latency = n.latency + n.extra;
     s.timing = n.timing;
-    if (n.machine)
+    s.nextWake = TimePoint::max();
+    if (n.machine && s.running) {
         s.seenLeader = n.machine->leader();
+        const TimePoint wake = n.machine->wakeAt();
+        if (wake != TimePoint::max() && wake != TimePoint::min())
+            s.nextWake = n.info.toVirtual(wake);
+    } else if (n.machine) {
+        s.seenLeader = n.machine->leader();
+    }
+    s.seedMode = n.seedMode;
     return s;
+}
+
+TimePoint Simulator::toVirtual(std::size_t index, TimePoint local) const {
+    return m_impl->nodes.at(index).info.toVirtual(local);
 }
 
 std::optional<StoreView> Simulator::lock() const {
@@ -866,6 +895,14 @@ const History& Simulator::history() const {
 
 History Simulator::takeHistory() {
     return std::move(m_impl->history);
+}
+
+void Simulator::discardRecords() {
+    History& h = m_impl->history;
+    h.events.clear();
+    h.writes.clear();
+    if (h.store.size() > 1)
+        h.store.erase(h.store.begin(), h.store.end() - 1);
 }
 
 History simulate(const Scenario& scenario) {

@@ -23,10 +23,11 @@ enum class FaultKind : std::uint8_t {
     Heal,      ///< a partition ends
     Latency,   ///< a latency spike: every store call and notice takes `extra` longer
     Timing,    ///< live change of ttl, refresh and/or retry interval
+    Drift,     ///< the elector's clock runs at `rate` from now on (no jump)
 };
 
 /// "crash", "restart", "stop", "start", "pause", "resume", "partition", "heal", "latency",
-/// "timing".
+/// "timing", "drift".
 std::string_view faultName(FaultKind kind);
 /// The kind named `name`, if any.
 std::optional<FaultKind> faultKind(std::string_view name);
@@ -52,6 +53,7 @@ struct Fault {
     std::optional<Duration> ttl;              ///< Timing
     std::optional<Duration> refresh;          ///< Timing
     std::optional<Duration> retry;            ///< Timing
+    double rate = 1.0;                        ///< Drift: local seconds per true second
 };
 
 /// Settings of one elector that differ from the cluster's.

@@ -25,6 +25,8 @@ public:
         bool leader = false; ///< isLeader() on its own clock now
         std::uint64_t fence = 0;
         TimePoint deadline; ///< self-fencing deadline in virtual time, while leading
+        TimePoint nextWake; ///< when its machine next acts unprompted (virtual; max: never)
+        bool seedMode = false;
         double clockRate = 1.0;
         Duration latency{}; ///< one-way latency now, spikes included
         Timing timing;
@@ -59,6 +61,8 @@ public:
 
     std::size_t size() const;
     ElectorState elector(std::size_t index) const;
+    /// The virtual instant at which elector `index`'s clock reads `local` (with its current rate).
+    TimePoint toVirtual(std::size_t index, TimePoint local) const;
     /// The lock as the store holds it now.
     std::optional<StoreView> lock() const;
     const ProtectedResource& protectedResource() const;
@@ -66,6 +70,9 @@ public:
     const History& history() const;
     /// Moves the history out (for a finished run: the simulator keeps an empty one).
     History takeHistory();
+    /// Drops the events, writes and store views recorded so far (the last store view stays),
+    /// for an endless run whose reader has consumed them (the lab). Faults and counters stay.
+    void discardRecords();
 
 private:
     struct Impl;
