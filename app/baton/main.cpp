@@ -1,0 +1,69 @@
+// baton: the lab. Opens on a simulated cluster of five electors; --redis runs real ones.
+
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("baton"));
+    QApplication::setOrganizationName(QStringLiteral("Baton"));
+    QApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Baton lab: watch leader election live, force failover, stretch TTLs.\n"
+        "Starts on a simulated cluster of five electors (no setup). With --redis, runs real "
+        "electors (threads and baton-agent processes) on a Redis server."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption redis(QStringLiteral("redis"),
+                                   QStringLiteral("Connect to this Redis at start, e.g. "
+                                                  "redis://[user:password@]host:6379/0."),
+                                   QStringLiteral("URL"));
+    const QCommandLineOption scenario(QStringLiteral("scenario"),
+                                      QStringLiteral("Play this scenario file (baton-sim format)."),
+                                      QStringLiteral("FILE"));
+    const QCommandLineOption electors(QStringLiteral("electors"),
+                                      QStringLiteral("Simulated electors (default 5)."),
+                                      QStringLiteral("N"), QStringLiteral("5"));
+    const QCommandLineOption seedMode(
+        QStringLiteral("seed-mode"),
+        QStringLiteral("How many simulated electors poll as the seed did (default 0)."),
+        QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption speed(QStringLiteral("speed"),
+                                   QStringLiteral("Simulation speed, 0.1 to 100 (default 1)."),
+                                   QStringLiteral("X"), QStringLiteral("1"));
+    const QCommandLineOption agent(QStringLiteral("agent"),
+                                   QStringLiteral("The baton-agent executable to run."),
+                                   QStringLiteral("PATH"));
+    parser.addOptions({redis, scenario, electors, seedMode, speed, agent});
+    parser.process(app);
+
+    baton::lab::MainWindow::Options options;
+    options.redisUrl = parser.value(redis);
+    options.scenarioPath = parser.value(scenario);
+    options.agentPath = parser.value(agent);
+    bool ok = true;
+    options.electors = parser.value(electors).toInt(&ok);
+    if (!ok || options.electors < 1 || options.electors > 200) {
+        std::fprintf(stderr, "baton: --electors must be a whole number from 1 to 200\n");
+        return 2;
+    }
+    options.seedModeElectors = parser.value(seedMode).toInt(&ok);
+    if (!ok || options.seedModeElectors < 0 || options.seedModeElectors > options.electors) {
+        std::fprintf(stderr, "baton: --seed-mode must be from 0 to the number of electors\n");
+        return 2;
+    }
+    options.speed = parser.value(speed).toDouble(&ok);
+    if (!ok || options.speed < 0.1 || options.speed > 100) {
+        std::fprintf(stderr, "baton: --speed must be a number from 0.1 to 100\n");
+        return 2;
+    }
+    baton::lab::MainWindow window(options);
+    window.show();
+    return QApplication::exec();
+}
