@@ -62,6 +62,7 @@ SimBackend::SimBackend(Scenario scenario, QObject* parent)
     , m_pacer(wallNow(), m_sim->now())
     , m_timer(new QTimer(this))
     , m_recorded(m_scenario) {
+    m_fences.assign(m_sim->size(), 0);
     m_timer->setInterval(kTick);
     connect(m_timer, &QTimer::timeout, this, &SimBackend::tick);
 }
@@ -243,6 +244,8 @@ void SimBackend::harvest() {
         out.identity = QString::fromStdString(h.electors[std::size_t(e.elector)].identity);
         out.name = q(eventName(e.event.type));
         out.fence = e.event.fence;
+        if (e.event.fence > 0)
+            m_fences[std::size_t(e.elector)] = e.event.fence;
         if (e.event.type == EventType::Elected || e.event.type == EventType::Extended)
             out.deadline = labTime(m_sim->toVirtual(std::size_t(e.elector), e.event.deadline));
         out.detail = detailOf(e.event);
@@ -274,7 +277,21 @@ void SimBackend::faultEvents() {
                 out.until = labTime(r.end);
             m_openFaults.push_back(OpenFault{m_faultsSeen, r.end});
         }
+        const bool crashedLeader = r.applied && r.wasLeader && r.kind == FaultKind::Crash;
         m_pending.push_back(std::move(out));
+        if (crashedLeader) {
+            // A crashed process says nothing, but its leadership ended here: the log and the
+            // statistics need that row as much as a graceful revocation's.
+            LabEvent revoked;
+            revoked.at = labTime(r.at);
+            revoked.source = LabEvent::Source::Elector;
+            revoked.elector = r.elector;
+            revoked.identity = identity(r.elector);
+            revoked.name = q(eventName(EventType::Revoked));
+            revoked.fence = m_fences[std::size_t(r.elector)];
+            revoked.detail = QStringLiteral("crashed: no release, the lock expires by itself");
+            m_pending.push_back(std::move(revoked));
+        }
     }
     const TimePoint now = m_sim->now();
     std::erase_if(m_openFaults, [&](const OpenFault& open) {

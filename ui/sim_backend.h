@@ -67,6 +67,7 @@ private:
     std::uint64_t m_holderFence = 0;
     TimePoint m_holderExpires{};
     QVector<LabEvent> m_pending;
+    std::vector<std::uint64_t> m_fences; // each elector's newest fence (a crash forgets its own)
 
     // Store calls over the last few virtual seconds, for the rate.
     std::deque<std::pair<TimePoint, std::uint64_t>> m_calls;
