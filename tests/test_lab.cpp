@@ -6,7 +6,10 @@
 #include "scenario_file.h"
 
 #include <QAction>
+#include <QDoubleSpinBox>
 #include <QImage>
+#include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -103,6 +106,45 @@ private Q_SLOTS:
         QTRY_VERIFY(stateIs(ElectorState::Follower));
         w.action(u"killElector"_qs)->trigger();
         QTRY_VERIFY(stateIs(ElectorState::Crashed));
+    }
+
+    // Given a selected elector, when the user types a longer TTL in the inspector and applies
+    // it, then the elector runs with it (the "stretch"); an invalid value is refused with its
+    // rule next to the field and changes nothing.
+    void inspectorStretchesTheTtl() {
+        MainWindow w(fast(5));
+        w.show();
+        QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
+        const int id = leaderOf(w.controller().snapshot());
+        w.clusterView()->setSelected(id);
+        auto* ttl = w.findChild<QDoubleSpinBox*>(u"ttlSpin"_qs);
+        auto* refresh = w.findChild<QDoubleSpinBox*>(u"refreshSpin"_qs);
+        auto* apply = w.findChild<QPushButton*>(u"applyButton"_qs);
+        QVERIFY(ttl && refresh && apply);
+        QTRY_COMPARE(ttl->value(), 5.0);
+        ttl->setFocus();
+        QTest::keyClick(ttl, Qt::Key_A, Qt::ControlModifier);
+        QTest::keyClicks(ttl, u"12"_qs);
+        QTest::mouseClick(apply, Qt::LeftButton);
+        const auto stretched = [&] {
+            return w.controller().snapshot().electors[id].timing.ttl == Duration(12s);
+        };
+        QTRY_VERIFY(stretched());
+        // At the next extend the lease runs to about 12 s ahead.
+        const auto longLease = [&] {
+            const ElectorView& e = w.controller().snapshot().electors[id];
+            return e.believesLeader && e.leaseEnd - w.controller().snapshot().now > 6s;
+        };
+        QTRY_VERIFY(longLease());
+
+        refresh->setValue(7.0); // 7 s is not below 12 s / 2
+        QTest::mouseClick(apply, Qt::LeftButton);
+        auto* error = w.findChild<QLabel*>(u"refreshError"_qs);
+        QVERIFY(error && !error->isHidden());
+        QVERIFY2(error->text().contains(u"ttl / 2"_qs), qPrintable(error->text()));
+        QSignalSpy snapshots(&w.controller(), &LabController::snapshotChanged);
+        QVERIFY(snapshots.wait());
+        QCOMPARE(w.controller().snapshot().electors[id].timing.refreshInterval, Duration(1s));
     }
 
     // Given paused time, then virtual time stands still; a step handles exactly the next

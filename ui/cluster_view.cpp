@@ -1,5 +1,7 @@
 #include "cluster_view.h"
 
+#include "lab_colors.h"
+
 #include <QContextMenuEvent>
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -31,10 +33,6 @@ void drawRunningArc(QPainter& p, QPointF c, double radius, double fraction) {
     p.drawArc(r, 90 * 16, -static_cast<int>(std::lround(fraction * 360 * 16)));
 }
 
-QColor wrongColor() {
-    return QColor(0xd3, 0x2f, 0x2f);
-}
-
 } // namespace
 
 ClusterView::ClusterView(QWidget* parent)
@@ -44,22 +42,8 @@ ClusterView::ClusterView(QWidget* parent)
     setAccessibleName(QStringLiteral("Cluster"));
 }
 
-QColor ClusterView::stateColor(ElectorState state) {
-    switch (state) {
-    case ElectorState::Leader:
-        return QColor(0x2e, 0x9d, 0x4d);
-    case ElectorState::Follower:
-        return QColor(0x3d, 0x7c, 0xc9);
-    case ElectorState::Paused:
-        return QColor(0xc9, 0x8a, 0x12);
-    case ElectorState::Partitioned:
-        return QColor(0x8e, 0x5c, 0xc4);
-    case ElectorState::Crashed:
-        return QColor(0x9e, 0x3b, 0x33);
-    case ElectorState::Stopped:
-        return QColor(0x80, 0x80, 0x80);
-    }
-    return Qt::gray;
+QColor ClusterView::color(ElectorState state) const {
+    return stateColor(state, isDarkPalette(palette()));
 }
 
 bool ClusterView::wronglyBelievesItLeads(const ElectorView& e, const LockView& lock) {
@@ -136,7 +120,8 @@ void ClusterView::paintEvent(QPaintEvent*) {
         const bool wrong = wronglyBelievesItLeads(e, m_snapshot.lock);
         if (!holder && !wrong)
             continue;
-        QPen pen(holder ? stateColor(ElectorState::Leader) : wrongColor(), holder ? 3 : 2);
+        QPen pen(holder ? color(ElectorState::Leader) : errorColor(isDarkPalette(palette())),
+                 holder ? 3 : 2);
         if (wrong)
             pen.setStyle(Qt::DashLine);
         p.setPen(pen);
@@ -174,7 +159,7 @@ void ClusterView::paintLock(QPainter& p, const Geometry& g) const {
             fraction = std::clamp(left / seconds(lock.ttl), 0.0, 1.0);
     }
     if (fraction > 0) {
-        p.setPen(QPen(stateColor(ElectorState::Leader), 5, Qt::SolidLine, Qt::FlatCap));
+        p.setPen(QPen(color(ElectorState::Leader), 5, Qt::SolidLine, Qt::FlatCap));
         p.setBrush(Qt::NoBrush);
         drawRunningArc(p, g.centre, g.lock - 4, fraction);
     }
@@ -207,8 +192,8 @@ void ClusterView::paintNode(QPainter& p, const Geometry& g, const ElectorView& e
     p.setPen(QPen(palette().color(QPalette::Midlight), 4));
     p.drawEllipse(c, r + 5, r + 5);
     if (fraction > 0) {
-        const QColor arc = e.believesLeader ? stateColor(ElectorState::Leader)
-                                            : palette().color(QPalette::Highlight);
+        const QColor arc =
+            e.believesLeader ? color(ElectorState::Leader) : palette().color(QPalette::Highlight);
         p.setPen(QPen(arc, 4, Qt::SolidLine, Qt::FlatCap));
         drawRunningArc(p, c, r + 5, fraction);
     }
@@ -216,8 +201,9 @@ void ClusterView::paintNode(QPainter& p, const Geometry& g, const ElectorView& e
         p.setPen(QPen(palette().color(QPalette::Highlight), 2, Qt::DotLine));
         p.drawEllipse(c, r + 10, r + 10);
     }
-    p.setPen(wrong ? QPen(wrongColor(), 4) : QPen(palette().color(QPalette::Shadow), 1));
-    p.setBrush(stateColor(e.state));
+    p.setPen(wrong ? QPen(errorColor(isDarkPalette(palette())), 4)
+                   : QPen(palette().color(QPalette::Shadow), 1));
+    p.setBrush(color(e.state));
     p.drawEllipse(c, r, r);
 
     if (r < 16)
@@ -246,7 +232,7 @@ void ClusterView::paintNode(QPainter& p, const Geometry& g, const ElectorView& e
     const QRectF under(c.x() - 70, c.y() + r + 9, 140, QFontMetrics(small).height() + 2);
     p.drawText(under, Qt::AlignHCenter | Qt::AlignTop, below.join(QStringLiteral(" · ")));
     if (wrong) {
-        p.setPen(wrongColor());
+        p.setPen(errorColor(isDarkPalette(palette())));
         p.setFont(bold);
         p.drawText(under.translated(0, under.height()), Qt::AlignHCenter | Qt::AlignTop,
                    QStringLiteral("believes it leads!"));
@@ -264,14 +250,14 @@ void ClusterView::paintLegend(QPainter& p) const {
          {ElectorState::Leader, ElectorState::Follower, ElectorState::Paused,
           ElectorState::Partitioned, ElectorState::Crashed, ElectorState::Stopped}) {
         p.setPen(Qt::NoPen);
-        p.setBrush(stateColor(s));
+        p.setBrush(color(s));
         p.drawEllipse(QRectF(x, y + 2, 10, 10));
         p.setPen(palette().color(QPalette::Text));
         const QString name = stateName(s);
         p.drawText(QPointF(x + 14, y + fm.ascent()), name);
         x += 14 + fm.horizontalAdvance(name) + 12;
     }
-    p.setPen(QPen(wrongColor(), 2));
+    p.setPen(QPen(errorColor(isDarkPalette(palette())), 2));
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(QRectF(x, y + 2, 10, 10));
     p.setPen(palette().color(QPalette::Text));

@@ -25,8 +25,6 @@ public:
     int electorAt(QPointF pos) const;
     /// Where elector `id` is drawn (its node's circle), for tests and pop-ups.
     QRectF nodeRect(int id) const;
-    /// The fill colour of a state, readable on light and dark palettes.
-    static QColor stateColor(ElectorState state);
     /// True when `e` believes it leads but the store's holder is someone else (or nobody).
     static bool wronglyBelievesItLeads(const ElectorView& e, const LockView& lock);
 
@@ -58,6 +56,7 @@ private:
     void paintNode(QPainter& p, const Geometry& g, const ElectorView& e, QPointF c) const;
     void paintLegend(QPainter& p) const;
     QString tooltipFor(const ElectorView& e) const;
+    QColor color(ElectorState state) const;
 
     ClusterSnapshot m_snapshot;
     int m_selected = -1;

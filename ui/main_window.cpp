@@ -1,6 +1,11 @@
 #include "main_window.h"
 
 #include "cluster_view.h"
+#include "event_export.h"
+#include "event_filter_model.h"
+#include "event_log_model.h"
+#include "inspector.h"
+#include "redis_connect_dialog.h"
 #include "sim_backend.h"
 
 #include "scenario_file.h"
@@ -26,7 +31,9 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScrollBar>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QSlider>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -74,7 +81,12 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     connect(&m_controller, &LabController::actionRefused, this, [this](const QString& why) {
         statusBar()->showMessage(QStringLiteral("Refused: ") + why, 6000);
     });
-    connect(m_cluster, &ClusterView::selectionChanged, this, [this] { updateActions(); });
+    connect(m_cluster, &ClusterView::selectionChanged, this, [this](int id) {
+        const ClusterSnapshot& s = m_controller.snapshot();
+        m_inspector->setElector(id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr,
+                                s.now);
+        updateActions();
+    });
     connect(m_cluster, &ClusterView::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
 
     resize(1400, 900);
@@ -293,7 +305,84 @@ void MainWindow::createToolBar() {
     bar->addWidget(m_speedLabel);
 }
 
-void MainWindow::createDocks() {}
+void MainWindow::createDocks() {
+    const auto dock = [this](const QString& name, const QString& title, QWidget* content,
+                             Qt::DockWidgetArea area) {
+        auto* d = new QDockWidget(title, this);
+        d->setObjectName(name);
+        d->setWidget(content);
+        addDockWidget(area, d);
+        return d;
+    };
+    m_inspector = new Inspector(this);
+    connect(m_inspector, &Inspector::actionRequested, this, &MainWindow::act);
+    dock(QStringLiteral("inspectorDock"), tr("Inspector"), m_inspector, Qt::RightDockWidgetArea);
+
+    // The event log: a capped ring, filtered by elector and by event.
+    m_log = new EventLogModel(this);
+    m_logFilter = new EventFilterModel(this);
+    m_logFilter->setSourceModel(m_log);
+    auto* logPane = new QWidget(this);
+    auto* electorFilter = new QComboBox(logPane);
+    electorFilter->setObjectName(QStringLiteral("electorFilter"));
+    auto* eventFilter = new QComboBox(logPane);
+    eventFilter->setObjectName(QStringLiteral("eventFilter"));
+    eventFilter->addItem(tr("All events"));
+    for (const char* name :
+         {"elected", "extended", "revoked",   "leader-changed", "extend-failed", "started",
+          "stopped", "error",    "crash",     "restart",        "stop",          "start",
+          "pause",   "resume",   "partition", "heal",           "latency",       "timing",
+          "drift",   "holder",   "free"})
+        eventFilter->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
+    electorFilter->addItem(tr("All electors"));
+    connect(electorFilter, &QComboBox::currentIndexChanged, this, [this, electorFilter](int i) {
+        m_logFilter->setElectorFilter(i <= 0 ? QSet<QString>{}
+                                             : QSet<QString>{electorFilter->itemText(i)});
+    });
+    connect(eventFilter, &QComboBox::currentIndexChanged, this, [this, eventFilter](int i) {
+        m_logFilter->setEventFilter(i <= 0 ? QSet<QString>{}
+                                           : QSet<QString>{eventFilter->itemData(i).toString()});
+    });
+    // The elector list follows the cluster.
+    connect(&m_controller, &LabController::snapshotChanged, electorFilter,
+            [electorFilter](const ClusterSnapshot& snap) {
+                if (electorFilter->count() == snap.electors.size() + 1)
+                    return;
+                const QString current = electorFilter->currentText();
+                QSignalBlocker block(electorFilter);
+                electorFilter->clear();
+                electorFilter->addItem(tr("All electors"));
+                for (const ElectorView& e : snap.electors)
+                    electorFilter->addItem(e.identity);
+                electorFilter->setCurrentIndex(std::max(0, electorFilter->findText(current)));
+            });
+    auto* table = new QTableView(logPane);
+    table->setObjectName(QStringLiteral("eventTable"));
+    table->setModel(m_logFilter);
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setDefaultSectionSize(table->fontMetrics().height() + 4);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setColumnWidth(EventLogModel::Time, 80);
+    table->setColumnWidth(EventLogModel::Elector, 90);
+    table->setColumnWidth(EventLogModel::Event, 110);
+    table->setColumnWidth(EventLogModel::Fence, 50);
+    // Follow the newest row unless the user scrolled up to read.
+    connect(m_logFilter, &QAbstractItemModel::rowsInserted, table, [table] {
+        auto* bar = table->verticalScrollBar();
+        if (bar->value() >= bar->maximum() - 2)
+            QMetaObject::invokeMethod(table, &QTableView::scrollToBottom, Qt::QueuedConnection);
+    });
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(electorFilter);
+    filters->addWidget(eventFilter);
+    filters->addStretch();
+    auto* logLayout = new QVBoxLayout(logPane);
+    logLayout->setContentsMargins(2, 2, 2, 2);
+    logLayout->addLayout(filters);
+    logLayout->addWidget(table);
+    dock(QStringLiteral("logDock"), tr("Event log"), logPane, Qt::RightDockWidgetArea);
+}
 
 void MainWindow::createStatusBar() {
     m_modeLabel = new QLabel(this);
@@ -374,12 +463,15 @@ bool MainWindow::saveScenario(const QString& path, QString* error) const {
 
 void MainWindow::onRunStarted(bool simulated) {
     m_cluster->setSelected(-1);
+    m_log->clear();
     m_modeLabel->setText(simulated ? tr("Simulated") : tr("Redis %1").arg(m_redisShown));
     updateActions();
 }
 
 void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_cluster->setSnapshot(s);
+    const int id = m_cluster->selected();
+    m_inspector->setElector(id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr, s.now);
     const QString t = QStringLiteral("t = %1 s").arg(formatSeconds(s.now));
     m_timeLabel->setText(s.simulated ? t + QStringLiteral(" · ") +
                                            (s.paused ? tr("paused") : speedText(s.speed))
@@ -399,7 +491,7 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
 }
 
 void MainWindow::onEvents(const QVector<LabEvent>& events) {
-    Q_UNUSED(events);
+    m_log->addEvents(events);
 }
 
 void MainWindow::updateActions() {
@@ -516,15 +608,30 @@ QString MainWindow::agentPath() const {
     return QStandardPaths::findExecutable(QStringLiteral("baton-agent"));
 }
 
-void MainWindow::askExportEvents() {}
+void MainWindow::askExportEvents() {
+    QString filter;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("events.csv"),
+                                     tr("CSV (*.csv);;JSON (*.json)"), &filter);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportEvents(path, &error))
+        QMessageBox::warning(this, tr("Export events"), error);
+    else
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+}
 void MainWindow::askExportTimeline() {}
 void MainWindow::askConnectRedis() {}
 void MainWindow::startLocalRedis() {}
 void MainWindow::connectRedis(const QString& url) {
     Q_UNUSED(url);
 }
-bool MainWindow::exportEvents(const QString&, QString*) const {
-    return false;
+bool MainWindow::exportEvents(const QString& path, QString* error) const {
+    const QVector<LabEvent> events = m_log->events();
+    return path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)
+               ? exportEventsJson(events, path, error)
+               : exportEventsCsv(events, path, error);
 }
 bool MainWindow::exportTimeline(const QString&, QString*) const {
     return false;
