@@ -9,6 +9,7 @@
 
 #include <QObject>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 
@@ -82,6 +83,36 @@ public:
     QVector<FaultItem> clusterFaults(LabTime t0, LabTime t1) const;
     QVector<HolderItem> holders(LabTime t0, LabTime t1) const;
     QVector<OverlapItem> overlaps(LabTime t0, LabTime t1) const;
+
+    // The same, visiting each item in place (no copies: what a paint uses).
+    template <typename Fn>
+    void forEachTerm(int elector, LabTime t0, LabTime t1, Fn&& fn) const {
+        if (const Lane* l = elector >= 0 ? findLane(elector) : nullptr)
+            l->terms.forEachWithin(t0, t1, m_now, fn);
+    }
+    /// A negative `elector`: the faults that hit no single elector.
+    template <typename Fn>
+    void forEachFault(int elector, LabTime t0, LabTime t1, Fn&& fn) const {
+        if (const Lane* l = findLane(elector))
+            l->faults.forEachWithin(t0, t1, m_now, fn);
+    }
+    template <typename Fn>
+    void forEachExtendTick(int elector, LabTime t0, LabTime t1, Fn&& fn) const {
+        const Lane* l = elector >= 0 ? findLane(elector) : nullptr;
+        if (!l || t1 < t0)
+            return;
+        auto it = std::lower_bound(l->ticks.begin(), l->ticks.end(), t0);
+        for (; it != l->ticks.end() && *it <= t1; ++it)
+            fn(*it);
+    }
+    template <typename Fn>
+    void forEachHolder(LabTime t0, LabTime t1, Fn&& fn) const {
+        m_holders.forEachWithin(t0, t1, m_now, fn);
+    }
+    template <typename Fn>
+    void forEachOverlap(LabTime t0, LabTime t1, Fn&& fn) const {
+        m_overlaps.forEachWithin(t0, t1, m_now, fn);
+    }
 
     /// Kept items of a lane (terms + faults + ticks), to check that memory stays bounded.
     qsizetype itemCount(int elector) const;

@@ -208,6 +208,7 @@ TimelineView::Frame TimelineView::frame(const QRect& canvas, int scrolled) const
     f.firstLaneY = f.plot.top() - scrolled;
     f.lanes.append(StoreLane);
     f.lanes.append(m_history->electors());
+    f.overlaps = m_history->overlaps(f.t0, f.t1);
     return f;
 }
 
@@ -342,7 +343,7 @@ void TimelineView::paintAxis(QPainter& p, const Frame& f) const {
                    Qt::AlignLeft | Qt::AlignVCenter, text);
     }
     // Overlaps marked along the axis too, so they show whichever lanes are scrolled into view.
-    for (const OverlapItem& o : m_history->overlaps(f.t0, f.t1)) {
+    for (const OverlapItem& o : f.overlaps) {
         const int x0 = std::max(f.x(o.begin), f.plot.left() - 1);
         const int x1 = std::min(f.x(o.endOr(f.now)), f.plot.right() + 1);
         p.fillRect(QRect(x0, strip.bottom() - 3, std::max(2, x1 - x0), 4), overlapColor());
@@ -352,81 +353,107 @@ void TimelineView::paintAxis(QPainter& p, const Frame& f) const {
     p.drawLine(strip.left(), strip.bottom(), strip.right(), strip.bottom());
 }
 
-void TimelineView::paintFaults(QPainter& p, const Frame& f, const QVector<FaultItem>& faults,
-                               const QRect& lane) const {
+void TimelineView::paintFaults(QPainter& p, const Frame& f, int elector, const QRect& lane,
+                               bool labels) const {
     QFont small = font();
-    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.85));
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
     const QFontMetrics fm(small);
     p.setFont(small);
-    for (const FaultItem& fault : faults) {
+    int lastRight = std::numeric_limits<int>::min();
+    m_history->forEachFault(elector, f.t0, f.t1, [&](const FaultItem& fault) {
         const QColor color = faultColor(fault.kind);
-        if (fault.instant) {
-            const int x = f.x(fault.begin);
-            p.setPen(QPen(color, 2));
-            p.drawLine(x, lane.top() + 1, x, lane.bottom() - 1);
-            continue;
-        }
         const int x0 = std::max(f.x(fault.begin), f.plot.left() - 2);
-        const int x1 = std::min(f.x(fault.endOr(f.now)), f.plot.right() + 2);
-        const QRect area(x0, lane.top() + 1, std::max(1, x1 - x0), lane.height() - 2);
-        p.fillRect(area, withAlpha(color, 70));
-        p.fillRect(QRect(area.left(), area.top(), 2, area.height()), color);
-        if (fm.horizontalAdvance(fault.kind) + 8 < area.width()) {
-            p.setPen(palette().color(QPalette::Text));
-            p.drawText(area.adjusted(5, 0, -2, 0), Qt::AlignTop | Qt::AlignLeft, fault.kind);
+        if (fault.instant) {
+            if (!labels) {
+                p.setPen(QPen(color, 2));
+                p.drawLine(x0, lane.top() + 1, x0, lane.bottom() - 1);
+            }
+            return;
         }
-    }
+        const int x1 = std::min(f.x(fault.endOr(f.now)), f.plot.right() + 2);
+        if (x1 <= lastRight)
+            return; // zoomed far out: this pixel is shaded already
+        lastRight = x1;
+        const QRect area(x0, lane.top() + 1, std::max(1, x1 - x0), lane.height() - 2);
+        if (!labels) {
+            p.fillRect(area, withAlpha(color, 70));
+            p.fillRect(QRect(area.left(), area.top(), 2, area.height()), color);
+            return;
+        }
+        // The kind on a tag of its own colour, drawn over the bars so it is never hidden.
+        const int textWidth = fm.horizontalAdvance(fault.kind);
+        if (textWidth + 8 > area.width())
+            return;
+        const QRect tag(std::max(area.left(), f.plot.left()) + 2, lane.top() + 1, textWidth + 6,
+                        fm.height());
+        p.fillRect(tag, color);
+        p.setPen(color.lightness() > 150 ? Qt::black : Qt::white);
+        p.drawText(tag, Qt::AlignCenter, fault.kind);
+    });
     p.setFont(font());
 }
 
 void TimelineView::paintStoreLane(QPainter& p, const Frame& f, const QRect& lane) const {
     const QPalette& pal = palette();
-    paintFaults(p, f, m_history->clusterFaults(f.t0, f.t1), lane);
+    paintFaults(p, f, StoreLane, lane, false);
     const QColor fill = mix(pal.color(QPalette::Highlight), pal.color(QPalette::Base), 0.45);
     const QFontMetrics fm(font());
     int lastRight = std::numeric_limits<int>::min();
-    for (const HolderItem& h : m_history->holders(f.t0, f.t1)) {
+    m_history->forEachHolder(f.t0, f.t1, [&](const HolderItem& h) {
         const int x0 = std::max(f.x(h.begin), f.plot.left() - 2);
         const int x1 = std::min(f.x(h.endOr(f.now)), f.plot.right() + 2);
         if (x1 <= lastRight)
-            continue; // many short holds at this zoom: one pixel is already drawn
+            return; // many short holds at this zoom: one pixel is already drawn
         lastRight = x1;
         const QRect bar(x0, lane.top() + 5, std::max(1, x1 - x0), lane.height() - 10);
         p.fillRect(bar, fill);
-        const QString text = h.identity + u" #" + QString::number(h.fence);
-        if (fm.horizontalAdvance(QStringLiteral("#") + QString::number(h.fence)) + 6 <
-            bar.width()) {
+        if (bar.width() < 14)
+            return; // no room for a fence: skip measuring it
+        const QString fence = QStringLiteral("#") + QString::number(h.fence);
+        if (fm.horizontalAdvance(fence) + 6 < bar.width()) {
             p.setPen(pal.color(QPalette::Text));
             p.drawText(bar.intersected(f.plot).adjusted(3, 0, -3, 0), Qt::AlignCenter,
-                       fm.elidedText(text, Qt::ElideLeft, bar.width() - 6));
+                       fm.elidedText(h.identity + u' ' + fence, Qt::ElideLeft, bar.width() - 6));
         }
-    }
+    });
+    paintFaults(p, f, StoreLane, lane, true);
 }
 
 void TimelineView::paintElectorLane(QPainter& p, const Frame& f, int elector,
                                     const QRect& lane) const {
     const QPalette& pal = palette();
-    paintFaults(p, f, m_history->faults(elector, f.t0, f.t1), lane);
-
-    QVector<OverlapItem> overlaps;
-    for (const OverlapItem& o : m_history->overlaps(f.t0, f.t1))
-        if (o.electors.contains(elector))
-            overlaps.append(o);
+    paintFaults(p, f, elector, lane, false);
 
     const QFontMetrics fm(font());
     const QColor bar = pal.color(QPalette::Highlight);
     const QColor barText = pal.color(QPalette::HighlightedText);
-    int lastRight = std::numeric_limits<int>::min();
-    for (const TermItem& term : m_history->terms(elector, f.t0, f.t1)) {
+    // Zoomed far out, terms a pixel or two wide are merged into runs: one fill each.
+    int runLeft = 0;
+    int runRight = std::numeric_limits<int>::min();
+    auto flush = [&] {
+        if (runRight > runLeft)
+            p.fillRect(QRect(runLeft, lane.top() + 5, runRight - runLeft, lane.height() - 10), bar);
+        runRight = std::numeric_limits<int>::min();
+    };
+    m_history->forEachTerm(elector, f.t0, f.t1, [&](const TermItem& term) {
         const LabTime end = term.endOr(f.now);
         const int x0 = std::max(f.x(term.begin), f.plot.left() - 2);
-        const int x1 = std::min(f.x(end), f.plot.right() + 2);
-        if (x1 <= lastRight)
-            continue;
-        lastRight = x1;
-        const QRect r(x0, lane.top() + 5, std::max(1, x1 - x0), lane.height() - 10);
+        const int x1 = std::max(std::min(f.x(end), f.plot.right() + 2), x0 + 1);
+        if (x1 - x0 <= 2) {
+            if (x0 > runRight + 1) {
+                flush();
+                runLeft = x0;
+            }
+            runRight = std::max(runRight, x1);
+            if (f.overlaps.isEmpty())
+                return;
+        }
+        flush();
+        const QRect r(x0, lane.top() + 5, x1 - x0, lane.height() - 10);
         p.fillRect(r, bar);
-        for (const OverlapItem& o : overlaps) {
+        for (const OverlapItem& o : f.overlaps) {
+            if (!o.electors.contains(elector))
+                continue;
             const LabTime b = std::max(term.begin, o.begin);
             const LabTime e = std::min(end, o.endOr(f.now));
             if (e < b)
@@ -435,25 +462,29 @@ void TimelineView::paintElectorLane(QPainter& p, const Frame& f, int elector,
             const int ox1 = std::min(f.x(e), r.right() + 1);
             p.fillRect(QRect(ox0, r.top(), std::max(2, ox1 - ox0), r.height()), overlapColor());
         }
-        const QString label = QStringLiteral("#") + QString::number(term.fence);
         const QRect shown = r.intersected(f.plot);
+        if (shown.width() < 14)
+            return; // no room for a fence: skip measuring it
+        const QString label = QStringLiteral("#") + QString::number(term.fence);
         if (fm.horizontalAdvance(label) + 6 < shown.width()) {
             p.setPen(barText);
             p.drawText(shown, Qt::AlignCenter, label);
         }
-    }
+    });
+    flush();
 
     p.setPen(withAlpha(barText, 210));
-    int lastX = std::numeric_limits<int>::min();
+    int lastX = -2'000'000; // left of any x (those are clamped to a million pixels)
     const int tickTop = lane.top() + 5;
     const int tickBottom = tickTop + std::max(3, (lane.height() - 10) / 3);
-    for (LabTime t : m_history->extendTicks(elector, f.t0, f.t1)) {
+    m_history->forEachExtendTick(elector, f.t0, f.t1, [&](LabTime t) {
         const int x = f.x(t);
         if (x - lastX < 2)
-            continue; // ticks closer than a pixel or two would only smear
+            return; // ticks closer than a pixel or two would only smear
         lastX = x;
         p.drawLine(x, tickTop, x, tickBottom);
-    }
+    });
+    paintFaults(p, f, elector, lane, true);
 }
 
 // --- tooltips ---------------------------------------------------------------------------------

@@ -76,8 +76,9 @@ private:
         LabTime t0{}, t1{}, now{};
         double pps = 1;
         int laneHeight = 1;
-        int firstLaneY = 0; ///< y of lane 0 (scrolled)
-        QVector<int> lanes; ///< StoreLane, then electors by id
+        int firstLaneY = 0;            ///< y of lane 0 (scrolled)
+        QVector<int> lanes;            ///< StoreLane, then electors by id
+        QVector<OverlapItem> overlaps; ///< those in view
 
         int x(LabTime t) const;
         LabTime time(double x) const;
@@ -90,8 +91,9 @@ private:
     void paintAxis(QPainter& p, const Frame& f) const;
     void paintStoreLane(QPainter& p, const Frame& f, const QRect& lane) const;
     void paintElectorLane(QPainter& p, const Frame& f, int elector, const QRect& lane) const;
-    void paintFaults(QPainter& p, const Frame& f, const QVector<FaultItem>& faults,
-                     const QRect& lane) const;
+    /// Shading (under the bars) or, with `labels`, the kinds' tags (over them).
+    void paintFaults(QPainter& p, const Frame& f, int elector, const QRect& lane,
+                     bool labels) const;
 
     int laneHeight() const;
     int axisHeight() const;
