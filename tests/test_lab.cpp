@@ -2,6 +2,9 @@
 // platform, its actions and widgets, waiting on what it shows with QTRY_*.
 
 #include "cluster_view.h"
+#include "event_log_model.h"
+#include "failover_stats.h"
+#include "leadership_history.h"
 #include "main_window.h"
 #include "scenario_file.h"
 
@@ -77,7 +80,37 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(another(), 5000);
         const ClusterSnapshot s = w.controller().snapshot();
-        QVERIFY(s.electors[leaderOf(s)].fence > fence);
+        const int second = leaderOf(s);
+        QVERIFY(s.electors[second].fence > fence);
+
+        // The timeline: two leadership bars, the first closed at the crash, the second open
+        // with the higher fence; the store's lane shows both holders.
+        LeadershipHistory* h = w.history();
+        const auto all = [](auto&& items) { return items.size(); };
+        QTRY_COMPARE(all(h->terms(first, LabTime::min(), LabTime::max())), qsizetype(1));
+        QTRY_COMPARE(all(h->terms(second, LabTime::min(), LabTime::max())), qsizetype(1));
+        const TermItem old = h->terms(first, LabTime::min(), LabTime::max()).front();
+        const TermItem now = h->terms(second, LabTime::min(), LabTime::max()).front();
+        QCOMPARE(old.fence, fence);
+        QVERIFY(now.fence > fence);
+        QVERIFY(old.end <= now.begin);
+        QVERIFY(h->holders(LabTime::min(), LabTime::max()).size() >= 2);
+        QVERIFY(h->overlaps(LabTime::min(), LabTime::max()).isEmpty());
+
+        // The log: the crash, the old leader's revocation and the new leader's election.
+        const auto rows = [&](const QString& name, int elector) {
+            int n = 0;
+            for (const LabEvent& e : w.eventLog()->events())
+                n += e.name == name && e.elector == elector;
+            return n;
+        };
+        QCOMPARE(rows(u"crash"_qs, first), 1);
+        QCOMPARE(rows(u"revoked"_qs, first), 1);
+        QCOMPARE(rows(u"elected"_qs, second), 1);
+        // The statistics: one failover caused by a crash, a few ms after the lock expired.
+        QTRY_COMPARE(w.stats()->overall().count, qsizetype(1));
+        QCOMPARE(w.stats()->summary(FailoverCause::Crash).count, qsizetype(1));
+        QVERIFY(w.stats()->overall().last > 4s && w.stats()->overall().last < 6s);
     }
 
     // Given a selected elector, when it is killed, stopped, restarted, paused and partitioned

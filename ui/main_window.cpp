@@ -4,9 +4,13 @@
 #include "event_export.h"
 #include "event_filter_model.h"
 #include "event_log_model.h"
+#include "failover_stats.h"
 #include "inspector.h"
+#include "leadership_history.h"
 #include "redis_connect_dialog.h"
 #include "sim_backend.h"
+#include "stats_panel.h"
+#include "timeline_view.h"
 
 #include "scenario_file.h"
 
@@ -89,7 +93,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     });
     connect(m_cluster, &ClusterView::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
 
-    resize(1400, 900);
+    resize(1360, 860);
     readSettings();
     m_speedSlider->setValue(
         sliderFromSpeed(std::clamp(m_options.speed, SimBackend::kMinSpeed, SimBackend::kMaxSpeed)));
@@ -381,7 +385,23 @@ void MainWindow::createDocks() {
     logLayout->setContentsMargins(2, 2, 2, 2);
     logLayout->addLayout(filters);
     logLayout->addWidget(table);
-    dock(QStringLiteral("logDock"), tr("Event log"), logPane, Qt::RightDockWidgetArea);
+    QDockWidget* logDock =
+        dock(QStringLiteral("logDock"), tr("Event log"), logPane, Qt::BottomDockWidgetArea);
+
+    m_history = new LeadershipHistory(this);
+    m_timeline = new TimelineView(m_history, this);
+    m_timeline->setObjectName(QStringLiteral("timeline"));
+    QDockWidget* timelineDock =
+        dock(QStringLiteral("timelineDock"), tr("Timeline"), m_timeline, Qt::BottomDockWidgetArea);
+    splitDockWidget(timelineDock, logDock, Qt::Horizontal);
+    resizeDocks({timelineDock, logDock}, {3, 2}, Qt::Horizontal);
+
+    m_stats = new FailoverStats(this);
+    m_statsPanel = new StatsPanel(m_stats, this);
+    QDockWidget* statsDock =
+        dock(QStringLiteral("statsDock"), tr("Statistics"), m_statsPanel, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(logDock, statsDock);
+    logDock->raise();
 }
 
 void MainWindow::createStatusBar() {
@@ -464,12 +484,16 @@ bool MainWindow::saveScenario(const QString& path, QString* error) const {
 void MainWindow::onRunStarted(bool simulated) {
     m_cluster->setSelected(-1);
     m_log->clear();
+    m_history->clear();
+    m_stats->clear();
     m_modeLabel->setText(simulated ? tr("Simulated") : tr("Redis %1").arg(m_redisShown));
     updateActions();
 }
 
 void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_cluster->setSnapshot(s);
+    m_history->setSnapshot(s);
+    m_stats->setSnapshot(s);
     const int id = m_cluster->selected();
     m_inspector->setElector(id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr, s.now);
     const QString t = QStringLiteral("t = %1 s").arg(formatSeconds(s.now));
@@ -492,6 +516,8 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
 
 void MainWindow::onEvents(const QVector<LabEvent>& events) {
     m_log->addEvents(events);
+    m_history->addEvents(events);
+    m_stats->addEvents(events);
 }
 
 void MainWindow::updateActions() {
@@ -621,7 +647,18 @@ void MainWindow::askExportEvents() {
     else
         statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
 }
-void MainWindow::askExportTimeline() {}
+void MainWindow::askExportTimeline() {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export timeline"), QStringLiteral("timeline.png"),
+                                     tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTimeline(path, &error))
+        QMessageBox::warning(this, tr("Export timeline"), error);
+    else
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+}
 void MainWindow::askConnectRedis() {}
 void MainWindow::startLocalRedis() {}
 void MainWindow::connectRedis(const QString& url) {
@@ -633,8 +670,10 @@ bool MainWindow::exportEvents(const QString& path, QString* error) const {
                ? exportEventsJson(events, path, error)
                : exportEventsCsv(events, path, error);
 }
-bool MainWindow::exportTimeline(const QString&, QString*) const {
-    return false;
+bool MainWindow::exportTimeline(const QString& path, QString* error) const {
+    return path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)
+               ? m_timeline->exportSvg(path, error)
+               : m_timeline->exportPng(path, error);
 }
 
 } // namespace baton::lab
