@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "cluster_model.h"
 #include "cluster_view.h"
 #include "event_export.h"
 #include "event_filter_model.h"
@@ -401,7 +402,32 @@ void MainWindow::createDocks() {
     QDockWidget* statsDock =
         dock(QStringLiteral("statsDock"), tr("Statistics"), m_statsPanel, Qt::BottomDockWidgetArea);
     tabifyDockWidget(logDock, statsDock);
+
+    // Every elector in a table, for clusters too big to read on the ring.
+    m_electors = new ClusterModel(this);
+    auto* electors = new QTableView(this);
+    electors->setObjectName(QStringLiteral("electorTable"));
+    electors->setModel(m_electors);
+    electors->verticalHeader()->hide();
+    electors->verticalHeader()->setDefaultSectionSize(electors->fontMetrics().height() + 4);
+    electors->setSelectionBehavior(QAbstractItemView::SelectRows);
+    electors->setSelectionMode(QAbstractItemView::SingleSelection);
+    electors->horizontalHeader()->setStretchLastSection(true);
+    connect(electors, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        m_cluster->setSelected(index.data(ClusterModel::ElectorIdRole).toInt());
+    });
+    connect(m_cluster, &ClusterView::selectionChanged, electors, [this, electors](int id) {
+        const int row = m_electors->rowOfElector(id);
+        if (row < 0)
+            electors->clearSelection();
+        else
+            electors->selectRow(row);
+    });
+    QDockWidget* electorsDock = dock(QStringLiteral("electorsDock"), tr("Electors"), electors,
+                                     Qt::BottomDockWidgetArea);
+    tabifyDockWidget(statsDock, electorsDock);
     logDock->raise();
+
 }
 
 void MainWindow::createStatusBar() {
@@ -492,6 +518,7 @@ void MainWindow::onRunStarted(bool simulated) {
 
 void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_cluster->setSnapshot(s);
+    m_electors->setSnapshot(s);
     m_history->setSnapshot(s);
     m_stats->setSnapshot(s);
     const int id = m_cluster->selected();

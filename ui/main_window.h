@@ -14,6 +14,7 @@ class QMenu;
 namespace baton::lab {
 
 class ClusterView;
+class ClusterModel;
 class Inspector;
 class EventLogModel;
 class EventFilterModel;
@@ -94,6 +95,7 @@ private:
     Options m_options;
     LabController m_controller;
     ClusterView* m_cluster = nullptr;
+    ClusterModel* m_electors = nullptr;
     Inspector* m_inspector = nullptr;
     EventLogModel* m_log = nullptr;
     EventFilterModel* m_logFilter = nullptr;
