@@ -230,14 +230,29 @@ private Q_SLOTS:
         QVERIFY2(error.contains(u"missing.json"_qs), qPrintable(error));
     }
 
-    // Given the window, when it is rendered, then the picture is the window's size and shows
-    // more than one colour (the README's screenshot comes from here: set BATON_SCREENSHOT).
+    // Given a run with a handover (one elector in seed mode, the old leader killed, the new one
+    // selected), when the window is rendered, then the picture is the window's size and shows
+    // more than a few colours. The README's screenshot comes from here: set BATON_SCREENSHOT.
     void rendersTheWindow() {
-        MainWindow w(fast(1));
-        w.resize(1400, 900);
+        MainWindow::Options o = fast(4);
+        o.seedModeElectors = 1;
+        MainWindow w(o);
+        w.resize(1360, 860);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
+        const auto after = [&](LabTime t) { return w.controller().snapshot().now > t; };
+        QTRY_VERIFY(after(4s));
+        const int first = leaderOf(w.controller().snapshot());
+        w.action(u"killLeader"_qs)->trigger();
+        const auto handedOver = [&] {
+            const int now = leaderOf(w.controller().snapshot());
+            return now >= 0 && now != first;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(handedOver(), 5000);
+        const LabTime elected = w.controller().snapshot().now;
+        w.clusterView()->setSelected(leaderOf(w.controller().snapshot()));
+        QTRY_VERIFY_WITH_TIMEOUT(after(elected + 3s), 5000);
         const QImage image = w.grab().toImage();
         QCOMPARE(image.size(), w.size() * w.devicePixelRatio());
         QSet<QRgb> colours;

@@ -61,8 +61,8 @@ double speedFromSlider(int value) {
 }
 
 QString speedText(double speed) {
-    return speed < 1 ? QStringLiteral("%1x").arg(speed, 0, 'f', 2)
-                     : QStringLiteral("%1x").arg(speed, 0, 'g', 3);
+    const int decimals = speed >= 10 ? 0 : speed >= 1 ? 1 : 2;
+    return QString::number(speed, 'f', decimals) + u'x';
 }
 
 } // namespace
@@ -423,11 +423,10 @@ void MainWindow::createDocks() {
         else
             electors->selectRow(row);
     });
-    QDockWidget* electorsDock = dock(QStringLiteral("electorsDock"), tr("Electors"), electors,
-                                     Qt::BottomDockWidgetArea);
+    QDockWidget* electorsDock =
+        dock(QStringLiteral("electorsDock"), tr("Electors"), electors, Qt::BottomDockWidgetArea);
     tabifyDockWidget(statsDock, electorsDock);
     logDock->raise();
-
 }
 
 void MainWindow::createStatusBar() {
