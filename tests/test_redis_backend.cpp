@@ -322,6 +322,21 @@ private Q_SLOTS:
         QVERIFY(!run.allText().contains(QStringLiteral("sekret")));
     }
 
+    // Given no server at the URL, the status says Redis does not answer, and why.
+    void unreachableRedisIsReported() {
+        const int port = LocalRedisServer::freeLoopbackPort();
+        Run run(QStringLiteral("redis://:sekret-9@127.0.0.1:%1").arg(port).toStdString(),
+                QStringLiteral("nowhere"));
+        auto reported = [&] {
+            return run.last.storeStatus.startsWith(
+                QStringLiteral("Redis not answering: cannot connect to redis://:***@127.0.0.1"));
+        };
+        QTRY_VERIFY(reported());
+        QVERIFY(!run.last.lock.known);
+        QCOMPARE(run.find(LabEvent::Source::Lab, QStringLiteral("error")).size(), 1);
+        QVERIFY(!run.allText().contains(QStringLiteral("sekret")));
+    }
+
     // Given a server with another password, the status says the login was refused; the
     // electors it starts cannot log in either; no text shows the password.
     void wrongPasswordIsReported() {
@@ -374,6 +389,8 @@ private Q_SLOTS:
         probe.stop();
         const int during = run.snapshots - before;
         server.resume();
+        qInfo("server stopped for 2 s: worst GUI-thread gap %lld ms, %d snapshots",
+              static_cast<long long>(worstGap), during);
         QVERIFY2(worstGap <= 100,
                  qPrintable(QStringLiteral("GUI thread stalled %1 ms").arg(worstGap)));
         QVERIFY2(during >= 25, qPrintable(QStringLiteral("%1 snapshots in 2 s").arg(during)));
