@@ -177,6 +177,30 @@ private Q_SLOTS:
                    holders.back().fence == run.last.lock.fence;
         };
         QTRY_VERIFY(holderEvent());
+
+        // A follower paused by SIGSTOP comes back by itself (SIGCONT); new timing reaches the
+        // agent over its control channel (its presence entry shows it).
+        const int follower = 3 - old - successor;
+        Action pause = make(Action::Kind::Pause, follower);
+        pause.duration = 600ms;
+        run.act(pause);
+        QTRY_COMPARE(run.stateOf(follower), ElectorState::Paused);
+        QTRY_COMPARE(run.stateOf(follower), ElectorState::Follower);
+        Action timing = make(Action::Kind::SetTiming, follower);
+        timing.timing = Timing{2s, 400ms, 400ms};
+        run.act(timing);
+        auto retimed = [&] { return run.elector(follower)->timing.ttl == Duration(2s); };
+        QTRY_VERIFY(retimed());
+
+        // The crashed agent starts again; a stop is graceful.
+        run.act(make(Action::Kind::Start, old));
+        QTRY_COMPARE(run.stateOf(old), ElectorState::Follower);
+        QCOMPARE(run.find(LabEvent::Source::Fault, QStringLiteral("restart"), old).size(), 1);
+        run.act(make(Action::Kind::Stop, old));
+        QTRY_COMPARE(run.stateOf(old), ElectorState::Stopped);
+        QCOMPARE(run.elector(old)->note, QStringLiteral("stopped (SIGTERM)"));
+        QTRY_VERIFY(!run.find(LabEvent::Source::Elector, QStringLiteral("stopped"), old).isEmpty());
+
         // Events come in time order.
         for (qsizetype i = 1; i < run.events.size(); ++i)
             QVERIFY(run.events[i - 1].at <= run.events[i].at);

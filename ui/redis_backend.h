@@ -35,9 +35,8 @@ public:
 
     static constexpr std::chrono::milliseconds kSnapshotInterval{40};
 
-    class Impl;
-
 private:
+    class Impl;
     std::unique_ptr<Impl> m_impl;
 };
 
