@@ -196,6 +196,10 @@ private Q_SLOTS:
         run.act(make(Action::Kind::Start, old));
         QTRY_COMPARE(run.stateOf(old), ElectorState::Follower);
         QCOMPARE(run.find(LabEvent::Source::Fault, QStringLiteral("restart"), old).size(), 1);
+        auto startedTwice = [&] {
+            return run.find(LabEvent::Source::Elector, QStringLiteral("started"), old).size() == 2;
+        };
+        QTRY_VERIFY(startedTwice()); // it handles SIGTERM from then on
         run.act(make(Action::Kind::Stop, old));
         QTRY_COMPARE(run.stateOf(old), ElectorState::Stopped);
         QCOMPARE(run.elector(old)->note, QStringLiteral("stopped (SIGTERM)"));

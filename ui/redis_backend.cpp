@@ -314,6 +314,7 @@ struct ElectorRecord {
     QByteArray stderrBuffer;
     QString lastStderr;
     Ending ending = Ending::None;
+    bool started = false;       // it printed "started"
     LabTime pausedUntil{};      // SIGSTOP until then (zero: not paused)
     LabTime partitionedUntil{}; // as the lab asked
 
@@ -719,7 +720,9 @@ ElectorView RedisBackend::Impl::view(ElectorRecord& r, LabTime now) {
             v.state = ElectorState::Partitioned;
         else
             v.state = v.believesLeader ? ElectorState::Leader : ElectorState::Follower;
-        if (running && r.pausedUntil > LabTime{})
+        if (running && !r.started)
+            v.note = QStringLiteral("starting");
+        else if (running && r.pausedUntil > LabTime{})
             v.note =
                 QStringLiteral("paused (SIGSTOP) until %1 s").arg(formatSeconds(r.pausedUntil));
         else if (running && r.partitionedUntil > now)
@@ -850,6 +853,7 @@ void RedisBackend::Impl::applyElectorEvent(ElectorRecord& r, const WireEvent& w)
         r.seenLeader = w.leader;
     } else if (w.name == "started") {
         r.sawStopped = false;
+        r.started = true;
     }
     LabEvent e;
     e.at = w.at;
@@ -1270,6 +1274,7 @@ void RedisBackend::Impl::launchAgent(ElectorRecord& r) {
     r.process = p;
     r.life = Life::Running;
     r.ending = Ending::None;
+    r.started = false;
     r.leading = false;
     r.note.clear();
     r.stdoutBuffer.clear();
@@ -1369,9 +1374,14 @@ void RedisBackend::Impl::onAgentFinished(int id, QProcess* process, int code,
         r->note = QStringLiteral("killed (SIGKILL)");
     } else if (ending == Ending::Stop) {
         r->life = Life::Stopped;
-        r->note = r->removed  ? QStringLiteral("removed")
-                  : code == 0 ? QStringLiteral("stopped (SIGTERM)")
-                              : QStringLiteral("stopped; exited with code %1").arg(code);
+        if (r->removed)
+            r->note = QStringLiteral("removed");
+        else if (status == QProcess::CrashExit) // SIGTERM came before it set up its handling
+            r->note = QStringLiteral("stopped by signal %1").arg(code);
+        else if (code == 0)
+            r->note = QStringLiteral("stopped (SIGTERM)");
+        else
+            r->note = QStringLiteral("stopped; exited with code %1").arg(code);
     } else {
         r->life = status == QProcess::CrashExit || code != 0 ? Life::Crashed : Life::Stopped;
         r->note = status == QProcess::CrashExit ? QStringLiteral("died of a signal")
