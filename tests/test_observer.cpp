@@ -107,6 +107,7 @@ private slots:
             QCOMPARE(m.refresh, Duration(std::chrono::milliseconds(200)));
             QVERIFY(m.pid > 0);
             QCOMPARE(m.state, m.id == leader ? std::string("leader") : std::string("follower"));
+            QVERIFY(!m.control); // started without --allow-control
         }
     }
 
@@ -172,6 +173,8 @@ private slots:
         observer.start();
         QTRY_COMPARE(stateOf(observer, "agent-0"), std::string("leader"));
         QTRY_COMPARE(stateOf(observer, "agent-1"), std::string("follower"));
+        for (const MemberInfo& m : observer.state().members)
+            QCOMPARE(m.control, m.id == "agent-0"); // its entry says it obeys control
         m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"),
                       QStringLiteral("{\"to\":\"agent-0\",\"cmd\":\"partition\",\"ms\":2500}")});
         QTRY_COMPARE(stateOf(observer, "agent-0"), std::string("partitioned"));

@@ -124,6 +124,13 @@ private slots:
         QVERIFY(store.release("jobs", "t"));
     }
 
+    // INFO sections come back as the server's text.
+    void infoReadsTheServersFigures() {
+        RedisStore store(m_server.url(), quick());
+        QVERIFY(store.info("stats").find("total_commands_processed:") != std::string::npos);
+        QVERIFY(store.info("server").find("redis_version:") != std::string::npos);
+    }
+
     void plainValues() {
         RedisStore store(m_server.url(), quick());
         store.set("k", "v", 0s);

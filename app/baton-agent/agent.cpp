@@ -252,6 +252,7 @@ int Agent::run() {
     self.refresh = m_options.refresh;
     self.retry = m_options.retry;
     self.seedMode = m_options.seedMode;
+    self.control = m_options.allowControl;
     self.host = hostName();
     self.pid = ::getpid();
     m_presence = std::make_unique<baton::Presence>(*m_side, m_options.resource, self,

@@ -23,6 +23,7 @@ std::string MemberInfo::toJson() const {
         .add("refresh", toMs(refresh))
         .add("retry", toMs(retry))
         .add("seedMode", seedMode)
+        .add("control", control)
         .add("host", host)
         .add("pid", pid)
         .add("seen", seenMs)
@@ -56,6 +57,7 @@ MemberInfo MemberInfo::fromJson(const std::string& id, const std::string& json) 
     m.refresh = millis(o, "refresh");
     m.retry = millis(o, "retry");
     m.seedMode = o.boolean("seedMode");
+    m.control = o.boolean("control");
     m.host = o.string("host");
     m.pid = static_cast<std::int64_t>(within(o, "pid", 0, 4294967295.0));
     m.seenMs = within(o, "seen", 0, 1e15);

@@ -742,6 +742,14 @@ std::vector<std::pair<std::string, std::string>> RedisStore::hgetall(const std::
     return out;
 }
 
+std::string RedisStore::info(const std::string& section) {
+    Reply r = m_impl->run({"INFO", section});
+    if (r->type != REDIS_REPLY_STRING)
+        throw StoreError("info " + section + ": " +
+                         (r->type == REDIS_REPLY_ERROR ? replyText(r.get()) : "odd reply"));
+    return replyText(r.get());
+}
+
 std::optional<std::string> RedisStore::get(const std::string& k) {
     Reply r = m_impl->run({"GET", k});
     if (r->type == REDIS_REPLY_NIL)

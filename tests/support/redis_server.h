@@ -1,6 +1,8 @@
 #pragma once
 // Test support: a real redis-server owned by one test: its own free port and unix socket, its
 // own temporary directory, no persistence; killed, paused, restarted and stopped on demand.
+// Blocking by design (a test waits for it); the lab's own, which must never block the GUI
+// thread, is ui/local_redis_server.h.
 
 #include <QDir>
 #include <QProcess>

@@ -21,6 +21,7 @@ struct MemberInfo {
     std::string leader; ///< who it believes leads
     Duration ttl{}, refresh{}, retry{};
     bool seedMode = false;
+    bool control = false; ///< obeys commands on baton:{R}:control (agent --allow-control)
     std::string host;
     std::int64_t pid = 0;
     double seenMs = 0; ///< Unix time in ms of the last heartbeat

@@ -68,6 +68,9 @@ public:
     bool hdel(const std::string& key, const std::string& field);
     std::vector<std::pair<std::string, std::string>> hgetall(const std::string& key);
 
+    /// The text of INFO `section` ("stats", "server", ...): the server's own figures.
+    std::string info(const std::string& section);
+
     /// The server as a URL without the password.
     std::string endpoint() const;
 
