@@ -154,7 +154,7 @@ void ClusterView::paintLock(QPainter& p, const Geometry& g) const {
         holder = lock.holderIdentity.isEmpty() ? QStringLiteral("(unknown holder)")
                                                : lock.holderIdentity;
         const double left = std::max(0.0, seconds(lock.expiresAt - m_snapshot.now));
-        detail = QStringLiteral("#%1 · TTL %2 s").arg(lock.fence).arg(left, 0, 'f', 1);
+        detail = fenceLabel(lock.fence) + QStringLiteral(" · TTL %1 s").arg(left, 0, 'f', 1);
         if (lock.ttl.count() > 0)
             fraction = std::clamp(left / seconds(lock.ttl), 0.0, 1.0);
     }
@@ -223,7 +223,7 @@ void ClusterView::paintNode(QPainter& p, const Geometry& g, const ElectorView& e
     // Below the node: fence and what kind of elector it is.
     QStringList below;
     if (e.fence > 0)
-        below << QStringLiteral("#%1").arg(e.fence);
+        below << fenceLabel(e.fence);
     if (e.seedMode)
         below << QStringLiteral("seed mode");
     if (e.kind != ElectorKind::Simulated)

@@ -152,7 +152,9 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
         case Event:
             return eventLabel(e);
         case Fence:
-            return e.fence == 0 ? QString() : QString::number(e.fence);
+            // Redis' time-based fences are long: the last digits tell terms apart, the
+            // tooltip, the raw value and the exports hold all of it.
+            return e.fence == 0 ? QString() : fenceLabel(e.fence).mid(1);
         case Detail:
             return detailText(e);
         }
@@ -172,6 +174,8 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
         }
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == Fence && e.fence > 0)
+            return QString::number(e.fence);
         if (index.column() == Detail) {
             const QString text = detailText(e);
             return text.isEmpty() ? QVariant() : QVariant(text);

@@ -34,6 +34,12 @@ QString stateName(ElectorState state) {
     return {};
 }
 
+QString fenceLabel(quint64 fence) {
+    if (fence <= 999'999)
+        return QStringLiteral("#%1").arg(fence);
+    return QStringLiteral("#\u2026%1").arg(fence % 1'000'000, 6, 10, QLatin1Char('0'));
+}
+
 QString formatSeconds(LabTime t) {
     const double s = std::chrono::duration<double>(t).count();
     return QString::number(s, 'f', 3);

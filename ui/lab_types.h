@@ -93,6 +93,10 @@ struct LabEvent {
     QString detail;
 };
 
+/// A fence as a label where room is short: "#12", or "#…653919" for Redis' time-based fences
+/// (the last six digits tell neighbouring terms apart; tooltips and the log show all of it).
+QString fenceLabel(quint64 fence);
+
 /// Seconds with millisecond precision, as the lab prints times ("12.345").
 QString formatSeconds(LabTime t);
 

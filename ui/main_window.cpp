@@ -8,6 +8,8 @@
 #include "failover_stats.h"
 #include "inspector.h"
 #include "leadership_history.h"
+#include "local_redis_server.h"
+#include "redis_backend.h"
 #include "redis_connect_dialog.h"
 #include "sim_backend.h"
 #include "stats_panel.h"
@@ -99,8 +101,11 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     m_speedSlider->setValue(
         sliderFromSpeed(std::clamp(m_options.speed, SimBackend::kMinSpeed, SimBackend::kMaxSpeed)));
     QString error;
-    if (!m_options.redisUrl.isEmpty()) {
-        connectRedis(m_options.redisUrl);
+    if (m_options.localRedis) {
+        newSimulation(m_options.electors, m_options.seedModeElectors); // until it is ready
+        startLocalRedis();
+    } else if (!m_options.redisUrl.isEmpty()) {
+        connectRedis(m_options.redisUrl, m_options.agents);
     } else if (!m_options.scenarioPath.isEmpty() && !openScenario(m_options.scenarioPath, &error)) {
         newSimulation(m_options.electors, m_options.seedModeElectors);
         statusBar()->showMessage(error, 15000);
@@ -371,7 +376,7 @@ void MainWindow::createDocks() {
     table->setColumnWidth(EventLogModel::Time, 80);
     table->setColumnWidth(EventLogModel::Elector, 90);
     table->setColumnWidth(EventLogModel::Event, 110);
-    table->setColumnWidth(EventLogModel::Fence, 50);
+    table->setColumnWidth(EventLogModel::Fence, 60);
     // Follow the newest row unless the user scrolled up to read.
     connect(m_logFilter, &QAbstractItemModel::rowsInserted, table, [table] {
         auto* bar = table->verticalScrollBar();
@@ -685,11 +690,55 @@ void MainWindow::askExportTimeline() {
     else
         statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
 }
-void MainWindow::askConnectRedis() {}
-void MainWindow::startLocalRedis() {}
-void MainWindow::connectRedis(const QString& url) {
-    Q_UNUSED(url);
+void MainWindow::askConnectRedis() {
+    QSettings settings;
+    QString preset = settings.value(QStringLiteral("redis/url")).toString();
+    if (preset.isEmpty())
+        preset = QString::fromLocal8Bit(qgetenv("REDIS_URL"));
+    if (preset.isEmpty())
+        preset = QStringLiteral("redis://127.0.0.1:6379/0");
+    RedisConnectDialog dialog(preset, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    settings.setValue(QStringLiteral("redis/url"), dialog.shownUrl());
+    connectRedis(dialog.url(), dialog.agents());
 }
+
+void MainWindow::startLocalRedis() {
+    if (m_localRedis && m_localRedis->isReady()) {
+        connectRedis(m_localRedis->url(), m_options.agents);
+        return;
+    }
+    if (!m_localRedis) {
+        m_localRedis = new LocalRedisServer(this); // lives as long as the lab
+        connect(m_localRedis, &LocalRedisServer::ready, this, [this](const QString& url) {
+            statusBar()->showMessage(tr("Private redis-server ready at %1").arg(url), 6000);
+            connectRedis(url, m_options.agents);
+        });
+        connect(m_localRedis, &LocalRedisServer::failed, this, [this](const QString& why) {
+            QMessageBox::warning(this, tr("Private Redis"), why);
+        });
+    }
+    statusBar()->showMessage(tr("Starting a private redis-server..."));
+    m_localRedis->start();
+}
+
+void MainWindow::connectRedis(const QString& url, int agents) {
+    m_redisShown = QString::fromStdString(redactUrl(url.toStdString()));
+    m_controller.startBackend(
+        std::make_unique<RedisBackend>(url, QStringLiteral("job-scheduler"), agentPath()), false);
+    for (int i = 0; i < agents; ++i) {
+        Action add;
+        add.kind = Action::Kind::AddAgent;
+        m_controller.act(add);
+    }
+    statusBar()->showMessage(
+        tr("Redis mode on %1: add electors from the Redis menu; agents started elsewhere on "
+           "resource job-scheduler appear by themselves")
+            .arg(m_redisShown),
+        10000);
+}
+
 bool MainWindow::exportEvents(const QString& path, QString* error) const {
     const QVector<LabEvent> events = m_log->events();
     return path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)

@@ -33,7 +33,9 @@ public:
         int electors = 5;
         int seedModeElectors = 0;
         double speed = 1.0;
-        QString agentPath; ///< baton-agent (empty: next to this executable, then PATH)
+        QString agentPath;       ///< baton-agent (empty: next to this executable, then PATH)
+        int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
+        bool localRedis = false; ///< start a private redis-server and connect to it
     };
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -56,8 +58,11 @@ public:
     bool openScenario(const QString& path, QString* error);
     /// Saves the simulated run so far (faults included) as a scenario file.
     bool saveScenario(const QString& path, QString* error) const;
-    /// Switches to Redis mode on `url` (the password never shows).
-    void connectRedis(const QString& url);
+    /// Switches to Redis mode on `url` (the password never shows), starting `agents`
+    /// baton-agent processes.
+    void connectRedis(const QString& url, int agents = 3);
+    /// The private redis-server, once started (Redis > Start a private Redis).
+    LocalRedisServer* localRedis() const { return m_localRedis; }
     bool exportEvents(const QString& path, QString* error) const;
     bool exportTimeline(const QString& path, QString* error) const;
 

@@ -808,7 +808,18 @@ void RedisBackend::Impl::fault(const ElectorRecord& r, const QString& name, bool
     e.until = until;
     e.wasLeader = wasLeader;
     e.detail = detail;
+    const bool crashedLeader = wasLeader && name == QStringLiteral("crash");
+    LabEvent revoked = e;
     push(std::move(e));
+    if (crashedLeader) {
+        // A killed process says nothing, but its leadership ended here (as in the simulator).
+        revoked.source = LabEvent::Source::Elector;
+        revoked.name = QStringLiteral("revoked");
+        revoked.until = {};
+        revoked.wasLeader = false;
+        revoked.detail = QStringLiteral("crashed: no release, the lock expires by itself");
+        push(std::move(revoked));
+    }
 }
 
 std::optional<WireEvent> RedisBackend::Impl::parseWire(const std::string& json) const {

@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 
 namespace baton::lab {
 
@@ -44,6 +45,7 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     : QDialog(parent)
     , m_url(new QLineEdit(this))
     , m_password(new QLineEdit(this))
+    , m_agents(new QSpinBox(this))
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Connect to Redis"));
@@ -61,6 +63,12 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     auto* form = new QFormLayout(this);
     form->addRow(tr("URL:"), m_url);
     form->addRow(tr("Password:"), m_password);
+    m_agents->setObjectName(QStringLiteral("agents"));
+    m_agents->setRange(0, 50);
+    m_agents->setValue(3);
+    m_agents->setToolTip(tr("baton-agent processes to start (0: only watch the electors that "
+                            "are already there)"));
+    form->addRow(tr("Start agents:"), m_agents);
     form->addRow(m_error);
     form->addRow(m_buttons);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
@@ -83,6 +91,10 @@ QString RedisConnectDialog::url() const {
     if (credentials(base, &begin, &at)) // "redis://user@host": the user stays
         return base.left(at) + u':' + password + base.mid(at);
     return base.left(scheme + 3) + u':' + password + u'@' + base.mid(scheme + 3);
+}
+
+int RedisConnectDialog::agents() const {
+    return m_agents->value();
 }
 
 QString RedisConnectDialog::shownUrl() const {

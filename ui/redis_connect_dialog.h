@@ -7,6 +7,7 @@
 class QLineEdit;
 class QLabel;
 class QDialogButtonBox;
+class QSpinBox;
 
 namespace baton::lab {
 
@@ -20,6 +21,8 @@ public:
     QString url() const;
     /// The URL as it may be shown and stored: without its password.
     QString shownUrl() const;
+    /// How many baton-agent processes to start on connecting.
+    int agents() const;
     /// Splits a password out of `url`: returns the URL without it.
     static QString withoutPassword(const QString& url, QString* password = nullptr);
 
@@ -28,6 +31,7 @@ private:
 
     QLineEdit* m_url;
     QLineEdit* m_password;
+    QSpinBox* m_agents;
     QLabel* m_error;
     QDialogButtonBox* m_buttons;
 };

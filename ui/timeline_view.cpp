@@ -409,7 +409,7 @@ void TimelineView::paintStoreLane(QPainter& p, const Frame& f, const QRect& lane
         p.fillRect(bar, fill);
         if (bar.width() < 14)
             return; // no room for a fence: skip measuring it
-        const QString fence = QStringLiteral("#") + QString::number(h.fence);
+        const QString fence = fenceLabel(h.fence);
         if (fm.horizontalAdvance(fence) + 6 < bar.width()) {
             p.setPen(pal.color(QPalette::Text));
             p.drawText(bar.intersected(f.plot).adjusted(3, 0, -3, 0), Qt::AlignCenter,
@@ -465,7 +465,7 @@ void TimelineView::paintElectorLane(QPainter& p, const Frame& f, int elector,
         const QRect shown = r.intersected(f.plot);
         if (shown.width() < 14)
             return; // no room for a fence: skip measuring it
-        const QString label = QStringLiteral("#") + QString::number(term.fence);
+        const QString label = fenceLabel(term.fence);
         if (fm.horizontalAdvance(label) + 6 < shown.width()) {
             p.setPen(barText);
             p.drawText(shown, Qt::AlignCenter, label);

@@ -40,13 +40,22 @@ int main(int argc, char** argv) {
     const QCommandLineOption agent(QStringLiteral("agent"),
                                    QStringLiteral("The baton-agent executable to run."),
                                    QStringLiteral("PATH"));
-    parser.addOptions({redis, scenario, electors, seedMode, speed, agent});
+    const QCommandLineOption agents(
+        QStringLiteral("agents"),
+        QStringLiteral("baton-agent processes to start with --redis (default 3; 0: only watch)."),
+        QStringLiteral("N"), QStringLiteral("3"));
+    const QCommandLineOption localRedis(
+        QStringLiteral("local-redis"),
+        QStringLiteral("Start a private redis-server (it lives as long as the lab) and run "
+                       "agents on it."));
+    parser.addOptions({redis, scenario, electors, seedMode, speed, agent, agents, localRedis});
     parser.process(app);
 
     baton::lab::MainWindow::Options options;
     options.redisUrl = parser.value(redis);
     options.scenarioPath = parser.value(scenario);
     options.agentPath = parser.value(agent);
+    options.localRedis = parser.isSet(localRedis);
     bool ok = true;
     options.electors = parser.value(electors).toInt(&ok);
     if (!ok || options.electors < 1 || options.electors > 200) {
@@ -61,6 +70,11 @@ int main(int argc, char** argv) {
     options.speed = parser.value(speed).toDouble(&ok);
     if (!ok || options.speed < 0.1 || options.speed > 100) {
         std::fprintf(stderr, "baton: --speed must be a number from 0.1 to 100\n");
+        return 2;
+    }
+    options.agents = parser.value(agents).toInt(&ok);
+    if (!ok || options.agents < 0 || options.agents > 50) {
+        std::fprintf(stderr, "baton: --agents must be a whole number from 0 to 50\n");
         return 2;
     }
     baton::lab::MainWindow window(options);

@@ -1,0 +1,216 @@
+// The lab's window in Redis mode, driven as a user would, against a redis-server of the test's
+// own and real baton-agent processes: handover after "Kill leader", a hung server that never
+// stalls the window, and a password that never shows.
+
+#include "event_log_model.h"
+#include "leadership_history.h"
+#include "local_redis_server.h"
+#include "main_window.h"
+#include "redis_connect_dialog.h"
+#include "support/redis_server.h"
+
+#include <QAction>
+#include <QDialogButtonBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+
+#include <csignal>
+
+using namespace baton;
+using namespace baton::lab;
+using baton::test::RedisServer;
+using namespace std::chrono_literals;
+
+namespace {
+
+int leaderOf(const ClusterSnapshot& s) {
+    for (const ElectorView& e : s.electors)
+        if (e.believesLeader && e.state == ElectorState::Leader)
+            return e.id;
+    return -1;
+}
+
+MainWindow::Options agentsOnly() {
+    MainWindow::Options o;
+    o.agentPath = QStringLiteral(BATON_AGENT_PATH);
+    return o;
+}
+
+// Every text the window shows or keeps: status bar, title, log rows, the lock and electors.
+QString everythingShown(MainWindow& w) {
+    QStringList all{w.statusText(), w.windowTitle()};
+    for (const LabEvent& e : w.eventLog()->events())
+        all << e.identity << e.name << e.detail;
+    const ClusterSnapshot& s = w.controller().snapshot();
+    all << s.storeStatus << s.lock.holderIdentity;
+    for (const ElectorView& e : s.electors)
+        all << e.identity << e.note << e.seenLeader;
+    return all.join(u'\n');
+}
+
+} // namespace
+
+class TestLabRedis : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY2(m_redis.start(), qPrintable(m_redis.error()));
+    }
+
+    // Given three agent processes on Redis, when the operator presses "Kill leader", then the
+    // leader's process gets SIGKILL, it shows crashed, another agent is elected with a higher
+    // fence once the lock expires, and the timeline and the log show the handover.
+    void killLeaderHandsOverBetweenAgents() {
+        MainWindow w(agentsOnly());
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url()), 3);
+        QVERIFY(!w.controller().simulated());
+        QTRY_COMPARE_WITH_TIMEOUT(w.controller().snapshot().electors.size(), qsizetype(3), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+        const int first = leaderOf(w.controller().snapshot());
+        const quint64 fence = w.controller().snapshot().electors[first].fence;
+        QCOMPARE(w.controller().snapshot().electors[first].kind, ElectorKind::Agent);
+        QTRY_COMPARE(w.controller().snapshot().lock.holder, first);
+
+        w.action(u"killLeader"_qs)->trigger();
+        QTRY_COMPARE(w.controller().snapshot().electors[first].state, ElectorState::Crashed);
+        const auto another = [&] {
+            const int now = leaderOf(w.controller().snapshot());
+            return now >= 0 && now != first;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(another(), 10000); // the lock's 5 s TTL runs out first
+        const int second = leaderOf(w.controller().snapshot());
+        QVERIFY(w.controller().snapshot().electors[second].fence > fence);
+        QTRY_COMPARE(w.controller().snapshot().lock.holder, second);
+
+        LeadershipHistory* h = w.history();
+        QTRY_COMPARE(h->terms(first, LabTime::min(), LabTime::max()).size(), qsizetype(1));
+        QTRY_COMPARE(h->terms(second, LabTime::min(), LabTime::max()).size(), qsizetype(1));
+        QVERIFY(h->overlaps(LabTime::min(), LabTime::max()).isEmpty());
+        const auto rows = [&](const QString& name, int elector) {
+            int n = 0;
+            for (const LabEvent& e : w.eventLog()->events())
+                n += e.name == name && e.elector == elector;
+            return n;
+        };
+        QCOMPARE(rows(u"crash"_qs, first), 1);
+        QCOMPARE(rows(u"revoked"_qs, first), 1);
+        QTRY_COMPARE(rows(u"elected"_qs, second), 1);
+    }
+
+    // Given Redis mode with a leader, when the server is SIGSTOPped, then a timer on the GUI
+    // thread never waits more than 100 ms, the status bar says Redis does not answer, and after
+    // SIGCONT the message clears and a leader is back.
+    void hungServerNeverStallsTheWindow() {
+        MainWindow w(agentsOnly());
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url()), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+        Action add;
+        add.kind = Action::Kind::AddThread;
+        w.controller().act(add);
+        QTRY_COMPARE_WITH_TIMEOUT(w.controller().snapshot().electors.size(), qsizetype(3), 10000);
+
+        QElapsedTimer clock;
+        qint64 last = 0, worst = 0;
+        QTimer probe;
+        probe.setInterval(10);
+        connect(&probe, &QTimer::timeout, &probe, [&] {
+            const qint64 now = clock.elapsed();
+            worst = std::max(worst, now - last);
+            last = now;
+        });
+        m_redis.pause();
+        clock.start();
+        probe.start();
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusText().contains(u"not answering"_qs), 5000);
+        QTest::qWait(2000); // the window must stay responsive for this long while Redis hangs
+        probe.stop();
+        m_redis.resume();
+        QVERIFY2(worst < 100, qPrintable(u"the GUI thread stalled for %1 ms"_qs.arg(worst)));
+        QTRY_VERIFY_WITH_TIMEOUT(!w.statusText().contains(u"not answering"_qs), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 15000);
+    }
+
+    // Given a Redis with a password, when the lab connects with it, then electors run and the
+    // password appears nowhere in the window, its log or its settings.
+    void passwordNeverShows() {
+        RedisServer secured;
+        QVERIFY2(secured.start({u"s3cr3t-pw"_qs, {}}), qPrintable(secured.error()));
+        MainWindow w(agentsOnly());
+        w.show();
+        w.connectRedis(QString::fromStdString(secured.url(u":s3cr3t-pw"_qs)), 1);
+        Action add;
+        add.kind = Action::Kind::AddThread;
+        w.controller().act(add);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+        QVERIFY(w.statusText().contains(u"***"_qs));
+        QVERIFY(!everythingShown(w).contains(u"s3cr3t-pw"_qs));
+        w.close(); // writes the settings
+        QSettings settings;
+        for (const QString& key : settings.allKeys())
+            QVERIFY(!settings.value(key).toString().contains(u"s3cr3t-pw"_qs));
+
+        // A wrong password: a clear message, still no password.
+        MainWindow wrong(agentsOnly());
+        wrong.connectRedis(QString::fromStdString(secured.url(u":not-it-pw"_qs)), 0);
+        wrong.controller().act(add);
+        QTRY_VERIFY_WITH_TIMEOUT(everythingShown(wrong).contains(u"refused the login"_qs) ||
+                                     everythingShown(wrong).contains(u"WRONGPASS"_qs),
+                                 10000);
+        QVERIFY(!everythingShown(wrong).contains(u"not-it-pw"_qs));
+    }
+
+    // Given a URL with a password, the connect dialog moves it to a masked field, shows and
+    // stores the URL without it, and gives it back whole to connect with.
+    void connectDialogMasksThePassword() {
+        RedisConnectDialog dialog(u"redis://alice:pa@ss@db.example:6380/2"_qs);
+        auto* url = dialog.findChild<QLineEdit*>(u"url"_qs);
+        auto* password = dialog.findChild<QLineEdit*>(u"password"_qs);
+        QVERIFY(url && password);
+        QCOMPARE(url->text(), u"redis://alice@db.example:6380/2"_qs);
+        QCOMPARE(password->echoMode(), QLineEdit::Password);
+        QCOMPARE(password->text(), u"pa@ss"_qs);
+        QCOMPARE(dialog.url(), u"redis://alice:pa@ss@db.example:6380/2"_qs);
+        QCOMPARE(dialog.shownUrl(), u"redis://alice@db.example:6380/2"_qs);
+        password->setText(u"other"_qs);
+        QCOMPARE(dialog.url(), u"redis://alice:other@db.example:6380/2"_qs);
+        // A URL that cannot be used is refused as typed, naming the problem.
+        url->setText(u"redis://host:99999"_qs);
+        auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QVERIFY(!ok->isEnabled());
+        url->setText(u"redis://host:6379"_qs);
+        QVERIFY(ok->isEnabled());
+    }
+
+    // Given redis-server on the PATH, when the operator starts a private one, then the lab
+    // connects to it and its agents elect a leader; the server dies with the lab.
+    void privateServerRunsAgents() {
+        qint64 pid = 0;
+        {
+            MainWindow w(agentsOnly());
+            w.show();
+            w.action(u"startLocalRedis"_qs)->trigger();
+            QVERIFY(w.localRedis());
+            QTRY_VERIFY_WITH_TIMEOUT(!w.controller().simulated(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+            pid = w.localRedis()->processId();
+            QVERIFY(pid > 0);
+            QCOMPARE(::kill(pid_t(pid), 0), 0);
+        }
+        QTRY_VERIFY(::kill(pid_t(pid), 0) != 0);
+    }
+
+private:
+    RedisServer m_redis;
+};
+
+QTEST_MAIN(TestLabRedis)
+#include "test_lab_redis.moc"
