@@ -6,6 +6,7 @@
 #include "leadership_history.h"
 #include "local_redis_server.h"
 #include "main_window.h"
+#include "timeline_view.h"
 #include "redis_connect_dialog.h"
 #include "support/redis_server.h"
 
@@ -103,6 +104,9 @@ private Q_SLOTS:
         QCOMPARE(rows(u"crash"_qs, first), 1);
         QCOMPARE(rows(u"revoked"_qs, first), 1);
         QTRY_COMPARE(rows(u"elected"_qs, second), 1);
+        const QByteArray out = qgetenv("BATON_SCREENSHOT");
+        if (!out.isEmpty())
+            QVERIFY(w.grab().save(QString::fromLocal8Bit(out)));
     }
 
     // Given Redis mode with a leader, when the server is SIGSTOPped, then a timer on the GUI

@@ -376,7 +376,7 @@ void MainWindow::createDocks() {
     table->setColumnWidth(EventLogModel::Time, 80);
     table->setColumnWidth(EventLogModel::Elector, 90);
     table->setColumnWidth(EventLogModel::Event, 110);
-    table->setColumnWidth(EventLogModel::Fence, 60);
+    table->setColumnWidth(EventLogModel::Fence, 80);
     // Follow the newest row unless the user scrolled up to read.
     connect(m_logFilter, &QAbstractItemModel::rowsInserted, table, [table] {
         auto* bar = table->verticalScrollBar();
