@@ -10,7 +10,10 @@
 
 #include <QAction>
 #include <QDoubleSpinBox>
+#include <QFile>
 #include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -228,6 +231,60 @@ private Q_SLOTS:
         QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
         QVERIFY(!w.openScenario(dir.filePath(u"missing.json"_qs), &error));
         QVERIFY2(error.contains(u"missing.json"_qs), qPrintable(error));
+    }
+
+    // Given a run with a killed leader, when the events and the timeline are exported, then the
+    // CSV has a header and a row per logged event (the crash among them), the JSON parses to the
+    // same rows, the PNG loads at the timeline's size and the SVG is a drawing with the fences.
+    void exportsWriteWhatTheWindowShows() {
+        MainWindow w(fast());
+        w.show();
+        QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
+        const int first = leaderOf(w.controller().snapshot());
+        w.action(u"killLeader"_qs)->trigger();
+        const auto another = [&] {
+            const int now = leaderOf(w.controller().snapshot());
+            return now >= 0 && now != first;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(another(), 5000);
+        w.controller().setTimePaused(true);
+        QTRY_VERIFY(w.controller().snapshot().paused);
+        // The paused snapshot came after every event before it (a backend sends events first).
+
+        QTemporaryDir dir;
+        QString error;
+        const qsizetype logged = w.eventLog()->events().size();
+        QVERIFY(logged > 5);
+        QVERIFY2(w.exportEvents(dir.filePath(u"events.csv"_qs), &error), qPrintable(error));
+        QFile csv(dir.filePath(u"events.csv"_qs));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().replace("\r\n", "\n").split('\n');
+        QCOMPARE(lines.front(),
+                 QByteArray("time_s,elector,identity,source,event,fence,deadline_s,detail"));
+        QCOMPARE(lines.size() - 1, logged);
+        QVERIFY(std::any_of(lines.begin(), lines.end(),
+                            [](const QByteArray& l) { return l.contains(",fault,crash,"); }));
+
+        QVERIFY2(w.exportEvents(dir.filePath(u"events.json"_qs), &error), qPrintable(error));
+        QFile json(dir.filePath(u"events.json"_qs));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        const QJsonDocument doc = QJsonDocument::fromJson(json.readAll());
+        QVERIFY(doc.isArray());
+        QCOMPARE(doc.array().size(), logged);
+
+        QVERIFY2(w.exportTimeline(dir.filePath(u"timeline.png"_qs), &error), qPrintable(error));
+        QImage png(dir.filePath(u"timeline.png"_qs));
+        QVERIFY(!png.isNull());
+        QVERIFY(png.width() >= 200 && png.height() >= 50);
+        QVERIFY2(w.exportTimeline(dir.filePath(u"timeline.svg"_qs), &error), qPrintable(error));
+        QFile svg(dir.filePath(u"timeline.svg"_qs));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        const QByteArray drawing = svg.readAll();
+        QVERIFY(drawing.contains("<svg"));
+        QVERIFY(drawing.contains("#1") && drawing.contains("#2"));
+
+        QVERIFY(!w.exportEvents(dir.filePath(u"no/such/dir/e.csv"_qs), &error));
+        QVERIFY2(error.contains(u"no/such/dir"_qs), qPrintable(error));
     }
 
     // Given a run with a handover (one elector in seed mode, the old leader killed, the new one

@@ -574,6 +574,11 @@ void MainWindow::updateActions() {
     for (const char* n : {"addThread", "addAgent", "addSeedThread", "addSeedAgent"})
         action(QString::fromLatin1(n))->setEnabled(!sim);
     m_speedSlider->setEnabled(sim);
+    static const bool haveRedisServer = !LocalRedisServer::executable().isEmpty();
+    QAction* local = action(QStringLiteral("startLocalRedis"));
+    local->setEnabled(haveRedisServer);
+    if (!haveRedisServer)
+        local->setToolTip(tr("redis-server is not on the PATH: apt-get install redis-server"));
 }
 
 Duration MainWindow::faultLength() const {
