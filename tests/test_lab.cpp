@@ -9,12 +9,14 @@
 #include "scenario_file.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLabel>
+#include <QPalette>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
@@ -285,6 +287,33 @@ private Q_SLOTS:
 
         QVERIFY(!w.exportEvents(dir.filePath(u"no/such/dir/e.csv"_qs), &error));
         QVERIFY2(error.contains(u"no/such/dir"_qs), qPrintable(error));
+    }
+
+    // Given a dark system palette, then the window follows it: the cluster is drawn on a dark
+    // base with light text, and a light palette brings the light look back.
+    void followsTheSystemPalette() {
+        const QPalette light = QApplication::palette();
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x33, 0x33, 0x33));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::Button, QColor(0x3a, 0x3a, 0x3a));
+        dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+        QApplication::setPalette(dark);
+        MainWindow w(fast(4));
+        w.resize(1360, 860);
+        w.show();
+        QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
+        const QImage image = w.clusterView()->grab().toImage();
+        const QByteArray out = qgetenv("BATON_SCREENSHOT_DARK");
+        if (!out.isEmpty())
+            w.grab().save(QString::fromLocal8Bit(out));
+        QApplication::setPalette(light);
+        QCOMPARE(image.pixelColor(image.width() - 3, image.height() - 3), QColor(0x1e, 0x1e, 0x1e));
+        QTRY_VERIFY(w.clusterView()->grab().toImage().pixelColor(3, image.height() - 3) ==
+                    light.color(QPalette::Base));
     }
 
     // Given a run with a handover (one elector in seed mode, the old leader killed, the new one

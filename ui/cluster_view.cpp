@@ -166,7 +166,9 @@ void ClusterView::paintLock(QPainter& p, const Geometry& g) const {
     QFont f = font();
     f.setPointSizeF(f.pointSizeF() * 0.85);
     p.setFont(f);
-    p.setPen(palette().color(QPalette::PlaceholderText));
+    QColor dim = palette().color(QPalette::Text);
+    dim.setAlphaF(0.6);
+    p.setPen(dim);
     const double w = g.lock * 1.7;
     p.drawText(QRectF(g.centre.x() - w / 2, g.centre.y() - g.lock * 0.62, w, g.lock * 0.35),
                Qt::AlignCenter, title);
@@ -213,7 +215,10 @@ void ClusterView::paintNode(QPainter& p, const Geometry& g, const ElectorView& e
     QFont bold = small;
     bold.setBold(true);
     const double w = 2 * r - 6;
-    p.setPen(Qt::white);
+    // Words on the node in whichever of black and white reads on its fill (lighter on dark).
+    const QColor fill = color(e.state);
+    const double luminance = 0.299 * fill.redF() + 0.587 * fill.greenF() + 0.114 * fill.blueF();
+    p.setPen(luminance > 0.6 ? QColor(Qt::black) : QColor(Qt::white));
     p.setFont(bold);
     p.drawText(QRectF(c.x() - w / 2, c.y() - r * 0.55, w, r * 0.55), Qt::AlignCenter,
                QFontMetrics(bold).elidedText(e.identity, Qt::ElideMiddle, static_cast<int>(w)));
