@@ -95,10 +95,24 @@ private Q_SLOTS:
             << QVector<LabEvent>{elected(0, 1, 1, 100), fault(0, 10, "crash", 0, true),
                                  fault(0, 11, "restart"), elected(0, 16, 2, 50)}
             << crash << 1 << 6000.0;
-        QTest::newRow("a second fault keeps the first cause")
+        QTest::newRow("a fault on a leader still leading replaces an earlier one")
             << QVector<LabEvent>{elected(0, 1, 1, 100), fault(0, 10, "pause", 30, true),
                                  fault(0, 12, "crash", 0, true), elected(1, 15, 2, 50)}
-            << pause << 1 << 5000.0;
+            << crash << 1 << 3000.0;
+        QTest::newRow("a pause shorter than the lease costs nothing; a later crash counts")
+            << QVector<LabEvent>{elected(0, 1, 1, 6),
+                                 fault(0, 5, "pause", 7, true),
+                                 extended(0, 7, 1, 12),
+                                 extended(0, 10, 1, 15),
+                                 fault(0, 14, "crash", 0, true),
+                                 elected(1, 19.5, 2, 50)}
+            << crash << 1 << 5500.0;
+        QTest::newRow("a healed partition costs nothing; a later stop counts")
+            << QVector<LabEvent>{elected(0, 1, 1, 6),          fault(0, 3, "partition", 4, true),
+                                 fault(0, 4, "heal"),          extended(0, 4.5, 1, 9),
+                                 fault(0, 8, "stop", 0, true), revoked(0, 8.001),
+                                 elected(1, 8.003, 2, 50)}
+            << stop << 1 << 3.0;
         QTest::newRow("a follower crashed: no failover")
             << QVector<LabEvent>{elected(0, 1, 1, 100), fault(1, 5, "crash", 0, false),
                                  fault(1, 6, "restart")}
@@ -143,6 +157,12 @@ private Q_SLOTS:
         QCOMPARE(stats.failoverSince(), sec(10));
         QCOMPARE(stats.failoverCause(), FailoverCause::Partition);
         stats.addEvents({elected(1, 12, 2, 100)});
+        QVERIFY(!stats.failoverInProgress());
+
+        // A pause the leader outlives is no failover in progress once it extends again.
+        stats.addEvents({fault(1, 20, "pause", 21, true)});
+        QVERIFY(stats.failoverInProgress());
+        stats.addEvents({fault(1, 21, "resume"), extended(1, 21.5, 2, 110)});
         QVERIFY(!stats.failoverInProgress());
     }
 

@@ -7,6 +7,7 @@
 #include "leadership_history.h"
 #include "main_window.h"
 #include "scenario_file.h"
+#include "sim_backend.h"
 
 #include <QAction>
 #include <QApplication>
@@ -314,6 +315,37 @@ private Q_SLOTS:
         QCOMPARE(image.pixelColor(image.width() - 3, image.height() - 3), QColor(0x1e, 0x1e, 0x1e));
         QTRY_VERIFY(w.clusterView()->grab().toImage().pixelColor(3, image.height() - 3) ==
                     light.color(QPalette::Base));
+    }
+
+    // Given the simulated backend alone with one elector, when it is killed and nobody calls the
+    // store, then the store's lane gets exactly one "free" at the lock's expiry (not one per
+    // tick), and the run saved afterwards lasts as long as it was played, not the lab's year.
+    void simBackendReportsAnExpiryOnce() {
+        SimBackend backend(SimBackend::defaultScenario(1));
+        QVector<LabEvent> events;
+        ClusterSnapshot last;
+        connect(&backend, &Backend::eventsReady, this,
+                [&](const QVector<LabEvent>& batch) { events += batch; });
+        connect(&backend, &Backend::snapshotReady, this,
+                [&](const ClusterSnapshot& s) { last = s; });
+        backend.setSpeed(100);
+        backend.begin();
+        QTRY_VERIFY(leaderOf(last) == 0);
+        Action kill;
+        kill.kind = Action::Kind::Kill;
+        kill.elector = 0;
+        backend.act(kill);
+        QTRY_VERIFY_WITH_TIMEOUT(last.now > 30s, 5000);
+        const auto count = [&](const QString& name) {
+            return std::count_if(events.begin(), events.end(), [&](const LabEvent& e) {
+                return e.source == LabEvent::Source::Store && e.name == name;
+            });
+        };
+        QCOMPARE(count(u"holder"_qs), 1);
+        QCOMPARE(count(u"free"_qs), 1);
+        const Scenario saved = backend.recordedScenario();
+        QVERIFY(saved.duration >= last.now - 1s && saved.duration <= last.now + 1s);
+        QCOMPARE(saved.faults.size(), std::size_t(1));
     }
 
     // Given a run with a handover (one elector in seed mode, the old leader killed, the new one

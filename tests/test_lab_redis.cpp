@@ -6,9 +6,9 @@
 #include "leadership_history.h"
 #include "local_redis_server.h"
 #include "main_window.h"
-#include "timeline_view.h"
 #include "redis_connect_dialog.h"
 #include "support/redis_server.h"
+#include "timeline_view.h"
 
 #include <QAction>
 #include <QDialogButtonBox>

@@ -76,6 +76,10 @@ private slots:
                                << "it is empty";
         QTest::newRow("no scheme") << "localhost:6379"
                                    << "no scheme";
+        QTest::newRow("no scheme, credentials") << "alice:s3cret@db:6379"
+                                                << "'***@db:6379': no scheme";
+        QTest::newRow("broken scheme, credentials") << "redis:/alice:s3cret@db"
+                                                    << "'***@db'";
         QTest::newRow("unknown scheme") << "http://localhost"
                                         << "unknown scheme 'http'";
         QTest::newRow("tls") << "rediss://localhost"

@@ -118,9 +118,12 @@ void FailoverStats::handle(const LabEvent& event) {
     // Terms that lapsed before the fault come first; then the fault counts as the cause before
     // it ends the leader's term (a "stop" must not look like a revocation nobody caused).
     m_tracker.advanceTo(at, onChange);
-    if (event.source == LabEvent::Source::Fault && event.wasLeader && !m_pending) {
-        if (const auto cause = causeOfFault(event.name))
-            m_pending = Pending{at, *cause};
+    if (event.source == LabEvent::Source::Fault && event.wasLeader) {
+        // While somebody still leads, an earlier fault has not cost leadership (yet): the newest
+        // fault on a leader is the one to blame.
+        if (const auto cause = causeOfFault(event.name);
+            cause && (!m_pending || m_tracker.leaderCount() > 0))
+            m_pending = Pending{at, *cause, event.elector};
     }
     m_tracker.add(event, onChange);
     m_now = std::max(m_now, at);
@@ -144,6 +147,10 @@ void FailoverStats::onTermChange(const TermChange& c) {
         }
         break;
     case TermChange::Kind::Extended:
+        // The leader the fault struck extended after it: a pause or partition shorter than its
+        // lease cost nothing.
+        if (m_pending && m_pending->elector == c.elector && c.at > m_pending->since)
+            m_pending.reset();
         break;
     case TermChange::Kind::Ended:
         // A leader gone with nobody else leading and no fault to blame: revoked because it lost

@@ -76,6 +76,7 @@ private:
     struct Pending {
         LabTime since{};
         FailoverCause cause = FailoverCause::Other;
+        int elector = -1; ///< whom the fault struck (-1: no fault)
     };
     struct Ring {
         std::deque<Duration> values;

@@ -231,7 +231,13 @@ void SimBackend::recordFault(const Fault& fault) {
 
 Scenario SimBackend::recordedScenario() const {
     std::lock_guard lock(m_recordMutex);
-    return m_recorded;
+    Scenario s = m_recorded;
+    // As long as it was played (and a TTL past its last fault), not the lab's endless year.
+    Duration end = m_playedFor;
+    for (const Fault& f : s.faults)
+        end = std::max(end, f.at + f.duration + s.timing.ttl);
+    s.duration = std::min(s.duration, std::max(end, Duration(std::chrono::seconds(1))));
+    return s;
 }
 
 void SimBackend::harvest() {
@@ -335,16 +341,23 @@ void SimBackend::storeEvents() {
         if (m_holder >= 0 && m_holderExpires <= t)
             change(m_holderExpires, -1, 0);
     };
-    for (const StoreView& v : h.store) {
+    // discardRecords() keeps the last view: it was handled in the harvest before.
+    for (std::size_t i = m_storeKeptHandled ? 1 : 0; i < h.store.size(); ++i) {
+        const StoreView& v = h.store[i];
         expireUpTo(v.at);
         if (v.elector != m_holder || (v.elector >= 0 && v.fence != m_holderFence))
             change(v.at, v.elector, v.fence);
         m_holderExpires = v.expiresAt;
     }
     expireUpTo(m_sim->now());
+    m_storeKeptHandled = !h.store.empty();
 }
 
 void SimBackend::publish() {
+    {
+        std::lock_guard lock(m_recordMutex);
+        m_playedFor = m_sim->now() - m_sim->start();
+    }
     harvest();
     if (!m_pending.isEmpty()) {
         std::stable_sort(m_pending.begin(), m_pending.end(),
@@ -425,7 +438,8 @@ ClusterSnapshot SimBackend::snapshot() {
         s.lock.fence = held->fence;
         s.lock.expiresAt = labTime(held->expiresAt);
     }
-    m_calls.emplace_back(now, calls);
+    if (m_calls.empty() || m_calls.back().first < now)
+        m_calls.emplace_back(now, calls);
     while (m_calls.size() > 2 && m_calls.front().first < now - kRateWindow)
         m_calls.pop_front();
     const Duration span = now - m_calls.front().first;

@@ -66,6 +66,7 @@ private:
     int m_holder = -1;
     std::uint64_t m_holderFence = 0;
     TimePoint m_holderExpires{};
+    bool m_storeKeptHandled = false; // the store view discardRecords() kept is already handled
     QVector<LabEvent> m_pending;
     std::vector<std::uint64_t> m_fences; // each elector's newest fence (a crash forgets its own)
 
@@ -74,6 +75,7 @@ private:
 
     mutable std::mutex m_recordMutex;
     Scenario m_recorded;
+    Duration m_playedFor{};
 };
 
 } // namespace baton::lab

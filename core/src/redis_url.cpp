@@ -81,8 +81,12 @@ void takeCredentials(const std::string& text, const std::string& info, RedisUrl&
 
 std::string redactUrl(const std::string& text) {
     const auto scheme = text.find("://");
-    if (scheme == std::string::npos)
-        return text;
+    if (scheme == std::string::npos) {
+        // Not a URL at all ("alice:secret@db:6379", "redis:/x:pw@h"): whatever precedes the
+        // last '@' may be credentials, so none of it is shown.
+        const auto at = text.rfind('@');
+        return at == std::string::npos ? text : "***" + text.substr(at);
+    }
     const auto start = scheme + 3;
     const auto at = credentialsEnd(text, start, text.compare(0, scheme, "unix") == 0);
     if (at == std::string::npos)
