@@ -8,12 +8,15 @@
 #include "main_window.h"
 #include "redis_connect_dialog.h"
 #include "support/redis_server.h"
+
 #include "timeline_view.h"
+#include <baton/redis_url.h>
 
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
@@ -172,25 +175,62 @@ private Q_SLOTS:
         QVERIFY(!everythingShown(wrong).contains(u"not-it-pw"_qs));
     }
 
-    // Given a URL with a password, the connect dialog moves it to a masked field, shows and
-    // stores the URL without it, and gives it back whole to connect with.
+    // Given URLs with credentials, the connect dialog moves the user and the password to their
+    // own fields (the password masked), and gives back a URL that the core reads to the same
+    // credentials, percent-encoded; what it shows and remembers holds no password.
+    void connectDialogMasksThePassword_data() {
+        QTest::addColumn<QString>("given");
+        QTest::addColumn<QString>("address");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("password");
+        QTest::newRow("user and password with @")
+            << u"redis://alice:pa@ss@db.example:6380/2"_qs << u"redis://db.example:6380/2"_qs
+            << u"alice"_qs << u"pa@ss"_qs;
+        QTest::newRow("a password alone")
+            << u"redis://s3cret@db"_qs << u"redis://db:6379"_qs << QString() << u"s3cret"_qs;
+        QTest::newRow("percent-encoded")
+            << u"redis://:a%2Fb%20c@h:7000"_qs << u"redis://h:7000"_qs << QString() << u"a/b c"_qs;
+        QTest::newRow("unix socket") << u"unix://:pw@/tmp/r.sock?db=3"_qs
+                                     << u"unix:///tmp/r.sock?db=3"_qs << QString() << u"pw"_qs;
+        QTest::newRow("no credentials")
+            << u"redis://h:1234"_qs << u"redis://h:1234"_qs << QString() << QString();
+    }
     void connectDialogMasksThePassword() {
-        RedisConnectDialog dialog(u"redis://alice:pa@ss@db.example:6380/2"_qs);
+        QFETCH(QString, given);
+        QFETCH(QString, address);
+        QFETCH(QString, user);
+        QFETCH(QString, password);
+        RedisConnectDialog dialog(given);
         auto* url = dialog.findChild<QLineEdit*>(u"url"_qs);
-        auto* password = dialog.findChild<QLineEdit*>(u"password"_qs);
-        QVERIFY(url && password);
-        QCOMPARE(url->text(), u"redis://alice@db.example:6380/2"_qs);
-        QCOMPARE(password->echoMode(), QLineEdit::Password);
-        QCOMPARE(password->text(), u"pa@ss"_qs);
-        QCOMPARE(dialog.url(), u"redis://alice:pa@ss@db.example:6380/2"_qs);
-        QCOMPARE(dialog.shownUrl(), u"redis://alice@db.example:6380/2"_qs);
-        password->setText(u"other"_qs);
-        QCOMPARE(dialog.url(), u"redis://alice:other@db.example:6380/2"_qs);
-        // A URL that cannot be used is refused as typed, naming the problem.
-        url->setText(u"redis://host:99999"_qs);
+        auto* pw = dialog.findChild<QLineEdit*>(u"password"_qs);
+        QVERIFY(url && pw);
+        QCOMPARE(url->text(), address);
+        QCOMPARE(dialog.user(), user);
+        QCOMPARE(pw->echoMode(), QLineEdit::Password);
+        QCOMPARE(pw->text(), password);
+        const RedisUrl back = RedisUrl::parse(dialog.url().toStdString());
+        QCOMPARE(QString::fromStdString(back.user), user);
+        QCOMPARE(QString::fromStdString(back.password), password);
+        QCOMPARE(dialog.address(), address);
+        if (!password.isEmpty())
+            QVERIFY(!dialog.shownUrl().contains(password));
+    }
+
+    // Given what a user types, the dialog refuses what cannot be used, naming why.
+    void connectDialogRefusesBadInput() {
+        RedisConnectDialog dialog(u"redis://h:6379"_qs);
+        auto* url = dialog.findChild<QLineEdit*>(u"url"_qs);
+        auto* user = dialog.findChild<QLineEdit*>(u"user"_qs);
         auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+        QVERIFY(ok->isEnabled());
+        url->setText(u"redis://host:99999"_qs);
         QVERIFY(!ok->isEnabled());
-        url->setText(u"redis://host:6379"_qs);
+        url->setText(u"redis://alice:pw@host"_qs);
+        QVERIFY(!ok->isEnabled()); // credentials go in their own fields
+        url->setText(u"redis://host"_qs);
+        user->setText(u"alice"_qs);
+        QVERIFY(!ok->isEnabled()); // a user without a password
+        dialog.findChild<QLineEdit*>(u"password"_qs)->setText(u"p w"_qs);
         QVERIFY(ok->isEnabled());
     }
 
@@ -208,6 +248,16 @@ private Q_SLOTS:
             pid = w.localRedis()->processId();
             QVERIFY(pid > 0);
             QCOMPARE(::kill(pid_t(pid), 0), 0);
+            // It has a password of its own, which never shows.
+            QProcess cli;
+            cli.start(u"redis-cli"_qs,
+                      {u"-p"_qs, QString::number(w.localRedis()->port()), u"PING"_qs});
+            QVERIFY(cli.waitForFinished(5000));
+            QVERIFY2(cli.readAllStandardOutput().contains("NOAUTH"), "no password asked");
+            QString password;
+            RedisConnectDialog::withoutPassword(w.localRedis()->url(), &password);
+            QVERIFY(password.size() >= 16);
+            QVERIFY(!everythingShown(w).contains(password));
         }
         QTRY_VERIFY(::kill(pid_t(pid), 0) != 0);
     }

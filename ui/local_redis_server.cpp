@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QProcess>
+#include <QRandomGenerator>
 #include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -58,7 +59,8 @@ int LocalRedisServer::freeLoopbackPort() {
 }
 
 QString LocalRedisServer::url() const {
-    return m_ready ? QStringLiteral("redis://127.0.0.1:%1").arg(m_port) : QString();
+    return m_ready ? QStringLiteral("redis://:%1@127.0.0.1:%2").arg(m_password).arg(m_port)
+                   : QString();
 }
 
 qint64 LocalRedisServer::processId() const {
@@ -89,10 +91,26 @@ void LocalRedisServer::launch() {
         fail(QStringLiteral("no free TCP port on 127.0.0.1 for redis-server"));
         return;
     }
+    // A password of its own, so that no other local user can drive the lab's agents; it goes
+    // in a file in the private directory, never on a command line that ps shows.
+    if (m_password.isEmpty()) {
+        const quint64 a = QRandomGenerator::system()->generate64();
+        const quint64 b = QRandomGenerator::system()->generate64();
+        m_password = QString::number(a, 16) + QString::number(b, 16);
+    }
+    const QString config = m_dir->filePath(QStringLiteral("redis.conf"));
+    QFile file(config);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write("requirepass " + m_password.toLatin1() + "\n") < 0) {
+        fail(QStringLiteral("cannot write %1: %2").arg(config, file.errorString()));
+        return;
+    }
+    file.close();
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     m_process = new QProcess(this);
     m_process->setProgram(executable());
     m_process->setArguments(
-        {QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
+        {config, QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
          QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
          QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
          m_dir->path(), QStringLiteral("--logfile"), m_dir->filePath(QStringLiteral("redis.log"))});
@@ -164,12 +182,13 @@ void LocalRedisServer::probe() {
             m_probe = nullptr;
         socket->deleteLater();
     };
-    connect(socket, &QTcpSocket::connected, this, [socket] { socket->write("PING\r\n"); });
+    connect(socket, &QTcpSocket::connected, this,
+            [this, socket] { socket->write("AUTH " + m_password.toLatin1() + "\r\nPING\r\n"); });
     connect(socket, &QTcpSocket::errorOccurred, this, drop);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket, drop] {
         const QByteArray answer = socket->readAll();
         drop();
-        if (!answer.startsWith("+PONG") || m_ready || !m_process)
+        if (!answer.contains("+PONG") || m_ready || !m_process)
             return;
         m_ready = true;
         m_probeTimer->stop();

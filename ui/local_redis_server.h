@@ -34,7 +34,8 @@ public:
     void stop();
 
     bool isReady() const { return m_ready; }
-    /// "redis://127.0.0.1:PORT" once ready, else empty.
+    /// "redis://:PASSWORD@127.0.0.1:PORT" once ready (a random password of its own: show it
+    /// only through redactUrl), else empty.
     QString url() const;
     int port() const { return m_port; }
     /// The server's process id while it runs, else 0.
@@ -69,6 +70,7 @@ private:
     bool m_ready = false;
     bool m_stopping = false;
     QString m_error;
+    QString m_password; ///< requirepass, random per lab
 };
 
 } // namespace baton::lab

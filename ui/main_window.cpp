@@ -696,16 +696,20 @@ void MainWindow::askExportTimeline() {
         statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
 }
 void MainWindow::askConnectRedis() {
+    // REDIS_URL first (it may carry the password), then what was used last (never a password).
     QSettings settings;
-    QString preset = settings.value(QStringLiteral("redis/url")).toString();
+    QString preset = QString::fromLocal8Bit(qgetenv("REDIS_URL"));
     if (preset.isEmpty())
-        preset = QString::fromLocal8Bit(qgetenv("REDIS_URL"));
+        preset = settings.value(QStringLiteral("redis/address")).toString();
     if (preset.isEmpty())
-        preset = QStringLiteral("redis://127.0.0.1:6379/0");
+        preset = QStringLiteral("redis://127.0.0.1:6379");
     RedisConnectDialog dialog(preset, this);
+    if (qgetenv("REDIS_URL").isEmpty())
+        dialog.setUser(settings.value(QStringLiteral("redis/user")).toString());
     if (dialog.exec() != QDialog::Accepted)
         return;
-    settings.setValue(QStringLiteral("redis/url"), dialog.shownUrl());
+    settings.setValue(QStringLiteral("redis/address"), dialog.address());
+    settings.setValue(QStringLiteral("redis/user"), dialog.user());
     connectRedis(dialog.url(), dialog.agents());
 }
 
@@ -717,7 +721,9 @@ void MainWindow::startLocalRedis() {
     if (!m_localRedis) {
         m_localRedis = new LocalRedisServer(this); // lives as long as the lab
         connect(m_localRedis, &LocalRedisServer::ready, this, [this](const QString& url) {
-            statusBar()->showMessage(tr("Private redis-server ready at %1").arg(url), 6000);
+            statusBar()->showMessage(tr("Private redis-server ready at %1")
+                                         .arg(QString::fromStdString(redactUrl(url.toStdString()))),
+                                     6000);
             connectRedis(url, m_options.agents);
         });
         connect(m_localRedis, &LocalRedisServer::failed, this, [this](const QString& why) {

@@ -8,105 +8,138 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QUrl>
 
 namespace baton::lab {
 
 namespace {
 
-// Where the credentials of a URL sit: after "//", up to the last '@' (passwords may hold '@').
-bool credentials(const QString& url, qsizetype* begin, qsizetype* at) {
-    const qsizetype scheme = url.indexOf(u"://");
+QString q(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+QString encoded(const QString& s) {
+    return QString::fromLatin1(QUrl::toPercentEncoding(s));
+}
+
+// "scheme://" + credentials + the rest of `address` (which has none).
+QString withCredentials(const QString& address, const QString& user, const QString& password) {
+    if (user.isEmpty() && password.isEmpty())
+        return address;
+    const qsizetype scheme = address.indexOf(u"://");
     if (scheme < 0)
-        return false;
-    *begin = scheme + 3;
-    const qsizetype slash = url.indexOf(u'/', *begin);
-    const qsizetype end = slash < 0 ? url.size() : slash;
-    *at = url.lastIndexOf(u'@', end - 1);
-    return *at >= *begin;
+        return address;
+    const QString credentials = encoded(user) + u':' + encoded(password) + u'@';
+    return address.left(scheme + 3) + credentials + address.mid(scheme + 3);
 }
 
 } // namespace
 
-QString RedisConnectDialog::withoutPassword(const QString& url, QString* password) {
-    qsizetype begin = 0, at = 0;
-    if (!credentials(url, &begin, &at))
-        return url;
-    const QString cred = url.mid(begin, at - begin);
-    const qsizetype colon = cred.indexOf(u':');
-    if (colon < 0) // a password alone ("redis://secret@host") is Redis' default-user form
-        return url;
+QString RedisConnectDialog::withoutPassword(const QString& url, QString* password, QString* user) {
+    RedisUrl parsed;
+    try {
+        parsed = RedisUrl::parse(url.toStdString());
+    } catch (const UrlError&) {
+        return q(redactUrl(url.toStdString()));
+    }
     if (password)
-        *password = cred.mid(colon + 1);
-    const QString user = cred.left(colon);
-    return url.left(begin) + (user.isEmpty() ? QString() : user + u'@') + url.mid(at + 1);
+        *password = q(parsed.password);
+    if (user)
+        *user = q(parsed.user);
+    QString address;
+    if (parsed.unixSocket) {
+        address = u"unix://"_qs + q(parsed.path);
+        if (parsed.db != 0)
+            address += u"?db="_qs + QString::number(parsed.db);
+    } else {
+        const QString host = q(parsed.host);
+        address = u"redis://"_qs + (host.contains(u':') ? u'[' + host + u']' : host) + u':' +
+                  QString::number(parsed.port);
+        if (parsed.db != 0)
+            address += u'/' + QString::number(parsed.db);
+    }
+    return address;
 }
 
 RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     : QDialog(parent)
     , m_url(new QLineEdit(this))
+    , m_user(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_agents(new QSpinBox(this))
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Connect to Redis"));
-    QString password;
-    m_url->setText(withoutPassword(url, &password));
+    QString password, user;
+    m_url->setText(withoutPassword(url, &password, &user));
     m_url->setObjectName(QStringLiteral("url"));
-    m_url->setPlaceholderText(QStringLiteral("redis://[user@]host:6379/0 or unix:///path.sock"));
+    m_url->setPlaceholderText(QStringLiteral("redis://host:6379/0 or unix:///path/to/redis.sock"));
     m_url->setMinimumWidth(360);
+    m_user->setText(user);
+    m_user->setObjectName(QStringLiteral("user"));
+    m_user->setPlaceholderText(tr("default"));
     m_password->setText(password);
     m_password->setObjectName(QStringLiteral("password"));
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setPlaceholderText(tr("none"));
-    m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #d32f2f"));
-    auto* form = new QFormLayout(this);
-    form->addRow(tr("URL:"), m_url);
-    form->addRow(tr("Password:"), m_password);
     m_agents->setObjectName(QStringLiteral("agents"));
     m_agents->setRange(0, 50);
     m_agents->setValue(3);
     m_agents->setToolTip(tr("baton-agent processes to start (0: only watch the electors that "
                             "are already there)"));
+    m_error->setWordWrap(true);
+    m_error->setStyleSheet(QStringLiteral("color: #d32f2f"));
+    auto* form = new QFormLayout(this);
+    form->addRow(tr("URL:"), m_url);
+    form->addRow(tr("User:"), m_user);
+    form->addRow(tr("Password:"), m_password);
     form->addRow(tr("Start agents:"), m_agents);
     form->addRow(m_error);
     form->addRow(m_buttons);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Connect"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_url, &QLineEdit::textChanged, this, &RedisConnectDialog::check);
-    connect(m_password, &QLineEdit::textChanged, this, &RedisConnectDialog::check);
+    for (QLineEdit* edit : {m_url, m_user, m_password})
+        connect(edit, &QLineEdit::textChanged, this, &RedisConnectDialog::check);
     check();
 }
 
 QString RedisConnectDialog::url() const {
-    const QString base = m_url->text().trimmed();
-    const QString password = m_password->text();
-    if (password.isEmpty())
-        return base;
-    qsizetype begin = 0, at = 0;
-    const qsizetype scheme = base.indexOf(u"://");
-    if (scheme < 0)
-        return base;
-    if (credentials(base, &begin, &at)) // "redis://user@host": the user stays
-        return base.left(at) + u':' + password + base.mid(at);
-    return base.left(scheme + 3) + u':' + password + u'@' + base.mid(scheme + 3);
+    return withCredentials(m_url->text().trimmed(), m_user->text(), m_password->text());
+}
+
+QString RedisConnectDialog::shownUrl() const {
+    return q(redactUrl(url().toStdString()));
+}
+
+QString RedisConnectDialog::address() const {
+    return withoutPassword(url());
+}
+
+QString RedisConnectDialog::user() const {
+    return m_user->text();
+}
+
+void RedisConnectDialog::setUser(const QString& user) {
+    m_user->setText(user);
 }
 
 int RedisConnectDialog::agents() const {
     return m_agents->value();
 }
 
-QString RedisConnectDialog::shownUrl() const {
-    return withoutPassword(m_url->text().trimmed());
-}
-
 void RedisConnectDialog::check() {
     QString problem;
-    try {
-        RedisUrl::parse(url().toStdString());
-    } catch (const UrlError& e) {
-        problem = QString::fromStdString(e.what()); // never holds the password
+    if (m_url->text().contains(u'@'))
+        problem = tr("Put the user and the password in their own fields, not in the URL");
+    else if (!m_user->text().isEmpty() && m_password->text().isEmpty())
+        problem = tr("User '%1' needs a password").arg(m_user->text());
+    else {
+        try {
+            RedisUrl::parse(url().toStdString());
+        } catch (const UrlError& e) {
+            problem = QString::fromStdString(e.what()); // never holds the password
+        }
     }
     m_error->setText(problem);
     m_error->setVisible(!problem.isEmpty());

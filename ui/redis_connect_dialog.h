@@ -1,6 +1,7 @@
 #pragma once
-// Asks where the Redis is: a URL (preset from REDIS_URL or the last one used) and, apart, a
-// masked password, so that the password is never shown, stored or logged.
+// Asks where the Redis is: a URL without credentials (preset from REDIS_URL or the last one
+// used), an ACL user and, apart, a masked password, so that the password is never shown,
+// stored or logged.
 
 #include <QDialog>
 
@@ -14,22 +15,31 @@ namespace baton::lab {
 class RedisConnectDialog : public QDialog {
     Q_OBJECT
 public:
-    /// `url` may hold a password: it moves to the masked field.
+    /// `url` may hold credentials: the user and the password move to their own fields.
     explicit RedisConnectDialog(const QString& url, QWidget* parent = nullptr);
 
-    /// The URL to connect to, password included (never display this).
+    /// The URL to connect to, credentials included and percent-encoded (never display this).
     QString url() const;
-    /// The URL as it may be shown and stored: without its password.
+    /// The URL as it may be shown: its password redacted.
     QString shownUrl() const;
+    /// The URL without any credentials and the user, to remember (QSettings).
+    QString address() const;
+    QString user() const;
+    void setUser(const QString& user);
     /// How many baton-agent processes to start on connecting.
     int agents() const;
-    /// Splits a password out of `url`: returns the URL without it.
-    static QString withoutPassword(const QString& url, QString* password = nullptr);
+
+    /// Splits `url` into the URL without credentials, its user and its password (as the
+    /// core's parser reads them: "redis://secret@host" is a password alone). A URL that does
+    /// not parse comes back redacted, with no user or password.
+    static QString withoutPassword(const QString& url, QString* password = nullptr,
+                                   QString* user = nullptr);
 
 private:
     void check();
 
     QLineEdit* m_url;
+    QLineEdit* m_user;
     QLineEdit* m_password;
     QSpinBox* m_agents;
     QLabel* m_error;

@@ -2,10 +2,33 @@
 
 #include "main_window.h"
 
+#include <baton/redis_url.h>
+
 #include <QApplication>
 #include <QCommandLineParser>
 
 #include <cstdio>
+
+namespace {
+
+// `--redis redis://host:6379` with REDIS_URL=redis://:secret@host:6379 set: the password comes
+// from the environment, so it never has to be typed on a command line (ps, shell history).
+QString withPasswordFromEnvironment(const QString& url) {
+    const QString env = QString::fromLocal8Bit(qgetenv("REDIS_URL"));
+    try {
+        const baton::RedisUrl given = baton::RedisUrl::parse(url.toStdString());
+        const baton::RedisUrl preset = baton::RedisUrl::parse(env.toStdString());
+        if (!given.password.empty() || preset.password.empty() ||
+            given.unixSocket != preset.unixSocket || given.host != preset.host ||
+            given.port != preset.port || given.path != preset.path || given.user != preset.user)
+            return url;
+        return env;
+    } catch (const baton::UrlError&) {
+        return url; // the lab says what is wrong with it
+    }
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -20,10 +43,11 @@ int main(int argc, char** argv) {
         "electors (threads and baton-agent processes) on a Redis server."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption redis(QStringLiteral("redis"),
-                                   QStringLiteral("Connect to this Redis at start, e.g. "
-                                                  "redis://[user:password@]host:6379/0."),
-                                   QStringLiteral("URL"));
+    const QCommandLineOption redis(
+        QStringLiteral("redis"),
+        QStringLiteral("Connect to this Redis at start, e.g. redis://host:6379/0 (a password "
+                       "comes from REDIS_URL when it names the same server)."),
+        QStringLiteral("URL"));
     const QCommandLineOption scenario(QStringLiteral("scenario"),
                                       QStringLiteral("Play this scenario file (baton-sim format)."),
                                       QStringLiteral("FILE"));
@@ -52,7 +76,7 @@ int main(int argc, char** argv) {
     parser.process(app);
 
     baton::lab::MainWindow::Options options;
-    options.redisUrl = parser.value(redis);
+    options.redisUrl = withPasswordFromEnvironment(parser.value(redis));
     options.scenarioPath = parser.value(scenario);
     options.agentPath = parser.value(agent);
     options.localRedis = parser.isSet(localRedis);
