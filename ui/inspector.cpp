@@ -252,8 +252,8 @@ void Inspector::buildUi() {
         addActionButton(tr("Start"), QStringLiteral("startButton"), Action::Kind::Start));
     faults->addLayout(lifecycle, row++, 0, 1, 4);
 
-    m_pauseSeconds = secondsSpin(QStringLiteral("pauseSeconds"), 0, 86400, 3);
-    m_pauseSeconds->setSpecialValueText(tr("until resumed"));
+    // Every fault lasts a while: both backends end it by itself (Resume and Heal end it early).
+    m_pauseSeconds = secondsSpin(QStringLiteral("pauseSeconds"), 0.001, 86400, 3);
     QPushButton* pause =
         addActionButton(tr("Pause for"), QStringLiteral("pauseButton"), Action::Kind::Pause);
     m_buttonInputs[pause] = {m_pauseSeconds};
@@ -263,8 +263,7 @@ void Inspector::buildUi() {
         addActionButton(tr("Resume"), QStringLiteral("resumeButton"), Action::Kind::Resume), row++,
         3);
 
-    m_partitionSeconds = secondsSpin(QStringLiteral("partitionSeconds"), 0, 86400, 5);
-    m_partitionSeconds->setSpecialValueText(tr("until healed"));
+    m_partitionSeconds = secondsSpin(QStringLiteral("partitionSeconds"), 0.001, 86400, 5);
     QPushButton* partition = addActionButton(tr("Partition for"), QStringLiteral("partitionButton"),
                                              Action::Kind::Partition);
     m_buttonInputs[partition] = {m_partitionSeconds};
@@ -275,14 +274,13 @@ void Inspector::buildUi() {
 
     m_latencyMs = new QSpinBox;
     m_latencyMs->setObjectName(QStringLiteral("latencyMs"));
-    m_latencyMs->setRange(0, 60'000);
+    m_latencyMs->setRange(1, 60'000);
     m_latencyMs->setSingleStep(50);
     m_latencyMs->setPrefix(QStringLiteral("+"));
     m_latencyMs->setSuffix(QStringLiteral(" ms"));
     m_latencyMs->setValue(200);
     m_latencyMs->setToolTip(tr("Added to every one-way trip to the store"));
-    m_latencySeconds = secondsSpin(QStringLiteral("latencySeconds"), 0, 86400, 10);
-    m_latencySeconds->setSpecialValueText(tr("from now on"));
+    m_latencySeconds = secondsSpin(QStringLiteral("latencySeconds"), 0.001, 86400, 10);
     QPushButton* latency =
         addActionButton(tr("Latency"), QStringLiteral("latencyButton"), Action::Kind::Latency);
     m_buttonInputs[latency] = {m_latencyMs, m_latencySeconds};

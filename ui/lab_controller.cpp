@@ -21,8 +21,13 @@ LabController::LabController(QObject* parent)
 LabController::~LabController() {
     QPointer<QThread> thread = m_thread;
     stopBackend();
-    if (thread && !thread->wait(kShutdownWaitMs))
-        qWarning("baton: the backend did not stop within %d ms", kShutdownWaitMs);
+    if (thread && !thread->wait(kShutdownWaitMs)) {
+        // Destroying a running QThread aborts the program: let it go instead; the process
+        // is on its way out.
+        qWarning("baton: the backend did not stop within %d ms; leaving it behind",
+                 kShutdownWaitMs);
+        thread->setParent(nullptr);
+    }
 }
 
 template <typename F>

@@ -393,6 +393,9 @@ private:
 
     // Electors.
     ElectorRecord& addRecord(ElectorKind kind, const QString& identity);
+    bool roomForExternal(const std::string& id);
+    static constexpr long kMaxExternals = 200;
+    bool m_externalsFull = false;
     ElectorRecord* find(int id);
     ElectorRecord* findByIdentity(const std::string& identity);
     QString freeName(const QString& prefix, int& counter) const;
@@ -880,6 +883,25 @@ void RedisBackend::Impl::applyElectorEvent(ElectorRecord& r, const WireEvent& w)
 
 // ---- electors -------------------------------------------------------------------------------
 
+bool RedisBackend::Impl::roomForExternal(const std::string& id) {
+    // Ids stay indices, so records are never erased: a cap keeps a long watch of agents that
+    // come and go elsewhere (host-pid ids) bounded.
+    const auto externals = std::count_if(m_electors.begin(), m_electors.end(), [](const auto& r) {
+        return r->kind == ElectorKind::External;
+    });
+    if (externals < kMaxExternals)
+        return true;
+    if (!m_externalsFull) {
+        m_externalsFull = true;
+        labEvent(QStringLiteral("error"),
+                 QStringLiteral("more than %1 electors started elsewhere: '%2' and later ones "
+                                "are not shown (reconnect to start over)")
+                     .arg(kMaxExternals)
+                     .arg(qs(id)));
+    }
+    return false;
+}
+
 ElectorRecord& RedisBackend::Impl::addRecord(ElectorKind kind, const QString& identity) {
     auto r = std::make_unique<ElectorRecord>();
     r->id = int(m_electors.size());
@@ -961,6 +983,18 @@ void RedisBackend::Impl::act(const Action& a) {
         Action kill = a;
         kill.kind = Action::Kind::Kill;
         kill.elector = r->id;
+        if (r->kind == ElectorKind::External) {
+            // Nobody here can SIGKILL another machine's process; one that obeys control can be
+            // cut off from the store for longer than its lease, which fails over just the same.
+            if (!r->controllable) {
+                refuse(QStringLiteral("kill leader: %1 was started elsewhere without "
+                                      "--allow-control")
+                           .arg(r->identity));
+                return;
+            }
+            kill.kind = Action::Kind::Partition;
+            kill.duration = std::max<Duration>(2 * r->timing.ttl, std::chrono::seconds(10));
+        }
         act(kill);
         return;
     }
@@ -1718,6 +1752,8 @@ void RedisBackend::Impl::onObserved(const ObservedState& s, TimePoint at) {
     for (const MemberInfo& m : s.members) {
         seen.insert(m.id);
         ElectorRecord* r = findByIdentity(m.id);
+        if (!r && !roomForExternal(m.id))
+            continue;
         if (!r)
             r = &addRecord(ElectorKind::External, qs(m.id));
         if (r->kind == ElectorKind::Thread)
@@ -1771,6 +1807,8 @@ void RedisBackend::Impl::onChannelEvent(const std::string& json) {
     ElectorRecord* r = findByIdentity(w->id);
     if (r && r->kind != ElectorKind::External)
         return; // the lab's own electors report themselves
+    if (!r && !roomForExternal(w->id))
+        return;
     if (!r) {
         r = &addRecord(ElectorKind::External, qs(w->id));
         r->controllable = false; // until its presence entry says otherwise
