@@ -8,6 +8,7 @@
 #include <QCommandLineParser>
 
 #include <cstdio>
+#include <optional>
 
 namespace {
 
@@ -28,13 +29,14 @@ QString withPasswordFromEnvironment(const QString& url) {
     }
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("baton"));
-    QApplication::setOrganizationName(QStringLiteral("Baton"));
-    QApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
+// Reads the command line (exit code in `exitCode` when the lab must not start). It runs before
+// the GUI does, so --help and bad options work without a display.
+std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** argv,
+                                                               int* exitCode) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("baton"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Baton"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
@@ -73,7 +75,16 @@ int main(int argc, char** argv) {
         QStringLiteral("Start a private redis-server (it lives as long as the lab) and run "
                        "agents on it."));
     parser.addOptions({redis, scenario, electors, seedMode, speed, agent, agents, localRedis});
-    parser.process(app);
+    *exitCode = 2;
+    if (!parser.parse(QCoreApplication::arguments())) {
+        std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
+                     qPrintable(parser.errorText()));
+        return std::nullopt;
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(0);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
 
     baton::lab::MainWindow::Options options;
     options.redisUrl = withPasswordFromEnvironment(parser.value(redis));
@@ -84,24 +95,35 @@ int main(int argc, char** argv) {
     options.electors = parser.value(electors).toInt(&ok);
     if (!ok || options.electors < 1 || options.electors > 200) {
         std::fprintf(stderr, "baton: --electors must be a whole number from 1 to 200\n");
-        return 2;
+        return std::nullopt;
     }
     options.seedModeElectors = parser.value(seedMode).toInt(&ok);
     if (!ok || options.seedModeElectors < 0 || options.seedModeElectors > options.electors) {
         std::fprintf(stderr, "baton: --seed-mode must be from 0 to the number of electors\n");
-        return 2;
+        return std::nullopt;
     }
     options.speed = parser.value(speed).toDouble(&ok);
     if (!ok || options.speed < 0.1 || options.speed > 100) {
         std::fprintf(stderr, "baton: --speed must be a number from 0.1 to 100\n");
-        return 2;
+        return std::nullopt;
     }
     options.agents = parser.value(agents).toInt(&ok);
     if (!ok || options.agents < 0 || options.agents > 50) {
         std::fprintf(stderr, "baton: --agents must be a whole number from 0 to 50\n");
-        return 2;
+        return std::nullopt;
     }
-    baton::lab::MainWindow window(options);
+    return options;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    int exitCode = 0;
+    const auto options = readCommandLine(argc, argv, &exitCode);
+    if (!options)
+        return exitCode;
+    QApplication app(argc, argv);
+    baton::lab::MainWindow window(*options);
     window.show();
     return QApplication::exec();
 }
