@@ -96,17 +96,22 @@ std::vector<FailoverResult> runFailovers(const test::RedisServer& server, const 
                     std::chrono::duration<double, std::milli>(w.from + kQuietAfterMs - now));
         }
         // Serve the event loop until the next planned step (at most 10 ms: lines to read).
-        double next = test::nowMs() + 10;
+        const double start = test::nowMs();
+        double next = start + 10;
+        auto upTo = [&](double at) {
+            if (at > start)
+                next = std::min(next, at);
+        };
         for (const Cluster& c : clusters) {
             if (c.round.state == Round::State::Waiting)
-                next = std::min(next, c.round.fireAt);
+                upTo(c.round.fireAt);
             if (c.round.state == Round::State::Starting)
-                next = std::min(next, c.round.startAt);
+                upTo(c.round.startAt);
         }
         for (const Window& w : windows)
             if (w.precise)
-                next = std::min(next, w.from - kQuietBeforeMs);
-        QTest::qWait(std::max(1, int(next - test::nowMs())));
+                upTo(w.from - kQuietBeforeMs);
+        QTest::qWait(std::max(1, int(next - start)));
         for (Cluster& c : clusters) {
             Round& r = c.round;
             AgentCluster& agents = *c.agents;
