@@ -264,9 +264,12 @@ int Agent::run() {
                                                            log(error);
                                                        m_lastPresenceError = error;
                                                    });
+    // On the election's subscription connection, which hears the leader's events each refresh
+    // interval: a connection of its own would be quiet and cost the store a keep-alive PING
+    // every second. onControl never calls the store, as a subscription callback must not.
     baton::Subscription control =
-        m_side->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),
-                                 [this](const std::string& payload) { onControl(payload); });
+        m_store->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),
+                                  [this](const std::string& payload) { onControl(payload); });
 
     log("electing for '" + m_options.resource + "' on " + m_store->endpoint() + " (ttl " +
         baton::formatDuration(m_options.ttl) + ", refresh " +

@@ -34,8 +34,8 @@ private:
     Options m_options;
     std::string m_id;
     LineWriter m_out;                           // stdout, written on a thread of its own
-    std::unique_ptr<baton::RedisStore> m_store; // the election's connection
-    std::unique_ptr<baton::RedisStore> m_side;  // presence, events, control
+    std::unique_ptr<baton::RedisStore> m_store; // the election's connections (control heard here)
+    std::unique_ptr<baton::RedisStore> m_side;  // presence and events
     std::unique_ptr<baton::InstrumentedStore> m_instrumented;
     std::unique_ptr<baton::Locker> m_locker;
     std::unique_ptr<baton::Election> m_election;
