@@ -75,7 +75,7 @@ Scenario SimBackend::defaultScenario(int electors, int seedModeElectors) {
     s.description = "The lab's simulated cluster";
     s.electors = electors;
     s.duration = std::chrono::hours(24 * 365);
-    s.timing = Timing{}; // ttl 5 s, refresh 1 s, retry 1 s
+    s.timing = Timing{std::chrono::seconds(5), std::chrono::seconds(1), std::chrono::seconds(1)};
     for (int i = std::max(0, electors - seedModeElectors); i < electors; ++i) {
         ElectorSetup e;
         e.index = i;

@@ -20,7 +20,8 @@ standard error. SIGTERM or SIGINT stop it gracefully (revoke, release, exit 0).
   --id ID              this elector's identity (default: host-pid)
   --ttl DURATION       lock time to live (default 5s)
   --refresh DURATION   leader's refresh interval, below ttl/2 (default 1s)
-  --retry DURATION     follower's longest wait between tries (default 1s)
+  --retry DURATION     follower's longest wait between tries (default 5s; it also wakes
+                       at the lock's expiry and on a release notice)
   --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
   --seed-mode          behave like the seed package: followers only poll every retry
   --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)

@@ -21,7 +21,7 @@ struct Options {
     std::string id;
     baton::Duration ttl = std::chrono::seconds(5);
     baton::Duration refresh = std::chrono::seconds(1);
-    baton::Duration retry = std::chrono::seconds(1);
+    baton::Duration retry = std::chrono::seconds(5);
     double maxDrift = 0.01;
     bool seedMode = false;
     bool allowControl = false;

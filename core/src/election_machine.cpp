@@ -165,7 +165,8 @@ ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) 
 
 Duration ElectionMachine::backoff() const {
     const int shift = std::clamp(m_errors - 1, 0, 20);
-    return std::min<Duration>(m_timing.retryInterval, kErrorBackoff * (1LL << shift));
+    return std::min<Duration>(
+        {m_timing.retryInterval, kErrorBackoffMax, kErrorBackoff * (1LL << shift)});
 }
 
 void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {

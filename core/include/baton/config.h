@@ -17,7 +17,10 @@ using namespace std::chrono_literals;
 struct Timing {
     Duration ttl = 5s;             ///< how long a lock lives without a refresh
     Duration refreshInterval = 1s; ///< how often a leader extends; must be below ttl / 2
-    Duration retryInterval = 1s;   ///< a follower's longest wait between tries
+    /// A follower's longest wait between tries. It also wakes at the holder's expiry and on a
+    /// release notice, so a long wait costs no failover time: the default, the ttl's default,
+    /// makes a healthy follower cost one request per TTL.
+    Duration retryInterval = 5s;
 };
 
 struct Config {
@@ -25,7 +28,7 @@ struct Config {
     std::string identity;            ///< empty: defaultIdentity() (host-pid)
     Duration ttl = 5s;               ///< see Timing
     Duration refreshInterval = 1s;   ///< see Timing
-    Duration retryInterval = 1s;     ///< see Timing
+    Duration retryInterval = 5s;     ///< see Timing
     double maxClockDrift = 0.01;     ///< largest clock-rate difference assumed, in [0, 0.5)
     bool seedMode = false;           ///< behave like the seed: followers only poll every retry
     std::function<void()> onElected; ///< this elector now leads (isLeader() is true)

@@ -28,6 +28,9 @@ public:
     /// A leader's extend is tried again this soon after a store error (doubling up to the
     /// retry interval); so is a follower's acquire.
     static constexpr Duration kErrorBackoff = std::chrono::milliseconds(10);
+    /// The longest wait after errors, whatever the retry interval: an outage ends, the
+    /// election notices within a second.
+    static constexpr Duration kErrorBackoffMax = std::chrono::seconds(1);
     /// A follower tries this long after the holder's remaining TTL ends, so that the store (whose
     /// expiry may be inclusive, as Redis's is) has surely expired the lock.
     static constexpr Duration kExpirySlack = std::chrono::milliseconds(1);

@@ -72,9 +72,9 @@ struct Scenario {
     int electors = 5;
     Duration duration = std::chrono::minutes(1);
     std::uint64_t seed = 1;
-    Timing timing;
-    double drift = 0.0;     ///< true clock rates are drawn from [1 - drift, 1 + drift]
-    double maxDrift = 0.01; ///< what the electors assume (Config::maxClockDrift)
+    Timing timing{5s, 1s, 1s}; ///< followers try every second: busier, and easier to watch
+    double drift = 0.0;        ///< true clock rates are drawn from [1 - drift, 1 + drift]
+    double maxDrift = 0.01;    ///< what the electors assume (Config::maxClockDrift)
     Duration latency = std::chrono::milliseconds(1); ///< one-way store latency
     double latencyJitter = 0.25; ///< each trip takes latency * (1 + [0, jitter))
     Duration commandTimeout = std::chrono::seconds(1); ///< a call without answer fails then
