@@ -101,8 +101,7 @@ int main(int argc, char** argv) {
     return run(argc, argv, QStringLiteral("store-load"), [](Report& report) {
         const std::vector<Variant> variants{
             {QStringLiteral("Baton"), {}},
-            {QStringLiteral("Baton, retry 1 s"),
-             {QStringLiteral("--retry"), QStringLiteral("1s")}},
+            {QStringLiteral("Baton, retry 1 s"), {QStringLiteral("--retry"), QStringLiteral("1s")}},
             {QStringLiteral("seed mode"),
              {QStringLiteral("--seed-mode"), QStringLiteral("--retry"), QStringLiteral("1s")}}};
         const QStringList common{QStringLiteral("--ttl"), QStringLiteral("5s"),
