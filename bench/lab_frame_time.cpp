@@ -29,12 +29,8 @@ double paintMs(QWidget* view, QImage& image) {
 
 int main(int argc, char** argv) {
     return run<QApplication>(argc, argv, QStringLiteral("lab-frame-time"), [](Report& report) {
-        MainWindow::Options o;
-        o.electors = 100;
-        o.speed = 10;
-        MainWindow w(o);
-        w.resize(1600, 1000);
-        w.show();
+        const auto lab = openSimulatedLab(100, 10);
+        MainWindow& w = *lab;
         if (!waitUntil([&] { return leaderOf(w.controller().snapshot()) >= 0; }, 10000))
             throw Failure("no leader within 10 s");
         const int seconds = report.quick() ? 3 : 20;
@@ -49,11 +45,8 @@ int main(int argc, char** argv) {
         });
         // Failovers keep the timeline busy: a kill every 2 s of wall time (20 s simulated).
         QTimer kill;
-        kill.setInterval(2000);
-        QObject::connect(&kill, &QTimer::timeout, &kill,
-                         [&] { w.action(QStringLiteral("killLeader"))->trigger(); });
         frame.start();
-        kill.start();
+        killLeaderEvery(kill, w, 2000);
         runFor(seconds * 1000);
         const QString setup = QStringLiteral("100 simulated electors at 10x, %1x%2 px")
                                   .arg(w.clusterView()->width())

@@ -16,22 +16,15 @@ using baton::lab::MainWindow;
 
 int main(int argc, char** argv) {
     return run<QApplication>(argc, argv, QStringLiteral("lab-memory"), [](Report& report) {
-        MainWindow::Options o;
-        o.electors = 100;
-        o.speed = 100;
-        MainWindow w(o);
-        w.resize(1600, 1000);
-        w.show();
+        const auto lab = openSimulatedLab(100, 100);
+        MainWindow& w = *lab;
         const double hours = report.quick() ? 0.02 : 1.0;
         const auto virtualHours = [&] {
             return std::chrono::duration<double>(w.controller().snapshot().now).count() / 3600;
         };
         // A kill every 3 s of wall time: 5 virtual minutes at 100x.
         QTimer kill;
-        kill.setInterval(3000);
-        QObject::connect(&kill, &QTimer::timeout, &kill,
-                         [&] { w.action(QStringLiteral("killLeader"))->trigger(); });
-        kill.start();
+        killLeaderEvery(kill, w, 3000);
         QElapsedTimer wall;
         wall.start();
         const int slack = int(hours * 3600 * 1000 / 100 * 3); // a third of real speed at least

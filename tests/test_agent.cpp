@@ -124,9 +124,7 @@ class TestAgent : public QObject {
 private slots:
     void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
     void cleanup() {
-        for (auto& a : m_agents)
-            a->signal(SIGCONT);
-        m_agents.clear();
+        m_agents.clear(); // each one is resumed and killed as it goes
         m_server.cli({QStringLiteral("FLUSHALL")});
     }
 

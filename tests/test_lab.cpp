@@ -8,6 +8,7 @@
 #include "main_window.h"
 #include "scenario_file.h"
 #include "sim_backend.h"
+#include "support/lab_events.h"
 
 #include <QAction>
 #include <QApplication>
@@ -28,16 +29,11 @@
 using namespace baton;
 using namespace baton::lab;
 using namespace std::chrono_literals;
+using lab_events::countEvents;
+using lab_events::leaderOf;
+using lab_events::otherLeader;
 
 namespace {
-
-// The id of the elector that believes it leads, or -1 (the first, if several do).
-int leaderOf(const ClusterSnapshot& s) {
-    for (const ElectorView& e : s.electors)
-        if (e.believesLeader)
-            return e.id;
-    return -1;
-}
 
 MainWindow::Options fast(double speed = 20) {
     MainWindow::Options o;
@@ -80,11 +76,7 @@ private Q_SLOTS:
         const quint64 fence = w.controller().snapshot().electors[first].fence;
         w.action(u"killLeader"_qs)->trigger();
         QTRY_COMPARE(w.controller().snapshot().electors[first].state, ElectorState::Crashed);
-        const auto another = [&] {
-            const int now = leaderOf(w.controller().snapshot());
-            return now >= 0 && now != first;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(another(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(otherLeader(w.controller().snapshot(), first), 5000);
         const ClusterSnapshot s = w.controller().snapshot();
         const int second = leaderOf(s);
         QVERIFY(s.electors[second].fence > fence);
@@ -92,9 +84,8 @@ private Q_SLOTS:
         // The timeline: two leadership bars, the first closed at the crash, the second open
         // with the higher fence; the store's lane shows both holders.
         LeadershipHistory* h = w.history();
-        const auto all = [](auto&& items) { return items.size(); };
-        QTRY_COMPARE(all(h->terms(first, LabTime::min(), LabTime::max())), qsizetype(1));
-        QTRY_COMPARE(all(h->terms(second, LabTime::min(), LabTime::max())), qsizetype(1));
+        QTRY_COMPARE(h->terms(first, LabTime::min(), LabTime::max()).size(), qsizetype(1));
+        QTRY_COMPARE(h->terms(second, LabTime::min(), LabTime::max()).size(), qsizetype(1));
         const TermItem old = h->terms(first, LabTime::min(), LabTime::max()).front();
         const TermItem now = h->terms(second, LabTime::min(), LabTime::max()).front();
         QCOMPARE(old.fence, fence);
@@ -105,10 +96,7 @@ private Q_SLOTS:
 
         // The log: the crash, the old leader's revocation and the new leader's election.
         const auto rows = [&](const QString& name, int elector) {
-            int n = 0;
-            for (const LabEvent& e : w.eventLog()->events())
-                n += e.name == name && e.elector == elector;
-            return n;
+            return countEvents(w.eventLog()->events(), name, elector);
         };
         QCOMPARE(rows(u"crash"_qs, first), 1);
         QCOMPARE(rows(u"revoked"_qs, first), 1);
@@ -245,11 +233,7 @@ private Q_SLOTS:
         QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
         const int first = leaderOf(w.controller().snapshot());
         w.action(u"killLeader"_qs)->trigger();
-        const auto another = [&] {
-            const int now = leaderOf(w.controller().snapshot());
-            return now >= 0 && now != first;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(another(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(otherLeader(w.controller().snapshot(), first), 5000);
         w.controller().setTimePaused(true);
         QTRY_VERIFY(w.controller().snapshot().paused);
         // The paused snapshot came after every event before it (a backend sends events first).
@@ -363,11 +347,7 @@ private Q_SLOTS:
         QTRY_VERIFY(after(4s));
         const int first = leaderOf(w.controller().snapshot());
         w.action(u"killLeader"_qs)->trigger();
-        const auto handedOver = [&] {
-            const int now = leaderOf(w.controller().snapshot());
-            return now >= 0 && now != first;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(handedOver(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(otherLeader(w.controller().snapshot(), first), 5000);
         const LabTime elected = w.controller().snapshot().now;
         w.clusterView()->setSelected(leaderOf(w.controller().snapshot()));
         QTRY_VERIFY_WITH_TIMEOUT(after(elected + 3s), 5000);

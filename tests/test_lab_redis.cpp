@@ -7,6 +7,7 @@
 #include "local_redis_server.h"
 #include "main_window.h"
 #include "redis_connect_dialog.h"
+#include "support/lab_events.h"
 #include "support/redis_server.h"
 
 #include "timeline_view.h"
@@ -29,15 +30,11 @@ using namespace baton;
 using namespace baton::lab;
 using baton::test::RedisServer;
 using namespace std::chrono_literals;
+using lab_events::countEvents;
+using lab_events::leaderOf;
+using lab_events::otherLeader;
 
 namespace {
-
-int leaderOf(const ClusterSnapshot& s) {
-    for (const ElectorView& e : s.electors)
-        if (e.believesLeader && e.state == ElectorState::Leader)
-            return e.id;
-    return -1;
-}
 
 MainWindow::Options agentsOnly() {
     MainWindow::Options o;
@@ -77,20 +74,17 @@ private Q_SLOTS:
         w.connectRedis(QString::fromStdString(m_redis.url()), 3);
         QVERIFY(!w.controller().simulated());
         QTRY_COMPARE_WITH_TIMEOUT(w.controller().snapshot().electors.size(), qsizetype(3), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
-        const int first = leaderOf(w.controller().snapshot());
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot(), true) >= 0, 10000);
+        const int first = leaderOf(w.controller().snapshot(), true);
         const quint64 fence = w.controller().snapshot().electors[first].fence;
         QCOMPARE(w.controller().snapshot().electors[first].kind, ElectorKind::Agent);
         QTRY_COMPARE(w.controller().snapshot().lock.holder, first);
 
         w.action(u"killLeader"_qs)->trigger();
         QTRY_COMPARE(w.controller().snapshot().electors[first].state, ElectorState::Crashed);
-        const auto another = [&] {
-            const int now = leaderOf(w.controller().snapshot());
-            return now >= 0 && now != first;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(another(), 10000); // the lock's 5 s TTL runs out first
-        const int second = leaderOf(w.controller().snapshot());
+        QTRY_VERIFY_WITH_TIMEOUT(otherLeader(w.controller().snapshot(), first, true),
+                                 10000); // the lock's 5 s TTL runs out first
+        const int second = leaderOf(w.controller().snapshot(), true);
         QVERIFY(w.controller().snapshot().electors[second].fence > fence);
         QTRY_COMPARE(w.controller().snapshot().lock.holder, second);
 
@@ -99,10 +93,7 @@ private Q_SLOTS:
         QTRY_COMPARE(h->terms(second, LabTime::min(), LabTime::max()).size(), qsizetype(1));
         QVERIFY(h->overlaps(LabTime::min(), LabTime::max()).isEmpty());
         const auto rows = [&](const QString& name, int elector) {
-            int n = 0;
-            for (const LabEvent& e : w.eventLog()->events())
-                n += e.name == name && e.elector == elector;
-            return n;
+            return countEvents(w.eventLog()->events(), name, elector);
         };
         QCOMPARE(rows(u"crash"_qs, first), 1);
         QCOMPARE(rows(u"revoked"_qs, first), 1);
@@ -119,7 +110,7 @@ private Q_SLOTS:
         MainWindow w(agentsOnly());
         w.show();
         w.connectRedis(QString::fromStdString(m_redis.url()), 2);
-        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot(), true) >= 0, 10000);
         Action add;
         add.kind = Action::Kind::AddThread;
         w.controller().act(add);
@@ -143,7 +134,7 @@ private Q_SLOTS:
         m_redis.resume();
         QVERIFY2(worst < 100, qPrintable(u"the GUI thread stalled for %1 ms"_qs.arg(worst)));
         QTRY_VERIFY_WITH_TIMEOUT(!w.statusText().contains(u"not answering"_qs), 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot(), true) >= 0, 15000);
     }
 
     // Given a Redis with a password, when the lab connects with it, then electors run and the
@@ -157,7 +148,7 @@ private Q_SLOTS:
         Action add;
         add.kind = Action::Kind::AddThread;
         w.controller().act(add);
-        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot(), true) >= 0, 10000);
         QVERIFY(w.statusText().contains(u"***"_qs));
         QVERIFY(!everythingShown(w).contains(u"s3cr3t-pw"_qs));
         w.close(); // writes the settings
@@ -244,7 +235,7 @@ private Q_SLOTS:
             w.action(u"startLocalRedis"_qs)->trigger();
             QVERIFY(w.localRedis());
             QTRY_VERIFY_WITH_TIMEOUT(!w.controller().simulated(), 10000);
-            QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot()) >= 0, 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot(), true) >= 0, 10000);
             pid = w.localRedis()->processId();
             QVERIFY(pid > 0);
             QCOMPARE(::kill(pid_t(pid), 0), 0);

@@ -34,6 +34,30 @@ QString stateName(ElectorState state) {
     return {};
 }
 
+QString eventDetail(const Event& e) {
+    switch (e.type) {
+    case EventType::Revoked:
+        return qstr(reasonName(e.reason));
+    case EventType::LeaderChanged:
+        return e.leader.empty() ? QStringLiteral("no leader known")
+                                : QStringLiteral("leader ") + qstr(e.leader);
+    default:
+        return qstr(e.message);
+    }
+}
+
+LabEvent crashRevocation(const LabEvent& crash, quint64 fence) {
+    LabEvent revoked;
+    revoked.at = crash.at;
+    revoked.source = LabEvent::Source::Elector;
+    revoked.elector = crash.elector;
+    revoked.identity = crash.identity;
+    revoked.name = QStringLiteral("revoked");
+    revoked.fence = fence;
+    revoked.detail = QStringLiteral("crashed: no release, the lock expires by itself");
+    return revoked;
+}
+
 QString fenceLabel(quint64 fence) {
     if (fence <= 999'999)
         return QStringLiteral("#%1").arg(fence);

@@ -10,6 +10,8 @@
 #include <QString>
 #include <QVector>
 
+#include <string_view>
+
 namespace baton::lab {
 
 /// Time since the run began.
@@ -92,6 +94,18 @@ struct LabEvent {
     bool wasLeader = false; ///< Fault: the elector believed it led when it struck
     QString detail;
 };
+
+/// UTF-8 text from the core as a QString.
+inline QString qstr(std::string_view s) {
+    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
+}
+
+/// What the log says beside an election event: the revocation's reason, the leader seen, or
+/// the error's message.
+QString eventDetail(const Event& e);
+/// The "revoked" row that ends a leader's term where a crash struck it: a killed process says
+/// nothing, but the log and the statistics must see its term end there. `crash` is the fault.
+LabEvent crashRevocation(const LabEvent& crash, quint64 fence);
 
 /// A fence as a label where room is short: "#12", or "#…653919" for Redis' time-based fences
 /// (the last six digits tell neighbouring terms apart; tooltips and the log show all of it).

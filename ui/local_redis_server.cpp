@@ -72,7 +72,8 @@ void LocalRedisServer::start() {
         return;
     m_error.clear();
     m_launches = 0;
-    if (executable().isEmpty()) {
+    m_executable = executable(); // searched once, not again at each launch
+    if (m_executable.isEmpty()) {
         fail(QStringLiteral("redis-server not found: apt-get install redis-server"));
         return;
     }
@@ -108,7 +109,7 @@ void LocalRedisServer::launch() {
     file.close();
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     m_process = new QProcess(this);
-    m_process->setProgram(executable());
+    m_process->setProgram(m_executable);
     m_process->setArguments(
         {config, QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
          QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
@@ -199,9 +200,7 @@ void LocalRedisServer::probe() {
 
 void LocalRedisServer::fail(const QString& why) {
     m_error = why;
-    if (m_probeTimer)
-        m_probeTimer->stop();
-    stop();
+    stop(); // stops the probe too
     Q_EMIT failed(why);
 }
 

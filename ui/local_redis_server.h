@@ -70,6 +70,7 @@ private:
     bool m_ready = false;
     bool m_stopping = false;
     QString m_error;
+    QString m_executable;
     QString m_password; ///< requirepass, random per lab
 };
 

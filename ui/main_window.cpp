@@ -67,6 +67,11 @@ QString speedText(double speed) {
     return QString::number(speed, 'f', decimals) + u'x';
 }
 
+// The elector with id `id` in `s`, or nullptr (nothing selected, or no longer there).
+const ElectorView* electorIn(const ClusterSnapshot& s, int id) {
+    return id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr;
+}
+
 } // namespace
 
 MainWindow::MainWindow(Options options, QWidget* parent)
@@ -90,8 +95,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     });
     connect(m_cluster, &ClusterView::selectionChanged, this, [this](int id) {
         const ClusterSnapshot& s = m_controller.snapshot();
-        m_inspector->setElector(id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr,
-                                s.now);
+        m_inspector->setElector(electorIn(s, id), s.now);
         updateActions();
     });
     connect(m_cluster, &ClusterView::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
@@ -129,11 +133,12 @@ QAction* MainWindow::addAction(const QString& name, const QString& text,
                             QStringLiteral(")"));
     a->setStatusTip(tip);
     QMainWindow::addAction(a); // shortcuts work wherever the focus is in the window
+    m_actions.insert(name, a);
     return a;
 }
 
 QAction* MainWindow::action(const QString& name) const {
-    return findChild<QAction*>(name);
+    return m_actions.value(name); // a hash: updateActions() runs with every snapshot
 }
 
 void MainWindow::createActions() {
@@ -213,9 +218,14 @@ void MainWindow::createActions() {
     connect(addAction(QStringLiteral("connectRedis"), tr("&Connect to Redis..."),
                       QKeySequence(tr("Ctrl+R")), tr("Run real electors on a Redis server")),
             &QAction::triggered, this, &MainWindow::askConnectRedis);
-    connect(addAction(QStringLiteral("startLocalRedis"), tr("Start a &private Redis"), {},
-                      tr("Start a redis-server of the lab's own on a free port and connect")),
-            &QAction::triggered, this, &MainWindow::startLocalRedis);
+    QAction* local =
+        addAction(QStringLiteral("startLocalRedis"), tr("Start a &private Redis"), {},
+                  tr("Start a redis-server of the lab's own on a free port and connect"));
+    connect(local, &QAction::triggered, this, &MainWindow::startLocalRedis);
+    if (LocalRedisServer::executable().isEmpty()) {
+        local->setEnabled(false);
+        local->setToolTip(tr("redis-server is not on the PATH: apt-get install redis-server"));
+    }
     const struct {
         const char* name;
         QString text;
@@ -526,7 +536,7 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_history->setSnapshot(s);
     m_stats->setSnapshot(s);
     const int id = m_cluster->selected();
-    m_inspector->setElector(id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr, s.now);
+    m_inspector->setElector(electorIn(s, id), s.now);
     const QString t = QStringLiteral("t = %1 s").arg(formatSeconds(s.now));
     m_timeLabel->setText(s.simulated ? t + QStringLiteral(" · ") +
                                            (s.paused ? tr("paused") : speedText(s.speed))
@@ -538,9 +548,11 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_leaderLabel->setText(leaders.isEmpty() ? tr("no leader")
                                              : tr("leader: %1").arg(leaders.join(u", ")));
     m_storeLabel->setText(s.storeStatus);
-    m_storeLabel->setStyleSheet(s.storeStatus.isEmpty() ? QString()
-                                                        : QStringLiteral("color: #d32f2f"));
-    if (m_modeLabel->text().startsWith(tr("Simulated")))
+    // A style sheet repolishes the label: set it only when it changes, not 50 times a second.
+    const QString css = s.storeStatus.isEmpty() ? QString() : QStringLiteral("color: #d32f2f");
+    if (m_storeLabel->styleSheet() != css)
+        m_storeLabel->setStyleSheet(css);
+    if (s.simulated)
         m_modeLabel->setText(tr("Simulated · %1 electors").arg(s.electors.size()));
     updateActions();
 }
@@ -554,7 +566,7 @@ void MainWindow::onEvents(const QVector<LabEvent>& events) {
 void MainWindow::updateActions() {
     const ClusterSnapshot& s = m_controller.snapshot();
     const int id = m_cluster->selected();
-    const ElectorView* e = id >= 0 && id < s.electors.size() ? &s.electors[id] : nullptr;
+    const ElectorView* e = electorIn(s, id);
     const bool can = e && e->controllable;
     const bool running =
         e && e->state != ElectorState::Crashed && e->state != ElectorState::Stopped;
@@ -574,11 +586,6 @@ void MainWindow::updateActions() {
     for (const char* n : {"addThread", "addAgent", "addSeedThread", "addSeedAgent"})
         action(QString::fromLatin1(n))->setEnabled(!sim);
     m_speedSlider->setEnabled(sim);
-    static const bool haveRedisServer = !LocalRedisServer::executable().isEmpty();
-    QAction* local = action(QStringLiteral("startLocalRedis"));
-    local->setEnabled(haveRedisServer);
-    if (!haveRedisServer)
-        local->setToolTip(tr("redis-server is not on the PATH: apt-get install redis-server"));
 }
 
 Duration MainWindow::faultLength() const {
@@ -721,9 +728,9 @@ void MainWindow::startLocalRedis() {
     if (!m_localRedis) {
         m_localRedis = new LocalRedisServer(this); // lives as long as the lab
         connect(m_localRedis, &LocalRedisServer::ready, this, [this](const QString& url) {
-            statusBar()->showMessage(tr("Private redis-server ready at %1")
-                                         .arg(QString::fromStdString(redactUrl(url.toStdString()))),
-                                     6000);
+            statusBar()->showMessage(
+                tr("Private redis-server ready at %1").arg(qstr(redactUrl(url.toStdString()))),
+                6000);
             connectRedis(url, m_options.agents);
         });
         connect(m_localRedis, &LocalRedisServer::failed, this, [this](const QString& why) {
@@ -735,7 +742,7 @@ void MainWindow::startLocalRedis() {
 }
 
 void MainWindow::connectRedis(const QString& url, int agents) {
-    m_redisShown = QString::fromStdString(redactUrl(url.toStdString()));
+    m_redisShown = qstr(redactUrl(url.toStdString()));
     m_controller.startBackend(
         std::make_unique<RedisBackend>(url, QStringLiteral("job-scheduler"), agentPath()), false);
     for (int i = 0; i < agents; ++i) {

@@ -4,6 +4,7 @@
 
 #include "lab_controller.h"
 
+#include <QHash>
 #include <QMainWindow>
 
 class QLabel;
@@ -117,7 +118,8 @@ private:
     QLabel* m_timeLabel = nullptr;
     QLabel* m_leaderLabel = nullptr;
     QLabel* m_storeLabel = nullptr;
-    QString m_redisShown; ///< the Redis URL as shown (password redacted)
+    QString m_redisShown;               ///< the Redis URL as shown (password redacted)
+    QHash<QString, QAction*> m_actions; ///< by object name
 };
 
 } // namespace baton::lab

@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 #include <csignal>
 #include <sys/prctl.h>
@@ -54,18 +55,14 @@ RedisOptions labRedisOptions() {
     return o;
 }
 
-QString qs(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
 TimePoint steadyNow() {
     return SteadyClock::instance().now();
 }
 
 QString describe(const Timing& t) {
     return QStringLiteral("ttl %1, refresh %2, retry %3")
-        .arg(qs(formatDuration(t.ttl)), qs(formatDuration(t.refreshInterval)),
-             qs(formatDuration(t.retryInterval)));
+        .arg(qstr(formatDuration(t.ttl)), qstr(formatDuration(t.refreshInterval)),
+             qstr(formatDuration(t.retryInterval)));
 }
 
 std::int64_t millis(Duration d) {
@@ -335,7 +332,7 @@ public:
         , m_agentPath(std::move(agentPath))
         , m_urlStd(m_url.toStdString())
         , m_resourceStd(m_resource.toStdString())
-        , m_displayUrl(qs(redactUrl(m_urlStd))) {}
+        , m_displayUrl(qstr(redactUrl(m_urlStd))) {}
 
     ~Impl() {
         stopAll(false);
@@ -398,6 +395,7 @@ private:
     bool m_externalsFull = false;
     ElectorRecord* find(int id);
     ElectorRecord* findByIdentity(const std::string& identity);
+    std::unordered_map<std::string, int> m_byIdentity; // identity -> id (records stay)
     QString freeName(const QString& prefix, int& counter) const;
     bool believesLeader(const ElectorRecord& r, LabTime now) const;
     Timing timingOf(const ElectorRecord& r) const;
@@ -420,7 +418,9 @@ private:
     // External agents and control messages.
     void actExternal(ElectorRecord& r, const Action& a);
     void sendControl(const ElectorRecord& r, const std::string& json);
-    std::string control(const ElectorRecord& r, const char* cmd) const;
+    /// A control message for `r`: {"to": id, "cmd": cmd}, to add arguments to.
+    static JsonWriter control(const ElectorRecord& r, const char* cmd);
+    static JsonWriter timingControl(const ElectorRecord& r, const Timing& t);
 
     // The link.
     void connectLink();
@@ -475,7 +475,7 @@ void RedisBackend::Impl::begin() {
         labEvent(QStringLiteral("info"),
                  QStringLiteral("connecting to %1 for '%2'").arg(m_displayUrl, m_resource));
     } catch (const UrlError& e) {
-        m_urlError = qs(e.what());
+        m_urlError = qstr(e.what());
         labError(m_urlError);
     }
     m_tick = new QTimer(&q);
@@ -673,13 +673,13 @@ ElectorView RedisBackend::Impl::view(ElectorRecord& r, LabTime now) {
         v.leaseStart = r.leaseStart;
         v.leaseEnd = r.leaseEnd;
     }
-    auto stateOf = [&](Life life) {
-        return life == Life::Crashed ? ElectorState::Crashed : ElectorState::Stopped;
-    };
+    // Not running: crashed, or stopped for any other reason.
+    const ElectorState down =
+        r.life == Life::Crashed ? ElectorState::Crashed : ElectorState::Stopped;
     switch (r.kind) {
     case ElectorKind::Thread: {
         if (!r.parts) {
-            v.state = stateOf(r.life == Life::Running ? Life::Stopped : r.life);
+            v.state = down;
             if (!r.removed)
                 v.note = r.buildError.isEmpty()
                              ? QStringLiteral("connecting to Redis")
@@ -688,13 +688,13 @@ ElectorView RedisBackend::Impl::view(ElectorRecord& r, LabTime now) {
         }
         Election& e = *r.parts->election;
         v.fence = e.fence();
-        v.seenLeader = qs(e.leader());
+        v.seenLeader = qstr(e.leader());
         v.latency = r.parts->delay->extraNow();
         const StoreCounters c = r.parts->instrumented->counters();
         v.storeCalls = c.acquireWon + c.acquireLost + c.acquireErrors + c.extendOk + c.extendLost +
                        c.extendErrors + c.releaseOk + c.releaseMissed + c.releaseErrors;
         if (!e.running()) {
-            v.state = stateOf(r.life == Life::Running ? Life::Stopped : r.life);
+            v.state = down;
         } else if (e.paused()) {
             v.state = ElectorState::Paused;
         } else if (r.parts->instrumented->partitioned()) {
@@ -716,7 +716,7 @@ ElectorView RedisBackend::Impl::view(ElectorRecord& r, LabTime now) {
         const bool running = r.process && r.process->state() != QProcess::NotRunning;
         const std::string memberState = r.member ? r.member->state : std::string();
         if (!running)
-            v.state = stateOf(r.life == Life::Running ? Life::Stopped : r.life);
+            v.state = down;
         else if (r.pausedUntil > LabTime{} || memberState == "paused")
             v.state = ElectorState::Paused;
         else if (r.partitionedUntil > now || memberState == "partitioned")
@@ -754,10 +754,10 @@ ElectorView RedisBackend::Impl::view(ElectorRecord& r, LabTime now) {
                 v.believesLeader || st == "leader" ? ElectorState::Leader : ElectorState::Follower;
         if (r.member) {
             v.fence = std::max<quint64>(v.fence, r.member->fence);
-            v.seenLeader = qs(r.member->leader);
+            v.seenLeader = qstr(r.member->leader);
             v.note = QStringLiteral("pid %1 on %2%3")
                          .arg(r.member->pid)
-                         .arg(qs(r.member->host),
+                         .arg(qstr(r.member->host),
                               r.controllable ? QString()
                                              : QStringLiteral(" (watch only: no --allow-control)"));
         }
@@ -777,7 +777,7 @@ LockView RedisBackend::Impl::lockView(LabTime now) {
     if (!m_observed->holder)
         return v;
     const LockInfo& h = *m_observed->holder;
-    v.holderIdentity = qs(h.identity);
+    v.holderIdentity = qstr(h.identity);
     v.fence = h.fence;
     v.expiresAt = m_observedAt + h.remaining;
     v.ttl = h.remaining;
@@ -812,17 +812,10 @@ void RedisBackend::Impl::fault(const ElectorRecord& r, const QString& name, bool
     e.wasLeader = wasLeader;
     e.detail = detail;
     const bool crashedLeader = wasLeader && name == QStringLiteral("crash");
-    LabEvent revoked = e;
-    push(std::move(e));
-    if (crashedLeader) {
-        // A killed process says nothing, but its leadership ended here (as in the simulator).
-        revoked.source = LabEvent::Source::Elector;
-        revoked.name = QStringLiteral("revoked");
-        revoked.until = {};
-        revoked.wasLeader = false;
-        revoked.detail = QStringLiteral("crashed: no release, the lock expires by itself");
-        push(std::move(revoked));
-    }
+    const quint64 fence = e.fence;
+    push(LabEvent(e));
+    if (crashedLeader)
+        push(crashRevocation(e, fence));
 }
 
 std::optional<WireEvent> RedisBackend::Impl::parseWire(const std::string& json) const {
@@ -839,12 +832,12 @@ std::optional<WireEvent> RedisBackend::Impl::parseWire(const std::string& json) 
             w.fence = std::uint64_t(fence);
         if (o.has("deadline"))
             w.deadline = fromUnixMs(o.number("deadline"));
-        w.leader = qs(o.string("leader"));
+        w.leader = qstr(o.string("leader"));
         if (w.name == "leader-changed")
             w.detail = w.leader.isEmpty() ? QStringLiteral("no leader known")
                                           : QStringLiteral("leader ") + w.leader;
         else if (o.has("reason"))
-            w.detail = qs(o.string("reason"));
+            w.detail = qstr(o.string("reason"));
         return w;
     } catch (const std::invalid_argument&) {
         return std::nullopt;
@@ -874,7 +867,7 @@ void RedisBackend::Impl::applyElectorEvent(ElectorRecord& r, const WireEvent& w)
     e.source = LabEvent::Source::Elector;
     e.elector = r.id;
     e.identity = r.identity;
-    e.name = qs(w.name);
+    e.name = qstr(w.name);
     e.fence = w.fence;
     e.deadline = w.deadline;
     e.detail = w.detail;
@@ -897,7 +890,7 @@ bool RedisBackend::Impl::roomForExternal(const std::string& id) {
                  QStringLiteral("more than %1 electors started elsewhere: '%2' and later ones "
                                 "are not shown (reconnect to start over)")
                      .arg(kMaxExternals)
-                     .arg(qs(id)));
+                     .arg(qstr(id)));
     }
     return false;
 }
@@ -908,6 +901,7 @@ ElectorRecord& RedisBackend::Impl::addRecord(ElectorKind kind, const QString& id
     r->kind = kind;
     r->identity = identity;
     r->identityStd = identity.toStdString();
+    m_byIdentity.emplace(r->identityStd, r->id);
     m_electors.push_back(std::move(r));
     return *m_electors.back();
 }
@@ -919,10 +913,9 @@ ElectorRecord* RedisBackend::Impl::find(int id) {
 }
 
 ElectorRecord* RedisBackend::Impl::findByIdentity(const std::string& identity) {
-    for (auto& r : m_electors)
-        if (r->identityStd == identity)
-            return r.get();
-    return nullptr;
+    // Looked up per snapshot and per member on every look: an index, not a scan.
+    const auto it = m_byIdentity.find(identity);
+    return it == m_byIdentity.end() ? nullptr : m_electors[std::size_t(it->second)].get();
 }
 
 // "lab-agent-N" with an N that nobody on this resource uses (another lab may watch it too).
@@ -931,8 +924,7 @@ QString RedisBackend::Impl::freeName(const QString& prefix, int& counter) const 
         const QString name = prefix + QString::number(counter++);
         const std::string s = name.toStdString();
         const bool taken =
-            std::any_of(m_electors.begin(), m_electors.end(),
-                        [&](const auto& r) { return r->identityStd == s; }) ||
+            m_byIdentity.count(s) > 0 ||
             (m_observed && std::any_of(m_observed->members.begin(), m_observed->members.end(),
                                        [&](const MemberInfo& m) { return m.id == s; }));
         if (!taken)
@@ -944,7 +936,7 @@ bool RedisBackend::Impl::checkLength(const Action& a) {
     if (a.duration > Duration{} && a.duration <= kMaxFaultLength)
         return true;
     refuse(QStringLiteral("%1 needs a duration above 0 and at most 24 h (got %2)")
-               .arg(actionName(a.kind), qs(formatDuration(a.duration))));
+               .arg(actionName(a.kind), qstr(formatDuration(a.duration))));
     return false;
 }
 
@@ -977,7 +969,7 @@ void RedisBackend::Impl::act(const Action& a) {
         ElectorRecord* r = findByIdentity(m_observed->holder->identity);
         if (!r) {
             refuse(QStringLiteral("kill leader: the holder '%1' is not an elector the lab knows")
-                       .arg(qs(m_observed->holder->identity)));
+                       .arg(qstr(m_observed->holder->identity)));
             return;
         }
         Action kill = a;
@@ -1014,7 +1006,7 @@ void RedisBackend::Impl::act(const Action& a) {
         try {
             validate(a.timing);
         } catch (const ConfigError& e) {
-            refuse(QStringLiteral("set timing: ") + qs(e.what()));
+            refuse(QStringLiteral("set timing: ") + qstr(e.what()));
             return;
         }
     }
@@ -1043,7 +1035,7 @@ void RedisBackend::Impl::addThread(const Action& a) {
     try {
         validate(a.timing);
     } catch (const ConfigError& e) {
-        refuse(QStringLiteral("add thread elector: ") + qs(e.what()));
+        refuse(QStringLiteral("add thread elector: ") + qstr(e.what()));
         return;
     }
     ElectorRecord& r =
@@ -1082,14 +1074,8 @@ void RedisBackend::Impl::build(ElectorRecord& r) {
             w.fence = e.fence;
             if (e.type == EventType::Elected || e.type == EventType::Extended)
                 w.deadline = d.labTime(e.deadline);
-            w.leader = qs(e.leader);
-            if (e.type == EventType::Revoked)
-                w.detail = qs(std::string(reasonName(e.reason)));
-            else if (e.type == EventType::LeaderChanged)
-                w.detail = e.leader.empty() ? QStringLiteral("no leader known")
-                                            : QStringLiteral("leader ") + qs(e.leader);
-            else if (!e.message.empty())
-                w.detail = qs(e.message);
+            w.leader = qstr(e.leader);
+            w.detail = eventDetail(e);
             d.applyElectorEvent(*rec, w);
         });
     };
@@ -1125,7 +1111,7 @@ void RedisBackend::Impl::build(ElectorRecord& r) {
                     return;
                 rec->building = false;
                 rec->nextBuildAt = d.labNow() + kRebuildInterval;
-                const QString text = qs(message);
+                const QString text = qstr(message);
                 if (text != rec->buildError)
                     d.labError(QStringLiteral("%1 cannot start: %2").arg(rec->identity, text));
                 rec->buildError = text;
@@ -1147,7 +1133,7 @@ void RedisBackend::Impl::onWorker(ElectorRecord& r, std::function<void(ThreadPar
             fn(*s->parts);
         } catch (const std::exception& e) {
             inbox->post([who, message = std::string(e.what())](Impl& d) {
-                d.labError(who + QStringLiteral(": ") + qs(message));
+                d.labError(who + QStringLiteral(": ") + qstr(message));
             });
         }
     });
@@ -1251,12 +1237,12 @@ void RedisBackend::Impl::actThread(ElectorRecord& r, const Action& a) {
         if (a.extra <= Duration{} || a.extra > kMaxLatency) {
             refuse(QStringLiteral("latency: the extra delay must be above 0 and at most 10 s "
                                   "(got %1)")
-                       .arg(qs(formatDuration(a.extra))));
+                       .arg(qstr(formatDuration(a.extra))));
             return;
         }
         onWorker(r, [x = a.extra, d = a.duration](ThreadParts& p) { p.delay->delayFor(x, d); });
         fault(r, QStringLiteral("latency"), leads, now + a.duration,
-              QStringLiteral("+%1 each way").arg(qs(formatDuration(a.extra))));
+              QStringLiteral("+%1 each way").arg(qstr(formatDuration(a.extra))));
         break;
     case Action::Kind::SetTiming:
         r.timing = a.timing;
@@ -1298,7 +1284,7 @@ void RedisBackend::Impl::addAgent(const Action& a) {
     try {
         validate(a.timing);
     } catch (const ConfigError& e) {
-        refuse(QStringLiteral("add agent: ") + qs(e.what()));
+        refuse(QStringLiteral("add agent: ") + qstr(e.what()));
         return;
     }
     ElectorRecord& r =
@@ -1337,11 +1323,11 @@ void RedisBackend::Impl::launchAgent(ElectorRecord& r) {
                      QStringLiteral("--allow-control"),
                      QStringLiteral("--verbose"),
                      QStringLiteral("--ttl"),
-                     qs(formatDuration(r.timing.ttl)),
+                     qstr(formatDuration(r.timing.ttl)),
                      QStringLiteral("--refresh"),
-                     qs(formatDuration(r.timing.refreshInterval)),
+                     qstr(formatDuration(r.timing.refreshInterval)),
                      QStringLiteral("--retry"),
-                     qs(formatDuration(r.timing.retryInterval))};
+                     qstr(formatDuration(r.timing.retryInterval))};
     if (r.seedMode)
         args << QStringLiteral("--seed-mode");
     p->setStandardInputFile(QProcess::nullDevice());
@@ -1496,11 +1482,7 @@ void RedisBackend::Impl::actAgent(ElectorRecord& r, const Action& a) {
     case Action::Kind::Partition:
         if (!needRunning() || !checkLength(a))
             return;
-        sendControl(r, JsonWriter()
-                           .add("to", r.identityStd)
-                           .add("cmd", "partition")
-                           .add("ms", millis(a.duration))
-                           .str());
+        sendControl(r, control(r, "partition").add("ms", millis(a.duration)).str());
         r.partitionedUntil = now + a.duration;
         fault(r, QStringLiteral("partition"), leads, r.partitionedUntil);
         break;
@@ -1509,21 +1491,14 @@ void RedisBackend::Impl::actAgent(ElectorRecord& r, const Action& a) {
             refuse(QStringLiteral("heal: %1 is not partitioned").arg(r.identity));
             return;
         }
-        sendControl(
-            r, JsonWriter().add("to", r.identityStd).add("cmd", "partition").add("ms", 0).str());
+        sendControl(r, control(r, "partition").add("ms", 0).str());
         r.partitionedUntil = {};
         fault(r, QStringLiteral("heal"), leads);
         break;
     case Action::Kind::SetTiming:
         if (!needRunning())
             return;
-        sendControl(r, JsonWriter()
-                           .add("to", r.identityStd)
-                           .add("cmd", "set")
-                           .add("ttl", millis(a.timing.ttl))
-                           .add("refresh", millis(a.timing.refreshInterval))
-                           .add("retry", millis(a.timing.retryInterval))
-                           .str());
+        sendControl(r, timingControl(r, a.timing).str());
         r.timing = a.timing;
         fault(r, QStringLiteral("timing"), leads, {}, describe(a.timing));
         break;
@@ -1551,6 +1526,20 @@ void RedisBackend::Impl::actAgent(ElectorRecord& r, const Action& a) {
 
 // ---- external agents and control -------------------------------------------------------------
 
+JsonWriter RedisBackend::Impl::control(const ElectorRecord& r, const char* cmd) {
+    JsonWriter w;
+    w.add("to", r.identityStd).add("cmd", cmd);
+    return w;
+}
+
+JsonWriter RedisBackend::Impl::timingControl(const ElectorRecord& r, const Timing& t) {
+    JsonWriter w = control(r, "set");
+    w.add("ttl", millis(t.ttl))
+        .add("refresh", millis(t.refreshInterval))
+        .add("retry", millis(t.retryInterval));
+    return w;
+}
+
 void RedisBackend::Impl::actExternal(ElectorRecord& r, const Action& a) {
     if (!r.controllable) {
         refuse(QStringLiteral("%1: %2 was started without --allow-control; the lab can only "
@@ -1564,40 +1553,33 @@ void RedisBackend::Impl::actExternal(ElectorRecord& r, const Action& a) {
     }
     const LabTime now = labNow();
     const bool leads = believesLeader(r, now);
-    auto message = [&](const char* cmd) {
-        return JsonWriter().add("to", r.identityStd).add("cmd", cmd);
-    };
     switch (a.kind) {
     case Action::Kind::Stop:
-        sendControl(r, message("stop").str());
+        sendControl(r, control(r, "stop").str());
         fault(r, QStringLiteral("stop"), leads);
         break;
     case Action::Kind::Pause:
         if (!checkLength(a))
             return;
-        sendControl(r, message("pause").add("ms", millis(a.duration)).str());
+        sendControl(r, control(r, "pause").add("ms", millis(a.duration)).str());
         fault(r, QStringLiteral("pause"), leads, now + a.duration);
         break;
     case Action::Kind::Resume:
-        sendControl(r, message("pause").add("ms", 0).str());
+        sendControl(r, control(r, "pause").add("ms", 0).str());
         fault(r, QStringLiteral("resume"), leads);
         break;
     case Action::Kind::Partition:
         if (!checkLength(a))
             return;
-        sendControl(r, message("partition").add("ms", millis(a.duration)).str());
+        sendControl(r, control(r, "partition").add("ms", millis(a.duration)).str());
         fault(r, QStringLiteral("partition"), leads, now + a.duration);
         break;
     case Action::Kind::Heal:
-        sendControl(r, message("partition").add("ms", 0).str());
+        sendControl(r, control(r, "partition").add("ms", 0).str());
         fault(r, QStringLiteral("heal"), leads);
         break;
     case Action::Kind::SetTiming:
-        sendControl(r, message("set")
-                           .add("ttl", millis(a.timing.ttl))
-                           .add("refresh", millis(a.timing.refreshInterval))
-                           .add("retry", millis(a.timing.retryInterval))
-                           .str());
+        sendControl(r, timingControl(r, a.timing).str());
         fault(r, QStringLiteral("timing"), leads, {}, describe(a.timing));
         break;
     default:
@@ -1624,7 +1606,7 @@ void RedisBackend::Impl::sendControl(const ElectorRecord& r, const std::string& 
             link->store->publishChannel(channel, json);
         } catch (const StoreError& e) {
             inbox->post([who, message = std::string(e.what())](Impl& d) {
-                d.labError(QStringLiteral("cannot reach %1: %2").arg(who, qs(message)));
+                d.labError(QStringLiteral("cannot reach %1: %2").arg(who, qstr(message)));
             });
         }
     });
@@ -1678,7 +1660,7 @@ void RedisBackend::Impl::onConnected() {
 void RedisBackend::Impl::onConnectFailed(const std::string& message) {
     m_connecting = false;
     m_nextConnectAt = labNow() + kReconnectInterval;
-    const QString text = qs(message);
+    const QString text = qstr(message);
     if (text != m_connectError)
         labError(QStringLiteral("cannot use Redis: ") + text);
     m_connectError = text;
@@ -1740,7 +1722,7 @@ void RedisBackend::Impl::onObserved(const ObservedState& s, TimePoint at) {
             ElectorRecord* r = findByIdentity(holder->first);
             e.name = QStringLiteral("holder");
             e.elector = r ? r->id : -1;
-            e.identity = qs(holder->first);
+            e.identity = qstr(holder->first);
             e.fence = holder->second;
         } else {
             e.name = QStringLiteral("free");
@@ -1755,7 +1737,7 @@ void RedisBackend::Impl::onObserved(const ObservedState& s, TimePoint at) {
         if (!r && !roomForExternal(m.id))
             continue;
         if (!r)
-            r = &addRecord(ElectorKind::External, qs(m.id));
+            r = &addRecord(ElectorKind::External, qstr(m.id));
         if (r->kind == ElectorKind::Thread)
             continue; // another lab's elector of the same name would be a clash; ours wins
         r->member = m;
@@ -1788,7 +1770,7 @@ void RedisBackend::Impl::onObserved(const ObservedState& s, TimePoint at) {
 }
 
 void RedisBackend::Impl::onObserverError(const std::string& message, TimePoint at) {
-    const QString text = qs(message);
+    const QString text = qstr(message);
     if (message.rfind("member '", 0) == 0) {
         // Somebody else's bad entry: say so once, it is not an outage.
         if (m_reportedErrors.size() < kMaxRememberedErrors &&
@@ -1810,7 +1792,7 @@ void RedisBackend::Impl::onChannelEvent(const std::string& json) {
     if (!r && !roomForExternal(w->id))
         return;
     if (!r) {
-        r = &addRecord(ElectorKind::External, qs(w->id));
+        r = &addRecord(ElectorKind::External, qstr(w->id));
         r->controllable = false; // until its presence entry says otherwise
         r->present = true;
     }
@@ -1836,14 +1818,6 @@ void RedisBackend::act(const Action& action) {
 
 void RedisBackend::shutdown() {
     m_impl->shutdown();
-}
-
-QString RedisBackend::displayUrl() const {
-    return m_impl->m_displayUrl;
-}
-
-QString RedisBackend::resource() const {
-    return m_impl->m_resource;
 }
 
 } // namespace baton::lab

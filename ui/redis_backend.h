@@ -29,10 +29,6 @@ public:
     /// and stops watching. Blocks for at most a few seconds.
     void shutdown() override;
 
-    /// The URL as it may be shown: its password replaced by ***.
-    QString displayUrl() const;
-    QString resource() const;
-
     static constexpr std::chrono::milliseconds kSnapshotInterval{40};
 
 private:

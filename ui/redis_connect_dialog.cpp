@@ -1,5 +1,7 @@
 #include "redis_connect_dialog.h"
 
+#include "lab_types.h"
+
 #include <baton/redis_url.h>
 
 #include <QDialogButtonBox>
@@ -13,10 +15,6 @@
 namespace baton::lab {
 
 namespace {
-
-QString q(const std::string& s) {
-    return QString::fromStdString(s);
-}
 
 QString encoded(const QString& s) {
     return QString::fromLatin1(QUrl::toPercentEncoding(s));
@@ -40,19 +38,19 @@ QString RedisConnectDialog::withoutPassword(const QString& url, QString* passwor
     try {
         parsed = RedisUrl::parse(url.toStdString());
     } catch (const UrlError&) {
-        return q(redactUrl(url.toStdString()));
+        return qstr(redactUrl(url.toStdString()));
     }
     if (password)
-        *password = q(parsed.password);
+        *password = qstr(parsed.password);
     if (user)
-        *user = q(parsed.user);
+        *user = qstr(parsed.user);
     QString address;
     if (parsed.unixSocket) {
-        address = u"unix://"_qs + q(parsed.path);
+        address = u"unix://"_qs + qstr(parsed.path);
         if (parsed.db != 0)
             address += u"?db="_qs + QString::number(parsed.db);
     } else {
-        const QString host = q(parsed.host);
+        const QString host = qstr(parsed.host);
         address = u"redis://"_qs + (host.contains(u':') ? u'[' + host + u']' : host) + u':' +
                   QString::number(parsed.port);
         if (parsed.db != 0)
@@ -109,7 +107,7 @@ QString RedisConnectDialog::url() const {
 }
 
 QString RedisConnectDialog::shownUrl() const {
-    return q(redactUrl(url().toStdString()));
+    return qstr(redactUrl(url().toStdString()));
 }
 
 QString RedisConnectDialog::address() const {

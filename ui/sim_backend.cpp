@@ -12,10 +12,6 @@ constexpr auto kTick = std::chrono::milliseconds(20);
 constexpr auto kMostPerTick = std::chrono::milliseconds(250);
 constexpr auto kRateWindow = std::chrono::seconds(5);
 
-QString q(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
-
 TimePoint wallNow() {
     return SteadyClock::instance().now();
 }
@@ -41,18 +37,6 @@ QString endName(FaultKind kind) {
     }
 }
 
-QString detailOf(const Event& e) {
-    switch (e.type) {
-    case EventType::Revoked:
-        return q(reasonName(e.reason));
-    case EventType::LeaderChanged:
-        return e.leader.empty() ? QStringLiteral("no leader known")
-                                : QStringLiteral("leader ") + q(e.leader);
-    default:
-        return q(e.message);
-    }
-}
-
 } // namespace
 
 SimBackend::SimBackend(Scenario scenario, QObject* parent)
@@ -63,6 +47,8 @@ SimBackend::SimBackend(Scenario scenario, QObject* parent)
     , m_timer(new QTimer(this))
     , m_recorded(m_scenario) {
     m_fences.assign(m_sim->size(), 0);
+    for (const ElectorInfo& e : m_sim->history().electors)
+        m_identities.push_back(QString::fromStdString(e.identity));
     m_timer->setInterval(kTick);
     connect(m_timer, &QTimer::timeout, this, &SimBackend::tick);
 }
@@ -217,7 +203,7 @@ void SimBackend::act(const Action& action) {
         if (faults[i].applied)
             recordFault(struck);
         else
-            refuse(q(faults[i].detail));
+            refuse(qstr(faults[i].detail));
     }
     publish();
 }
@@ -247,14 +233,14 @@ void SimBackend::harvest() {
         out.at = labTime(e.at);
         out.source = LabEvent::Source::Elector;
         out.elector = e.elector;
-        out.identity = QString::fromStdString(h.electors[std::size_t(e.elector)].identity);
-        out.name = q(eventName(e.event.type));
+        out.identity = identityOf(e.elector);
+        out.name = qstr(eventName(e.event.type));
         out.fence = e.event.fence;
         if (e.event.fence > 0)
             m_fences[std::size_t(e.elector)] = e.event.fence;
         if (e.event.type == EventType::Elected || e.event.type == EventType::Extended)
             out.deadline = labTime(m_sim->toVirtual(std::size_t(e.elector), e.event.deadline));
-        out.detail = detailOf(e.event);
+        out.detail = eventDetail(e.event);
         m_pending.push_back(std::move(out));
     }
     faultEvents();
@@ -264,20 +250,16 @@ void SimBackend::harvest() {
 
 void SimBackend::faultEvents() {
     const History& h = m_sim->history();
-    const auto identity = [&h](int elector) {
-        return elector < 0 ? QString()
-                           : QString::fromStdString(h.electors[std::size_t(elector)].identity);
-    };
     for (; m_faultsSeen < h.faults.size(); ++m_faultsSeen) {
         const FaultRecord& r = h.faults[m_faultsSeen];
         LabEvent out;
         out.at = labTime(r.at);
         out.source = LabEvent::Source::Fault;
         out.elector = r.elector;
-        out.identity = identity(r.elector);
-        out.name = q(faultName(r.kind));
+        out.identity = identityOf(r.elector);
+        out.name = qstr(faultName(r.kind));
         out.wasLeader = r.wasLeader;
-        out.detail = r.applied ? q(r.detail) : QStringLiteral("not applied: ") + q(r.detail);
+        out.detail = r.applied ? qstr(r.detail) : QStringLiteral("not applied: ") + qstr(r.detail);
         if (r.applied && lasting(r.kind) && r.end > r.at) {
             if (r.end != TimePoint::max())
                 out.until = labTime(r.end);
@@ -285,19 +267,9 @@ void SimBackend::faultEvents() {
         }
         const bool crashedLeader = r.applied && r.wasLeader && r.kind == FaultKind::Crash;
         m_pending.push_back(std::move(out));
-        if (crashedLeader) {
-            // A crashed process says nothing, but its leadership ended here: the log and the
-            // statistics need that row as much as a graceful revocation's.
-            LabEvent revoked;
-            revoked.at = labTime(r.at);
-            revoked.source = LabEvent::Source::Elector;
-            revoked.elector = r.elector;
-            revoked.identity = identity(r.elector);
-            revoked.name = q(eventName(EventType::Revoked));
-            revoked.fence = m_fences[std::size_t(r.elector)];
-            revoked.detail = QStringLiteral("crashed: no release, the lock expires by itself");
-            m_pending.push_back(std::move(revoked));
-        }
+        if (crashedLeader)
+            m_pending.push_back(
+                crashRevocation(m_pending.back(), m_fences[std::size_t(r.elector)]));
     }
     const TimePoint now = m_sim->now();
     std::erase_if(m_openFaults, [&](const OpenFault& open) {
@@ -311,9 +283,9 @@ void SimBackend::faultEvents() {
             out.at = labTime(r.end);
             out.source = LabEvent::Source::Fault;
             out.elector = r.elector;
-            out.identity = identity(r.elector);
+            out.identity = identityOf(r.elector);
             out.name = name;
-            out.detail = QStringLiteral("end of the %1").arg(q(faultName(r.kind)));
+            out.detail = QStringLiteral("end of the %1").arg(qstr(faultName(r.kind)));
             m_pending.push_back(std::move(out));
         }
         return true;
@@ -328,7 +300,7 @@ void SimBackend::storeEvents() {
         out.source = LabEvent::Source::Store;
         out.elector = elector;
         if (elector >= 0)
-            out.identity = QString::fromStdString(h.electors[std::size_t(elector)].identity);
+            out.identity = identityOf(elector);
         out.name = elector >= 0 ? QStringLiteral("holder") : QStringLiteral("free");
         out.fence = fence;
         m_pending.push_back(std::move(out));
@@ -382,7 +354,7 @@ ClusterSnapshot SimBackend::snapshot() {
         const Simulator::ElectorState e = m_sim->elector(i);
         ElectorView v;
         v.id = int(i);
-        v.identity = QString::fromStdString(e.identity);
+        v.identity = m_identities[qsizetype(i)];
         v.kind = ElectorKind::Simulated;
         v.believesLeader = e.leader;
         if (!e.alive)
@@ -415,7 +387,7 @@ ClusterSnapshot SimBackend::snapshot() {
             const FaultRecord& r = h.faults[open.record];
             if (r.elector != int(i))
                 continue;
-            const QString what = q(faultName(r.kind));
+            const QString what = qstr(faultName(r.kind));
             const QString note = r.end == TimePoint::max()
                                      ? what
                                      : what + QStringLiteral(" until ") +

@@ -44,6 +44,9 @@ private:
     void harvest();
     void publish();
     LabTime labTime(TimePoint v) const { return v - m_sim->start(); }
+    QString identityOf(int elector) const {
+        return elector < 0 ? QString() : m_identities[elector];
+    }
     void recordFault(const Fault& fault);
     void faultEvents();
     void storeEvents();
@@ -68,6 +71,7 @@ private:
     TimePoint m_holderExpires{};
     bool m_storeKeptHandled = false; // the store view discardRecords() kept is already handled
     QVector<LabEvent> m_pending;
+    QVector<QString> m_identities;       // fixed for the run: converted once
     std::vector<std::uint64_t> m_fences; // each elector's newest fence (a crash forgets its own)
 
     // Store calls over the last few virtual seconds, for the rate.

@@ -258,7 +258,6 @@ int runCampaign(const Options& o) {
     std::uint64_t unsafe = 0;
     double wall = 0;
     Duration virtualTotal{};
-    std::vector<Duration> latencies;
     for (std::uint64_t i = 0; i < o.seeds; ++i) {
         Outcome result = runSeed(o, o.firstSeed + i);
         wall += result.info.wallSeconds;

@@ -44,7 +44,7 @@ QString kindName(Violation::Kind k) {
     return u"?"_qs;
 }
 
-QString nodeName(const Report&, int elector) {
+QString nodeName(int elector) {
     return elector < 0 ? u"nobody"_qs : u"node-"_qs + QString::number(elector);
 }
 
@@ -130,7 +130,7 @@ QString summary(const Report& r, const RunInfo& info) {
                      humanDuration(statsOf(values).median);
     QStringList perElector;
     for (std::size_t i = 0; i < r.opsPerSecond.size() && i < 8; ++i)
-        perElector << nodeName(r, static_cast<int>(i)) + u" "_qs +
+        perElector << nodeName(static_cast<int>(i)) + u" "_qs +
                           QString::number(r.opsPerSecond[i], 'f', 2);
     if (r.opsPerSecond.size() > 8)
         perElector << u"..."_qs;
@@ -176,8 +176,8 @@ QJsonObject toJson(const Report& r, const RunInfo& info) {
     for (const Failover& f : r.failovers) {
         QJsonObject o{{u"faultAtMs"_qs, ms(f.faultAt - r.start)},
                       {u"cause"_qs, q(faultName(f.cause))},
-                      {u"oldLeader"_qs, nodeName(r, f.oldLeader)},
-                      {u"newLeader"_qs, nodeName(r, f.newLeader)},
+                      {u"oldLeader"_qs, nodeName(f.oldLeader)},
+                      {u"newLeader"_qs, nodeName(f.newLeader)},
                       {u"latencyMs"_qs, ms(f.latency)}};
         if (f.beyondExpiry)
             o.insert(u"beyondExpiryMs"_qs, ms(*f.beyondExpiry));

@@ -56,7 +56,6 @@ public:
     Figure& comparedTo(const Figure& reference);
 
     const Stats& stats() const { return m_stats; }
-    const QString& name() const { return m_name; }
     const QString& variant() const { return m_variant; }
     /// Every target met; nullopt when there is none (or no sample).
     std::optional<bool> met() const;
@@ -83,7 +82,6 @@ public:
     void config(const QString& key, const QJsonValue& value) { m_config.insert(key, value); }
     void detail(const QString& key, const QJsonValue& value) { m_details.insert(key, value); }
 
-    const Options& options() const { return m_options; }
     bool quick() const { return m_options.quick; }
     QJsonObject json() const;
 

@@ -1,5 +1,6 @@
 #include "support/lab.h"
 
+#include <QAction>
 #include <QFile>
 
 namespace baton::bench {
@@ -10,11 +11,21 @@ void runFor(int ms) {
     loop.exec();
 }
 
-int leaderOf(const lab::ClusterSnapshot& s) {
-    for (const lab::ElectorView& e : s.electors)
-        if (e.believesLeader)
-            return e.id;
-    return -1;
+std::unique_ptr<lab::MainWindow> openSimulatedLab(int electors, double speed) {
+    lab::MainWindow::Options o;
+    o.electors = electors;
+    o.speed = speed;
+    auto w = std::make_unique<lab::MainWindow>(o);
+    w->resize(1600, 1000);
+    w->show();
+    return w;
+}
+
+void killLeaderEvery(QTimer& timer, lab::MainWindow& w, int ms) {
+    timer.setInterval(ms);
+    QObject::connect(&timer, &QTimer::timeout, &w,
+                     [&w] { w.action(QStringLiteral("killLeader"))->trigger(); });
+    timer.start();
 }
 
 double procStatusKiB(const char* field) {

@@ -4,19 +4,24 @@
 
 #include "main_window.h"
 #include "support/agents.h" // waitUntil
+#include "support/lab_events.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 
 namespace baton::bench {
 
 /// Runs the event loop for `ms` milliseconds (the lab keeps running meanwhile).
 void runFor(int ms);
-/// The elector that believes it leads, or -1.
-int leaderOf(const lab::ClusterSnapshot& s);
+using lab_events::leaderOf; // the elector that believes it leads, or -1
+/// The lab's window on a simulated cluster of `electors` at `speed`, 1600x1000, shown.
+std::unique_ptr<lab::MainWindow> openSimulatedLab(int electors, double speed);
+/// Makes `timer` kill whoever leads in `w` every `ms` of wall time (started here).
+void killLeaderEvery(QTimer& timer, lab::MainWindow& w, int ms);
 /// A field of /proc/self/status in KiB ("VmRSS", "VmHWM").
 double procStatusKiB(const char* field);
 

@@ -343,14 +343,18 @@ struct Simulator::Impl {
         push(v + a.inbound, std::move(r));
     }
 
+    // The lock as the store holds it at `v` (elector -1: held by nobody we know).
+    std::optional<StoreView> lockView(TimePoint v) {
+        const auto held = store.inspect(scenario.resource);
+        if (!held)
+            return std::nullopt;
+        const auto it = byIdentity.find(held->identity);
+        return StoreView{v, it == byIdentity.end() ? -1 : it->second, held->fence,
+                         v + held->remaining};
+    }
+
     void recordStore(TimePoint v) {
-        StoreView view{v, -1, 0, v};
-        if (const auto held = store.inspect(scenario.resource)) {
-            auto it = byIdentity.find(held->identity);
-            view.elector = it == byIdentity.end() ? -1 : it->second;
-            view.fence = held->fence;
-            view.expiresAt = v + held->remaining;
-        }
+        const StoreView view = lockView(v).value_or(StoreView{v, -1, 0, v});
         if (!history.store.empty()) {
             const StoreView& last = history.store.back();
             if (last.elector == view.elector && last.fence == view.fence &&
@@ -540,11 +544,8 @@ struct Simulator::Impl {
                 }
             if (out.empty()) {
                 // Nobody believes it leads (an election is under way): hit the lock's holder.
-                if (const auto held = store.inspect(scenario.resource)) {
-                    auto it = byIdentity.find(held->identity);
-                    if (it != byIdentity.end())
-                        out.push_back(it->second);
-                }
+                if (const auto held = lockView(v); held && held->elector >= 0)
+                    out.push_back(held->elector);
             }
             break;
         }
@@ -860,13 +861,12 @@ Simulator::ElectorState Simulator::elector(std::size_t index) const {
     s.latency = n.latency + n.extra;
     s.timing = n.timing;
     s.nextWake = TimePoint::max();
-    if (n.machine && s.running) {
+    if (n.machine)
         s.seenLeader = n.machine->leader();
+    if (n.machine && s.running) {
         const TimePoint wake = n.machine->wakeAt();
         if (wake != TimePoint::max() && wake != TimePoint::min())
             s.nextWake = n.info.toVirtual(wake);
-    } else if (n.machine) {
-        s.seenLeader = n.machine->leader();
     }
     s.seedMode = n.seedMode;
     return s;
@@ -877,12 +877,7 @@ TimePoint Simulator::toVirtual(std::size_t index, TimePoint local) const {
 }
 
 std::optional<StoreView> Simulator::lock() const {
-    const auto held = m_impl->store.inspect(m_impl->scenario.resource);
-    if (!held)
-        return std::nullopt;
-    auto it = m_impl->byIdentity.find(held->identity);
-    return StoreView{now(), it == m_impl->byIdentity.end() ? -1 : it->second, held->fence,
-                     now() + held->remaining};
+    return m_impl->lockView(now());
 }
 
 const ProtectedResource& Simulator::protectedResource() const {

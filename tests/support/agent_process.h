@@ -40,7 +40,12 @@ public:
         m_process.start(QStringLiteral(BATON_AGENT_PATH),
                         QStringList{QStringLiteral("--id"), id} + args);
     }
-    void signal(int sig) { ::kill(static_cast<pid_t>(m_process.processId()), sig); }
+    /// Sends `sig` while it runs (an ended process has pid 0: kill(0) would hit the test's own
+    /// process group).
+    void signal(int sig) {
+        if (m_process.state() != QProcess::NotRunning)
+            ::kill(static_cast<pid_t>(m_process.processId()), sig);
+    }
     bool running() const { return m_process.state() == QProcess::Running; }
     QProcess& process() { return m_process; }
     const QString& id() const { return m_id; }

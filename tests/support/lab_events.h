@@ -108,4 +108,27 @@ inline ClusterSnapshot snapshot(double now, int n = 3) {
     return s;
 }
 
+/// The id of the elector that believes it leads (and, with `inLeaderState`, is in state Leader:
+/// not paused or cut off while it still believes), or -1; the first if several do.
+inline int leaderOf(const ClusterSnapshot& s, bool inLeaderState = false) {
+    for (const ElectorView& e : s.electors)
+        if (e.believesLeader && (!inLeaderState || e.state == baton::lab::ElectorState::Leader))
+            return e.id;
+    return -1;
+}
+
+/// Somebody other than `old` leads.
+inline bool otherLeader(const ClusterSnapshot& s, int old, bool inLeaderState = false) {
+    const int now = leaderOf(s, inLeaderState);
+    return now >= 0 && now != old;
+}
+
+/// How many of `events` are named `name` and concern elector `elector`.
+inline int countEvents(const QVector<LabEvent>& events, const QString& name, int elector) {
+    int n = 0;
+    for (const LabEvent& e : events)
+        n += e.name == name && e.elector == elector;
+    return n;
+}
+
 } // namespace lab_events

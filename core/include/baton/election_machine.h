@@ -50,7 +50,6 @@ public:
     /// New timings, validated (throws ConfigError). The ttl and refresh interval take effect at
     /// the next extend, the retry interval at the next failed acquire.
     void setTiming(const Timing& timing);
-    void setSeedMode(bool on) { m_seedMode = on; }
 
     void start(TimePoint now);
     /// Graceful stop: a leader revokes first (event), then releases, then emits Stopped.
@@ -79,7 +78,6 @@ public:
     TimePoint deadline() const { return m_phase == Phase::Leading ? m_deadline : TimePoint{}; }
     std::uint64_t fence() const { return m_fence; }
     const std::string& leader() const { return m_leader; }
-    std::uint64_t leaderFence() const { return m_leaderFence; }
 
     /// The self-fencing deadline of a call sent at `sentAt` with `ttl`:
     /// sentAt + ttl * (1 - maxClockDrift) - margin, where margin = min(1ms, ttl / 100).
