@@ -3,6 +3,7 @@
 // longest is the worst stall. The same probe with the server answering is the baseline.
 
 #include "support/bench.h"
+#include "support/gap_probe.h"
 #include "support/lab.h"
 #include "support/redis.h"
 
@@ -16,21 +17,11 @@ namespace {
 
 // Gaps between the ticks of a 5 ms timer over `ms`, in ms.
 std::vector<double> probe(int ms) {
-    std::vector<double> gaps;
-    QElapsedTimer clock;
-    qint64 last = 0;
-    QTimer tick;
-    tick.setInterval(5);
-    tick.setTimerType(Qt::PreciseTimer);
-    QObject::connect(&tick, &QTimer::timeout, &tick, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        gaps.push_back(double(now - last) / 1e6);
-        last = now;
-    });
-    clock.start();
-    tick.start();
+    baton::test::GapProbe gaps(5, Qt::PreciseTimer);
+    gaps.start();
     runFor(ms);
-    return gaps;
+    gaps.stop();
+    return gaps.gaps();
 }
 
 double worst(const std::vector<double>& gaps) {

@@ -234,6 +234,10 @@ private Q_SLOTS:
         const int first = leaderOf(w.controller().snapshot());
         w.action(u"killLeader"_qs)->trigger();
         QTRY_VERIFY_WITH_TIMEOUT(otherLeader(w.controller().snapshot(), first), 5000);
+        // The new term runs a few seconds, so its bar is wide enough for its label.
+        const LabTime elected = w.controller().snapshot().now;
+        const auto termShown = [&] { return w.controller().snapshot().now > elected + 3s; };
+        QTRY_VERIFY_WITH_TIMEOUT(termShown(), 5000);
         w.controller().setTimePaused(true);
         QTRY_VERIFY(w.controller().snapshot().paused);
         // The paused snapshot came after every event before it (a backend sends events first).
@@ -268,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(svg.open(QIODevice::ReadOnly));
         const QByteArray drawing = svg.readAll();
         QVERIFY(drawing.contains("<svg"));
-        QVERIFY(drawing.contains("#2")); // the new leader's bar is on screen whatever the load
+        QVERIFY(drawing.contains("#2")); // the new leader's bar, 3 s long at least
 
         QVERIFY(!w.exportEvents(dir.filePath(u"no/such/dir/e.csv"_qs), &error));
         QVERIFY2(error.contains(u"no/such/dir"_qs), qPrintable(error));

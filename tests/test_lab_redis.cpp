@@ -7,6 +7,7 @@
 #include "local_redis_server.h"
 #include "main_window.h"
 #include "redis_connect_dialog.h"
+#include "support/gap_probe.h"
 #include "support/lab_events.h"
 #include "support/redis_server.h"
 
@@ -116,23 +117,15 @@ private Q_SLOTS:
         w.controller().act(add);
         QTRY_COMPARE_WITH_TIMEOUT(w.controller().snapshot().electors.size(), qsizetype(3), 10000);
 
-        QElapsedTimer clock;
-        qint64 last = 0, worst = 0;
-        QTimer probe;
-        probe.setInterval(10);
-        connect(&probe, &QTimer::timeout, &probe, [&] {
-            const qint64 now = clock.elapsed();
-            worst = std::max(worst, now - last);
-            last = now;
-        });
+        baton::test::GapProbe probe(10);
         m_redis.pause();
-        clock.start();
         probe.start();
         QTRY_VERIFY_WITH_TIMEOUT(w.statusText().contains(u"not answering"_qs), 5000);
         QTest::qWait(2000); // the window must stay responsive for this long while Redis hangs
         probe.stop();
         m_redis.resume();
-        QVERIFY2(worst < 100, qPrintable(u"the GUI thread stalled for %1 ms"_qs.arg(worst)));
+        QVERIFY2(probe.worst() < 100,
+                 qPrintable(u"the GUI thread stalled for %1 ms"_qs.arg(probe.worst())));
         QTRY_VERIFY_WITH_TIMEOUT(!w.statusText().contains(u"not answering"_qs), 10000);
         QTRY_VERIFY_WITH_TIMEOUT(leaderOf(w.controller().snapshot(), true) >= 0, 15000);
     }

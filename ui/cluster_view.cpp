@@ -16,15 +16,11 @@ namespace baton::lab {
 
 namespace {
 
-double seconds(Duration d) {
-    return std::chrono::duration<double>(d).count();
-}
-
 // The part of [start, end] still ahead of `now`, in [0, 1].
 double remaining(LabTime start, LabTime end, LabTime now) {
     if (end <= start)
         return 0;
-    return std::clamp(seconds(end - now) / seconds(end - start), 0.0, 1.0);
+    return std::clamp(toSeconds(end - now) / toSeconds(end - start), 0.0, 1.0);
 }
 
 // An arc from twelve o'clock, clockwise, covering `fraction` of the circle.
@@ -153,10 +149,10 @@ void ClusterView::paintLock(QPainter& p, const Geometry& g) const {
     } else {
         holder = lock.holderIdentity.isEmpty() ? QStringLiteral("(unknown holder)")
                                                : lock.holderIdentity;
-        const double left = std::max(0.0, seconds(lock.expiresAt - m_snapshot.now));
+        const double left = std::max(0.0, toSeconds(lock.expiresAt - m_snapshot.now));
         detail = fenceLabel(lock.fence) + QStringLiteral(" · TTL %1 s").arg(left, 0, 'f', 1);
         if (lock.ttl.count() > 0)
-            fraction = std::clamp(left / seconds(lock.ttl), 0.0, 1.0);
+            fraction = std::clamp(left / toSeconds(lock.ttl), 0.0, 1.0);
     }
     if (fraction > 0) {
         p.setPen(QPen(color(ElectorState::Leader), 5, Qt::SolidLine, Qt::FlatCap));

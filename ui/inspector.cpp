@@ -25,10 +25,6 @@ bool running(ElectorState s) {
     return s != ElectorState::Crashed && s != ElectorState::Stopped;
 }
 
-double toSeconds(Duration d) {
-    return std::chrono::duration<double>(d).count();
-}
-
 Duration fromSeconds(double s) {
     // The editors show milliseconds; round there so 0.1 s is exactly 100 ms, not 99.999... ms.
     return std::chrono::milliseconds(std::llround(s * 1000.0));

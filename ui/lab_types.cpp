@@ -1,5 +1,7 @@
 #include "lab_types.h"
 
+#include <cmath>
+
 namespace baton::lab {
 
 QString kindName(ElectorKind kind) {
@@ -56,6 +58,14 @@ LabEvent crashRevocation(const LabEvent& crash, quint64 fence) {
     revoked.fence = fence;
     revoked.detail = QStringLiteral("crashed: no release, the lock expires by itself");
     return revoked;
+}
+
+double niceStep(double raw) {
+    if (!(raw > 0))
+        return 1;
+    const double base = std::pow(10.0, std::floor(std::log10(raw)));
+    const double m = raw / base;
+    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
 }
 
 QString fenceLabel(quint64 fence) {

@@ -95,6 +95,14 @@ struct LabEvent {
     QString detail;
 };
 
+/// A duration in seconds (for drawing and figures on screen).
+inline double toSeconds(Duration d) {
+    return std::chrono::duration<double>(d).count();
+}
+
+/// 1, 2 or 5 times a power of ten, at least `raw` (1 for anything not positive): axis steps.
+double niceStep(double raw);
+
 /// UTF-8 text from the core as a QString.
 inline QString qstr(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));

@@ -25,13 +25,6 @@ double milliseconds(Duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-double niceStep(double raw) {
-    const double base = std::pow(10.0, std::floor(std::log10(raw)));
-    const double m = raw / base;
-    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
-}
-
 QLabel* figure(const QString& name, QWidget* parent) {
     auto* label = new QLabel(parent);
     label->setObjectName(name);

@@ -27,10 +27,6 @@ constexpr double minPixelsPerSecond = 1e-3; // about a day across a wide window
 constexpr double maxPixelsPerSecond = 1e5;  // 10 microseconds per pixel
 constexpr double zoomStep = 1.5;
 
-double seconds(Duration d) {
-    return std::chrono::duration<double>(d).count();
-}
-
 Duration fromSeconds(double s) {
     s = std::clamp(s, -1e9, 1e9); // far inside what nanoseconds in 64 bits hold
     return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
@@ -43,15 +39,6 @@ QString secondsText(LabTime t) {
 int toMilliseconds(Duration d) {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
     return static_cast<int>(std::clamp<long long>(ms, 0, std::numeric_limits<int>::max()));
-}
-
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-double niceStep(double raw) {
-    if (!(raw > 0))
-        return 1;
-    const double base = std::pow(10.0, std::floor(std::log10(raw)));
-    const double m = raw / base;
-    return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * base;
 }
 
 QColor withAlpha(QColor c, int alpha) {
@@ -75,7 +62,7 @@ QString spanText(LabTime begin, LabTime end, bool open) {
 } // namespace
 
 int TimelineView::Frame::x(LabTime t) const {
-    const double px = plot.left() + seconds(t - t0) * pps;
+    const double px = plot.left() + toSeconds(t - t0) * pps;
     return static_cast<int>(std::lround(std::clamp(px, -1e6, 1e6)));
 }
 
@@ -164,7 +151,7 @@ void TimelineView::zoomBy(double factor, int anchorX) {
 }
 
 void TimelineView::scrollBy(double fractionOfWindow) {
-    scrollTo(visibleEnd() + fromSeconds(seconds(span()) * fractionOfWindow));
+    scrollTo(visibleEnd() + fromSeconds(toSeconds(span()) * fractionOfWindow));
 }
 
 QRect TimelineView::canvasRect() const {
@@ -271,7 +258,7 @@ void TimelineView::render(QPainter& p, const Frame& f) const {
     }
     const double step = niceStep(90 / f.pps);
     p.setPen(withAlpha(pal.color(QPalette::Text), 28));
-    for (double v = std::ceil(seconds(f.t0) / step) * step; v <= seconds(f.t1); v += step)
+    for (double v = std::ceil(toSeconds(f.t0) / step) * step; v <= toSeconds(f.t1); v += step)
         p.drawLine(f.x(fromSeconds(v)), f.plot.top(), f.x(fromSeconds(v)), f.plot.bottom());
     for (qsizetype i = 0; i < f.lanes.size(); ++i) {
         const QRect lane = laneAt(i);
@@ -332,7 +319,8 @@ void TimelineView::paintAxis(QPainter& p, const Frame& f) const {
     const double step = niceStep(90 / f.pps);
     const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step)));
     p.setPen(pal.color(QPalette::WindowText));
-    for (double v = std::ceil(seconds(f.t0) / step) * step; v <= seconds(f.t1) + step; v += step) {
+    for (double v = std::ceil(toSeconds(f.t0) / step) * step; v <= toSeconds(f.t1) + step;
+         v += step) {
         if (v < -step / 2)
             continue; // no time before the run began
         const int x = f.x(fromSeconds(v));
