@@ -38,6 +38,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalBlocker>
@@ -336,7 +337,16 @@ void MainWindow::createDocks() {
     };
     m_inspector = new Inspector(this);
     connect(m_inspector, &Inspector::actionRequested, this, &MainWindow::act);
-    dock(QStringLiteral("inspectorDock"), tr("Inspector"), m_inspector, Qt::RightDockWidgetArea);
+    // In a scroll area: its full height would make the window taller than a laptop's screen.
+    auto* inspectorScroll = new QScrollArea(this);
+    inspectorScroll->setWidget(m_inspector);
+    inspectorScroll->setWidgetResizable(true);
+    inspectorScroll->setFrameShape(QFrame::NoFrame);
+    inspectorScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    inspectorScroll->setMinimumWidth(m_inspector->sizeHint().width() +
+                                     inspectorScroll->verticalScrollBar()->sizeHint().width());
+    dock(QStringLiteral("inspectorDock"), tr("Inspector"), inspectorScroll,
+         Qt::RightDockWidgetArea);
 
     // The event log: a capped ring, filtered by elector and by event.
     m_log = new EventLogModel(this);
