@@ -1,6 +1,6 @@
 // Graceful handover: three baton-agent processes (ttl 5 s, refresh 1 s, retry 1 s); SIGTERM the
 // leader; the time to the next `elected` line of another agent. Baton's followers are woken by
-// the release notice; seed mode's find the lock free at their next poll.
+// the release notice; polling-only mode's find the lock free at their next poll.
 
 #include "support/bench.h"
 #include "support/failover.h"

@@ -5,8 +5,8 @@
 #include "support/bench.h"
 #include "support/lab.h"
 
-#include "cluster_view.h"
-#include "timeline_view.h"
+#include "cluster/cluster_view.h"
+#include "timeline/timeline_view.h"
 
 #include <QAction>
 #include <QApplication>

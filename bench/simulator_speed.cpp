@@ -3,8 +3,8 @@
 
 #include "support/bench.h"
 
-#include <baton/random_faults.h>
-#include <baton/simulator.h>
+#include <baton/sim/random_faults.h>
+#include <baton/sim/simulator.h>
 
 #include <ctime>
 

@@ -2,7 +2,7 @@
 // with one leader and N-1 healthy followers, N = 3, 10, 50 baton-agent processes (ttl 5 s,
 // refresh 1 s), sampled each second for 30 s. The variants run at the same time, each on a
 // redis-server of its own, so that they share the machine's state: Baton as the agent starts by
-// default (retry = ttl), Baton with a 1 s retry interval, and seed mode (retry 1 s, which its
+// default (retry = ttl), Baton with a 1 s retry interval, and polling-only mode (retry 1 s, which its
 // failover needs: a seed follower only notices a dead leader at its next poll).
 // What a follower adds is the slope of the rate over N (least squares), per TTL.
 
@@ -102,8 +102,8 @@ int main(int argc, char** argv) {
         const std::vector<Variant> variants{
             {QStringLiteral("Baton"), {}},
             {QStringLiteral("Baton, retry 1 s"), {QStringLiteral("--retry"), QStringLiteral("1s")}},
-            {QStringLiteral("seed mode"),
-             {QStringLiteral("--seed-mode"), QStringLiteral("--retry"), QStringLiteral("1s")}}};
+            {QStringLiteral("polling-only mode"),
+             {QStringLiteral("--polling-only"), QStringLiteral("--retry"), QStringLiteral("1s")}}};
         const QStringList common{QStringLiteral("--ttl"), QStringLiteral("5s"),
                                  QStringLiteral("--refresh"), QStringLiteral("1s")};
         const std::vector<int> sizes{3, 10, 50};

@@ -166,8 +166,8 @@ private slots:
             << "is not a port";
         QTest::newRow("flag with value")
             << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--seed-mode=yes")}
-            << "--seed-mode takes no value";
+                           QStringLiteral("--polling-only=yes")}
+            << "--polling-only takes no value";
         QTest::newRow("stray argument") << QStringList{QStringLiteral("--resource"),
                                                        QStringLiteral("r"), QStringLiteral("extra")}
                                         << "unexpected argument 'extra'";

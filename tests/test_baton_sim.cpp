@@ -132,7 +132,7 @@ private slots:
     void examplesAreSafe_data() {
         QTest::addColumn<QString>("name");
         for (const char* n : {"leader-crash", "graceful-handover", "gc-pause", "partition-leader",
-                              "ttl-stretched", "seed-mode-vs-push"})
+                              "ttl-stretched", "polling-only-vs-push"})
             QTest::newRow(n) << scenario(n);
     }
     void examplesAreSafe() {

@@ -2,7 +2,7 @@
 
 #include "support/printing.h"
 
-#include <baton/checker.h>
+#include <baton/sim/checker.h>
 
 #include <QTest>
 

@@ -1,7 +1,7 @@
 // The cluster table: one row per elector, updated in place from snapshots.
 
-#include "cluster_model.h"
-#include "lab_colors.h"
+#include "cluster/cluster_model.h"
+#include "style/lab_colors.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>
@@ -166,7 +166,7 @@ private Q_SLOTS:
         leader.leaseStart = 9s;
         leader.leaseEnd = 13250ms;
         leader.timing = Timing{4s, 1500ms, 250ms};
-        leader.seedMode = true;
+        leader.pollingOnly = true;
         leader.storeCalls = 1234;
         model.setSnapshot(s);
 
@@ -190,8 +190,8 @@ private Q_SLOTS:
         QCOMPARE(cell(ClusterModel::Retry).toString(), u"0.250"_s);
         QCOMPARE(cell(ClusterModel::Retry, ClusterModel::RawRole).toLongLong(),
                  qint64(250'000'000));
-        QCOMPARE(cell(ClusterModel::SeedMode).toString(), u"seed"_s);
-        QCOMPARE(cell(ClusterModel::SeedMode, ClusterModel::RawRole).toBool(), true);
+        QCOMPARE(cell(ClusterModel::PollingOnly).toString(), u"seed"_s);
+        QCOMPARE(cell(ClusterModel::PollingOnly, ClusterModel::RawRole).toBool(), true);
         QCOMPARE(cell(ClusterModel::StoreCalls).toString(), u"1234"_s);
         QCOMPARE(cell(ClusterModel::StoreCalls, ClusterModel::RawRole).toULongLong(),
                  quint64(1234));
@@ -205,7 +205,7 @@ private Q_SLOTS:
         // Row 0: a follower without a lease or a fence shows blanks, not zeros.
         QCOMPARE(model.index(0, ClusterModel::Fence).data().toString(), QString());
         QCOMPARE(model.index(0, ClusterModel::Lease).data().toString(), QString());
-        QCOMPARE(model.index(0, ClusterModel::SeedMode).data().toString(), QString());
+        QCOMPARE(model.index(0, ClusterModel::PollingOnly).data().toString(), QString());
 
         // A lease that ran out shows zero left.
         s.now = 20s;

@@ -1,7 +1,7 @@
 // Config validation and the duration helpers: every rule, as a table.
 
-#include <baton/election.h>
-#include <baton/memory_store.h>
+#include <baton/election/election.h>
+#include <baton/store/memory_store.h>
 
 #include <QTest>
 
@@ -74,9 +74,9 @@ private slots:
         QFETCH(QString, mentions);
         Config c;
         c.resource = resource.toStdString();
-        c.ttl = ttl;
-        c.refreshInterval = refresh;
-        c.retryInterval = retry;
+        c.timing.ttl = ttl;
+        c.timing.refreshInterval = refresh;
+        c.timing.retryInterval = retry;
         c.maxClockDrift = drift;
         bool started = false;
         c.onElected = [&] { started = true; };

@@ -2,8 +2,8 @@
 // when a test moves it.
 
 #include "support/cluster.h"
-#include "support/forwarding_store.h"
 #include "support/printing.h"
+#include <baton/store/forwarding_store.h>
 
 #include <QTest>
 
@@ -19,7 +19,7 @@ Q_DECLARE_METATYPE(baton::Duration)
 namespace {
 
 // A store whose extend calls can be made to hang until the test lets them go.
-class GatedStore final : public test::ForwardingStore {
+class GatedStore final : public ForwardingStore {
 public:
     using ForwardingStore::ForwardingStore;
 
@@ -50,7 +50,7 @@ private:
 };
 
 // A store whose first acquire reaches the store but whose answer is lost (a timeout).
-class LossyStore final : public test::ForwardingStore {
+class LossyStore final : public ForwardingStore {
 public:
     using ForwardingStore::ForwardingStore;
 
@@ -97,21 +97,22 @@ private slots:
     }
 
     // Given a leader whose last extend was at T, when it crashes (no release), then a follower
-    // leads kExpirySlack (1 ms) after the lock's expiry; in seed mode only at its next poll.
+    // leads kExpirySlack (1 ms) after the lock's expiry; in polling-only mode only at its next
+    // poll.
     void crashFailoverLandsRightAfterExpiry_data() {
-        QTest::addColumn<bool>("seedMode");
+        QTest::addColumn<bool>("pollingOnly");
         QTest::addColumn<Duration>("expectedDelay");
         QTest::newRow("push (remaining TTL)") << false << Duration(ElectionMachine::kExpirySlack);
         // Followers started 300 ms after the leader poll at +300 ms past each whole second.
         QTest::newRow("seed (poll every retry)") << true << Duration(300ms);
     }
     void crashFailoverLandsRightAfterExpiry() {
-        QFETCH(bool, seedMode);
+        QFETCH(bool, pollingOnly);
         QFETCH(Duration, expectedDelay);
         Cluster cluster;
         auto config = [&](const std::string& id) {
             auto c = Cluster::config(id, 3s, 1s, 1s);
-            c.seedMode = seedMode;
+            c.pollingOnly = pollingOnly;
             return c;
         };
         Election& first = cluster.add(config("node-0"));
@@ -125,7 +126,7 @@ private slots:
         const auto held = cluster.store.inspect("job-scheduler");
         QVERIFY(held);
         const TimePoint expiry = cluster.clock.now() + held->remaining;
-        first.kill();
+        ElectionFaults::kill(first);
         QVERIFY(cluster.advanceTo(expiry + 2s));
 
         const auto elected = cluster.events(EventType::Elected, expiry - 3s);
@@ -364,7 +365,7 @@ private slots:
         for (int round = 0; round < 10; ++round) {
             for (auto& e : cluster.electors()) {
                 if (e->isLeader()) {
-                    round % 2 ? e->kill() : e->stop();
+                    round % 2 ? ElectionFaults::kill(*e) : e->stop();
                     e->start();
                     break;
                 }
@@ -397,7 +398,7 @@ private slots:
         QVERIFY(a.isLeader());
         const TimePoint deadline = a.deadline();
         const TimePoint pausedAt = cluster.clock.now();
-        a.pause(5s);
+        ElectionFaults::pause(a, 5s);
         QVERIFY(cluster.advanceTo(deadline));
         QVERIFY(!a.isLeader());
         QVERIFY(cluster.events(EventType::Revoked).empty()); // frozen: no revocation yet
@@ -410,7 +411,7 @@ private slots:
         QCOMPARE(revoked.front().event.reason, RevokeReason::Expired);
         QCOMPARE(revoked.front().event.at, pausedAt + 5s);
         QVERIFY(revoked.front().event.at > cluster.events(EventType::Elected).back().event.at);
-        b.pause(1h);
+        ElectionFaults::pause(b, 1h);
         b.stop(); // returns at once: stop() ends the pause
         QVERIFY(!b.running());
         QCOMPARE(cluster.events(EventType::Revoked).back().event.reason, RevokeReason::Stopped);

@@ -2,7 +2,7 @@
 
 #include "support/printing.h"
 
-#include <baton/election_machine.h>
+#include <baton/election/election_machine.h>
 
 #include <QTest>
 
@@ -13,15 +13,15 @@ namespace {
 
 const TimePoint T0 = TimePoint{} + 1h;
 
-Config config(bool seedMode = false) {
+Config config(bool pollingOnly = false) {
     Config c;
     c.resource = "r";
     c.identity = "me";
-    c.ttl = 3s;
-    c.refreshInterval = 1s;
-    c.retryInterval = 1s;
+    c.timing.ttl = 3s;
+    c.timing.refreshInterval = 1s;
+    c.timing.retryInterval = 1s;
     c.maxClockDrift = 0.01;
-    c.seedMode = seedMode;
+    c.pollingOnly = pollingOnly;
     return c;
 }
 
@@ -46,12 +46,12 @@ std::vector<EventType> types(const std::vector<Event>& events) {
 }
 
 // Starts a machine and makes it leader at T0 with fence 1.
-ElectionMachine leaderAtT0(bool seedMode = false) {
-    ElectionMachine m(config(seedMode));
+ElectionMachine leaderAtT0(bool pollingOnly = false) {
+    ElectionMachine m(config(pollingOnly));
     m.start(T0);
     auto cmd = m.poll(T0);
     Q_ASSERT(cmd && cmd->kind == Command::Kind::Acquire);
-    m.acquired(T0, won(1));
+    m.handle(T0, CallResult::acquired(won(1)));
     m.takeEvents();
     return m;
 }
@@ -77,7 +77,7 @@ private slots:
                 break;
             QCOMPARE(cmd->kind, Command::Kind::Extend);
             ++attempts;
-            m.failed(now, "connection refused");
+            m.handle(now, CallResult::failure(Command::Kind::Acquire, "connection refused"));
             const auto events = m.takeEvents();
             QCOMPARE(types(events), std::vector<EventType>{EventType::ExtendFailed});
             QVERIFY(QString::fromStdString(events[0].message).contains(u"connection refused"));
@@ -110,13 +110,13 @@ private slots:
         auto events = m.takeEvents();
         QCOMPARE(events.at(0).type, EventType::Revoked);
         QCOMPARE(events.at(0).reason, RevokeReason::Expired);
-        m.extended(deadline + 5s, true);
+        m.handle(deadline + 5s, CallResult::extended(true));
         QVERIFY(!m.isLeader(deadline + 5s));
         cmd = m.poll(deadline + 5s);
         QVERIFY(cmd);
         QCOMPARE(cmd->kind, Command::Kind::Release);
         QCOMPARE(cmd->lease.token, std::string("tok"));
-        m.released(deadline + 5s, true);
+        m.handle(deadline + 5s, CallResult::released(true));
         cmd = m.poll(deadline + 5s);
         QVERIFY(cmd);
         QCOMPARE(cmd->kind, Command::Kind::Acquire);
@@ -126,7 +126,7 @@ private slots:
     void extendThatFindsTheLockGoneRevokesLost() {
         ElectionMachine m = leaderAtT0();
         QVERIFY(m.poll(T0 + 1s));
-        m.extended(T0 + 1s, false);
+        m.handle(T0 + 1s, CallResult::extended(false));
         const auto events = m.takeEvents();
         QCOMPARE(events.at(0).type, EventType::Revoked);
         QCOMPARE(events.at(0).reason, RevokeReason::Lost);
@@ -142,20 +142,20 @@ private slots:
         ElectionMachine m(config());
         m.start(T0);
         QVERIFY(m.poll(T0));
-        m.acquired(T0, lost("other", 300ms));
+        m.handle(T0, CallResult::acquired(lost("other", 300ms)));
         QCOMPARE(m.wakeAt(), T0 + 301ms);
         QCOMPARE(m.leader(), std::string("other"));
         QVERIFY(m.poll(T0 + 301ms));
-        m.acquired(T0 + 301ms, lost("other", 2500ms));
+        m.handle(T0 + 301ms, CallResult::acquired(lost("other", 2500ms)));
         QCOMPARE(m.wakeAt(), T0 + 1301ms); // capped by the retry interval
         QVERIFY(m.poll(T0 + 1301ms));
-        m.releaseNoticed(T0 + 1302ms); // while the acquire is in flight
-        m.acquired(T0 + 1303ms, lost("other", 2s));
+        m.handle(T0 + 1302ms, ReleaseNotice{}); // while the acquire is in flight
+        m.handle(T0 + 1303ms, CallResult::acquired(lost("other", 2s)));
         QCOMPARE(m.wakeAt(), T0 + 1303ms);
         QVERIFY(m.poll(T0 + 1303ms));
-        m.acquired(T0 + 1303ms, lost("other", 2s));
+        m.handle(T0 + 1303ms, CallResult::acquired(lost("other", 2s)));
         QCOMPARE(m.wakeAt(), T0 + 2303ms);
-        m.releaseNoticed(T0 + 1400ms); // while waiting
+        m.handle(T0 + 1400ms, ReleaseNotice{}); // while waiting
         QCOMPARE(m.wakeAt(), T0 + 1400ms);
         QCOMPARE(m.leader(), std::string());
     }
@@ -169,32 +169,32 @@ private slots:
         auto first = m.poll(T0);
         QVERIFY(first && first->kind == Command::Kind::Acquire);
         QCOMPARE(first->lease.token, std::string("t1"));
-        m.failed(T0 + 1s, "timed out");
+        m.handle(T0 + 1s, CallResult::failure(Command::Kind::Acquire, "timed out"));
         const TimePoint retryAt = m.wakeAt();
         QCOMPARE(retryAt, T0 + 1s + ElectionMachine::kErrorBackoff);
         auto second = m.poll(retryAt);
         QVERIFY(second && second->kind == Command::Kind::Acquire);
         QCOMPARE(second->lease.token, std::string("t1"));
-        m.acquired(retryAt, lost("other", 2s));
+        m.handle(retryAt, CallResult::acquired(lost("other", 2s)));
         auto third = m.poll(m.wakeAt());
         QVERIFY(third);
         QCOMPARE(third->lease.token, std::string("t2"));
         // A stop after a failed try releases that token, in case it got through.
-        m.failed(T0 + 5s, "timed out");
-        m.stop(T0 + 5s);
+        m.handle(T0 + 5s, CallResult::failure(Command::Kind::Acquire, "timed out"));
+        m.handle(T0 + 5s, StopRequest{});
         auto cleanup = m.poll(T0 + 5s);
         QVERIFY(cleanup && cleanup->kind == Command::Kind::Release);
         QCOMPARE(cleanup->lease.token, std::string("t2"));
     }
 
-    // In seed mode a follower polls every retry interval and ignores notices.
-    void seedModeOnlyPolls() {
+    // In polling-only mode a follower polls every retry interval and ignores notices.
+    void pollingOnlyPolls() {
         ElectionMachine m(config(true));
         m.start(T0);
         QVERIFY(m.poll(T0));
-        m.acquired(T0, lost("other", 100ms));
+        m.handle(T0, CallResult::acquired(lost("other", 100ms)));
         QCOMPARE(m.wakeAt(), T0 + 1s);
-        m.releaseNoticed(T0 + 200ms);
+        m.handle(T0 + 200ms, ReleaseNotice{});
         QCOMPARE(m.wakeAt(), T0 + 1s);
         QVERIFY(!m.poll(T0 + 999ms));
     }
@@ -204,15 +204,15 @@ private slots:
         ElectionMachine m(config());
         m.start(T0);
         QVERIFY(m.poll(T0));
-        m.stop(T0);
+        m.handle(T0, StopRequest{});
         QCOMPARE(m.phase(), ElectionMachine::Phase::Stopping);
-        m.acquired(T0 + 1ms, won(4, "late"));
+        m.handle(T0 + 1ms, CallResult::acquired(won(4, "late")));
         QVERIFY(!m.isLeader(T0 + 1ms));
         auto cmd = m.poll(T0 + 1ms);
         QVERIFY(cmd);
         QCOMPARE(cmd->kind, Command::Kind::Release);
         QCOMPARE(cmd->lease.token, std::string("late"));
-        m.released(T0 + 2ms, true);
+        m.handle(T0 + 2ms, CallResult::released(true));
         QCOMPARE(m.phase(), ElectionMachine::Phase::Stopped);
         const auto events = types(m.takeEvents());
         QVERIFY(std::find(events.begin(), events.end(), EventType::Elected) == events.end());
@@ -222,7 +222,7 @@ private slots:
     // A graceful stop revokes first (event), then releases, then reports stopped.
     void stopRevokesThenReleasesThenStops() {
         ElectionMachine m = leaderAtT0();
-        m.stop(T0 + 100ms);
+        m.handle(T0 + 100ms, StopRequest{});
         QVERIFY(!m.isLeader(T0 + 100ms));
         auto events = m.takeEvents();
         QCOMPARE(events.at(0).type, EventType::Revoked);
@@ -230,7 +230,7 @@ private slots:
         auto cmd = m.poll(T0 + 100ms);
         QVERIFY(cmd && cmd->kind == Command::Kind::Release);
         QVERIFY(m.takeEvents().empty());
-        m.released(T0 + 101ms, true);
+        m.handle(T0 + 101ms, CallResult::released(true));
         QCOMPARE(types(m.takeEvents()), std::vector<EventType>{EventType::Stopped});
     }
 };

@@ -1,9 +1,9 @@
 // The event log: the capped ring buffer model, its filter proxy, and the CSV / JSON exports.
 
-#include "event_export.h"
-#include "event_filter_model.h"
-#include "event_log_model.h"
-#include "lab_colors.h"
+#include "log/event_export.h"
+#include "log/event_filter_model.h"
+#include "log/event_log_model.h"
+#include "style/lab_colors.h"
 
 #include <QAbstractItemModelTester>
 #include <QColor>

@@ -3,9 +3,9 @@
 
 #include "support/lab_events.h"
 
-#include "failover_stats.h"
-#include "leadership_history.h"
-#include "stats_panel.h"
+#include "stats/failover_stats.h"
+#include "timeline/leadership_history.h"
+#include "stats/stats_panel.h"
 
 #include <QBarSet>
 #include <QChart>

@@ -1,6 +1,6 @@
 // The inspector: shows the selected elector, validates timing changes, asks for faults.
 
-#include "inspector.h"
+#include "inspector/inspector.h"
 
 #include <QDoubleSpinBox>
 #include <QLabel>

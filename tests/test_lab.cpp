@@ -1,13 +1,13 @@
 // The lab's window in simulated mode, driven as a user would: a real MainWindow on the offscreen
 // platform, its actions and widgets, waiting on what it shows with QTRY_*.
 
-#include "cluster_view.h"
-#include "event_log_model.h"
-#include "failover_stats.h"
-#include "leadership_history.h"
-#include "main_window.h"
+#include "cluster/cluster_view.h"
+#include "log/event_log_model.h"
+#include "stats/failover_stats.h"
+#include "timeline/leadership_history.h"
+#include "windows/main_window.h"
 #include "scenario_file.h"
-#include "sim_backend.h"
+#include "backend/sim_backend.h"
 #include "support/lab_events.h"
 
 #include <QAction>
@@ -336,12 +336,12 @@ private Q_SLOTS:
         QCOMPARE(saved.faults.size(), std::size_t(1));
     }
 
-    // Given a run with a handover (one elector in seed mode, the old leader killed, the new one
+    // Given a run with a handover (one elector in polling-only mode, the old leader killed, the new one
     // selected), when the window is rendered, then the picture is the window's size and shows
     // more than a few colours. The README's screenshot comes from here: set BATON_SCREENSHOT.
     void rendersTheWindow() {
         MainWindow::Options o = fast(4);
-        o.seedModeElectors = 1;
+        o.pollingOnlyElectors = 1;
         MainWindow w(o);
         w.resize(1360, 860);
         w.show();

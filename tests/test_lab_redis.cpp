@@ -2,17 +2,17 @@
 // own and real baton-agent processes: handover after "Kill leader", a hung server that never
 // stalls the window, and a password that never shows.
 
-#include "event_log_model.h"
-#include "leadership_history.h"
-#include "local_redis_server.h"
-#include "main_window.h"
-#include "redis_connect_dialog.h"
+#include "log/event_log_model.h"
+#include "timeline/leadership_history.h"
+#include "backend/local_redis_server.h"
+#include "windows/main_window.h"
+#include "windows/redis_connect_dialog.h"
 #include "support/gap_probe.h"
 #include "support/lab_events.h"
 #include "support/redis_server.h"
 
-#include "timeline_view.h"
-#include <baton/redis_url.h>
+#include "timeline/timeline_view.h"
+#include <baton/redis/redis_url.h>
 
 #include <QAction>
 #include <QDialogButtonBox>

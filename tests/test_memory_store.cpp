@@ -1,7 +1,7 @@
 // MemoryStore and Locker: the atomic primitives, tokens, fences, and real-thread contention.
 
-#include <baton/locker.h>
-#include <baton/memory_store.h>
+#include <baton/store/locker.h>
+#include <baton/store/memory_store.h>
 
 #include <QTest>
 

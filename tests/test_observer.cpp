@@ -3,7 +3,7 @@
 #include "support/agent_process.h"
 #include "support/redis_server.h"
 
-#include <baton/observer.h>
+#include <baton/redis/observer.h>
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -2,13 +2,13 @@
 // backend runs on a thread of its own and is driven as the lab's controller drives it (queued
 // calls in, queued signals out); this thread plays the GUI thread.
 
-#include "local_redis_server.h"
-#include "redis_backend.h"
+#include "backend/local_redis_server.h"
+#include "backend/redis_backend.h"
 #include "support/agent_process.h"
 #include "support/gap_probe.h"
 #include "support/redis_server.h"
 
-#include <baton/redis_store.h>
+#include <baton/redis/redis_store.h>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>

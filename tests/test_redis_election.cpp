@@ -4,8 +4,8 @@
 #include "support/printing.h"
 #include "support/redis_server.h"
 
-#include <baton/election.h>
-#include <baton/redis_store.h>
+#include <baton/election/election.h>
+#include <baton/redis/redis_store.h>
 
 #include <QTest>
 
@@ -61,9 +61,9 @@ struct Elector {
         Config c;
         c.resource = "jobs";
         c.identity = id;
-        c.ttl = kTtl;
-        c.refreshInterval = kRefresh;
-        c.retryInterval = kRetry;
+        c.timing.ttl = kTtl;
+        c.timing.refreshInterval = kRefresh;
+        c.timing.retryInterval = kRetry;
         c.onEvent = [&journal, id](const Event& e) {
             std::lock_guard guard(journal.mutex);
             journal.events.push_back({id, e});
@@ -145,7 +145,7 @@ private slots:
         const auto held = old->store.inspect("jobs");
         QVERIFY(held);
         const TimePoint killedAt = SteadyClock::instance().now();
-        old->election.kill();
+        ElectionFaults::kill(old->election);
         QTRY_COMPARE_WITH_TIMEOUT(m_journal.of(EventType::Elected, killedAt).size(), std::size_t(1),
                                   5000);
         const auto next = m_journal.of(EventType::Elected, killedAt).front();

@@ -3,8 +3,8 @@
 
 #include "support/redis_server.h"
 
-#include <baton/locker.h>
-#include <baton/redis_store.h>
+#include <baton/store/locker.h>
+#include <baton/redis/redis_store.h>
 
 #include <QElapsedTimer>
 #include <QTest>

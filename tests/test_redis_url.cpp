@@ -1,6 +1,6 @@
 // Redis URLs: every accepted form, and a table of malformed ones that must fail clearly.
 
-#include <baton/redis_url.h>
+#include <baton/redis/redis_url.h>
 
 #include <QTest>
 

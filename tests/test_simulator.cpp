@@ -239,11 +239,11 @@ private slots:
                  formatDuration(r.overlapTotal).c_str());
     }
 
-    // Given seed-mode polling instead of push wake-up, then failover waits for the next poll.
-    void seedModeWaitsForItsPoll() {
-        Scenario s = example("seed-mode-vs-push");
+    // Given polling-only polling instead of push wake-up, then failover waits for the next poll.
+    void pollingOnlyWaitsForItsPoll() {
+        Scenario s = example("polling-only-vs-push");
         const Report push = check(simulate(s));
-        s.seedMode = true;
+        s.pollingOnly = true;
         const Report seed = check(simulate(s));
         QVERIFY(push.safe() && seed.safe());
         const auto pushCrash = failoversBy(push, FaultKind::Crash);

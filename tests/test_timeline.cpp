@@ -4,8 +4,8 @@
 
 #include "support/lab_events.h"
 
-#include "leadership_history.h"
-#include "timeline_view.h"
+#include "timeline/leadership_history.h"
+#include "timeline/timeline_view.h"
 
 #include <QImage>
 #include <QScrollBar>

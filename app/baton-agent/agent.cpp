@@ -2,7 +2,7 @@
 
 #include "metrics.h"
 
-#include <baton/json.h>
+#include <baton/wire/json.h>
 
 #include <csignal>
 #include <cstdio>
@@ -133,11 +133,11 @@ void Agent::onControl(const std::string& payload) {
         } else if (cmd == "pause") {
             const auto d = controlDuration(o, "ms");
             log("control: pause for " + baton::formatDuration(d));
-            m_election->pause(d);
+            baton::ElectionFaults::pause(*m_election, d);
         } else if (cmd == "partition") {
             const auto d = controlDuration(o, "ms");
             log("control: partition for " + baton::formatDuration(d));
-            m_instrumented->partitionFor(d);
+            m_faults->partitionFor(d);
         } else {
             throw std::invalid_argument("unknown cmd '" + cmd + "' (set, stop, pause, partition)");
         }
@@ -148,15 +148,15 @@ void Agent::onControl(const std::string& payload) {
 }
 
 std::string Agent::currentState() const {
-    if (m_election->paused())
+    if (baton::ElectionFaults::paused(*m_election))
         return "paused";
-    if (m_instrumented->partitioned())
+    if (m_faults->partitioned())
         return "partitioned";
     return m_election->isLeader() ? "leader" : "follower";
 }
 
 std::string Agent::metrics() const {
-    const baton::StoreCounters c = m_instrumented->counters();
+    const baton::StoreCounters c = m_faults->counters();
     const std::string labels =
         "resource=" + baton::jsonQuote(m_options.resource) + ",id=" + baton::jsonQuote(m_id);
     const bool leader = m_election->isLeader();
@@ -210,11 +210,11 @@ int Agent::run() {
     baton::Config config;
     config.resource = m_options.resource;
     config.identity = m_id;
-    config.ttl = m_options.ttl;
-    config.refreshInterval = m_options.refresh;
-    config.retryInterval = m_options.retry;
+    config.timing.ttl = m_options.ttl;
+    config.timing.refreshInterval = m_options.refresh;
+    config.timing.retryInterval = m_options.retry;
     config.maxClockDrift = m_options.maxDrift;
-    config.seedMode = m_options.seedMode;
+    config.pollingOnly = m_options.pollingOnly;
     config.onEvent = [this](const baton::Event& e) { onEvent(e); };
     try {
         baton::validate(config);
@@ -232,8 +232,8 @@ int Agent::run() {
         log(e.what());
         return 3;
     }
-    m_instrumented = std::make_unique<baton::InstrumentedStore>(*m_store);
-    m_locker = std::make_unique<baton::Locker>(*m_instrumented);
+    m_faults = std::make_unique<baton::FaultStore>(*m_store);
+    m_locker = std::make_unique<baton::Locker>(*m_faults);
     m_election = std::make_unique<baton::Election>(*m_locker, config);
 
     std::unique_ptr<MetricsServer> metricsServer;
@@ -251,7 +251,7 @@ int Agent::run() {
     self.ttl = m_options.ttl;
     self.refresh = m_options.refresh;
     self.retry = m_options.retry;
-    self.seedMode = m_options.seedMode;
+    self.pollingOnly = m_options.pollingOnly;
     self.control = m_options.allowControl;
     self.host = hostName();
     self.pid = ::getpid();
@@ -274,7 +274,8 @@ int Agent::run() {
     log("electing for '" + m_options.resource + "' on " + m_store->endpoint() + " (ttl " +
         baton::formatDuration(m_options.ttl) + ", refresh " +
         baton::formatDuration(m_options.refresh) + ", retry " +
-        baton::formatDuration(m_options.retry) + (m_options.seedMode ? ", seed mode" : "") +
+        baton::formatDuration(m_options.retry) +
+        (m_options.pollingOnly ? ", polling-only mode" : "") +
         (m_options.allowControl ? ", control allowed" : "") + ")");
     m_election->start();
 

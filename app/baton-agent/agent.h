@@ -5,10 +5,10 @@
 #include "line_writer.h"
 #include "options.h"
 
-#include <baton/election.h>
-#include <baton/instrumented_store.h>
-#include <baton/presence.h>
-#include <baton/redis_store.h>
+#include <baton/election/election.h>
+#include <baton/store/fault_store.h>
+#include <baton/redis/presence.h>
+#include <baton/redis/redis_store.h>
 
 #include <atomic>
 #include <memory>
@@ -36,7 +36,7 @@ private:
     LineWriter m_out;                           // stdout, written on a thread of its own
     std::unique_ptr<baton::RedisStore> m_store; // the election's connections (control heard here)
     std::unique_ptr<baton::RedisStore> m_side;  // presence and events
-    std::unique_ptr<baton::InstrumentedStore> m_instrumented;
+    std::unique_ptr<baton::FaultStore> m_faults;
     std::unique_ptr<baton::Locker> m_locker;
     std::unique_ptr<baton::Election> m_election;
     std::unique_ptr<baton::Presence> m_presence;

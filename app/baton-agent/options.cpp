@@ -1,6 +1,6 @@
 #include "options.h"
 
-#include <baton/redis_store.h>
+#include <baton/redis/redis_store.h>
 
 #include <cmath>
 #include <cstdlib>
@@ -23,7 +23,7 @@ standard error. SIGTERM or SIGINT stop it gracefully (revoke, release, exit 0).
   --retry DURATION     follower's longest wait between tries (default 5s; it also wakes
                        at the lock's expiry and on a release notice)
   --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
-  --seed-mode          behave like the seed package: followers only poll every retry
+  --polling-only          behave like the seed package: followers only poll every retry
   --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
   --metrics-port PORT  serve Prometheus metrics on http://0.0.0.0:PORT/metrics
   --verbose            also print extended and extend-failed events
@@ -98,9 +98,9 @@ Options parse(int argc, char** argv) {
             o.maxDrift = std::strtod(v.c_str(), &end);
             if (v.empty() || *end != '\0' || !std::isfinite(o.maxDrift))
                 throw UsageError("--max-drift: '" + v + "' is not a number (e.g. 0.01)");
-        } else if (arg == "--seed-mode") {
+        } else if (arg == "--polling-only") {
             flag();
-            o.seedMode = true;
+            o.pollingOnly = true;
         } else if (arg == "--allow-control") {
             flag();
             o.allowControl = true;

@@ -1,7 +1,7 @@
 #pragma once
 // baton-agent's command line.
 
-#include <baton/clock.h>
+#include <baton/base/clock.h>
 
 #include <optional>
 #include <stdexcept>
@@ -23,7 +23,7 @@ struct Options {
     baton::Duration refresh = std::chrono::seconds(1);
     baton::Duration retry = std::chrono::seconds(5);
     double maxDrift = 0.01;
-    bool seedMode = false;
+    bool pollingOnly = false;
     bool allowControl = false;
     std::optional<int> metricsPort;
     bool verbose = false;

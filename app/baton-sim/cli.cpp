@@ -3,9 +3,9 @@
 #include "report_format.h"
 #include "scenario_file.h"
 
-#include <baton/checker.h>
-#include <baton/random_faults.h>
-#include <baton/simulator.h>
+#include <baton/sim/checker.h>
+#include <baton/sim/random_faults.h>
+#include <baton/sim/simulator.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -108,7 +108,7 @@ Options parse(const QStringList& arguments) {
         {u"max-drift"_qs, u"Clock-rate error the electors assume (default 0.01)."_qs, u"F"_qs});
     p.addOption(
         {u"latency"_qs, u"One-way store latency, e.g. 2ms (a bare number is ms)."_qs, u"MS"_qs});
-    p.addOption({u"seed-mode"_qs, u"Followers only poll every retry interval (as the seed)."_qs});
+    p.addOption({u"polling-only"_qs, u"Followers only poll every retry interval (as the seed)."_qs});
     p.addOption({u"no-fencing"_qs, u"The protected resource accepts any fence."_qs});
     p.addOption({u"json"_qs, u"Prints the full report as JSON."_qs});
 
@@ -167,8 +167,8 @@ Options parse(const QStringList& arguments) {
         s.maxDrift = numberOption(p, u"max-drift"_qs);
     if (p.isSet(u"latency"_qs))
         s.latency = durationOption(p, u"latency"_qs);
-    if (p.isSet(u"seed-mode"_qs))
-        s.seedMode = true;
+    if (p.isSet(u"polling-only"_qs))
+        s.pollingOnly = true;
     if (p.isSet(u"no-fencing"_qs))
         s.fencing = false;
     o.json = p.isSet(u"json"_qs);

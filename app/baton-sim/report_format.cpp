@@ -91,7 +91,7 @@ QString summary(const Report& r, const RunInfo& info) {
                  q(formatDuration(s.timing.retryInterval)) + u", drift "_qs +
                  QString::number(r.largestDrift, 'g', 3) + u" (assumed "_qs +
                  QString::number(s.maxDrift) + u"), latency "_qs + q(formatDuration(s.latency)) +
-                 u", "_qs + (s.seedMode ? u"seed-mode polling"_qs : u"push wake-up"_qs) +
+                 u", "_qs + (s.pollingOnly ? u"polling-only polling"_qs : u"push wake-up"_qs) +
                  u", fencing "_qs + (r.fencing ? u"on"_qs : u"off"_qs);
     lines << u"  faults: "_qs + QString::number(r.faults) +
                  (info.randomFaults ? u" (random schedule)"_qs : QString());
@@ -163,7 +163,7 @@ QJsonObject toJson(const Report& r, const RunInfo& info) {
                        {u"drift"_qs, r.largestDrift},
                        {u"maxDrift"_qs, s.maxDrift},
                        {u"latencyMs"_qs, ms(s.latency)},
-                       {u"seedMode"_qs, s.seedMode},
+                       {u"pollingOnly"_qs, s.pollingOnly},
                        {u"fencing"_qs, r.fencing},
                        {u"randomFaults"_qs, info.randomFaults}};
     QJsonArray violations;

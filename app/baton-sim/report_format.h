@@ -1,8 +1,8 @@
 #pragma once
 // How baton-sim shows a checked run: a readable summary, or the full report as JSON.
 
-#include <baton/checker.h>
-#include <baton/scenario.h>
+#include <baton/sim/checker.h>
+#include <baton/sim/scenario.h>
 
 #include <QJsonObject>
 #include <QString>

@@ -282,7 +282,7 @@ public:
         if (!v.isObject())
             fail(path, u"expected an object such as {\"elector\": 0, \"clockRate\": 0.9}"_qs);
         const QJsonObject o = v.toObject();
-        onlyKeys(o, path, {"elector", "clockRate", "latency", "seedMode", "startAt", "comment"});
+        onlyKeys(o, path, {"elector", "clockRate", "latency", "pollingOnly", "startAt", "comment"});
         ElectorSetup e;
         if (!o.contains(u"elector"))
             fail(path, u"missing field 'elector' (its number, from 0)"_qs);
@@ -291,8 +291,8 @@ public:
             e.clockRate = number(o[u"clockRate"], join(path, "clockRate"));
         if (o.contains(u"latency"))
             e.latency = duration(o[u"latency"], join(path, "latency"));
-        if (o.contains(u"seedMode"))
-            e.seedMode = boolean(o[u"seedMode"], join(path, "seedMode"));
+        if (o.contains(u"pollingOnly"))
+            e.pollingOnly = boolean(o[u"pollingOnly"], join(path, "pollingOnly"));
         if (o.contains(u"startAt"))
             e.startAt = duration(o[u"startAt"], join(path, "startAt"));
         return e;
@@ -302,7 +302,7 @@ public:
         onlyKeys(o, {},
                  {"name",     "description",   "resource",      "electors",       "duration",
                   "seed",     "ttl",           "refresh",       "retry",          "drift",
-                  "maxDrift", "latency",       "latencyJitter", "commandTimeout", "seedMode",
+                  "maxDrift", "latency",       "latencyJitter", "commandTimeout", "pollingOnly",
                   "fencing",  "writeInterval", "electorSetups", "faults",         "comment"});
         Scenario s;
         if (o.contains(u"name"))
@@ -337,8 +337,8 @@ public:
             s.latencyJitter = number(o[u"latencyJitter"], "latencyJitter");
         if (o.contains(u"commandTimeout"))
             s.commandTimeout = duration(o[u"commandTimeout"], "commandTimeout");
-        if (o.contains(u"seedMode"))
-            s.seedMode = boolean(o[u"seedMode"], "seedMode");
+        if (o.contains(u"pollingOnly"))
+            s.pollingOnly = boolean(o[u"pollingOnly"], "pollingOnly");
         if (o.contains(u"fencing"))
             s.fencing = boolean(o[u"fencing"], "fencing");
         if (o.contains(u"writeInterval"))
@@ -455,7 +455,7 @@ QByteArray scenarioJson(const Scenario& s) {
                   {u"latency"_qs, text(s.latency)},
                   {u"latencyJitter"_qs, s.latencyJitter},
                   {u"commandTimeout"_qs, text(s.commandTimeout)},
-                  {u"seedMode"_qs, s.seedMode},
+                  {u"pollingOnly"_qs, s.pollingOnly},
                   {u"fencing"_qs, s.fencing},
                   {u"writeInterval"_qs, text(s.writeInterval)}};
     QJsonArray setups;
@@ -465,8 +465,8 @@ QByteArray scenarioJson(const Scenario& s) {
             j[u"clockRate"_qs] = *e.clockRate;
         if (e.latency)
             j[u"latency"_qs] = text(*e.latency);
-        if (e.seedMode)
-            j[u"seedMode"_qs] = *e.seedMode;
+        if (e.pollingOnly)
+            j[u"pollingOnly"_qs] = *e.pollingOnly;
         if (e.startAt)
             j[u"startAt"_qs] = text(*e.startAt);
         setups.append(j);

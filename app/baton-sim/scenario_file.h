@@ -2,7 +2,7 @@
 // Reads a scenario file (JSON, format in the README) into a baton::Scenario, checking every
 // field; a bad file gives a ScenarioFileError with the line and the reason.
 
-#include <baton/scenario.h>
+#include <baton/sim/scenario.h>
 
 #include <QByteArray>
 #include <QString>

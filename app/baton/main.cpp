@@ -1,8 +1,8 @@
 // baton: the lab. Opens on a simulated cluster of five electors; --redis runs real ones.
 
-#include "main_window.h"
+#include "windows/main_window.h"
 
-#include <baton/redis_url.h>
+#include <baton/redis/redis_url.h>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -56,8 +56,8 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
     const QCommandLineOption electors(QStringLiteral("electors"),
                                       QStringLiteral("Simulated electors (default 5)."),
                                       QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption seedMode(
-        QStringLiteral("seed-mode"),
+    const QCommandLineOption pollingOnly(
+        QStringLiteral("polling-only"),
         QStringLiteral("How many simulated electors poll as the seed did (default 0)."),
         QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption speed(QStringLiteral("speed"),
@@ -74,7 +74,7 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("local-redis"),
         QStringLiteral("Start a private redis-server (it lives as long as the lab) and run "
                        "agents on it."));
-    parser.addOptions({redis, scenario, electors, seedMode, speed, agent, agents, localRedis});
+    parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -97,9 +97,9 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         std::fprintf(stderr, "baton: --electors must be a whole number from 1 to 200\n");
         return std::nullopt;
     }
-    options.seedModeElectors = parser.value(seedMode).toInt(&ok);
-    if (!ok || options.seedModeElectors < 0 || options.seedModeElectors > options.electors) {
-        std::fprintf(stderr, "baton: --seed-mode must be from 0 to the number of electors\n");
+    options.pollingOnlyElectors = parser.value(pollingOnly).toInt(&ok);
+    if (!ok || options.pollingOnlyElectors < 0 || options.pollingOnlyElectors > options.electors) {
+        std::fprintf(stderr, "baton: --polling-only must be from 0 to the number of electors\n");
         return std::nullopt;
     }
     options.speed = parser.value(speed).toDouble(&ok);

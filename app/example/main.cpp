@@ -13,8 +13,8 @@ static baton::Config schedulerConfig(const char* name) {
     baton::Config config;
     config.resource = "job-scheduler";
     config.identity = name;
-    config.ttl = 5s;
-    config.refreshInterval = 1s;
+    config.timing.ttl = 5s;
+    config.timing.refreshInterval = 1s;
     config.onElected = [name] { std::printf("%s: this instance is now the leader!\n", name); };
     config.onRevoked = [name] { std::printf("%s: leadership lost!\n", name); };
     return config;

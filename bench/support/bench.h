@@ -1,6 +1,6 @@
 #pragma once
 // The benchmark suite's common frame: a Report of figures (samples summed up as median and p99,
-// targets, ratios against seed mode) that each benchmark fills and writes as JSON, and run(), the
+// targets, ratios against polling-only mode) that each benchmark fills and writes as JSON, and run(), the
 // main() of every benchmark executable (--quick, --out FILE). Benchmarks never fail on speed:
 // the exit status says only whether the benchmark could run.
 
@@ -45,7 +45,7 @@ struct Target {
     double bound = 0;
 };
 
-/// One measured figure of one variant (Baton, seed mode, redis-benchmark, ...).
+/// One measured figure of one variant (Baton, polling-only mode, redis-benchmark, ...).
 class Figure {
 public:
     Figure(QString name, QString variant, QString unit, Better better, std::vector<double> samples);

@@ -3,7 +3,7 @@
 #include "support/agents.h"
 #include "support/bench.h"
 
-#include <baton/redis_store.h>
+#include <baton/redis/redis_store.h>
 
 #include <algorithm>
 #include <list>
@@ -209,7 +209,7 @@ std::vector<FailoverResult> runFailovers(const test::RedisServer& server, const 
             case Round::State::Replacing:
                 // A stopped agent exits by itself within a second; one that does not is killed.
                 // Its successor starts at a random point of the retry interval: started in step
-                // with the failover, a seed-mode follower would poll right after every expiry.
+                // with the failover, a polling-only follower would poll right after every expiry.
                 if (!agents.running(r.victim) || now - r.since > 5000) {
                     r.startAt = now + phase(random);
                     enter(Round::State::Starting);
@@ -235,7 +235,7 @@ namespace baton::bench {
 
 std::vector<FailoverVariant> baselineVariants(double retryMs) {
     return {{QStringLiteral("Baton"), {}, true, 100},
-            {QStringLiteral("seed mode"), {QStringLiteral("--seed-mode")}, false, retryMs + 50}};
+            {QStringLiteral("polling-only mode"), {QStringLiteral("--polling-only")}, false, retryMs + 50}};
 }
 
 std::vector<Figure*> reportFailovers(Report& report, const QString& figure,
@@ -264,7 +264,7 @@ std::vector<Figure*> reportFailovers(Report& report, const QString& figure,
                 QJsonObject{{QStringLiteral("median"), s.median}, {QStringLiteral("p99"), s.p99}});
         }
     }
-    for (std::size_t v = 0; v + 1 < figures.size(); ++v) // each against the last: seed mode
+    for (std::size_t v = 0; v + 1 < figures.size(); ++v) // each against the last: polling-only mode
         figures[v]->comparedTo(*figures.back());
     return figures;
 }

@@ -4,7 +4,7 @@
 // own JSON lines, replace the signalled process, repeat.
 //
 // Several clusters (each on a resource of its own) run side by side so that rounds that wait
-// for a lock's expiry overlap; the variants (Baton, seed mode) take turns. Rounds never overlap
+// for a lock's expiry overlap; the variants (Baton, polling-only mode) take turns. Rounds never overlap
 // where it could matter: each fired round reserves a window around its expected failover, and
 // no other round fires into it; no agent process is started near a pending window of a
 // `precise` variant (millisecond figures), so process start-up never runs into the moment
@@ -20,8 +20,8 @@
 namespace baton::bench {
 
 struct FailoverVariant {
-    QString name;     ///< "Baton", "seed mode"
-    QStringList args; ///< extra baton-agent arguments, e.g. --seed-mode
+    QString name;     ///< "Baton", "polling-only mode"
+    QStringList args; ///< extra baton-agent arguments, e.g. --polling-only
     bool precise;     ///< its failover takes milliseconds (keep process starts away)
     double windowMs;  ///< how long after the expected failover moment it may take
 };
@@ -55,10 +55,10 @@ namespace baton::bench {
 class Figure;
 class Report;
 
-/// Baton (push wake-up) and seed mode (followers poll every retry interval), as agent arguments.
+/// Baton (push wake-up) and polling-only mode (followers poll every retry interval), as agent arguments.
 std::vector<FailoverVariant> baselineVariants(double retryMs);
 
-/// Adds one latency figure per variant (Baton's compared to seed mode's), notes missed rounds
+/// Adds one latency figure per variant (Baton's compared to polling-only mode's), notes missed rounds
 /// and the plan to the report; returns the figures in the order of `variants`.
 std::vector<Figure*> reportFailovers(Report& report, const QString& figure,
                                      const FailoverPlan& plan,

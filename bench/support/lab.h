@@ -2,7 +2,7 @@
 // What the lab's benchmarks share: time passing on the lab's event loop (never a sleep of the
 // GUI thread), who leads, and the process's memory as the kernel counts it.
 
-#include "main_window.h"
+#include "windows/main_window.h"
 #include "support/agents.h" // waitUntil
 #include "support/lab_events.h"
 

@@ -30,9 +30,9 @@ public:
         Config c;
         c.resource = "job-scheduler";
         c.identity = identity;
-        c.ttl = ttl;
-        c.refreshInterval = refresh;
-        c.retryInterval = retry;
+        c.timing.ttl = ttl;
+        c.timing.refreshInterval = refresh;
+        c.timing.retryInterval = retry;
         return c;
     }
 

@@ -2,7 +2,7 @@
 // Hand-made lab events and snapshots for the tests of the lab's history and statistics: times in
 // seconds of lab time, electors by id, identities "elector-<id>".
 
-#include "lab_types.h"
+#include "backend/lab_types.h"
 
 #include <QTest>
 

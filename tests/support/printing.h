@@ -1,8 +1,8 @@
 #pragma once
 // How QCOMPARE prints Baton's types when a comparison fails.
 
-#include <baton/clock.h>
-#include <baton/event.h>
+#include <baton/base/clock.h>
+#include <baton/election/event.h>
 
 #include <QByteArray>
 #include <string>

@@ -1,21 +1,13 @@
 #pragma once
-// Everything of the Baton core in one include.
+// The election library (Baton::core) in one include: the election, the lock over any store and
+// the embedded store. The Redis store is in baton/redis/ (Baton::redis), the simulator in
+// baton/sim/ (Baton::sim).
 
-#include "baton/checker.h"
-#include "baton/clock.h"
-#include "baton/config.h"
-#include "baton/election.h"
-#include "baton/election_machine.h"
-#include "baton/event.h"
-#include "baton/history.h"
-#include "baton/locker.h"
-#include "baton/memory_store.h"
-#include "baton/pacer.h"
-#include "baton/protected_resource.h"
-#include "baton/random.h"
-#include "baton/random_faults.h"
-#include "baton/redis_store.h"
-#include "baton/redis_url.h"
-#include "baton/scenario.h"
-#include "baton/simulator.h"
-#include "baton/store.h"
+#include "baton/base/clock.h"
+#include "baton/election/config.h"
+#include "baton/election/election.h"
+#include "baton/election/election_machine.h"
+#include "baton/election/event.h"
+#include "baton/store/locker.h"
+#include "baton/store/memory_store.h"
+#include "baton/store/store.h"

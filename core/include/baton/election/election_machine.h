@@ -1,0 +1,129 @@
+#pragma once
+// The election as a sans-IO state machine: it is told the time, asked what to do next and when
+// to wake, and fed the outcome of each store call. It performs no I/O and reads no clock, so the
+// real-time runner (Election) and the simulator drive the same code.
+
+#include "baton/election/config.h"
+#include "baton/election/event.h"
+#include "baton/election/store_call.h"
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace baton {
+
+/// A release notice arrived for the machine's resource.
+struct ReleaseNotice {};
+/// A graceful stop: a leader revokes first (event), then releases, then emits Stopped.
+struct StopRequest {};
+/// Everything the machine is fed besides the time: the outcome of the call in flight, a
+/// release notice, or a request to stop.
+using Input = std::variant<CallResult, ReleaseNotice, StopRequest>;
+
+class ElectionMachine {
+public:
+    enum class Phase { Idle, Following, Leading, Stopping, Stopped };
+
+    /// A leader's extend is tried again this soon after a store error (doubling up to the
+    /// retry interval); so is a follower's acquire.
+    static constexpr Duration kErrorBackoff = std::chrono::milliseconds(10);
+    /// The longest wait after errors, whatever the retry interval: an outage ends, the
+    /// election notices within a second.
+    static constexpr Duration kErrorBackoffMax = std::chrono::seconds(1);
+    /// A follower tries this long after the holder's remaining TTL ends, so that the store (whose
+    /// expiry may be inclusive, as Redis's is) has surely expired the lock.
+    static constexpr Duration kExpirySlack = std::chrono::milliseconds(1);
+
+    /// Validates `config` (throws ConfigError); the callbacks in it are not used here.
+    /// `tokens` makes the tokens acquires are sent with (default: Locker::randomToken). An
+    /// acquire that failed is retried with the same token, so a try that reached the store
+    /// although its answer was lost is taken up, not left to expire.
+    explicit ElectionMachine(Config config, Locker::TokenSource tokens = {});
+
+    const std::string& identity() const { return m_identity; }
+    const std::string& resource() const { return m_resource; }
+    Timing timing() const { return m_timing; }
+    double maxClockDrift() const { return m_maxDrift; }
+    bool pollingOnly() const { return m_pollingOnly; }
+
+    /// New timings, validated (throws ConfigError). The ttl and refresh interval take effect at
+    /// the next extend, the retry interval at the next failed acquire.
+    void setTiming(const Timing& timing);
+
+    void start(TimePoint now);
+    /// Feeds one input at `now`; then poll() says what to do next.
+    void handle(TimePoint now, const Input& input);
+
+    /// Advances timers to `now` and returns the store call to make now, if any.
+    std::optional<Command> poll(TimePoint now);
+    /// When poll() should next be called if nothing else happens (max: only an input will do).
+    TimePoint wakeAt() const;
+
+    /// Events produced since the last call, oldest first.
+    std::vector<Event> takeEvents();
+
+    Phase phase() const { return m_phase; }
+    bool busy() const { return m_inflight.has_value(); }
+    /// True while leading and before the self-fencing deadline.
+    bool isLeader(TimePoint now) const { return m_phase == Phase::Leading && now < m_deadline; }
+    TimePoint deadline() const { return m_phase == Phase::Leading ? m_deadline : TimePoint{}; }
+    std::uint64_t fence() const { return m_fence; }
+    const std::string& leader() const { return m_leader; }
+
+    /// The self-fencing deadline of a call sent at `sentAt` with `ttl`:
+    /// sentAt + ttl * (1 - maxClockDrift) - margin, where margin = min(1ms, ttl / 100).
+    TimePoint deadlineFor(TimePoint sentAt, Duration ttl) const;
+
+private:
+    struct InFlight {
+        Command::Kind kind;
+        TimePoint sentAt;
+        Duration ttl;
+        std::uint64_t term;
+        Lease lease;
+    };
+
+    void stop(TimePoint now);
+    void acquired(TimePoint now, const LockAttempt& attempt);
+    void extended(TimePoint now, bool held);
+    void released(TimePoint now);
+    void failed(TimePoint now, const std::string& error);
+    void releaseNoticed(TimePoint now);
+
+    /// The one place events are made: type, time and the current fence; callers add the rest.
+    Event& record(EventType type, TimePoint at);
+    void revoke(TimePoint now, RevokeReason reason);
+    void checkDeadline(TimePoint now);
+    void setLeader(TimePoint now, const std::string& identity, std::uint64_t fence);
+    void finishStopIfDone(TimePoint now);
+    InFlight takeInflight(Command::Kind expected);
+    Duration backoff() const;
+
+    std::string m_resource;
+    std::string m_identity;
+    Timing m_timing;
+    double m_maxDrift;
+    bool m_pollingOnly;
+
+    Phase m_phase = Phase::Idle;
+    std::uint64_t m_term = 0; ///< bumped whenever a leadership or a run ends
+    std::optional<InFlight> m_inflight;
+    std::optional<Lease> m_lease;            ///< held while leading
+    std::optional<Lease> m_cleanup;          ///< a lease to release before anything else
+    std::optional<std::string> m_retryToken; ///< the token of an acquire that failed
+    Locker::TokenSource m_tokens;
+    TimePoint m_deadline;
+    TimePoint m_nextRefresh;
+    TimePoint m_nextAttempt;
+    bool m_noticePending = false;
+    bool m_lastExtendFailed = false;
+    int m_errors = 0;
+    std::uint64_t m_fence = 0;
+    std::string m_leader;
+    std::uint64_t m_leaderFence = 0;
+    std::vector<Event> m_events;
+};
+
+} // namespace baton

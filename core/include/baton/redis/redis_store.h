@@ -1,0 +1,90 @@
+#pragma once
+// A Store on a Redis server (hiredis), so that electors in many processes and on many machines
+// share one lock.
+//
+// Keys of a resource R (the hash tag keeps them in one Redis Cluster slot):
+//   baton:{R}:lock    the holder: {"id":..., "fence":N, "token":...} with a TTL (redis-cli GET)
+//   baton:{R}:fence   the fencing counter
+//   baton:{R}:events  pub/sub channel: release notices ({"event":"released",...}) and events
+//   baton:{R}:members presence of live electors (a hash: id -> JSON, see presence.h)
+//   baton:{R}:control commands to agents started with --allow-control
+// Each primitive is one Lua script, loaded once per connection (SCRIPT LOAD) and called with
+// EVALSHA; a NOSCRIPT answer (the server restarted) loads it again and retries once.
+//
+// Fences survive data loss: a new fence is max(INCR baton:{R}:fence, the server's time in
+// microseconds). A Redis that restarts empty therefore still issues fences above every earlier
+// one, as long as its clock does not go back and fewer than a million terms a second were
+// issued. (An epoch key would be lost with the data it was meant to outlive.)
+//
+// Threads: one connection for commands, used under a mutex (calls from many threads are
+// serialised, one at a time); one connection for subscriptions, owned by a thread of its own.
+// A lost connection is re-made on a later call, with capped exponential backoff; calls made in
+// the meantime fail fast with a StoreError that says when the next try is.
+
+#include "baton/redis/redis_url.h"
+#include "baton/store/store.h"
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace baton {
+
+struct RedisOptions {
+    Duration connectTimeout = std::chrono::seconds(2); ///< per connection attempt
+    Duration commandTimeout = std::chrono::seconds(1); ///< per command (a reply must come)
+    Duration reconnectBackoffMin = std::chrono::milliseconds(100);
+    Duration reconnectBackoffMax = std::chrono::seconds(5);
+};
+
+class RedisStore final : public Store {
+public:
+    /// Parses `url` (throws UrlError) and connects, logs in, selects the db and loads the
+    /// scripts (throws StoreError naming the server and the problem, never the password).
+    explicit RedisStore(const std::string& url, RedisOptions options = {});
+    ~RedisStore() override;
+
+    AcquireReply acquire(const std::string& resource, const std::string& token,
+                         const std::string& identity, Duration ttl) override;
+    bool extend(const std::string& resource, const std::string& token, Duration ttl) override;
+    bool release(const std::string& resource, const std::string& token) override;
+    std::optional<LockInfo> inspect(const std::string& resource) override;
+
+    void publish(const std::string& resource, const std::string& payload) override;
+    Subscription subscribe(const std::string& resource,
+                           std::function<void(const Notice&)> fn) override;
+
+    /// Plain values (the seed's cache). A ttl of zero means no expiry.
+    std::optional<std::string> get(const std::string& key);
+    void set(const std::string& key, const std::string& value, Duration ttl);
+    bool del(const std::string& key);
+
+    /// Raw pub/sub on any channel (for presence and control messages).
+    Subscription subscribeChannel(const std::string& channel,
+                                  std::function<void(const std::string& payload)> fn);
+    void publishChannel(const std::string& channel, const std::string& payload);
+
+    /// Hash fields (presence: baton:{R}:members).
+    void hset(const std::string& key, const std::string& field, const std::string& value);
+    bool hdel(const std::string& key, const std::string& field);
+    std::vector<std::pair<std::string, std::string>> hgetall(const std::string& key);
+
+    /// The text of INFO `section` ("stats", "server", ...): the server's own figures.
+    std::string info(const std::string& section);
+
+    /// The server as a URL without the password.
+    std::string endpoint() const;
+
+    /// The Redis key or channel of a resource: kind is "lock", "fence", "events", ...
+    static std::string key(const std::string& resource, const std::string& kind);
+
+    class Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+/// $REDIS_URL if set and not empty, else redis://127.0.0.1:6379.
+std::string defaultRedisUrl();
+
+} // namespace baton

@@ -1,0 +1,32 @@
+#pragma once
+// A small seeded pseudo-random generator (xoshiro256**, seeded by splitmix64) whose output is
+// the same on every platform and library version, so simulated runs replay bit for bit.
+
+#include "baton/base/clock.h"
+
+#include <cstdint>
+
+namespace baton {
+
+class Random {
+public:
+    explicit Random(std::uint64_t seed);
+
+    /// The next 64 random bits.
+    std::uint64_t next();
+    /// A number in [0, 1).
+    double unit();
+    /// An integer in [0, n); 0 when n is 0.
+    std::uint64_t below(std::uint64_t n);
+    /// A number in [lo, hi).
+    double between(double lo, double hi) { return lo + (hi - lo) * unit(); }
+    /// A duration in [lo, hi).
+    Duration between(Duration lo, Duration hi);
+    /// True with probability p.
+    bool chance(double p) { return unit() < p; }
+
+private:
+    std::uint64_t m_s[4];
+};
+
+} // namespace baton

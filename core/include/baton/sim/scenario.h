@@ -1,0 +1,92 @@
+#pragma once
+// What a simulated run is made of: the cluster (electors, timings, clock drift, latency) and a
+// timeline of faults and live changes. The simulator plays it; baton-sim reads it from JSON.
+
+#include "baton/election/config.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace baton {
+
+enum class FaultKind : std::uint8_t {
+    Crash,     ///< the process dies: no release, in-flight answers are lost
+    Restart,   ///< a crashed (or stopped) elector comes back with a fresh machine
+    Stop,      ///< graceful stop: revoke, then release
+    Start,     ///< a stopped (or crashed) elector starts again
+    Pause,     ///< no steps, no callbacks (a GC pause, SIGSTOP); its clock runs on
+    Resume,    ///< a paused elector runs again and handles what arrived meanwhile
+    Partition, ///< store calls fail (or hang until the command timeout)
+    Heal,      ///< a partition ends
+    Latency,   ///< a latency spike: every store call and notice takes `extra` longer
+    Timing,    ///< live change of ttl, refresh and/or retry interval
+    Drift,     ///< the elector's clock runs at `rate` from now on (no jump)
+};
+
+/// "crash", "restart", "stop", "start", "pause", "resume", "partition", "heal", "latency",
+/// "timing", "drift".
+std::string_view faultName(FaultKind kind);
+/// The kind named `name`, if any.
+std::optional<FaultKind> faultKind(std::string_view name);
+
+/// Whom a fault hits: one elector, whoever leads at that instant, a follower, or everybody.
+struct FaultTarget {
+    enum class Kind : std::uint8_t { Elector, Leader, Follower, All };
+    Kind kind = Kind::Leader;
+    int index = 0; ///< Elector
+};
+
+struct Fault {
+    enum class PartitionMode : std::uint8_t { Fail, Hang };
+
+    Duration at{}; ///< from the start of the run
+    FaultKind kind = FaultKind::Crash;
+    FaultTarget target;
+    /// Crash, Stop, Pause, Partition, Latency: how long until it ends by itself (restart, start,
+    /// resume, heal, spike over); zero: until an explicit ending fault.
+    Duration duration{};
+    PartitionMode mode = PartitionMode::Fail; ///< Partition
+    Duration extra{};                         ///< Latency: added to each one-way trip
+    std::optional<Duration> ttl;              ///< Timing
+    std::optional<Duration> refresh;          ///< Timing
+    std::optional<Duration> retry;            ///< Timing
+    double rate = 1.0;                        ///< Drift: local seconds per true second
+};
+
+/// Settings of one elector that differ from the cluster's.
+struct ElectorSetup {
+    int index = 0;
+    std::optional<double> clockRate; ///< local seconds per true second (1.0: exact)
+    std::optional<Duration> latency; ///< one-way store latency
+    std::optional<bool> pollingOnly;
+    std::optional<Duration> startAt; ///< when it starts (default: at 0)
+};
+
+struct Scenario {
+    std::string name;
+    std::string description;
+    std::string resource = "job-scheduler";
+    int electors = 5;
+    Duration duration = std::chrono::minutes(1);
+    std::uint64_t seed = 1;
+    Timing timing{5s, 1s, 1s}; ///< followers try every second: busier, and easier to watch
+    double drift = 0.0;        ///< true clock rates are drawn from [1 - drift, 1 + drift]
+    double maxDrift = 0.01;    ///< what the electors assume (Config::maxClockDrift)
+    Duration latency = std::chrono::milliseconds(1); ///< one-way store latency
+    double latencyJitter = 0.25; ///< each trip takes latency * (1 + [0, jitter))
+    Duration commandTimeout = std::chrono::seconds(1); ///< a call without answer fails then
+    bool pollingOnly = false;
+    bool fencing = true; ///< the protected resource checks fences
+    Duration writeInterval = std::chrono::milliseconds(250); ///< a leader's writes downstream
+    std::vector<ElectorSetup> setups;
+    std::vector<Fault> faults;
+};
+
+/// Throws std::invalid_argument naming the first thing that makes no sense (a negative time, a
+/// target out of range, a bad timing...). `where` of fault i is "faults[i]".
+void validate(const Scenario& scenario);
+
+} // namespace baton

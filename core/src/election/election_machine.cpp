@@ -1,0 +1,299 @@
+#include "baton/election/election_machine.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace baton {
+
+namespace {
+
+const Config& validated(const Config& config) {
+    validate(config);
+    return config;
+}
+
+} // namespace
+
+ElectionMachine::ElectionMachine(Config config, Locker::TokenSource tokens)
+    : m_resource(validated(config).resource)
+    , m_identity(config.identity.empty() ? defaultIdentity() : std::move(config.identity))
+    , m_timing(config.timing)
+    , m_maxDrift(config.maxClockDrift)
+    , m_pollingOnly(config.pollingOnly)
+    , m_tokens(tokens ? std::move(tokens) : Locker::TokenSource(&Locker::randomToken)) {}
+
+void ElectionMachine::setTiming(const Timing& timing) {
+    validate(timing);
+    m_timing = timing;
+}
+
+TimePoint ElectionMachine::deadlineFor(TimePoint sentAt, Duration ttl) const {
+    const auto scaled =
+        Duration(static_cast<Duration::rep>(static_cast<double>(ttl.count()) * (1.0 - m_maxDrift)));
+    const Duration margin = std::min<Duration>(std::chrono::milliseconds(1), ttl / 100);
+    return sentAt + scaled - margin;
+}
+
+Event& ElectionMachine::record(EventType type, TimePoint at) {
+    Event& e = m_events.emplace_back();
+    e.type = type;
+    e.at = at;
+    e.fence = m_fence;
+    return e;
+}
+
+void ElectionMachine::handle(TimePoint now, const Input& input) {
+    if (const auto* result = std::get_if<CallResult>(&input)) {
+        if (result->error)
+            failed(now, *result->error);
+        else if (result->kind == Command::Kind::Acquire)
+            acquired(now, result->attempt.value_or(LockAttempt{}));
+        else if (result->kind == Command::Kind::Extend)
+            extended(now, result->held);
+        else
+            released(now);
+    } else if (std::holds_alternative<ReleaseNotice>(input)) {
+        releaseNoticed(now);
+    } else {
+        stop(now);
+    }
+}
+
+void ElectionMachine::start(TimePoint now) {
+    if (m_phase == Phase::Following || m_phase == Phase::Leading || m_phase == Phase::Stopping)
+        return;
+    m_phase = Phase::Following;
+    m_nextAttempt = now;
+    m_retryToken.reset();
+    m_errors = 0;
+    m_noticePending = false;
+    m_fence = 0;
+    record(EventType::Started, now);
+}
+
+void ElectionMachine::stop(TimePoint now) {
+    if (m_phase == Phase::Idle || m_phase == Phase::Stopped || m_phase == Phase::Stopping)
+        return;
+    checkDeadline(now);
+    if (m_phase == Phase::Leading)
+        revoke(now, RevokeReason::Stopped);
+    m_phase = Phase::Stopping;
+    ++m_term; // an acquire in flight now belongs to no run: its lease is released, not used
+    if (m_retryToken && !m_inflight && !m_cleanup) // a failed try may have got through
+        m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
+    finishStopIfDone(now);
+}
+
+void ElectionMachine::revoke(TimePoint now, RevokeReason reason) {
+    assert(m_phase == Phase::Leading && m_lease);
+    record(EventType::Revoked, now).reason = reason;
+    // Release the old lease before anything else: if the store still holds it (a slow store, a
+    // late extend), everybody can acquire again at once instead of after its TTL.
+    m_cleanup = std::exchange(m_lease, std::nullopt);
+    m_phase = Phase::Following;
+    ++m_term;
+    m_nextAttempt = now;
+    m_lastExtendFailed = false;
+    setLeader(now, {}, 0);
+}
+
+void ElectionMachine::checkDeadline(TimePoint now) {
+    if (m_phase == Phase::Leading && now >= m_deadline)
+        revoke(now, m_lastExtendFailed ? RevokeReason::Error : RevokeReason::Expired);
+}
+
+void ElectionMachine::setLeader(TimePoint now, const std::string& identity, std::uint64_t fence) {
+    if (identity == m_leader && fence == m_leaderFence)
+        return;
+    m_leader = identity;
+    m_leaderFence = fence;
+    Event& e = record(EventType::LeaderChanged, now);
+    e.fence = fence;
+    e.leader = identity;
+}
+
+void ElectionMachine::finishStopIfDone(TimePoint now) {
+    if (m_phase != Phase::Stopping || m_inflight || m_cleanup)
+        return;
+    m_phase = Phase::Stopped;
+    record(EventType::Stopped, now);
+}
+
+std::optional<Command> ElectionMachine::poll(TimePoint now) {
+    checkDeadline(now);
+    if (m_inflight)
+        return std::nullopt;
+    finishStopIfDone(now);
+
+    Command cmd;
+    if ((m_phase == Phase::Following || m_phase == Phase::Stopping) && m_cleanup) {
+        cmd.kind = Command::Kind::Release;
+        cmd.lease = *m_cleanup;
+    } else if (m_phase == Phase::Following && now >= m_nextAttempt) {
+        cmd.kind = Command::Kind::Acquire;
+        cmd.ttl = m_timing.ttl;
+        if (!m_retryToken)
+            m_retryToken = m_tokens();
+        cmd.lease = Lease{m_resource, *m_retryToken, 0};
+        m_noticePending = false;
+    } else if (m_phase == Phase::Leading && now >= m_nextRefresh) {
+        cmd.kind = Command::Kind::Extend;
+        cmd.ttl = m_timing.ttl;
+        cmd.lease = *m_lease;
+    } else {
+        return std::nullopt;
+    }
+    m_inflight = InFlight{cmd.kind, now, cmd.ttl, m_term, cmd.lease};
+    return cmd;
+}
+
+TimePoint ElectionMachine::wakeAt() const {
+    switch (m_phase) {
+    case Phase::Leading:
+        return m_inflight ? m_deadline : std::min(m_deadline, m_nextRefresh);
+    case Phase::Following:
+        if (m_inflight)
+            return TimePoint::max();
+        return m_cleanup ? TimePoint::min() : m_nextAttempt;
+    case Phase::Stopping:
+        return m_inflight ? TimePoint::max() : TimePoint::min();
+    case Phase::Idle:
+    case Phase::Stopped:
+        break;
+    }
+    return TimePoint::max();
+}
+
+ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) {
+    assert(m_inflight && m_inflight->kind == expected);
+    (void)expected;
+    InFlight f = *m_inflight;
+    m_inflight.reset();
+    return f;
+}
+
+Duration ElectionMachine::backoff() const {
+    const int shift = std::clamp(m_errors - 1, 0, 20);
+    return std::min<Duration>(
+        {m_timing.retryInterval, kErrorBackoffMax, kErrorBackoff * (1LL << shift)});
+}
+
+void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
+    const InFlight f = takeInflight(Command::Kind::Acquire);
+    m_retryToken.reset(); // answered: that token is spent (taken, or nothing to take up)
+    checkDeadline(now);
+    if (m_phase != Phase::Following || f.term != m_term) {
+        // Sent before a stop: never lead on it, give it back.
+        if (attempt.lease)
+            m_cleanup = attempt.lease;
+        finishStopIfDone(now);
+        return;
+    }
+    m_errors = 0;
+    if (attempt.lease) {
+        m_lease = attempt.lease;
+        m_phase = Phase::Leading;
+        m_fence = attempt.lease->fence;
+        m_deadline = deadlineFor(f.sentAt, f.ttl);
+        m_nextRefresh = f.sentAt + m_timing.refreshInterval;
+        m_lastExtendFailed = false;
+        record(EventType::Elected, now).deadline = m_deadline;
+        setLeader(now, m_identity, m_fence);
+        if (now >= m_deadline) // the reply came too late to lead at all
+            checkDeadline(now);
+        return;
+    }
+    setLeader(now, attempt.holder.identity, attempt.holder.fence);
+    Duration wait = m_timing.retryInterval;
+    if (!m_pollingOnly) {
+        // Wake right after the holder's lock expires, or at once if a release was announced
+        // while this call was in flight; a release notice may still cut the wait short.
+        wait = std::min(wait, std::max(Duration::zero(), attempt.holder.remaining) + kExpirySlack);
+        if (m_noticePending)
+            wait = Duration::zero();
+    }
+    m_noticePending = false;
+    m_nextAttempt = now + wait;
+}
+
+void ElectionMachine::extended(TimePoint now, bool held) {
+    const InFlight f = takeInflight(Command::Kind::Extend);
+    checkDeadline(now);
+    if (m_phase != Phase::Leading || f.term != m_term) {
+        // Too late: this term already ended. If the store took the extend, hand the lock back.
+        if (held)
+            m_cleanup = f.lease;
+        finishStopIfDone(now);
+        return;
+    }
+    m_errors = 0;
+    if (!held) {
+        revoke(now, RevokeReason::Lost);
+        m_cleanup.reset(); // it is not ours any more: nothing to release
+        return;
+    }
+    m_lastExtendFailed = false;
+    m_deadline = deadlineFor(f.sentAt, f.ttl);
+    m_nextRefresh = f.sentAt + m_timing.refreshInterval;
+    record(EventType::Extended, now).deadline = m_deadline;
+    checkDeadline(now);
+}
+
+void ElectionMachine::released(TimePoint now) {
+    const InFlight f = takeInflight(Command::Kind::Release);
+    if (m_cleanup && m_cleanup->token == f.lease.token)
+        m_cleanup.reset();
+    checkDeadline(now);
+    finishStopIfDone(now);
+}
+
+void ElectionMachine::failed(TimePoint now, const std::string& error) {
+    const InFlight f = takeInflight(m_inflight ? m_inflight->kind : Command::Kind::Acquire);
+    checkDeadline(now);
+    ++m_errors;
+    static constexpr const char* names[] = {"acquire", "extend", "release"};
+    const bool extendFailed =
+        f.kind == Command::Kind::Extend && m_phase == Phase::Leading && f.term == m_term;
+    record(extendFailed ? EventType::ExtendFailed : EventType::Error, now).message =
+        std::string(names[static_cast<int>(f.kind)]) + ": " + error;
+
+    switch (f.kind) {
+    case Command::Kind::Release:
+        // Give up on it: the lock expires by itself.
+        if (m_cleanup && m_cleanup->token == f.lease.token)
+            m_cleanup.reset();
+        if (m_phase == Phase::Following)
+            m_nextAttempt = std::max(m_nextAttempt, now + backoff());
+        break;
+    case Command::Kind::Acquire:
+        if (m_phase == Phase::Following && f.term == m_term)
+            m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
+        else if (m_phase == Phase::Stopping && !m_cleanup)
+            m_cleanup = f.lease; // it may have got through: give it back before stopping
+        break;
+    case Command::Kind::Extend:
+        if (m_phase == Phase::Leading && f.term == m_term) {
+            m_lastExtendFailed = true;
+            m_nextRefresh = now + backoff(); // ride it out until the deadline
+        }
+        break;
+    }
+    finishStopIfDone(now);
+}
+
+void ElectionMachine::releaseNoticed(TimePoint now) {
+    checkDeadline(now);
+    if (m_pollingOnly || m_phase != Phase::Following)
+        return;
+    setLeader(now, {}, 0); // whoever led has let go
+    if (m_inflight)
+        m_noticePending = true;
+    else
+        m_nextAttempt = std::min(m_nextAttempt, now);
+}
+
+std::vector<Event> ElectionMachine::takeEvents() {
+    return std::exchange(m_events, {});
+}
+
+} // namespace baton

@@ -1,0 +1,211 @@
+#include "baton/redis/redis_url.h"
+
+#include <cctype>
+
+namespace baton {
+
+namespace {
+
+constexpr std::size_t kMaxUrl = 4096;
+constexpr std::size_t kMaxHost = 253;
+constexpr const char* kForms =
+    "use redis://[user:password@]host[:port][/db] or unix:///path/to.sock[?db=N]";
+
+[[noreturn]] void fail(const std::string& text, const std::string& why) {
+    std::string shown = redactUrl(text);
+    if (shown.size() > 80)
+        shown = shown.substr(0, 77) + "...";
+    throw UrlError("bad Redis URL '" + shown + "': " + why + " (" + kForms + ")");
+}
+
+int hexValue(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+std::string percentDecode(const std::string& text, const std::string& s, const char* what) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size() + 0 || hexValue(s[i + 1]) < 0 || hexValue(s[i + 2]) < 0)
+            fail(text, std::string("bad %-escape in the ") + what + " (write % as %25)");
+        out.push_back(static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2])));
+        i += 2;
+    }
+    return out;
+}
+
+int parseNumber(const std::string& text, const std::string& digits, const char* what, long min,
+                long max) {
+    if (digits.empty())
+        fail(text, std::string("the ") + what + " is empty");
+    for (char c : digits)
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+            fail(text, std::string("the ") + what + " '" + digits + "' is not a number");
+    if (digits.size() > 10 || std::stol(digits) < min || std::stol(digits) > max)
+        fail(text, std::string("the ") + what + " " + digits + " is out of range " +
+                       std::to_string(min) + "-" + std::to_string(max));
+    return static_cast<int>(std::stol(digits));
+}
+
+// Where the credentials end: the '@' before the host (the last '@' of a redis:// URL; the
+// last "@/" of a unix:// one), or npos. Anything before it may be secret, whatever it holds.
+std::size_t credentialsEnd(const std::string& text, std::size_t start, bool unixScheme) {
+    const auto at = unixScheme ? text.rfind("@/") : text.rfind('@');
+    return at == std::string::npos || at < start ? std::string::npos : at;
+}
+
+// Fills user and password from "user:password" (or a bare "password").
+void takeCredentials(const std::string& text, const std::string& info, RedisUrl& url) {
+    const auto colon = info.find(':');
+    if (colon == std::string::npos) {
+        // "redis://secret@host" is how many tools write a bare password.
+        url.password = percentDecode(text, info, "password");
+    } else {
+        url.user = percentDecode(text, info.substr(0, colon), "user name");
+        url.password = percentDecode(text, info.substr(colon + 1), "password");
+    }
+    if (!url.user.empty() && url.password.empty())
+        fail(text, "user '" + url.user + "' has no password");
+}
+
+} // namespace
+
+std::string redactUrl(const std::string& text) {
+    const auto scheme = text.find("://");
+    if (scheme == std::string::npos) {
+        // Not a URL at all ("alice:secret@db:6379", "redis:/x:pw@h"): whatever precedes the
+        // last '@' may be credentials, so none of it is shown.
+        const auto at = text.rfind('@');
+        return at == std::string::npos ? text : "***" + text.substr(at);
+    }
+    const auto start = scheme + 3;
+    const auto at = credentialsEnd(text, start, text.compare(0, scheme, "unix") == 0);
+    if (at == std::string::npos)
+        return text;
+    const std::string info = text.substr(start, at - start);
+    const auto colon = info.find(':');
+    const std::string user = colon == std::string::npos ? std::string() : info.substr(0, colon);
+    return text.substr(0, start) + user + ":***" + text.substr(at);
+}
+
+RedisUrl RedisUrl::parse(const std::string& text) {
+    if (text.empty())
+        fail(text, "it is empty");
+    if (text.size() > kMaxUrl)
+        fail(text, "it is " + std::to_string(text.size()) + " characters long, more than " +
+                       std::to_string(kMaxUrl));
+    for (unsigned char c : text)
+        if (c <= ' ' || c == 0x7f)
+            fail(text, "it contains a space or a control character");
+    const auto schemeEnd = text.find("://");
+    if (schemeEnd == std::string::npos)
+        fail(text, "no scheme");
+    const std::string scheme = text.substr(0, schemeEnd);
+    std::string rest = text.substr(schemeEnd + 3);
+    RedisUrl url;
+
+    if (scheme == "unix") {
+        url.unixSocket = true;
+        const auto at = credentialsEnd(rest, 0, true);
+        if (at != std::string::npos) {
+            takeCredentials(text, rest.substr(0, at), url);
+            rest = rest.substr(at + 1);
+        }
+        const auto slash = rest.find('/');
+        if (slash == std::string::npos)
+            fail(text, "no socket path");
+        if (slash > 0)
+            fail(text, "unexpected '" + rest.substr(0, slash) + "' before the socket path");
+        rest = rest.substr(slash);
+        const auto query = rest.find('?');
+        url.path = rest.substr(0, query);
+        if (url.path.size() < 2 || url.path.back() == '/')
+            fail(text, "no socket path");
+        if (query != std::string::npos) {
+            const std::string q = rest.substr(query + 1);
+            if (q.rfind("db=", 0) != 0)
+                fail(text, "unknown query '" + q + "' (only db=N is understood)");
+            url.db = parseNumber(text, q.substr(3), "db", 0, 2147483647);
+        }
+        return url;
+    }
+    if (scheme == "rediss")
+        fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
+                   "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
+    if (scheme != "redis")
+        fail(text, "unknown scheme '" + scheme + "'");
+
+    const auto at = credentialsEnd(rest, 0, false);
+    if (at != std::string::npos) {
+        takeCredentials(text, rest.substr(0, at), url);
+        rest = rest.substr(at + 1);
+    }
+    const auto slash = rest.find('/');
+    const std::string authority = rest.substr(0, slash);
+    const std::string dbPart = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+    if (rest.find_first_of("?#") != std::string::npos)
+        fail(text, "unexpected '?' or '#' (options are not supported)");
+    if (authority.empty())
+        fail(text, "no host");
+
+    std::string portPart;
+    if (authority.front() == '[') {
+        const auto close = authority.find(']');
+        if (close == std::string::npos)
+            fail(text, "unclosed '[' in the IPv6 host");
+        url.host = authority.substr(1, close - 1);
+        const std::string after = authority.substr(close + 1);
+        if (!after.empty()) {
+            if (after.front() != ':')
+                fail(text, "unexpected '" + after + "' after the host");
+            portPart = after.substr(1);
+            if (portPart.empty())
+                fail(text, "the port is empty");
+        }
+        if (url.host.empty() ||
+            url.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos)
+            fail(text, "'" + url.host + "' is not an IPv6 address");
+    } else {
+        const auto colon = authority.find(':');
+        url.host = authority.substr(0, colon);
+        if (colon != std::string::npos) {
+            portPart = authority.substr(colon + 1);
+            if (portPart.empty())
+                fail(text, "the port is empty");
+        }
+        if (url.host.empty())
+            fail(text, "no host");
+        for (unsigned char c : url.host)
+            if (!std::isalnum(c) && c != '.' && c != '-' && c != '_')
+                fail(text, "the host contains '" + std::string(1, static_cast<char>(c)) + "'");
+    }
+    if (url.host.size() > kMaxHost)
+        fail(text, "the host name is longer than " + std::to_string(kMaxHost) + " characters");
+    if (!portPart.empty())
+        url.port = parseNumber(text, portPart, "port", 1, 65535);
+    if (!dbPart.empty())
+        url.db = parseNumber(text, dbPart, "db", 0, 2147483647);
+    return url;
+}
+
+std::string RedisUrl::redacted() const {
+    std::string creds;
+    if (!password.empty())
+        creds = user + ":***@";
+    if (unixSocket)
+        return "unix://" + creds + path + (db ? "?db=" + std::to_string(db) : "");
+    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return "redis://" + creds + h + ":" + std::to_string(port) +
+           (db ? "/" + std::to_string(db) : "");
+}
+
+} // namespace baton

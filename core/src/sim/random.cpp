@@ -1,0 +1,61 @@
+#include "baton/sim/random.h"
+
+namespace baton {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t& x) {
+    std::uint64_t z = (x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) {
+    return (x << k) | (x >> (64 - k));
+}
+
+} // namespace
+
+Random::Random(std::uint64_t seed) {
+    // splitmix64 spreads any seed (0 included) over the whole state, as xoshiro's authors advise.
+    for (auto& s : m_s)
+        s = splitmix64(seed);
+}
+
+std::uint64_t Random::next() {
+    const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
+    const std::uint64_t t = m_s[1] << 17;
+    m_s[2] ^= m_s[0];
+    m_s[3] ^= m_s[1];
+    m_s[1] ^= m_s[2];
+    m_s[0] ^= m_s[3];
+    m_s[2] ^= t;
+    m_s[3] = rotl(m_s[3], 45);
+    return result;
+}
+
+double Random::unit() {
+    // The top 53 bits make an exactly representable double in [0, 1).
+    return static_cast<double>(next() >> 11) * 0x1.0p-53;
+}
+
+std::uint64_t Random::below(std::uint64_t n) {
+    if (n == 0)
+        return 0;
+    // Rejection keeps it unbiased; std::uniform_int_distribution is not the same everywhere.
+    const std::uint64_t limit = ~std::uint64_t(0) - (~std::uint64_t(0) % n);
+    std::uint64_t x = next();
+    while (x >= limit)
+        x = next();
+    return x % n;
+}
+
+Duration Random::between(Duration lo, Duration hi) {
+    if (hi <= lo)
+        return lo;
+    return lo + Duration(static_cast<Duration::rep>(
+                    below(static_cast<std::uint64_t>((hi - lo).count()))));
+}
+
+} // namespace baton

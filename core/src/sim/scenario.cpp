@@ -1,0 +1,101 @@
+#include "baton/sim/scenario.h"
+
+#include <array>
+#include <stdexcept>
+
+namespace baton {
+
+namespace {
+
+constexpr std::array<std::string_view, 11> kFaultNames = {
+    "crash",     "restart", "stop",    "start",  "pause", "resume",
+    "partition", "heal",    "latency", "timing", "drift",
+};
+
+[[noreturn]] void reject(const std::string& where, const std::string& why) {
+    throw std::invalid_argument(where + ": " + why);
+}
+
+} // namespace
+
+std::string_view faultName(FaultKind kind) {
+    return kFaultNames.at(static_cast<std::size_t>(kind));
+}
+
+std::optional<FaultKind> faultKind(std::string_view name) {
+    for (std::size_t i = 0; i < kFaultNames.size(); ++i)
+        if (kFaultNames[i] == name)
+            return static_cast<FaultKind>(i);
+    return std::nullopt;
+}
+
+void validate(const Scenario& s) {
+    if (s.electors < 1 || s.electors > 1000)
+        reject("electors", "must be between 1 and 1000, got " + std::to_string(s.electors));
+    if (s.duration.count() <= 0)
+        reject("duration", "must be positive, got " + formatDuration(s.duration));
+    if (s.resource.empty())
+        reject("resource", "must not be empty");
+    try {
+        validate(s.timing);
+    } catch (const ConfigError& e) {
+        reject(e.field(), e.what());
+    }
+    if (!(s.drift >= 0.0 && s.drift < 0.5))
+        reject("drift", "must be in [0, 0.5), got " + std::to_string(s.drift));
+    if (!(s.maxDrift >= 0.0 && s.maxDrift < 0.5))
+        reject("maxDrift", "must be in [0, 0.5), got " + std::to_string(s.maxDrift));
+    if (s.latency.count() < 0)
+        reject("latency", "must not be negative, got " + formatDuration(s.latency));
+    if (!(s.latencyJitter >= 0.0 && s.latencyJitter <= 10.0))
+        reject("latencyJitter", "must be in [0, 10]");
+    if (s.commandTimeout.count() <= 0)
+        reject("commandTimeout", "must be positive, got " + formatDuration(s.commandTimeout));
+    if (s.writeInterval.count() <= 0)
+        reject("writeInterval", "must be positive, got " + formatDuration(s.writeInterval));
+    for (std::size_t i = 0; i < s.setups.size(); ++i) {
+        const ElectorSetup& e = s.setups[i];
+        const std::string where = "electorSetups[" + std::to_string(i) + "]";
+        if (e.index < 0 || e.index >= s.electors)
+            reject(where, "elector " + std::to_string(e.index) + " does not exist (there are " +
+                              std::to_string(s.electors) + ")");
+        if (e.clockRate && !(*e.clockRate > 0.5 && *e.clockRate < 2.0))
+            reject(where, "clockRate must be in (0.5, 2), got " + std::to_string(*e.clockRate));
+        if (e.latency && e.latency->count() < 0)
+            reject(where, "latency must not be negative");
+        if (e.startAt && e.startAt->count() < 0)
+            reject(where, "startAt must not be negative");
+    }
+    for (std::size_t i = 0; i < s.faults.size(); ++i) {
+        const Fault& f = s.faults[i];
+        const std::string where = "faults[" + std::to_string(i) + "]";
+        if (f.at.count() < 0)
+            reject(where, "time must not be negative, got " + formatDuration(f.at));
+        if (f.duration.count() < 0)
+            reject(where, "duration must not be negative, got " + formatDuration(f.duration));
+        if (f.target.kind == FaultTarget::Kind::Elector &&
+            (f.target.index < 0 || f.target.index >= s.electors))
+            reject(where, "elector " + std::to_string(f.target.index) +
+                              " does not exist (there are " + std::to_string(s.electors) + ")");
+        if (f.kind == FaultKind::Latency && f.extra.count() <= 0)
+            reject(where, "a latency spike needs a positive extra latency");
+        if (f.kind == FaultKind::Drift && !(f.rate > 0.5 && f.rate < 2.0))
+            reject(where, "a clock rate must be in (0.5, 2), got " + std::to_string(f.rate));
+        if (f.kind == FaultKind::Timing) {
+            if (!f.ttl && !f.refresh && !f.retry)
+                reject(where, "a timing change needs ttl, refresh or retry");
+            for (const auto& [name, value] :
+                 {std::pair{"ttl", f.ttl}, std::pair{"refresh", f.refresh},
+                  std::pair{"retry", f.retry}})
+                if (value && value->count() <= 0)
+                    reject(where,
+                           std::string(name) + " must be positive, got " + formatDuration(*value));
+            // The other intervals may change on the way, so the full rule is checked when the
+            // change applies; here only what the fault alone decides.
+            if (f.ttl && f.refresh && *f.refresh * 2 >= *f.ttl)
+                reject(where, "refresh must be below ttl / 2");
+        }
+    }
+}
+
+} // namespace baton

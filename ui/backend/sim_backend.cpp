@@ -1,0 +1,424 @@
+#include "backend/sim_backend.h"
+
+#include <algorithm>
+
+namespace baton::lab {
+
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(20);
+// At most this much wall time's worth of virtual time is run per tick; beyond it the run falls
+// behind the wall clock instead of spiralling (100 electors at 100x on a slow machine).
+constexpr auto kMostPerTick = std::chrono::milliseconds(250);
+constexpr auto kRateWindow = std::chrono::seconds(5);
+
+TimePoint wallNow() {
+    return SteadyClock::instance().now();
+}
+
+bool lasting(FaultKind kind) {
+    return kind == FaultKind::Crash || kind == FaultKind::Stop || kind == FaultKind::Pause ||
+           kind == FaultKind::Partition || kind == FaultKind::Latency;
+}
+
+// The fault that ends `kind` when it ends by itself ("" when it needs no marker).
+QString endName(FaultKind kind) {
+    switch (kind) {
+    case FaultKind::Crash:
+        return QStringLiteral("restart");
+    case FaultKind::Stop:
+        return QStringLiteral("start");
+    case FaultKind::Pause:
+        return QStringLiteral("resume");
+    case FaultKind::Partition:
+        return QStringLiteral("heal");
+    default:
+        return {};
+    }
+}
+
+} // namespace
+
+SimBackend::SimBackend(Scenario scenario, QObject* parent)
+    : Backend(parent)
+    , m_scenario(std::move(scenario))
+    , m_sim(std::make_unique<Simulator>(m_scenario))
+    , m_pacer(wallNow(), m_sim->now())
+    , m_timer(new QTimer(this))
+    , m_recorded(m_scenario) {
+    m_fences.assign(m_sim->size(), 0);
+    for (const ElectorInfo& e : m_sim->history().electors)
+        m_identities.push_back(QString::fromStdString(e.identity));
+    m_timer->setInterval(kTick);
+    connect(m_timer, &QTimer::timeout, this, &SimBackend::tick);
+}
+
+SimBackend::~SimBackend() = default;
+
+Scenario SimBackend::defaultScenario(int electors, int pollingOnlyElectors) {
+    Scenario s;
+    s.name = "lab";
+    s.description = "The lab's simulated cluster";
+    s.electors = electors;
+    s.duration = std::chrono::hours(24 * 365);
+    s.timing = Timing{std::chrono::seconds(5), std::chrono::seconds(1), std::chrono::seconds(1)};
+    for (int i = std::max(0, electors - pollingOnlyElectors); i < electors; ++i) {
+        ElectorSetup e;
+        e.index = i;
+        e.pollingOnly = true;
+        s.setups.push_back(e);
+    }
+    return s;
+}
+
+void SimBackend::begin() {
+    m_pacer.reset(wallNow(), m_sim->now());
+    m_pacer.setSpeed(m_timePaused ? 0.0 : m_speed, wallNow());
+    m_timer->start();
+    publish();
+}
+
+void SimBackend::setSpeed(double speed) {
+    m_speed = std::clamp(speed, kMinSpeed, kMaxSpeed);
+    if (!m_timePaused)
+        m_pacer.setSpeed(m_speed, wallNow());
+    publish();
+}
+
+void SimBackend::setTimePaused(bool paused) {
+    m_timePaused = paused;
+    const TimePoint wall = wallNow();
+    m_pacer.reset(wall, m_sim->now());
+    m_pacer.setSpeed(paused ? 0.0 : m_speed, wall);
+    publish();
+}
+
+void SimBackend::stepToNextEvent() {
+    if (!m_timePaused)
+        setTimePaused(true);
+    m_sim->step();
+    m_pacer.reset(wallNow(), m_sim->now());
+    m_pacer.pause(wallNow());
+    publish();
+}
+
+void SimBackend::tick() {
+    const TimePoint wall = wallNow();
+    TimePoint target = std::min(m_pacer.target(wall), m_sim->end());
+    const auto most = std::chrono::duration_cast<Duration>(kMostPerTick * m_speed);
+    if (target > m_sim->now() + most) {
+        target = m_sim->now() + most;
+        m_pacer.reset(wall, target);
+        m_pacer.setSpeed(m_timePaused ? 0.0 : m_speed, wall);
+    }
+    if (target > m_sim->now())
+        m_sim->runUntil(target);
+    publish();
+}
+
+void SimBackend::act(const Action& action) {
+    const auto refuse = [this, &action](const QString& why) {
+        Q_EMIT actionRefused(actionName(action.kind) + QStringLiteral(": ") + why);
+    };
+    Fault f;
+    f.target = FaultTarget{FaultTarget::Kind::Elector, action.elector};
+    const bool needsElector = action.kind != Action::Kind::KillLeader;
+    if (needsElector && (action.elector < 0 || std::size_t(action.elector) >= m_sim->size()))
+        return refuse(
+            QStringLiteral("no elector %1 (there are %2)").arg(action.elector).arg(m_sim->size()));
+    switch (action.kind) {
+    case Action::Kind::Kill:
+        f.kind = FaultKind::Crash;
+        break;
+    case Action::Kind::KillLeader: {
+        bool anyone = false;
+        for (std::size_t i = 0; i < m_sim->size() && !anyone; ++i)
+            anyone = m_sim->elector(i).leader;
+        if (!anyone && !m_sim->lock())
+            return refuse(QStringLiteral("nobody leads right now"));
+        f.kind = FaultKind::Crash;
+        f.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+        break;
+    }
+    case Action::Kind::Stop:
+        f.kind = FaultKind::Stop;
+        break;
+    case Action::Kind::Start:
+        f.kind = m_sim->elector(std::size_t(action.elector)).alive ? FaultKind::Start
+                                                                   : FaultKind::Restart;
+        break;
+    case Action::Kind::Pause:
+        f.kind = FaultKind::Pause;
+        f.duration = action.duration;
+        break;
+    case Action::Kind::Resume:
+        f.kind = FaultKind::Resume;
+        break;
+    case Action::Kind::Partition:
+        f.kind = FaultKind::Partition;
+        f.duration = action.duration;
+        break;
+    case Action::Kind::Heal:
+        f.kind = FaultKind::Heal;
+        break;
+    case Action::Kind::Latency:
+        if (action.extra.count() <= 0)
+            return refuse(QStringLiteral("the added latency must be positive"));
+        f.kind = FaultKind::Latency;
+        f.extra = action.extra;
+        f.duration = action.duration;
+        break;
+    case Action::Kind::Drift:
+        if (!(action.rate > 0.5 && action.rate < 2.0))
+            return refuse(
+                QStringLiteral("a clock rate must be in (0.5, 2), got %1").arg(action.rate));
+        f.kind = FaultKind::Drift;
+        f.rate = action.rate;
+        break;
+    case Action::Kind::SetTiming:
+        try {
+            validate(action.timing);
+        } catch (const ConfigError& e) {
+            return refuse(QString::fromStdString(e.what()));
+        }
+        f.kind = FaultKind::Timing;
+        f.ttl = action.timing.ttl;
+        f.refresh = action.timing.refreshInterval;
+        f.retry = action.timing.retryInterval;
+        break;
+    case Action::Kind::AddThread:
+    case Action::Kind::AddAgent:
+    case Action::Kind::Remove:
+        return refuse(QStringLiteral("only in Redis mode (File > Connect to Redis)"));
+    }
+    if (f.duration.count() < 0)
+        return refuse(QStringLiteral("the duration must not be negative"));
+    const std::size_t before = m_sim->history().faults.size();
+    m_sim->inject(f);
+    const auto& faults = m_sim->history().faults;
+    for (std::size_t i = before; i < faults.size(); ++i) {
+        Fault struck = f;
+        if (faults[i].elector >= 0)
+            struck.target = FaultTarget{FaultTarget::Kind::Elector, faults[i].elector};
+        if (faults[i].applied)
+            recordFault(struck);
+        else
+            refuse(qstr(faults[i].detail));
+    }
+    publish();
+}
+
+void SimBackend::recordFault(const Fault& fault) {
+    Fault f = fault;
+    f.at = m_sim->now() - m_sim->start();
+    std::lock_guard lock(m_recordMutex);
+    m_recorded.faults.push_back(f);
+}
+
+Scenario SimBackend::recordedScenario() const {
+    std::lock_guard lock(m_recordMutex);
+    Scenario s = m_recorded;
+    // As long as it was played (and a TTL past its last fault), not the lab's endless year.
+    Duration end = m_playedFor;
+    for (const Fault& f : s.faults)
+        end = std::max(end, f.at + f.duration + s.timing.ttl);
+    s.duration = std::min(s.duration, std::max(end, Duration(std::chrono::seconds(1))));
+    return s;
+}
+
+void SimBackend::harvest() {
+    const History& h = m_sim->history();
+    for (const ElectorEvent& e : h.events) {
+        LabEvent out;
+        out.at = labTime(e.at);
+        out.source = LabEvent::Source::Elector;
+        out.elector = e.elector;
+        out.identity = identityOf(e.elector);
+        out.name = qstr(eventName(e.event.type));
+        out.fence = e.event.fence;
+        if (e.event.fence > 0)
+            m_fences[std::size_t(e.elector)] = e.event.fence;
+        if (e.event.type == EventType::Elected || e.event.type == EventType::Extended)
+            out.deadline = labTime(m_sim->toVirtual(std::size_t(e.elector), e.event.deadline));
+        out.detail = eventDetail(e.event);
+        m_pending.push_back(std::move(out));
+    }
+    faultEvents();
+    storeEvents();
+    m_sim->discardRecords();
+}
+
+void SimBackend::faultEvents() {
+    const History& h = m_sim->history();
+    for (; m_faultsSeen < h.faults.size(); ++m_faultsSeen) {
+        const FaultRecord& r = h.faults[m_faultsSeen];
+        LabEvent out;
+        out.at = labTime(r.at);
+        out.source = LabEvent::Source::Fault;
+        out.elector = r.elector;
+        out.identity = identityOf(r.elector);
+        out.name = qstr(faultName(r.kind));
+        out.wasLeader = r.wasLeader;
+        out.detail = r.applied ? qstr(r.detail) : QStringLiteral("not applied: ") + qstr(r.detail);
+        if (r.applied && lasting(r.kind) && r.end > r.at) {
+            if (r.end != TimePoint::max())
+                out.until = labTime(r.end);
+            m_openFaults.push_back(OpenFault{m_faultsSeen, r.end});
+        }
+        const bool crashedLeader = r.applied && r.wasLeader && r.kind == FaultKind::Crash;
+        m_pending.push_back(std::move(out));
+        if (crashedLeader)
+            m_pending.push_back(
+                crashRevocation(m_pending.back(), m_fences[std::size_t(r.elector)]));
+    }
+    const TimePoint now = m_sim->now();
+    std::erase_if(m_openFaults, [&](const OpenFault& open) {
+        const FaultRecord& r = h.faults[open.record];
+        if (r.end > now)
+            return false;
+        // Ended by itself: say so. Ended early by an explicit fault: that fault says so.
+        const QString name = endName(r.kind);
+        if (r.end == open.until && !name.isEmpty()) {
+            LabEvent out;
+            out.at = labTime(r.end);
+            out.source = LabEvent::Source::Fault;
+            out.elector = r.elector;
+            out.identity = identityOf(r.elector);
+            out.name = name;
+            out.detail = QStringLiteral("end of the %1").arg(qstr(faultName(r.kind)));
+            m_pending.push_back(std::move(out));
+        }
+        return true;
+    });
+}
+
+void SimBackend::storeEvents() {
+    const History& h = m_sim->history();
+    const auto change = [&](TimePoint at, int elector, std::uint64_t fence) {
+        LabEvent out;
+        out.at = labTime(at);
+        out.source = LabEvent::Source::Store;
+        out.elector = elector;
+        if (elector >= 0)
+            out.identity = identityOf(elector);
+        out.name = elector >= 0 ? QStringLiteral("holder") : QStringLiteral("free");
+        out.fence = fence;
+        m_pending.push_back(std::move(out));
+        m_holder = elector;
+        m_holderFence = fence;
+    };
+    // An expiry changes nothing in the store until the next call sees it; the lab shows it
+    // when it happened.
+    const auto expireUpTo = [&](TimePoint t) {
+        if (m_holder >= 0 && m_holderExpires <= t)
+            change(m_holderExpires, -1, 0);
+    };
+    // discardRecords() keeps the last view: it was handled in the harvest before.
+    for (std::size_t i = m_storeKeptHandled ? 1 : 0; i < h.store.size(); ++i) {
+        const StoreView& v = h.store[i];
+        expireUpTo(v.at);
+        if (v.elector != m_holder || (v.elector >= 0 && v.fence != m_holderFence))
+            change(v.at, v.elector, v.fence);
+        m_holderExpires = v.expiresAt;
+    }
+    expireUpTo(m_sim->now());
+    m_storeKeptHandled = !h.store.empty();
+}
+
+void SimBackend::publish() {
+    {
+        std::lock_guard lock(m_recordMutex);
+        m_playedFor = m_sim->now() - m_sim->start();
+    }
+    harvest();
+    if (!m_pending.isEmpty()) {
+        std::stable_sort(m_pending.begin(), m_pending.end(),
+                         [](const LabEvent& a, const LabEvent& b) { return a.at < b.at; });
+        Q_EMIT eventsReady(m_pending);
+        m_pending.clear();
+    }
+    Q_EMIT snapshotReady(snapshot());
+}
+
+ClusterSnapshot SimBackend::snapshot() {
+    ClusterSnapshot s;
+    const TimePoint now = m_sim->now();
+    s.now = labTime(now);
+    s.simulated = true;
+    s.paused = m_timePaused;
+    s.speed = m_speed;
+    const History& h = m_sim->history();
+    std::uint64_t calls = 0;
+    s.electors.reserve(qsizetype(m_sim->size()));
+    for (std::size_t i = 0; i < m_sim->size(); ++i) {
+        const Simulator::ElectorState e = m_sim->elector(i);
+        ElectorView v;
+        v.id = int(i);
+        v.identity = m_identities[qsizetype(i)];
+        v.kind = ElectorKind::Simulated;
+        v.believesLeader = e.leader;
+        if (!e.alive)
+            v.state = ElectorState::Crashed;
+        else if (!e.running)
+            v.state = ElectorState::Stopped;
+        else if (e.paused)
+            v.state = ElectorState::Paused;
+        else if (e.partitioned)
+            v.state = ElectorState::Partitioned;
+        else
+            v.state = e.leader ? ElectorState::Leader : ElectorState::Follower;
+        v.pollingOnly = e.pollingOnly;
+        v.fence = e.fence;
+        v.timing = e.timing;
+        if (e.leader) {
+            v.leaseEnd = labTime(e.deadline);
+            v.leaseStart = v.leaseEnd - std::chrono::duration_cast<Duration>(
+                                            e.timing.ttl * (1.0 - m_scenario.maxDrift));
+        } else if (e.running && !e.paused && e.nextWake != TimePoint::max() && e.nextWake > now) {
+            v.leaseEnd = labTime(e.nextWake);
+            v.leaseStart = std::min(s.now, v.leaseEnd - e.timing.retryInterval);
+        }
+        v.clockRate = e.clockRate;
+        v.latency = e.latency;
+        v.seenLeader = QString::fromStdString(e.seenLeader);
+        v.storeCalls = i < h.storeCalls.size() ? h.storeCalls[i] : 0;
+        calls += v.storeCalls;
+        for (const OpenFault& open : m_openFaults) {
+            const FaultRecord& r = h.faults[open.record];
+            if (r.elector != int(i))
+                continue;
+            const QString what = qstr(faultName(r.kind));
+            const QString note = r.end == TimePoint::max()
+                                     ? what
+                                     : what + QStringLiteral(" until ") +
+                                           formatSeconds(labTime(r.end)) + QStringLiteral(" s");
+            v.note = v.note.isEmpty() ? note : v.note + QStringLiteral(", ") + note;
+        }
+        if (v.clockRate != 1.0) {
+            const QString rate = QStringLiteral("clock rate %1").arg(v.clockRate, 0, 'g', 4);
+            v.note = v.note.isEmpty() ? rate : v.note + QStringLiteral(", ") + rate;
+        }
+        s.electors.push_back(std::move(v));
+    }
+    s.lock.known = true;
+    if (const auto held = m_sim->lock()) {
+        s.lock.holder = held->elector;
+        if (held->elector >= 0) {
+            s.lock.holderIdentity = s.electors[held->elector].identity;
+            s.lock.ttl = s.electors[held->elector].timing.ttl;
+        }
+        s.lock.fence = held->fence;
+        s.lock.expiresAt = labTime(held->expiresAt);
+    }
+    if (m_calls.empty() || m_calls.back().first < now)
+        m_calls.emplace_back(now, calls);
+    while (m_calls.size() > 2 && m_calls.front().first < now - kRateWindow)
+        m_calls.pop_front();
+    const Duration span = now - m_calls.front().first;
+    if (span.count() > 0)
+        s.storeOpsPerSecond =
+            double(calls - m_calls.front().second) / std::chrono::duration<double>(span).count();
+    return s;
+}
+
+} // namespace baton::lab

@@ -1,0 +1,480 @@
+#include "inspector/inspector.h"
+
+#include "cluster/cluster_model.h"
+#include "style/lab_colors.h"
+
+#include <baton/election/config.h>
+
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace baton::lab {
+
+namespace {
+
+bool running(ElectorState s) {
+    return s != ElectorState::Crashed && s != ElectorState::Stopped;
+}
+
+Duration fromSeconds(double s) {
+    // The editors show milliseconds; round there so 0.1 s is exactly 100 ms, not 99.999... ms.
+    return std::chrono::milliseconds(std::llround(s * 1000.0));
+}
+
+QDoubleSpinBox* secondsSpin(const QString& objectName, double min, double max, double value) {
+    auto* spin = new QDoubleSpinBox;
+    spin->setObjectName(objectName);
+    spin->setDecimals(3);
+    spin->setRange(min, max);
+    spin->setSingleStep(0.1);
+    spin->setSuffix(QStringLiteral(" s"));
+    spin->setValue(value);
+    spin->setAccelerated(true);
+    return spin;
+}
+
+QLabel* valueLabel(const QString& objectName) {
+    auto* label = new QLabel;
+    label->setObjectName(objectName);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setWordWrap(true);
+    return label;
+}
+
+QLabel* errorLabel(const QString& objectName) {
+    auto* label = new QLabel;
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setVisible(false);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, errorColor(isDarkPalette(palette)));
+    label->setPalette(palette);
+    return label;
+}
+
+// ConfigError says "invalid <field> = <value>: <rule>"; next to the field the rule is enough.
+QString ruleOf(const QString& message) {
+    if (message.startsWith(u"invalid ")) {
+        const qsizetype colon = message.indexOf(u": ");
+        if (colon >= 0)
+            return message.mid(colon + 2);
+    }
+    return message;
+}
+
+QString formatRate(double rate) {
+    QString text = QString::number(rate, 'f', 3);
+    if (rate != 1.0)
+        text += QStringLiteral(" (%1%2%)")
+                    .arg(rate > 1.0 ? QStringLiteral("+") : QString())
+                    .arg(QString::number((rate - 1.0) * 100.0, 'f', 1));
+    return text;
+}
+
+QString formatLatency(Duration d) {
+    const double ms = std::chrono::duration<double, std::milli>(d).count();
+    return QString::number(ms, 'f', ms < 10.0 ? 1 : 0) + u" ms";
+}
+
+} // namespace
+
+QString actionUnavailableReason(const ElectorView& e, Action::Kind kind) {
+    if (!e.controllable) {
+        return e.kind == ElectorKind::External
+                   ? QStringLiteral("%1 was started outside the lab without --allow-control; "
+                                    "restart it with --allow-control to act on it")
+                         .arg(e.identity)
+                   : QStringLiteral("the lab cannot act on %1").arg(e.identity);
+    }
+    const bool external = e.kind == ElectorKind::External;
+    switch (kind) {
+    case Action::Kind::Kill:
+        if (external)
+            return QStringLiteral("not a process of the lab: it can be stopped, not killed");
+        return running(e.state) ? QString() : QStringLiteral("it is not running");
+    case Action::Kind::Stop:
+        return running(e.state) ? QString() : QStringLiteral("it is not running");
+    case Action::Kind::Start:
+        if (external)
+            return QStringLiteral("started outside the lab: the lab cannot start it again");
+        return running(e.state) ? QStringLiteral("it is running") : QString();
+    case Action::Kind::Pause:
+        if (!running(e.state))
+            return QStringLiteral("it is not running");
+        return e.state == ElectorState::Paused ? QStringLiteral("it is paused already") : QString();
+    case Action::Kind::Resume:
+        if (external)
+            return QStringLiteral("an external agent's pause ends by itself");
+        return e.state == ElectorState::Paused ? QString() : QStringLiteral("it is not paused");
+    case Action::Kind::Partition:
+        if (!running(e.state))
+            return QStringLiteral("it is not running");
+        return e.state == ElectorState::Partitioned ? QStringLiteral("it is partitioned already")
+                                                    : QString();
+    case Action::Kind::Heal:
+        if (external)
+            return QStringLiteral("an external agent's partition ends by itself");
+        return e.state == ElectorState::Partitioned ? QString()
+                                                    : QStringLiteral("it is not partitioned");
+    case Action::Kind::Latency:
+        // Added latency needs a store the lab stands in front of: the simulator's, or the
+        // in-process electors' connection; an agent talks to Redis by itself.
+        if (e.kind == ElectorKind::Agent || external)
+            return QStringLiteral("only simulated and in-process electors can be slowed down");
+        return {};
+    case Action::Kind::Drift:
+        return e.kind == ElectorKind::Simulated
+                   ? QString()
+                   : QStringLiteral("only a simulated elector has a clock the lab can bend");
+    case Action::Kind::SetTiming:
+        return {};
+    case Action::Kind::KillLeader:
+    case Action::Kind::AddThread:
+    case Action::Kind::AddAgent:
+        return QStringLiteral("not an action on one elector");
+    case Action::Kind::Remove:
+        return e.kind == ElectorKind::Simulated
+                   ? QStringLiteral("simulated electors stay for the run (stop it instead)")
+                   : QString();
+    }
+    return {};
+}
+
+Inspector::Inspector(QWidget* parent)
+    : QWidget(parent) {
+    buildUi();
+    setElector(nullptr);
+}
+
+void Inspector::buildUi() {
+    auto* layout = new QVBoxLayout(this);
+
+    m_title = new QLabel;
+    m_title->setObjectName(QStringLiteral("identityLabel"));
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_title->setWordWrap(true);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    layout->addWidget(m_title);
+
+    auto* info = new QFormLayout;
+    info->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_kind = valueLabel(QStringLiteral("kindLabel"));
+    m_state = valueLabel(QStringLiteral("stateLabel"));
+    m_fence = valueLabel(QStringLiteral("fenceLabel"));
+    m_seenLeader = valueLabel(QStringLiteral("seenLeaderLabel"));
+    m_lease = valueLabel(QStringLiteral("leaseLabel"));
+    m_clockRate = valueLabel(QStringLiteral("clockRateLabel"));
+    m_latency = valueLabel(QStringLiteral("latencyLabel"));
+    m_storeCalls = valueLabel(QStringLiteral("storeCallsLabel"));
+    m_note = valueLabel(QStringLiteral("noteLabel"));
+    info->addRow(tr("Kind:"), m_kind);
+    info->addRow(tr("State:"), m_state);
+    info->addRow(tr("Fence:"), m_fence);
+    info->addRow(tr("Sees leader:"), m_seenLeader);
+    info->addRow(tr("Lease:"), m_lease);
+    info->addRow(tr("Clock rate:"), m_clockRate);
+    info->addRow(tr("Latency:"), m_latency);
+    info->addRow(tr("Store calls:"), m_storeCalls);
+    info->addRow(tr("Note:"), m_note);
+    layout->addLayout(info);
+
+    // Timings: editors with the refusal right under the field it names.
+    auto* timingBox = new QGroupBox(tr("Timing"));
+    auto* timing = new QGridLayout(timingBox);
+    constexpr double kLongest = 7 * 24 * 3600; // validate()'s bound
+    m_ttl = secondsSpin(QStringLiteral("ttlSpin"), 0, kLongest, 5);
+    m_refresh = secondsSpin(QStringLiteral("refreshSpin"), 0, kLongest, 1);
+    m_retry = secondsSpin(QStringLiteral("retrySpin"), 0, kLongest, 1);
+    m_ttl->setToolTip(tr("How long the lock lives without a refresh"));
+    m_refresh->setToolTip(tr("How often a leader extends its lease; below TTL / 2"));
+    m_retry->setToolTip(tr("A follower's longest wait between tries"));
+    m_ttlError = errorLabel(QStringLiteral("ttlError"));
+    m_refreshError = errorLabel(QStringLiteral("refreshError"));
+    m_retryError = errorLabel(QStringLiteral("retryError"));
+    int row = 0;
+    const auto addEditor = [&](const QString& label, QDoubleSpinBox* spin, QLabel* error) {
+        timing->addWidget(new QLabel(label), row, 0);
+        timing->addWidget(spin, row++, 1);
+        timing->addWidget(error, row++, 1);
+    };
+    addEditor(tr("TTL:"), m_ttl, m_ttlError);
+    addEditor(tr("Refresh:"), m_refresh, m_refreshError);
+    addEditor(tr("Retry:"), m_retry, m_retryError);
+    m_timingError = errorLabel(QStringLiteral("timingError"));
+    timing->addWidget(m_timingError, row++, 0, 1, 2);
+    m_inEffect = valueLabel(QStringLiteral("inEffectLabel"));
+    timing->addWidget(m_inEffect, row++, 0, 1, 2);
+    auto* timingButtons = new QHBoxLayout;
+    m_revert = new QPushButton(tr("Revert"));
+    m_revert->setObjectName(QStringLiteral("revertButton"));
+    m_revert->setToolTip(tr("Show the timings in effect again"));
+    m_apply = new QPushButton(tr("Apply"));
+    m_apply->setObjectName(QStringLiteral("applyButton"));
+    m_apply->setToolTip(tr("Change the timings while it runs"));
+    timingButtons->addStretch();
+    timingButtons->addWidget(m_revert);
+    timingButtons->addWidget(m_apply);
+    timing->addLayout(timingButtons, row++, 0, 1, 2);
+    layout->addWidget(timingBox);
+    connect(m_apply, &QPushButton::clicked, this, &Inspector::apply);
+    connect(m_revert, &QPushButton::clicked, this, &Inspector::revert);
+    // A refusal stays until its field is touched again.
+    connect(m_ttl, &QDoubleSpinBox::valueChanged, m_ttlError, &QLabel::hide);
+    connect(m_refresh, &QDoubleSpinBox::valueChanged, m_refreshError, &QLabel::hide);
+    connect(m_retry, &QDoubleSpinBox::valueChanged, m_retryError, &QLabel::hide);
+
+    // Faults: each button with the inputs that say how long and how strong.
+    auto* faultBox = new QGroupBox(tr("Faults"));
+    auto* faults = new QGridLayout(faultBox);
+    row = 0;
+    auto* lifecycle = new QHBoxLayout;
+    lifecycle->addWidget(
+        addActionButton(tr("Kill"), QStringLiteral("killButton"), Action::Kind::Kill));
+    lifecycle->addWidget(
+        addActionButton(tr("Stop"), QStringLiteral("stopButton"), Action::Kind::Stop));
+    lifecycle->addWidget(
+        addActionButton(tr("Start"), QStringLiteral("startButton"), Action::Kind::Start));
+    faults->addLayout(lifecycle, row++, 0, 1, 4);
+
+    // Every fault lasts a while: both backends end it by itself (Resume and Heal end it early).
+    m_pauseSeconds = secondsSpin(QStringLiteral("pauseSeconds"), 0.001, 86400, 3);
+    QPushButton* pause =
+        addActionButton(tr("Pause for"), QStringLiteral("pauseButton"), Action::Kind::Pause);
+    m_buttonInputs[pause] = {m_pauseSeconds};
+    faults->addWidget(pause, row, 0);
+    faults->addWidget(m_pauseSeconds, row, 1, 1, 2);
+    faults->addWidget(
+        addActionButton(tr("Resume"), QStringLiteral("resumeButton"), Action::Kind::Resume), row++,
+        3);
+
+    m_partitionSeconds = secondsSpin(QStringLiteral("partitionSeconds"), 0.001, 86400, 5);
+    QPushButton* partition = addActionButton(tr("Partition for"), QStringLiteral("partitionButton"),
+                                             Action::Kind::Partition);
+    m_buttonInputs[partition] = {m_partitionSeconds};
+    faults->addWidget(partition, row, 0);
+    faults->addWidget(m_partitionSeconds, row, 1, 1, 2);
+    faults->addWidget(addActionButton(tr("Heal"), QStringLiteral("healButton"), Action::Kind::Heal),
+                      row++, 3);
+
+    m_latencyMs = new QSpinBox;
+    m_latencyMs->setObjectName(QStringLiteral("latencyMs"));
+    m_latencyMs->setRange(1, 60'000);
+    m_latencyMs->setSingleStep(50);
+    m_latencyMs->setPrefix(QStringLiteral("+"));
+    m_latencyMs->setSuffix(QStringLiteral(" ms"));
+    m_latencyMs->setValue(200);
+    m_latencyMs->setToolTip(tr("Added to every one-way trip to the store"));
+    m_latencySeconds = secondsSpin(QStringLiteral("latencySeconds"), 0.001, 86400, 10);
+    QPushButton* latency =
+        addActionButton(tr("Latency"), QStringLiteral("latencyButton"), Action::Kind::Latency);
+    m_buttonInputs[latency] = {m_latencyMs, m_latencySeconds};
+    faults->addWidget(latency, row, 0);
+    faults->addWidget(m_latencyMs, row, 1);
+    faults->addWidget(new QLabel(tr("for")), row, 2);
+    faults->addWidget(m_latencySeconds, row++, 3);
+
+    m_driftRate = new QDoubleSpinBox;
+    m_driftRate->setObjectName(QStringLiteral("driftRate"));
+    m_driftRate->setDecimals(3);
+    m_driftRate->setRange(0.5, 2.0);
+    m_driftRate->setSingleStep(0.01);
+    m_driftRate->setValue(1.02);
+    m_driftRate->setToolTip(tr("Its clock's rate: 1.000 is exact, 1.020 runs 2% fast"));
+    QPushButton* drift =
+        addActionButton(tr("Clock rate"), QStringLiteral("driftButton"), Action::Kind::Drift);
+    m_buttonInputs[drift] = {m_driftRate};
+    faults->addWidget(drift, row, 0);
+    faults->addWidget(m_driftRate, row++, 1, 1, 2);
+    layout->addWidget(faultBox);
+    layout->addStretch();
+}
+
+QPushButton* Inspector::addActionButton(const QString& text, const QString& objectName,
+                                        Action::Kind kind) {
+    auto* button = new QPushButton(text);
+    button->setObjectName(objectName);
+    m_actionButtons.insert(button, kind);
+    connect(button, &QPushButton::clicked, this, [this, kind] { request(kind); });
+    return button;
+}
+
+void Inspector::setElector(const ElectorView* elector, std::optional<LabTime> now) {
+    const bool changed = (elector == nullptr) != !m_elector.has_value() ||
+                         (elector != nullptr && elector->id != m_elector->id);
+    if (elector != nullptr)
+        m_elector = *elector;
+    else
+        m_elector.reset();
+    m_now = now;
+    if (changed) {
+        clearTimingErrors();
+        if (m_elector)
+            loadTiming(m_elector->timing);
+    }
+    updateInfo();
+    updateEnabled();
+}
+
+Timing Inspector::editedTiming() const {
+    return Timing{fromSeconds(m_ttl->value()), fromSeconds(m_refresh->value()),
+                  fromSeconds(m_retry->value())};
+}
+
+void Inspector::apply() {
+    if (!m_elector)
+        return;
+    clearTimingErrors();
+    const Timing timing = editedTiming();
+    try {
+        validate(timing);
+    } catch (const ConfigError& e) {
+        showTimingError(e.field(), QString::fromStdString(e.what()));
+        return;
+    }
+    Action action;
+    action.kind = Action::Kind::SetTiming;
+    action.elector = m_elector->id;
+    action.timing = timing;
+    Q_EMIT actionRequested(action);
+}
+
+void Inspector::revert() {
+    clearTimingErrors();
+    if (m_elector)
+        loadTiming(m_elector->timing);
+}
+
+void Inspector::request(Action::Kind kind) {
+    if (!m_elector || !actionUnavailableReason(*m_elector, kind).isEmpty())
+        return;
+    Action action;
+    action.kind = kind;
+    action.elector = m_elector->id;
+    switch (kind) {
+    case Action::Kind::Pause:
+        action.duration = fromSeconds(m_pauseSeconds->value());
+        break;
+    case Action::Kind::Partition:
+        action.duration = fromSeconds(m_partitionSeconds->value());
+        break;
+    case Action::Kind::Latency:
+        action.extra = std::chrono::milliseconds(m_latencyMs->value());
+        action.duration = fromSeconds(m_latencySeconds->value());
+        break;
+    case Action::Kind::Drift:
+        action.rate = m_driftRate->value();
+        break;
+    default:
+        break;
+    }
+    Q_EMIT actionRequested(action);
+}
+
+void Inspector::loadTiming(const Timing& timing) {
+    m_ttl->setValue(toSeconds(timing.ttl));
+    m_refresh->setValue(toSeconds(timing.refreshInterval));
+    m_retry->setValue(toSeconds(timing.retryInterval));
+}
+
+void Inspector::clearTimingErrors() {
+    for (QLabel* label : {m_ttlError, m_refreshError, m_retryError, m_timingError}) {
+        label->clear();
+        label->hide();
+    }
+}
+
+void Inspector::showTimingError(const std::string& field, const QString& message) {
+    QLabel* label = m_timingError;
+    QDoubleSpinBox* spin = nullptr;
+    if (field == "ttl") {
+        label = m_ttlError;
+        spin = m_ttl;
+    } else if (field == "refreshInterval") {
+        label = m_refreshError;
+        spin = m_refresh;
+    } else if (field == "retryInterval") {
+        label = m_retryError;
+        spin = m_retry;
+    }
+    label->setText(label == m_timingError ? message : ruleOf(message));
+    label->show();
+    if (spin != nullptr)
+        spin->setFocus(Qt::OtherFocusReason);
+}
+
+void Inspector::updateInfo() {
+    const QString none = QStringLiteral("\u2014");
+    if (!m_elector) {
+        m_title->setText(tr("No elector selected"));
+        for (QLabel* label : {m_kind, m_state, m_fence, m_seenLeader, m_lease, m_clockRate,
+                              m_latency, m_storeCalls, m_note})
+            label->setText(none);
+        m_inEffect->clear();
+        return;
+    }
+    const ElectorView& e = *m_elector;
+    m_title->setText(e.identity);
+    m_kind->setText(kindName(e.kind) + (e.pollingOnly ? tr(", polling-only mode") : QString()));
+    QString state = stateName(e.state);
+    if (e.believesLeader && e.state != ElectorState::Leader)
+        state += tr(" (believes it leads)");
+    m_state->setText(state);
+    QPalette palette = m_state->palette();
+    palette.setColor(QPalette::WindowText, stateColor(e.state, isDarkPalette(palette)));
+    m_state->setPalette(palette);
+    m_fence->setText(e.fence == 0 ? none : QString::number(e.fence));
+    m_seenLeader->setText(e.seenLeader.isEmpty() ? tr("none seen") : e.seenLeader);
+    if (e.leaseEnd <= e.leaseStart) {
+        m_lease->setText(none);
+    } else {
+        const QString what = e.state == ElectorState::Leader ? tr("deadline") : tr("next try");
+        if (m_now) {
+            m_lease->setText(tr("%1 s to its %2 (at %3 s)")
+                                 .arg(formatSeconds(leaseRemaining(e, *m_now)), what,
+                                      formatSeconds(e.leaseEnd)));
+        } else {
+            m_lease->setText(tr("%1 at %2 s").arg(what, formatSeconds(e.leaseEnd)));
+        }
+    }
+    m_clockRate->setText(formatRate(e.clockRate));
+    m_latency->setText(formatLatency(e.latency));
+    m_storeCalls->setText(QString::number(e.storeCalls));
+    m_note->setText(e.note.isEmpty() ? none : e.note);
+    m_inEffect->setText(tr("In effect: TTL %1 s, refresh %2 s, retry %3 s")
+                            .arg(formatSeconds(e.timing.ttl),
+                                 formatSeconds(e.timing.refreshInterval),
+                                 formatSeconds(e.timing.retryInterval)));
+}
+
+void Inspector::updateEnabled() {
+    const QString pickOne = tr("Select an elector first");
+    for (auto it = m_actionButtons.cbegin(); it != m_actionButtons.cend(); ++it) {
+        const QString why = m_elector ? actionUnavailableReason(*m_elector, it.value()) : pickOne;
+        QAbstractButton* button = it.key();
+        button->setEnabled(why.isEmpty());
+        button->setToolTip(why.isEmpty() ? QString() : why);
+        for (QWidget* input : m_buttonInputs.value(button))
+            input->setEnabled(why.isEmpty());
+    }
+    const QString timingWhy =
+        m_elector ? actionUnavailableReason(*m_elector, Action::Kind::SetTiming) : pickOne;
+    const bool editable = timingWhy.isEmpty();
+    for (QWidget* w : std::initializer_list<QWidget*>{m_ttl, m_refresh, m_retry, m_revert})
+        w->setEnabled(editable);
+    m_apply->setEnabled(editable);
+    m_apply->setToolTip(editable ? tr("Change the timings while it runs") : timingWhy);
+}
+
+} // namespace baton::lab

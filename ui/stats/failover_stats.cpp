@@ -1,0 +1,197 @@
+#include "stats/failover_stats.h"
+
+#include <baton/sim/checker.h>
+
+#include <vector>
+
+namespace baton::lab {
+
+namespace {
+
+std::optional<FailoverCause> causeOfFault(const QString& name) {
+    if (name == u"crash")
+        return FailoverCause::Crash;
+    if (name == u"pause")
+        return FailoverCause::Pause;
+    if (name == u"partition")
+        return FailoverCause::Partition;
+    if (name == u"stop")
+        return FailoverCause::Stop;
+    return std::nullopt;
+}
+
+} // namespace
+
+QString causeName(FailoverCause cause) {
+    switch (cause) {
+    case FailoverCause::Crash:
+        return QStringLiteral("crash");
+    case FailoverCause::Pause:
+        return QStringLiteral("pause");
+    case FailoverCause::Partition:
+        return QStringLiteral("partition");
+    case FailoverCause::Stop:
+        return QStringLiteral("stop");
+    case FailoverCause::Other:
+        return QStringLiteral("other");
+    }
+    return {};
+}
+
+FailoverStats::FailoverStats(QObject* parent)
+    : QObject(parent) {}
+
+void FailoverStats::addEvents(const QVector<LabEvent>& events) {
+    if (events.isEmpty())
+        return;
+    for (const LabEvent& e : events)
+        handle(e);
+    Q_EMIT changed();
+}
+
+void FailoverStats::setSnapshot(const ClusterSnapshot& snapshot) {
+    m_tracker.advance(snapshot, [this](const TermChange& c) { onTermChange(c); });
+    m_now = std::max(m_now, snapshot.now);
+    m_storeOps = snapshot.storeOpsPerSecond;
+    Q_EMIT changed();
+}
+
+void FailoverStats::clear() {
+    m_tracker.clear();
+    m_pending.reset();
+    m_byCause = {};
+    m_all = {};
+    m_leaderlessSince.reset();
+    m_leaderlessTotal = {};
+    m_overlapSince.reset();
+    m_overlapTotal = {};
+    m_overlapCount = 0;
+    m_storeOps = 0;
+    m_now = {};
+    ++m_revision;
+    Q_EMIT changed();
+}
+
+void FailoverStats::setLatencyCap(qsizetype cap) {
+    m_cap = std::max<qsizetype>(cap, 1);
+    auto trim = [this](Ring& r) {
+        while (static_cast<qsizetype>(r.values.size()) > m_cap)
+            r.values.pop_front();
+    };
+    for (Ring& r : m_byCause)
+        trim(r);
+    trim(m_all);
+    ++m_revision;
+    Q_EMIT changed();
+}
+
+LatencySummary FailoverStats::summary(FailoverCause cause) const {
+    return summarize(m_byCause[static_cast<std::size_t>(cause)]);
+}
+
+LatencySummary FailoverStats::overall() const {
+    return summarize(m_all);
+}
+
+QVector<Duration> FailoverStats::latencies(FailoverCause cause) const {
+    const auto& values = m_byCause[static_cast<std::size_t>(cause)].values;
+    return QVector<Duration>(values.begin(), values.end());
+}
+
+Duration FailoverStats::timeWithoutLeader() const {
+    Duration total = m_leaderlessTotal;
+    if (m_leaderlessSince && m_now > *m_leaderlessSince)
+        total += m_now - *m_leaderlessSince;
+    return total;
+}
+
+Duration FailoverStats::overlapTotal() const {
+    Duration total = m_overlapTotal;
+    if (m_overlapSince && m_now > *m_overlapSince)
+        total += m_now - *m_overlapSince;
+    return total;
+}
+
+void FailoverStats::handle(const LabEvent& event) {
+    const auto onChange = [this](const TermChange& c) { onTermChange(c); };
+    const LabTime at = std::max(event.at, m_tracker.watermark());
+    // Terms that lapsed before the fault come first; then the fault counts as the cause before
+    // it ends the leader's term (a "stop" must not look like a revocation nobody caused).
+    m_tracker.advanceTo(at, onChange);
+    if (event.source == LabEvent::Source::Fault && event.wasLeader) {
+        // While somebody still leads, an earlier fault has not cost leadership (yet): the newest
+        // fault on a leader is the one to blame.
+        if (const auto cause = causeOfFault(event.name);
+            cause && (!m_pending || m_tracker.leaderCount() > 0))
+            m_pending = Pending{at, *cause, event.elector};
+    }
+    m_tracker.add(event, onChange);
+    m_now = std::max(m_now, at);
+}
+
+void FailoverStats::onTermChange(const TermChange& c) {
+    const qsizetype leaders = m_tracker.leaderCount();
+    switch (c.kind) {
+    case TermChange::Kind::Began:
+        if (c.byElected && m_pending) {
+            record(m_pending->cause, c.at - m_pending->since);
+            m_pending.reset();
+        }
+        if (m_leaderlessSince) {
+            m_leaderlessTotal += c.at - *m_leaderlessSince;
+            m_leaderlessSince.reset();
+        }
+        if (leaders >= 2 && !m_overlapSince) {
+            m_overlapSince = c.at;
+            ++m_overlapCount;
+        }
+        break;
+    case TermChange::Kind::Extended:
+        // The leader the fault struck extended after it: a pause or partition shorter than its
+        // lease cost nothing.
+        if (m_pending && m_pending->elector == c.elector && c.at > m_pending->since)
+            m_pending.reset();
+        break;
+    case TermChange::Kind::Ended:
+        // A leader gone with nobody else leading and no fault to blame: revoked because it lost
+        // the lock, its store failed, or it was stopped from outside the lab.
+        if (!m_pending && leaders == 0 &&
+            (c.how == TermEnd::Revoked || c.how == TermEnd::Deadline || c.how == TermEnd::Stopped))
+            m_pending = Pending{c.at, FailoverCause::Other};
+        if (leaders == 0 && m_tracker.everElected() && !m_leaderlessSince)
+            m_leaderlessSince = c.at;
+        if (leaders < 2 && m_overlapSince) {
+            m_overlapTotal += c.at - *m_overlapSince;
+            m_overlapSince.reset();
+        }
+        break;
+    }
+}
+
+void FailoverStats::record(FailoverCause cause, Duration latency) {
+    auto push = [this, latency](Ring& r) {
+        r.values.push_back(latency);
+        ++r.count;
+        while (static_cast<qsizetype>(r.values.size()) > m_cap)
+            r.values.pop_front();
+    };
+    push(m_byCause[static_cast<std::size_t>(cause)]);
+    push(m_all);
+    ++m_revision;
+}
+
+LatencySummary FailoverStats::summarize(const Ring& ring) {
+    LatencySummary s;
+    s.count = ring.count;
+    s.kept = static_cast<qsizetype>(ring.values.size());
+    if (ring.values.empty())
+        return s;
+    s.last = ring.values.back();
+    const DurationStats stats =
+        statsOf(std::vector<Duration>(ring.values.begin(), ring.values.end()));
+    s.median = stats.median;
+    s.p99 = stats.p99;
+    return s;
+}
+
+} // namespace baton::lab

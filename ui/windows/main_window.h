@@ -1,0 +1,125 @@
+#pragma once
+// The lab's window: the cluster in the centre; inspector, timeline, event log and statistics
+// in docks; menus, toolbar, shortcuts and a status bar that says what time it is and who leads.
+
+#include "backend/lab_controller.h"
+
+#include <QHash>
+#include <QMainWindow>
+
+class QLabel;
+class QSlider;
+class QDoubleSpinBox;
+class QMenu;
+
+namespace baton::lab {
+
+class ClusterView;
+class ClusterModel;
+class Inspector;
+class EventLogModel;
+class EventFilterModel;
+class LeadershipHistory;
+class TimelineView;
+class FailoverStats;
+class StatsPanel;
+class LocalRedisServer;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    struct Options {
+        QString redisUrl;     ///< connect to this Redis at start (empty: simulate)
+        QString scenarioPath; ///< play this scenario at start
+        int electors = 5;
+        int pollingOnlyElectors = 0;
+        double speed = 1.0;
+        QString agentPath;       ///< baton-agent (empty: next to this executable, then PATH)
+        int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
+        bool localRedis = false; ///< start a private redis-server and connect to it
+    };
+    explicit MainWindow(Options options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    LabController& controller() { return m_controller; }
+    ClusterView* clusterView() const { return m_cluster; }
+    Inspector* inspector() const { return m_inspector; }
+    TimelineView* timelineView() const { return m_timeline; }
+    LeadershipHistory* history() const { return m_history; }
+    EventLogModel* eventLog() const { return m_log; }
+    FailoverStats* stats() const { return m_stats; }
+    /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
+    QAction* action(const QString& name) const;
+    /// The status bar's texts, for tests: mode, time, leader, store.
+    QString statusText() const;
+
+    /// Restarts the simulation with a fresh cluster.
+    void newSimulation(int electors, int pollingOnlyElectors);
+    /// Plays a scenario file (the baton-sim format); false with the reason when it cannot.
+    bool openScenario(const QString& path, QString* error);
+    /// Saves the simulated run so far (faults included) as a scenario file.
+    bool saveScenario(const QString& path, QString* error) const;
+    /// Switches to Redis mode on `url` (the password never shows), starting `agents`
+    /// baton-agent processes.
+    void connectRedis(const QString& url, int agents = 3);
+    /// The private redis-server, once started (Redis > Start a private Redis).
+    LocalRedisServer* localRedis() const { return m_localRedis; }
+    bool exportEvents(const QString& path, QString* error) const;
+    bool exportTimeline(const QString& path, QString* error) const;
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createDocks();
+    void createStatusBar();
+    void readSettings();
+    void writeSettings() const;
+    void onRunStarted(bool simulated);
+    void onSnapshot(const ClusterSnapshot& snapshot);
+    void onEvents(const QVector<LabEvent>& events);
+    void updateActions();
+    void actOnSelected(Action::Kind kind);
+    void act(const Action& action);
+    void showContextMenu(int id, const QPoint& globalPos);
+    Duration faultLength() const;
+    QString agentPath() const;
+    QAction* addAction(const QString& name, const QString& text, const QKeySequence& shortcut,
+                       const QString& tip);
+    // File menu.
+    void askNewSimulation();
+    void askOpenScenario();
+    void askSaveScenario();
+    void askExportEvents();
+    void askExportTimeline();
+    void askConnectRedis();
+    void startLocalRedis();
+
+    Options m_options;
+    LabController m_controller;
+    ClusterView* m_cluster = nullptr;
+    ClusterModel* m_electors = nullptr;
+    Inspector* m_inspector = nullptr;
+    EventLogModel* m_log = nullptr;
+    EventFilterModel* m_logFilter = nullptr;
+    LeadershipHistory* m_history = nullptr;
+    TimelineView* m_timeline = nullptr;
+    FailoverStats* m_stats = nullptr;
+    StatsPanel* m_statsPanel = nullptr;
+    LocalRedisServer* m_localRedis = nullptr;
+    QMenu* m_electorMenu = nullptr;
+    QSlider* m_speedSlider = nullptr;
+    QLabel* m_speedLabel = nullptr;
+    QDoubleSpinBox* m_faultLength = nullptr;
+    QLabel* m_modeLabel = nullptr;
+    QLabel* m_timeLabel = nullptr;
+    QLabel* m_leaderLabel = nullptr;
+    QLabel* m_storeLabel = nullptr;
+    QString m_redisShown;               ///< the Redis URL as shown (password redacted)
+    QHash<QString, QAction*> m_actions; ///< by object name
+};
+
+} // namespace baton::lab
