@@ -43,7 +43,7 @@ struct Action {
 /// what makes a run replay bit for bit.
 class ActionQueue {
 public:
-    void push(TimePoint at, Action action) {
+    void push(TimePoint at, Action&& action) {
         std::uint32_t slot = 0;
         if (m_freeSlots.empty()) {
             slot = static_cast<std::uint32_t>(m_slots.size());

@@ -69,7 +69,7 @@ struct Simulator::Impl {
 
     TimePoint now() const { return clock.now(); }
 
-    void push(TimePoint at, Action action) { queue.push(at, std::move(action)); }
+    void push(TimePoint at, Action&& action) { queue.push(at, std::move(action)); }
 
     Action make(ActionKind kind, const Node& n) const {
         Action a;
