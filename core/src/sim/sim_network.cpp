@@ -71,10 +71,10 @@ void Simulator::Impl::recordStore(TimePoint v) {
 }
 
 void Simulator::Impl::reply(Action& a, TimePoint v) {
-    Node& n = nodes[static_cast<std::size_t>(a.node)];
-    if (!n.alive || n.incarnation != a.incarnation || !n.machine)
+    Node* n = addressee(a);
+    if (!n)
         return; // the process that asked is gone
-    if (n.partitioned() && !a.answer.error) {
+    if (n->partitioned() && !a.answer.error) {
         // The answer is lost in the partition: the caller times out instead.
         a.answer.error =
             "timed out after " + formatDuration(scenario.commandTimeout) + " (partitioned)";
@@ -85,18 +85,20 @@ void Simulator::Impl::reply(Action& a, TimePoint v) {
             return;
         }
     }
-    if (n.paused()) {
-        n.pending.push_back(std::move(a));
-        return;
-    }
-    apply(n, a, v);
-    drive(n, v);
+    deliver(*n, a, v);
 }
 
 void Simulator::Impl::notice(Action& a, TimePoint v) {
+    if (Node* n = addressee(a))
+        deliver(*n, a, v);
+}
+
+Simulator::Impl::Node* Simulator::Impl::addressee(const Action& a) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
-    if (!n.alive || n.incarnation != a.incarnation || !n.machine)
-        return;
+    return n.alive && n.incarnation == a.incarnation && n.machine ? &n : nullptr;
+}
+
+void Simulator::Impl::deliver(Node& n, Action& a, TimePoint v) {
     if (n.paused()) {
         n.pending.push_back(std::move(a));
         return;

@@ -113,6 +113,10 @@ struct Simulator::Impl {
     void recordStore(TimePoint v);
     void reply(Action& a, TimePoint v);
     void notice(Action& a, TimePoint v);
+    // The node `a` is for, unless the process it was meant for is gone.
+    Node* addressee(const Action& a);
+    // Hands `a` to `n`'s machine now, or at its resume when it is paused.
+    void deliver(Node& n, Action& a, TimePoint v);
 
     // the fault engine (sim_faults.cpp)
     std::vector<int> targets(const FaultTarget& t, TimePoint v);
