@@ -3,6 +3,7 @@
 #include "backend/redis_agent_elector.h"
 #include "backend/redis_external_elector.h"
 #include "backend/redis_link.h"
+#include "backend/redis_roster.h"
 #include "backend/redis_thread_elector.h"
 
 #include <baton/redis/redis_url.h>
@@ -12,7 +13,6 @@
 
 #include <algorithm>
 #include <set>
-#include <unordered_map>
 
 namespace baton::lab {
 
@@ -20,8 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// No good look at the store for this long: Redis does not answer (a look takes a few ms).
-constexpr Duration kStaleAfter = 700ms;
 constexpr Duration kInfoInterval = 500ms;
 constexpr Duration kReconnectInterval = 1s;
 constexpr Duration kAgentGrace = 2s;
@@ -42,8 +40,9 @@ public:
         , m_resource(std::move(resource))
         , m_agentPath(std::move(agentPath))
         , m_urlStd(m_url.toStdString())
-        , m_resourceStd(m_resource.toStdString())
-        , m_displayUrl(qstr(redactUrl(m_urlStd))) {}
+        , m_resourceStd(m_resource.toStdString()) {
+        m_health.displayUrl = qstr(redactUrl(m_urlStd));
+    }
 
     ~Impl() {
         stopAll(false);
@@ -81,8 +80,6 @@ private:
     void flushEvents();
     ClusterSnapshot snapshot(LabTime now);
     LockView lockView(LabTime now);
-    QString storeStatus(LabTime now) const;
-    bool storeFresh(LabTime now) const;
     void noteHolder(const ObservedState& s, LabTime when);
 
     void labEvent(const QString& name, const QString& detail);
@@ -92,8 +89,6 @@ private:
     template <class T, class... Args>
     T& add(const QString& identity, Args&&... args);
     bool roomForExternal(const std::string& id);
-    RedisElector* find(int id);
-    RedisElector* findByIdentity(const std::string& identity);
     QString freeName(const QString& prefix, int& counter) const;
     std::optional<QString> noUrl(const QString& what) const;
     static std::optional<QString> badTiming(const QString& what, const Timing& t);
@@ -108,7 +103,6 @@ private:
     const QString m_agentPath;
     const std::string m_urlStd;
     const std::string m_resourceStd;
-    const QString m_displayUrl;
 
     std::shared_ptr<Inbox> m_inbox = std::make_shared<Inbox>();
     std::unique_ptr<RedisLink> m_link;
@@ -116,15 +110,7 @@ private:
     bool m_begun = false;
     bool m_shutDown = false;
     LabClock m_clock;
-    QString m_urlError;
-
-    bool m_connected = false;
-    bool m_connecting = false;
-    QString m_connectError;
-    LabTime m_nextConnectAt{};
-    LabTime m_lastGoodLook{};
-    QString m_lookError;
-    LabTime m_lookErrorAt{};
+    LinkHealth m_health;
     bool m_outage = false;
     std::optional<ObservedState> m_observed;
     LabTime m_observedAt{};
@@ -134,8 +120,7 @@ private:
     bool m_infoInFlight = false;
     LabTime m_nextInfoAt{};
 
-    std::vector<std::unique_ptr<RedisElector>> m_electors; // index = id, never erased
-    std::unordered_map<std::string, int> m_byIdentity;     // identity -> id
+    RedisRoster m_electors;
     bool m_externalsFull = false;
     int m_nextThread = 1;
     int m_nextAgent = 1;
@@ -154,10 +139,10 @@ void RedisBackend::Impl::begin() {
     try {
         (void)RedisUrl::parse(m_urlStd);
         labEvent(QStringLiteral("info"),
-                 QStringLiteral("connecting to %1 for '%2'").arg(m_displayUrl, m_resource));
+                 QStringLiteral("connecting to %1 for '%2'").arg(m_health.displayUrl, m_resource));
     } catch (const UrlError& e) {
-        m_urlError = qstr(e.what());
-        labError(m_urlError);
+        m_health.urlError = qstr(e.what());
+        labError(m_health.urlError);
     }
     m_tick = new QTimer(&q);
     m_tick->setInterval(RedisBackend::kSnapshotInterval);
@@ -207,8 +192,8 @@ void RedisBackend::Impl::tick() {
     const LabTime now = m_clock.now();
     schedule(now);
     // Outages are events once, when they begin and when they end; the status says the rest.
-    const QString status = storeStatus(now);
-    const bool down = !status.isEmpty() && m_connected;
+    const QString status = m_health.status(now);
+    const bool down = !status.isEmpty() && m_health.connected;
     if (down != m_outage) {
         m_outage = down;
         if (down)
@@ -221,15 +206,15 @@ void RedisBackend::Impl::tick() {
 }
 
 void RedisBackend::Impl::schedule(LabTime now) {
-    if (!m_urlError.isEmpty())
+    if (!m_health.urlError.isEmpty())
         return;
-    if (!m_connected && !m_connecting && now >= m_nextConnectAt) {
-        m_connecting = true;
+    if (!m_health.connected && !m_health.connecting && now >= m_health.nextConnectAt) {
+        m_health.connecting = true;
         if (!m_link)
             m_link = std::make_unique<RedisLink>(m_inbox, *this, m_urlStd, m_resourceStd);
         m_link->connect();
     }
-    if (m_connected && !m_infoInFlight && now >= m_nextInfoAt) {
+    if (m_health.connected && !m_infoInFlight && now >= m_nextInfoAt) {
         m_infoInFlight = true;
         m_nextInfoAt = now + kInfoInterval;
         m_link->pollInfo();
@@ -252,28 +237,6 @@ void RedisBackend::Impl::flushEvents() {
     Q_EMIT q.eventsReady(std::exchange(m_pending, {}));
 }
 
-bool RedisBackend::Impl::storeFresh(LabTime now) const {
-    return m_connected && now - m_lastGoodLook <= kStaleAfter;
-}
-
-QString RedisBackend::Impl::storeStatus(LabTime now) const {
-    if (!m_urlError.isEmpty())
-        return m_urlError; // "bad Redis URL '...': why (the accepted forms)"
-    if (!m_connected) {
-        if (m_connectError.isEmpty())
-            return QStringLiteral("Connecting to %1...").arg(m_displayUrl);
-        if (m_connectError.contains(QStringLiteral("authentication failed")))
-            return QStringLiteral("Redis refused the login: ") + m_connectError;
-        return QStringLiteral("Redis not answering: ") + m_connectError;
-    }
-    if (storeFresh(now))
-        return {};
-    if (m_lookErrorAt > m_lastGoodLook)
-        return QStringLiteral("Redis not answering: ") + m_lookError;
-    return QStringLiteral("Redis not answering: no reply for %1 s")
-        .arg(formatSeconds(now - m_lastGoodLook));
-}
-
 ClusterSnapshot RedisBackend::Impl::snapshot(LabTime now) {
     ClusterSnapshot s;
     s.now = now;
@@ -284,14 +247,14 @@ ClusterSnapshot RedisBackend::Impl::snapshot(LabTime now) {
     for (auto& r : m_electors)
         s.electors.push_back(r->view(now));
     s.lock = lockView(now);
-    s.storeOpsPerSecond = storeFresh(now) ? m_opsPerSecond : 0;
-    s.storeStatus = storeStatus(now);
+    s.storeOpsPerSecond = m_health.fresh(now) ? m_opsPerSecond : 0;
+    s.storeStatus = m_health.status(now);
     return s;
 }
 
 LockView RedisBackend::Impl::lockView(LabTime now) {
     LockView v;
-    if (!storeFresh(now) || !m_observed)
+    if (!m_health.fresh(now) || !m_observed)
         return v;
     v.known = true;
     if (!m_observed->holder)
@@ -301,7 +264,7 @@ LockView RedisBackend::Impl::lockView(LabTime now) {
     v.fence = h.fence;
     v.expiresAt = m_observedAt + h.remaining;
     v.ttl = h.remaining;
-    if (RedisElector* r = findByIdentity(h.identity)) {
+    if (RedisElector* r = m_electors.findByIdentity(h.identity)) {
         v.holder = r->id();
         v.ttl = std::max(v.ttl, r->timing().ttl);
     }
@@ -321,19 +284,14 @@ void RedisBackend::Impl::labEvent(const QString& name, const QString& detail) {
 
 template <class T, class... Args>
 T& RedisBackend::Impl::add(const QString& identity, Args&&... args) {
-    const int id = int(m_electors.size());
-    auto r = std::make_unique<T>(*this, id, identity, std::forward<Args>(args)...);
+    auto r = std::make_unique<T>(*this, m_electors.nextId(), identity, std::forward<Args>(args)...);
     T& ref = *r;
-    m_byIdentity.emplace(ref.identityStd(), id);
-    m_electors.push_back(std::move(r));
+    m_electors.add(std::move(r));
     return ref;
 }
 
 bool RedisBackend::Impl::roomForExternal(const std::string& id) {
-    const auto externals = std::count_if(m_electors.begin(), m_electors.end(), [](const auto& r) {
-        return r->kind() == ElectorKind::External;
-    });
-    if (externals < kMaxExternals)
+    if (m_electors.count(ElectorKind::External) < kMaxExternals)
         return true;
     if (!m_externalsFull) {
         m_externalsFull = true;
@@ -346,25 +304,13 @@ bool RedisBackend::Impl::roomForExternal(const std::string& id) {
     return false;
 }
 
-RedisElector* RedisBackend::Impl::find(int id) {
-    if (id < 0 || std::size_t(id) >= m_electors.size())
-        return nullptr;
-    return m_electors[std::size_t(id)].get();
-}
-
-RedisElector* RedisBackend::Impl::findByIdentity(const std::string& identity) {
-    // Looked up per snapshot and per member on every look: an index, not a scan.
-    const auto it = m_byIdentity.find(identity);
-    return it == m_byIdentity.end() ? nullptr : m_electors[std::size_t(it->second)].get();
-}
-
 // "lab-agent-N" with an N that nobody on this resource uses (another lab may watch it too).
 QString RedisBackend::Impl::freeName(const QString& prefix, int& counter) const {
     while (true) {
         const QString name = prefix + QString::number(counter++);
         const std::string s = name.toStdString();
         const bool taken =
-            m_byIdentity.count(s) > 0 ||
+            m_electors.findByIdentity(s) ||
             (m_observed && std::any_of(m_observed->members.begin(), m_observed->members.end(),
                                        [&](const MemberInfo& m) { return m.id == s; }));
         if (!taken)
@@ -373,9 +319,9 @@ QString RedisBackend::Impl::freeName(const QString& prefix, int& counter) const 
 }
 
 std::optional<QString> RedisBackend::Impl::noUrl(const QString& what) const {
-    if (m_urlError.isEmpty())
+    if (m_health.urlError.isEmpty())
         return std::nullopt;
-    return QStringLiteral("%1: no usable Redis URL (%2)").arg(what, m_urlError);
+    return QStringLiteral("%1: no usable Redis URL (%2)").arg(what, m_health.urlError);
 }
 
 std::optional<QString> RedisBackend::Impl::badTiming(const QString& what, const Timing& t) {
@@ -457,16 +403,16 @@ void RedisBackend::Impl::act(const Action& a) {
 
 void RedisBackend::Impl::killLeader(const Action& a) {
     const LabTime now = m_clock.now();
-    if (!storeFresh(now) || !m_observed) {
-        refuse(
-            QStringLiteral("kill leader: the lock cannot be read now (%1)").arg(storeStatus(now)));
+    if (!m_health.fresh(now) || !m_observed) {
+        refuse(QStringLiteral("kill leader: the lock cannot be read now (%1)")
+                   .arg(m_health.status(now)));
         return;
     }
     if (!m_observed->holder) {
         refuse(QStringLiteral("kill leader: nobody holds the lock"));
         return;
     }
-    RedisElector* r = findByIdentity(m_observed->holder->identity);
+    RedisElector* r = m_electors.findByIdentity(m_observed->holder->identity);
     if (!r) {
         refuse(QStringLiteral("kill leader: the holder '%1' is not an elector the lab knows")
                    .arg(qstr(m_observed->holder->identity)));
@@ -480,7 +426,7 @@ void RedisBackend::Impl::killLeader(const Action& a) {
 }
 
 void RedisBackend::Impl::actOn(const Action& a) {
-    RedisElector* r = find(a.elector);
+    RedisElector* r = m_electors.find(a.elector);
     if (!r) {
         refuse(QStringLiteral("%1: there is no elector %2").arg(actionName(a.kind)).arg(a.elector));
         return;
@@ -517,21 +463,21 @@ void RedisBackend::Impl::onControlFailed(const QString& who, const std::string& 
 }
 
 void RedisBackend::Impl::onConnected() {
-    m_connecting = false;
-    m_connected = true;
-    m_connectError.clear();
-    m_lastGoodLook = m_clock.now();
+    m_health.connecting = false;
+    m_health.connected = true;
+    m_health.connectError.clear();
+    m_health.lastGoodLook = m_clock.now();
     labEvent(QStringLiteral("info"),
-             QStringLiteral("connected to %1; watching '%2'").arg(m_displayUrl, m_resource));
+             QStringLiteral("connected to %1; watching '%2'").arg(m_health.displayUrl, m_resource));
 }
 
 void RedisBackend::Impl::onConnectFailed(const std::string& message) {
-    m_connecting = false;
-    m_nextConnectAt = m_clock.now() + kReconnectInterval;
+    m_health.connecting = false;
+    m_health.nextConnectAt = m_clock.now() + kReconnectInterval;
     const QString text = qstr(message);
-    if (text != m_connectError)
+    if (text != m_health.connectError)
         labError(QStringLiteral("cannot use Redis: ") + text);
-    m_connectError = text;
+    m_health.connectError = text;
 }
 
 void RedisBackend::Impl::onInfo(std::optional<double> opsPerSecond) {
@@ -542,7 +488,7 @@ void RedisBackend::Impl::onInfo(std::optional<double> opsPerSecond) {
 
 void RedisBackend::Impl::onObserved(const ObservedState& s, TimePoint at) {
     const LabTime when = m_clock.at(at);
-    m_lastGoodLook = std::max(m_lastGoodLook, when);
+    m_health.lastGoodLook = std::max(m_health.lastGoodLook, when);
     m_observed = s;
     m_observedAt = when;
     noteHolder(s, when);
@@ -550,7 +496,7 @@ void RedisBackend::Impl::onObserved(const ObservedState& s, TimePoint at) {
     std::set<std::string> seen;
     for (const MemberInfo& m : s.members) {
         seen.insert(m.id);
-        RedisElector* r = findByIdentity(m.id);
+        RedisElector* r = m_electors.findByIdentity(m.id);
         if (!r && !roomForExternal(m.id))
             continue;
         if (!r)
@@ -577,7 +523,7 @@ void RedisBackend::Impl::noteHolder(const ObservedState& s, LabTime when) {
     e.at = when;
     e.source = LabEvent::Source::Store;
     if (holder) {
-        RedisElector* r = findByIdentity(holder->first);
+        RedisElector* r = m_electors.findByIdentity(holder->first);
         e.name = QStringLiteral("holder");
         e.elector = r ? r->id() : -1;
         e.identity = qstr(holder->first);
@@ -597,15 +543,15 @@ void RedisBackend::Impl::onObserverError(const std::string& message, TimePoint a
             labError(QStringLiteral("ignored a presence entry: ") + text);
         return;
     }
-    m_lookError = text;
-    m_lookErrorAt = m_clock.at(at);
+    m_health.lookError = text;
+    m_health.lookErrorAt = m_clock.at(at);
 }
 
 void RedisBackend::Impl::onChannelEvent(const std::string& json) {
     const std::optional<WireEvent> w = parseWire(json, m_clock);
     if (!w)
         return; // not an election event (control and release notices share the channel)
-    RedisElector* r = findByIdentity(w->id);
+    RedisElector* r = m_electors.findByIdentity(w->id);
     if (r && r->kind() != ElectorKind::External)
         return; // the lab's own electors report themselves
     if (!r && !roomForExternal(w->id))

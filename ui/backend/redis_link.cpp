@@ -11,6 +11,8 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr Duration kLookInterval = 100ms;
+// No good look at the store for this long: Redis does not answer (a look takes a few ms).
+constexpr Duration kStaleAfter = 700ms;
 
 } // namespace
 
@@ -20,6 +22,28 @@ RedisOptions labRedisOptions() {
     o.commandTimeout = 500ms; // as baton-agent: a stop finishes within a second
     o.reconnectBackoffMax = 2s;
     return o;
+}
+
+bool LinkHealth::fresh(LabTime now) const {
+    return connected && now - lastGoodLook <= kStaleAfter;
+}
+
+QString LinkHealth::status(LabTime now) const {
+    if (!urlError.isEmpty())
+        return urlError; // "bad Redis URL '...': why (the accepted forms)"
+    if (!connected) {
+        if (connectError.isEmpty())
+            return QStringLiteral("Connecting to %1...").arg(displayUrl);
+        if (connectError.contains(QStringLiteral("authentication failed")))
+            return QStringLiteral("Redis refused the login: ") + connectError;
+        return QStringLiteral("Redis not answering: ") + connectError;
+    }
+    if (fresh(now))
+        return {};
+    if (lookErrorAt > lastGoodLook)
+        return QStringLiteral("Redis not answering: ") + lookError;
+    return QStringLiteral("Redis not answering: no reply for %1 s")
+        .arg(formatSeconds(now - lastGoodLook));
 }
 
 RedisLink::RedisLink(std::shared_ptr<Inbox> inbox, LinkListener& listener, std::string url,

@@ -3,6 +3,7 @@
 // INFO, on a worker of its own. What they find reaches a LinkListener through the inbox.
 
 #include "backend/inbox.h"
+#include "backend/lab_types.h"
 #include "backend/serial_worker.h"
 
 #include <baton/redis/observer.h>
@@ -17,6 +18,24 @@ namespace baton::lab {
 
 /// The options of every connection the lab opens (as baton-agent's: a stop ends within a second).
 RedisOptions labRedisOptions();
+
+/// What the backend knows of how its link fares (it sets the fields), and what it tells.
+struct LinkHealth {
+    QString displayUrl; ///< the URL with its password hidden
+    QString urlError;   ///< the URL does not parse: nothing is tried
+    bool connected = false;
+    bool connecting = false;
+    QString connectError;
+    LabTime nextConnectAt{};
+    LabTime lastGoodLook{};
+    QString lookError;
+    LabTime lookErrorAt{};
+
+    /// Connected, and a look at the store succeeded lately.
+    bool fresh(LabTime now) const;
+    /// Empty while fresh; else what is wrong ("Redis not answering: ...").
+    QString status(LabTime now) const;
+};
 
 /// Hears from a RedisLink on the backend's thread (when it runs the inbox); outlives the inbox.
 class LinkListener {
