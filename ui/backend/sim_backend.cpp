@@ -193,12 +193,6 @@ void SimBackend::act(const Action& action) {
     }
     if (f.duration.count() < 0)
         return refuse(QStringLiteral("the duration must not be negative"));
-    inject(f, action.kind);
-}
-
-// Records each elector the fault struck (a leader's kill strikes whoever leads) and refuses
-// for each it could not.
-void SimBackend::inject(const Fault& f, Action::Kind kind) {
     const std::size_t before = m_sim->history().faults.size();
     m_sim->inject(f);
     const auto& faults = m_sim->history().faults;
@@ -209,7 +203,7 @@ void SimBackend::inject(const Fault& f, Action::Kind kind) {
         if (faults[i].applied)
             recordFault(struck);
         else
-            Q_EMIT actionRefused(actionName(kind) + QStringLiteral(": ") + qstr(faults[i].detail));
+            refuse(qstr(faults[i].detail));
     }
     publish();
 }

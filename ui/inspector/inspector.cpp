@@ -168,13 +168,6 @@ void Inspector::buildUi() {
     m_title->setFont(titleFont);
     layout->addWidget(m_title);
 
-    layout->addLayout(buildInfo());
-    layout->addWidget(buildTiming());
-    layout->addWidget(buildFaults());
-    layout->addStretch();
-}
-
-QFormLayout* Inspector::buildInfo() {
     auto* info = new QFormLayout;
     info->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_kind = valueLabel(QStringLiteral("kindLabel"));
@@ -195,11 +188,9 @@ QFormLayout* Inspector::buildInfo() {
     info->addRow(tr("Latency:"), m_latency);
     info->addRow(tr("Store calls:"), m_storeCalls);
     info->addRow(tr("Note:"), m_note);
-    return info;
-}
+    layout->addLayout(info);
 
-// Timings: editors with the refusal right under the field it names.
-QGroupBox* Inspector::buildTiming() {
+    // Timings: editors with the refusal right under the field it names.
     auto* timingBox = new QGroupBox(tr("Timing"));
     auto* timing = new QGridLayout(timingBox);
     constexpr double kLongest = 7 * 24 * 3600; // validate()'s bound
@@ -236,20 +227,18 @@ QGroupBox* Inspector::buildTiming() {
     timingButtons->addWidget(m_revert);
     timingButtons->addWidget(m_apply);
     timing->addLayout(timingButtons, row++, 0, 1, 2);
+    layout->addWidget(timingBox);
     connect(m_apply, &QPushButton::clicked, this, &Inspector::apply);
     connect(m_revert, &QPushButton::clicked, this, &Inspector::revert);
     // A refusal stays until its field is touched again.
     connect(m_ttl, &QDoubleSpinBox::valueChanged, m_ttlError, &QLabel::hide);
     connect(m_refresh, &QDoubleSpinBox::valueChanged, m_refreshError, &QLabel::hide);
     connect(m_retry, &QDoubleSpinBox::valueChanged, m_retryError, &QLabel::hide);
-    return timingBox;
-}
 
-// Faults: each button with the inputs that say how long and how strong.
-QGroupBox* Inspector::buildFaults() {
+    // Faults: each button with the inputs that say how long and how strong.
     auto* faultBox = new QGroupBox(tr("Faults"));
     auto* faults = new QGridLayout(faultBox);
-    int row = 0;
+    row = 0;
     auto* lifecycle = new QHBoxLayout;
     lifecycle->addWidget(
         addActionButton(tr("Kill"), QStringLiteral("killButton"), Action::Kind::Kill));
@@ -308,7 +297,8 @@ QGroupBox* Inspector::buildFaults() {
     m_buttonInputs[drift] = {m_driftRate};
     faults->addWidget(drift, row, 0);
     faults->addWidget(m_driftRate, row++, 1, 1, 2);
-    return faultBox;
+    layout->addWidget(faultBox);
+    layout->addStretch();
 }
 
 QPushButton* Inspector::addActionButton(const QString& text, const QString& objectName,

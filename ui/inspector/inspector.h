@@ -12,8 +12,6 @@
 
 class QAbstractButton;
 class QDoubleSpinBox;
-class QFormLayout;
-class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -47,9 +45,6 @@ Q_SIGNALS:
 
 private:
     void buildUi();
-    QFormLayout* buildInfo();
-    QGroupBox* buildTiming();
-    QGroupBox* buildFaults();
     QPushButton* addActionButton(const QString& text, const QString& objectName, Action::Kind kind);
     void apply();
     void revert();
