@@ -1,13 +1,8 @@
 #include "backend/redis_elector.h"
 
+#include <baton/fault/fault.h>
+
 namespace baton::lab {
-
-namespace {
-
-// What baton-agent accepts.
-constexpr Duration kMaxFaultLength = std::chrono::hours(24);
-
-} // namespace
 
 QString describe(const Timing& t) {
     return QStringLiteral("ttl %1, refresh %2, retry %3")
@@ -122,7 +117,7 @@ std::optional<QString> RedisElector::notPaused() const {
 }
 
 std::optional<QString> RedisElector::badLength(const Action& a) {
-    if (a.duration > Duration{} && a.duration <= kMaxFaultLength)
+    if (a.duration > Duration{} && a.duration <= faultLimits::kLongest)
         return std::nullopt;
     return QStringLiteral("%1 needs a duration above 0 and at most 24 h (got %2)")
         .arg(actionName(a.kind), qstr(formatDuration(a.duration)));

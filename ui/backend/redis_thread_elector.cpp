@@ -3,6 +3,7 @@
 #include "backend/redis_link.h"
 
 #include <baton/election/election.h>
+#include <baton/fault/fault.h>
 #include <baton/redis/redis_store.h>
 #include <baton/store/fault_store.h>
 #include <baton/store/locker.h>
@@ -14,7 +15,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr Duration kRebuildInterval = 1s;
-constexpr Duration kMaxLatency = 10s;
 
 // Ends a latency fault first: the release must not sit out the delay.
 void stopElection(auto& parts) {
@@ -238,7 +238,7 @@ std::optional<QString> ThreadElector::whyNotFault(const Action& a) const {
     case Action::Kind::Latency:
         if (auto why = badLength(a))
             return why;
-        if (a.extra <= Duration{} || a.extra > kMaxLatency)
+        if (a.extra <= Duration{} || a.extra > faultLimits::kMostLatency)
             return QStringLiteral("latency: the extra delay must be above 0 and at most 10 s "
                                   "(got %1)")
                 .arg(qstr(formatDuration(a.extra)));
