@@ -1,10 +1,10 @@
 #include "backend/redis_agent_elector.h"
 
+#include "backend/child_process.h"
+
 #include <QProcessEnvironment>
 
 #include <csignal>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 namespace baton::lab {
 
@@ -68,14 +68,8 @@ void AgentElector::launch() {
     env.insert(QStringLiteral("REDIS_URL"), m_url);
     p->setProcessEnvironment(env);
     p->setStandardInputFile(QProcess::nullDevice());
-    const pid_t lab = ::getpid();
-    // An agent must not outlive a lab that crashed (it forks from the backend's thread, which
-    // lives until shutdown() has stopped the agents anyway).
-    p->setChildProcessModifier([lab] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != lab)
-            ::_exit(1);
-    });
+    // Forked from the backend's thread, which lives until shutdown() has stopped the agents.
+    dieWithLab(*p);
     connectProcess(p);
     p->start(m_agentPath, arguments());
 }
