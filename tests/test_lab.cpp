@@ -320,7 +320,7 @@ private Q_SLOTS:
         backend.begin();
         QTRY_VERIFY(leaderOf(last) == 0);
         Action kill;
-        kill.kind = Action::Kind::Kill;
+        kill.kind = Action::Kind::Crash;
         kill.elector = 0;
         backend.act(kill);
         QTRY_VERIFY_WITH_TIMEOUT(last.now > 30s, 5000);

@@ -23,6 +23,7 @@
 using namespace baton;
 using namespace baton::lab;
 using namespace baton::test;
+using namespace Qt::StringLiterals;
 using namespace std::chrono_literals;
 
 namespace {
@@ -116,6 +117,12 @@ public:
     QVector<LabEvent> events;
     QStringList refusals;
 
+    /// Why elector `id` cannot undergo `kind` now, as the backend says ("" when it can).
+    QString cannot(int id, Action::Kind kind) const {
+        const ElectorView* e = elector(id);
+        return e ? e->unavailable[std::size_t(kind)] : u"no such elector"_s;
+    }
+
 private:
     QThread m_thread;
     RedisBackend* m_backend = nullptr;
@@ -182,12 +189,16 @@ private Q_SLOTS:
         // A follower paused by SIGSTOP comes back by itself (SIGCONT); new timing reaches the
         // agent over its control channel (its presence entry shows it).
         const int follower = 3 - old - successor;
+        // An agent has no latency control and runs on this machine's clock.
+        QVERIFY(!run.cannot(follower, Action::Kind::Latency).isEmpty());
+        QVERIFY(run.cannot(follower, Action::Kind::Drift).contains(u"simulated"_s));
+        QVERIFY(run.cannot(follower, Action::Kind::Pause).isEmpty());
         Action pause = make(Action::Kind::Pause, follower);
         pause.duration = 600ms;
         run.act(pause);
         QTRY_COMPARE(run.stateOf(follower), ElectorState::Paused);
         QTRY_COMPARE(run.stateOf(follower), ElectorState::Follower);
-        Action timing = make(Action::Kind::SetTiming, follower);
+        Action timing = make(Action::Kind::Timing, follower);
         timing.timing = Timing{2s, 400ms, 400ms};
         run.act(timing);
         auto retimed = [&] { return run.elector(follower)->timing.ttl == Duration(2s); };
@@ -246,7 +257,7 @@ private Q_SLOTS:
         leader = follower;
 
         // New timing: the next extend's deadline is a ttl of 3 s away.
-        Action timing = make(Action::Kind::SetTiming, leader);
+        Action timing = make(Action::Kind::Timing, leader);
         timing.timing = Timing{3s, 500ms, 500ms};
         const LabTime asked = run.last.now;
         run.act(timing);
@@ -269,7 +280,7 @@ private Q_SLOTS:
         QTRY_VERIFY(slowed());
 
         // Kill: crashed, no release; start: back in the race.
-        run.act(make(Action::Kind::Kill, leader));
+        run.act(make(Action::Kind::Crash, leader));
         QTRY_COMPARE(run.stateOf(leader), ElectorState::Crashed);
         const auto crashes = run.find(LabEvent::Source::Fault, QStringLiteral("crash"), leader);
         QCOMPARE(crashes.size(), 1);
@@ -281,6 +292,11 @@ private Q_SLOTS:
         };
         QTRY_VERIFY(runningAgain());
         QCOMPARE(run.find(LabEvent::Source::Fault, QStringLiteral("restart"), leader).size(), 1);
+
+        // What a thread elector can undergo: latency yes, clock drift no.
+        QVERIFY(run.cannot(leader, Action::Kind::Latency).isEmpty());
+        QVERIFY(run.cannot(leader, Action::Kind::Drift).contains(u"simulated"_s));
+        QVERIFY(!run.cannot(leader, Action::Kind::Start).isEmpty()); // it is running
 
         // What cannot be done is refused with a reason.
         run.act(make(Action::Kind::Drift, leader));
@@ -315,6 +331,18 @@ private Q_SLOTS:
         };
         QTRY_VERIFY(someoneLeads());
         QVERIFY(!run.find(LabEvent::Source::Elector, QStringLiteral("elected")).isEmpty());
+
+        // An external agent can be stopped over its control channel but not killed; one that
+        // does not allow control can undergo nothing, and says why.
+        const int openSeen = run.byIdentity(QStringLiteral("outside-open"))->id;
+        const int closedSeen = run.byIdentity(QStringLiteral("outside-closed"))->id;
+        QVERIFY(run.cannot(openSeen, Action::Kind::Stop).isEmpty());
+        QVERIFY(!run.cannot(openSeen, Action::Kind::Crash).isEmpty());
+        QVERIFY(!run.cannot(openSeen, Action::Kind::Latency).isEmpty());
+        for (const Action::Kind kind :
+             {Action::Kind::Crash, Action::Kind::Stop, Action::Kind::Pause, Action::Kind::Partition,
+              Action::Kind::Timing})
+            QVERIFY(run.cannot(closedSeen, kind).contains(u"--allow-control"_s));
 
         run.act(make(Action::Kind::Stop, run.byIdentity(QStringLiteral("outside-closed"))->id));
         QTRY_COMPARE(run.refusals.size(), 1);

@@ -9,36 +9,6 @@
 
 namespace baton::lab {
 
-/// What the operator asks for. Unused fields are ignored.
-struct Action {
-    enum class Kind : quint8 {
-        Kill,       ///< crash: no release (agent: SIGKILL)
-        Stop,       ///< graceful stop (agent: SIGTERM)
-        Start,      ///< start a stopped or crashed elector again
-        Pause,      ///< freeze for `duration` (agent: SIGSTOP, SIGCONT after it)
-        Resume,     ///< end a pause now
-        Partition,  ///< cut it off from the store for `duration`
-        Heal,       ///< end a partition now
-        Latency,    ///< add `extra` to each store trip for `duration`
-        Drift,      ///< its clock runs at `rate` (simulated only)
-        SetTiming,  ///< new ttl, refresh and retry intervals, live
-        KillLeader, ///< Kill whoever leads now (the store's holder)
-        AddThread,  ///< Redis: a new in-process elector (pollingOnly)
-        AddAgent,   ///< Redis: a new baton-agent process (pollingOnly)
-        Remove,     ///< Redis: stop it and drop it from the lab
-    };
-    Kind kind = Kind::Kill;
-    int elector = -1;
-    Duration duration{};
-    Duration extra{};
-    double rate = 1.0;
-    Timing timing;
-    bool pollingOnly = false;
-};
-
-/// "kill", "stop", ... (for logs and refusals).
-QString actionName(Action::Kind kind);
-
 class Backend : public QObject {
     Q_OBJECT
 public:
@@ -66,5 +36,3 @@ Q_SIGNALS:
 };
 
 } // namespace baton::lab
-
-Q_DECLARE_METATYPE(baton::lab::Action)

@@ -4,6 +4,8 @@
 // consume them on the GUI thread. Times are lab time: since the run began (virtual time when
 // simulated, wall time since connecting in Redis mode).
 
+#include "backend/action.h"
+
 #include <baton/election/config.h>
 
 #include <QMetaType>
@@ -38,7 +40,7 @@ struct ElectorView {
     ElectorKind kind = ElectorKind::Simulated;
     ElectorState state = ElectorState::Follower;
     bool believesLeader = false; ///< its own isLeader(); may disagree with the store
-    bool pollingOnly = false;       ///< runs like the seed: followers only poll
+    bool pollingOnly = false;    ///< runs like the seed: followers only poll
     bool controllable = true;    ///< the lab can act on it (external: only with --allow-control)
     quint64 fence = 0;           ///< of its current or last term
     /// The arc that runs down: leader: last extend to its self-fencing deadline; follower: last
@@ -51,6 +53,8 @@ struct ElectorView {
     QString seenLeader;     ///< the leader as it last saw it
     quint64 storeCalls = 0;
     QString note; ///< what else to say ("partitioned until 12.5 s", "exited with code 2")
+    /// Why it cannot undergo each action now ("" when it can), as its backend says.
+    Capabilities unavailable;
 };
 
 /// The lock as the store holds it.

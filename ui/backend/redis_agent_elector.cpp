@@ -217,9 +217,9 @@ void AgentElector::fillView(ElectorView& v, LabTime now, ElectorState down) cons
 std::optional<QString> AgentElector::whyNot(const Action& a, LabTime now) const {
     const bool isRunning = running();
     switch (a.kind) {
-    case Action::Kind::Kill:
+    case Action::Kind::Crash:
     case Action::Kind::Stop:
-    case Action::Kind::SetTiming:
+    case Action::Kind::Timing:
         return isRunning ? std::nullopt : notRunning(a);
     case Action::Kind::Start:
         return isRunning ? alreadyRunning() : std::nullopt;
@@ -255,7 +255,7 @@ void AgentElector::act(const Action& a, LabTime now) {
         m_partitionedUntil = {};
         fault(QStringLiteral("heal"), leads);
         break;
-    case Action::Kind::SetTiming:
+    case Action::Kind::Timing:
         m_host.sendControl(identity(), timingMessage(identityStd(), a.timing));
         m_timing = a.timing;
         fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
@@ -272,7 +272,7 @@ void AgentElector::act(const Action& a, LabTime now) {
 
 void AgentElector::actSignal(const Action& a, LabTime now, bool leads) {
     switch (a.kind) {
-    case Action::Kind::Kill:
+    case Action::Kind::Crash:
         m_ending = Ending::Kill;
         m_pausedUntil = {};
         m_process->kill(); // SIGKILL

@@ -389,8 +389,7 @@ void RedisBackend::Impl::act(const Action& a) {
         addAgent(a);
         return;
     case Action::Kind::Drift:
-        refuse(QStringLiteral("clock drift can only be simulated: real electors run on this "
-                              "machine's clock"));
+        refuse(RedisElector::noDrift());
         return;
     case Action::Kind::KillLeader:
         killLeader(a);
@@ -435,7 +434,7 @@ void RedisBackend::Impl::actOn(const Action& a) {
         refuse(QStringLiteral("%1: %2 was removed").arg(actionName(a.kind), r->identity()));
         return;
     }
-    if (a.kind == Action::Kind::SetTiming) {
+    if (a.kind == Action::Kind::Timing) {
         if (auto why = badTiming(QStringLiteral("set timing"), a.timing)) {
             refuse(*why);
             return;

@@ -35,7 +35,30 @@ ElectorView RedisElector::view(LabTime now) const {
     }
     // Not running: crashed, or stopped for any other reason.
     fillView(v, now, m_life == Life::Crashed ? ElectorState::Crashed : ElectorState::Stopped);
+    // Each action asked with a strength that is fine, so that what remains is the elector's.
+    for (int k = 0; k < kActionKinds; ++k) {
+        const auto kind = Action::Kind(k);
+        if (!actsOnOne(kind))
+            continue;
+        if (kind == Action::Kind::Drift) {
+            v.unavailable[std::size_t(k)] = noDrift();
+            continue;
+        }
+        Action probe;
+        probe.kind = kind;
+        probe.elector = m_id;
+        probe.duration = std::chrono::seconds(1);
+        probe.extra = std::chrono::milliseconds(1);
+        probe.timing = v.timing;
+        if (const std::optional<QString> why = whyNot(probe, now))
+            v.unavailable[std::size_t(k)] = *why;
+    }
     return v;
+}
+
+QString RedisElector::noDrift() {
+    return QStringLiteral("clock drift can only be simulated: real electors run on this "
+                          "machine's clock");
 }
 
 Timing RedisElector::timing() const {
@@ -46,7 +69,7 @@ Timing RedisElector::timing() const {
 
 std::variant<Action, QString> RedisElector::leaderKill(const Action& a) const {
     Action kill = a;
-    kill.kind = Action::Kind::Kill;
+    kill.kind = Action::Kind::Crash;
     kill.elector = m_id;
     return kill;
 }

@@ -46,8 +46,10 @@ public:
     ElectorKind kind() const { return m_kind; }
     bool removed() const { return m_removed; }
 
-    /// What the cluster view shows of it at `now`.
+    /// What the cluster view shows of it at `now`, with what it can undergo (its whyNot()).
     ElectorView view(LabTime now) const;
+    /// Why no real elector can drift: they all run on this machine's clock.
+    static QString noDrift();
     /// Its own isLeader(), as far as the lab can tell.
     virtual bool believesLeader(LabTime now) const = 0;
     /// Its timing now: its own, its presence entry's, or the last one the lab set.

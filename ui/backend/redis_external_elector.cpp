@@ -102,7 +102,7 @@ std::optional<QString> ExternalElector::whyNot(const Action& a, LabTime /*now*/)
     case Action::Kind::Stop:
     case Action::Kind::Resume:
     case Action::Kind::Heal:
-    case Action::Kind::SetTiming:
+    case Action::Kind::Timing:
         return std::nullopt;
     default:
         return QStringLiteral("%1: %2 was started elsewhere; over its control channel the lab "
@@ -135,7 +135,7 @@ void ExternalElector::act(const Action& a, LabTime now) {
         m_host.sendControl(identity(), partitionMessage(to, Duration{}));
         fault(QStringLiteral("heal"), leads);
         break;
-    case Action::Kind::SetTiming:
+    case Action::Kind::Timing:
         m_host.sendControl(identity(), timingMessage(to, a.timing));
         fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
         break;

@@ -208,14 +208,14 @@ std::optional<QString> ThreadElector::whyNot(const Action& a, LabTime /*now*/) c
     }
     const bool running = m_parts->election->running();
     switch (a.kind) {
-    case Action::Kind::Kill:
+    case Action::Kind::Crash:
     case Action::Kind::Stop:
         return running ? std::nullopt : notRunning(a);
     case Action::Kind::Start:
         return running ? alreadyRunning() : std::nullopt;
     case Action::Kind::Pause:
         return running ? badLength(a) : notRunning(a);
-    case Action::Kind::SetTiming:
+    case Action::Kind::Timing:
     case Action::Kind::Remove:
         return std::nullopt;
     default:
@@ -280,7 +280,7 @@ void ThreadElector::act(const Action& a, LabTime now) {
         fault(QStringLiteral("latency"), leads, now + a.duration,
               QStringLiteral("+%1 each way").arg(qstr(formatDuration(a.extra))));
         break;
-    case Action::Kind::SetTiming:
+    case Action::Kind::Timing:
         m_timing = a.timing;
         onWorker([t = a.timing](Parts& p) { p.election->setTiming(t); });
         fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
@@ -294,7 +294,7 @@ void ThreadElector::act(const Action& a, LabTime now) {
 void ThreadElector::actLifecycle(const Action& a, bool leads) {
     auto stop = [](Parts& p) { stopElection(p); };
     switch (a.kind) {
-    case Action::Kind::Kill:
+    case Action::Kind::Crash:
         m_life = Life::Crashed;
         m_note = QStringLiteral("killed");
         onWorker([](Parts& p) {

@@ -34,6 +34,19 @@ SimBackend::SimBackend(Scenario scenario, QObject* parent)
 
 SimBackend::~SimBackend() = default;
 
+Capabilities SimBackend::capabilities(ElectorState state) {
+    FaultSubject subject;
+    subject.running = state != ElectorState::Crashed && state != ElectorState::Stopped;
+    subject.paused = state == ElectorState::Paused;
+    subject.partitioned = state == ElectorState::Partitioned;
+    Capabilities c;
+    for (int k = 0; k < kFaultKinds; ++k)
+        c[std::size_t(k)] = qstr(faultUnavailable(FaultKind(k), subject));
+    c[std::size_t(Action::Kind::Remove)] =
+        QStringLiteral("simulated electors stay for the run (stop it instead)");
+    return c;
+}
+
 Scenario SimBackend::defaultScenario(int electors, int pollingOnlyElectors) {
     Scenario s;
     s.name = "lab";
@@ -105,11 +118,7 @@ void SimBackend::act(const Action& action) {
     if (needsElector && (action.elector < 0 || std::size_t(action.elector) >= m_sim->size()))
         return refuse(
             QStringLiteral("no elector %1 (there are %2)").arg(action.elector).arg(m_sim->size()));
-    switch (action.kind) {
-    case Action::Kind::Kill:
-        f.kind = FaultKind::Crash;
-        break;
-    case Action::Kind::KillLeader: {
+    if (action.kind == Action::Kind::KillLeader) {
         bool anyone = false;
         for (std::size_t i = 0; i < m_sim->size() && !anyone; ++i)
             anyone = m_sim->elector(i).leader;
@@ -117,52 +126,28 @@ void SimBackend::act(const Action& action) {
             return refuse(QStringLiteral("nobody leads right now"));
         f.kind = FaultKind::Crash;
         f.target = FaultTarget{FaultTarget::Kind::Leader, 0};
-        break;
-    }
-    case Action::Kind::Stop:
-        f.kind = FaultKind::Stop;
-        break;
-    case Action::Kind::Start:
-        f.kind = m_sim->elector(std::size_t(action.elector)).alive ? FaultKind::Start
-                                                                   : FaultKind::Restart;
-        break;
-    case Action::Kind::Pause:
-        f.kind = FaultKind::Pause;
-        f.duration = action.duration;
-        break;
-    case Action::Kind::Resume:
-        f.kind = FaultKind::Resume;
-        break;
-    case Action::Kind::Partition:
-        f.kind = FaultKind::Partition;
-        f.duration = action.duration;
-        break;
-    case Action::Kind::Heal:
-        f.kind = FaultKind::Heal;
-        break;
-    case Action::Kind::Latency:
-        f.kind = FaultKind::Latency;
-        f.extra = action.extra;
-        f.duration = action.duration;
-        break;
-    case Action::Kind::Drift:
-        f.kind = FaultKind::Drift;
-        f.rate = action.rate;
-        break;
-    case Action::Kind::SetTiming:
-        try {
-            validate(action.timing);
-        } catch (const ConfigError& e) {
-            return refuse(QString::fromStdString(e.what()));
+    } else if (const std::optional<FaultKind> fault = faultOf(action.kind)) {
+        f.kind = *fault;
+        if (f.kind == FaultKind::Start && !m_sim->elector(std::size_t(action.elector)).alive)
+            f.kind = FaultKind::Restart;
+        // A kill or a stop lasts until Start; the others for the length asked.
+        if (isLasting(f.kind) && f.kind != FaultKind::Crash && f.kind != FaultKind::Stop)
+            f.duration = action.duration;
+        if (f.kind == FaultKind::Latency)
+            f.extra = action.extra;
+        if (f.kind == FaultKind::Drift)
+            f.rate = action.rate;
+        if (f.kind == FaultKind::Timing) {
+            try {
+                validate(action.timing);
+            } catch (const ConfigError& e) {
+                return refuse(QString::fromStdString(e.what()));
+            }
+            f.ttl = action.timing.ttl;
+            f.refresh = action.timing.refreshInterval;
+            f.retry = action.timing.retryInterval;
         }
-        f.kind = FaultKind::Timing;
-        f.ttl = action.timing.ttl;
-        f.refresh = action.timing.refreshInterval;
-        f.retry = action.timing.retryInterval;
-        break;
-    case Action::Kind::AddThread:
-    case Action::Kind::AddAgent:
-    case Action::Kind::Remove:
+    } else {
         return refuse(QStringLiteral("only in Redis mode (File > Connect to Redis)"));
     }
     if (const std::string rule = faultStrengthError(f.kind, f.duration, f.extra, f.rate);
@@ -348,6 +333,7 @@ ClusterSnapshot SimBackend::snapshot() {
             v.state = ElectorState::Partitioned;
         else
             v.state = e.leader ? ElectorState::Leader : ElectorState::Follower;
+        v.unavailable = capabilities(v.state);
         v.pollingOnly = e.pollingOnly;
         v.fence = e.fence;
         v.timing = e.timing;

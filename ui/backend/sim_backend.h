@@ -25,6 +25,9 @@ public:
     /// The lab's default: `electors` electors on ttl 5 s, refresh 1 s, retry 1 s, for a year;
     /// the last `pollingOnlyElectors` of them poll as the seed did.
     static Scenario defaultScenario(int electors = 5, int pollingOnlyElectors = 0);
+    /// What a simulated elector in `state` can undergo: the core's rule (faultUnavailable);
+    /// every fault applies to it, and it cannot be removed from its run.
+    static Capabilities capabilities(ElectorState state);
     /// Slowest and fastest speeds (simulated seconds per wall second).
     static constexpr double kMinSpeed = 0.1;
     static constexpr double kMaxSpeed = 100.0;

@@ -21,10 +21,6 @@ namespace baton::lab {
 
 namespace {
 
-bool running(ElectorState s) {
-    return s != ElectorState::Crashed && s != ElectorState::Stopped;
-}
-
 Duration fromSeconds(double s) {
     // The editors show milliseconds; round there so 0.1 s is exactly 100 ms, not 99.999... ms.
     return std::chrono::milliseconds(std::llround(s * 1000.0));
@@ -88,65 +84,9 @@ QString formatLatency(Duration d) {
 } // namespace
 
 QString actionUnavailableReason(const ElectorView& e, Action::Kind kind) {
-    if (!e.controllable) {
-        return e.kind == ElectorKind::External
-                   ? QStringLiteral("%1 was started outside the lab without --allow-control; "
-                                    "restart it with --allow-control to act on it")
-                         .arg(e.identity)
-                   : QStringLiteral("the lab cannot act on %1").arg(e.identity);
-    }
-    const bool external = e.kind == ElectorKind::External;
-    switch (kind) {
-    case Action::Kind::Kill:
-        if (external)
-            return QStringLiteral("not a process of the lab: it can be stopped, not killed");
-        return running(e.state) ? QString() : QStringLiteral("it is not running");
-    case Action::Kind::Stop:
-        return running(e.state) ? QString() : QStringLiteral("it is not running");
-    case Action::Kind::Start:
-        if (external)
-            return QStringLiteral("started outside the lab: the lab cannot start it again");
-        return running(e.state) ? QStringLiteral("it is running") : QString();
-    case Action::Kind::Pause:
-        if (!running(e.state))
-            return QStringLiteral("it is not running");
-        return e.state == ElectorState::Paused ? QStringLiteral("it is paused already") : QString();
-    case Action::Kind::Resume:
-        if (external)
-            return QStringLiteral("an external agent's pause ends by itself");
-        return e.state == ElectorState::Paused ? QString() : QStringLiteral("it is not paused");
-    case Action::Kind::Partition:
-        if (!running(e.state))
-            return QStringLiteral("it is not running");
-        return e.state == ElectorState::Partitioned ? QStringLiteral("it is partitioned already")
-                                                    : QString();
-    case Action::Kind::Heal:
-        if (external)
-            return QStringLiteral("an external agent's partition ends by itself");
-        return e.state == ElectorState::Partitioned ? QString()
-                                                    : QStringLiteral("it is not partitioned");
-    case Action::Kind::Latency:
-        // Added latency needs a store the lab stands in front of: the simulator's, or the
-        // in-process electors' connection; an agent talks to Redis by itself.
-        if (e.kind == ElectorKind::Agent || external)
-            return QStringLiteral("only simulated and in-process electors can be slowed down");
-        return {};
-    case Action::Kind::Drift:
-        return e.kind == ElectorKind::Simulated
-                   ? QString()
-                   : QStringLiteral("only a simulated elector has a clock the lab can bend");
-    case Action::Kind::SetTiming:
-        return {};
-    case Action::Kind::KillLeader:
-    case Action::Kind::AddThread:
-    case Action::Kind::AddAgent:
+    if (!actsOnOne(kind))
         return QStringLiteral("not an action on one elector");
-    case Action::Kind::Remove:
-        return e.kind == ElectorKind::Simulated
-                   ? QStringLiteral("simulated electors stay for the run (stop it instead)")
-                   : QString();
-    }
-    return {};
+    return e.unavailable[std::size_t(kind)];
 }
 
 Inspector::Inspector(QWidget* parent)
@@ -254,7 +194,7 @@ QGroupBox* Inspector::buildFaults() {
     int row = 0;
     auto* lifecycle = new QHBoxLayout;
     lifecycle->addWidget(
-        addActionButton(tr("Kill"), QStringLiteral("killButton"), Action::Kind::Kill));
+        addActionButton(tr("Kill"), QStringLiteral("killButton"), Action::Kind::Crash));
     lifecycle->addWidget(
         addActionButton(tr("Stop"), QStringLiteral("stopButton"), Action::Kind::Stop));
     lifecycle->addWidget(
@@ -356,7 +296,7 @@ void Inspector::apply() {
         return;
     }
     Action action;
-    action.kind = Action::Kind::SetTiming;
+    action.kind = Action::Kind::Timing;
     action.elector = m_elector->id;
     action.timing = timing;
     Q_EMIT actionRequested(action);
@@ -481,7 +421,7 @@ void Inspector::updateEnabled() {
             input->setEnabled(why.isEmpty());
     }
     const QString timingWhy =
-        m_elector ? actionUnavailableReason(*m_elector, Action::Kind::SetTiming) : pickOne;
+        m_elector ? actionUnavailableReason(*m_elector, Action::Kind::Timing) : pickOne;
     const bool editable = timingWhy.isEmpty();
     for (QWidget* w : std::initializer_list<QWidget*>{m_ttl, m_refresh, m_retry, m_revert})
         w->setEnabled(editable);

@@ -20,8 +20,8 @@ class QSpinBox;
 
 namespace baton::lab {
 
-/// Why the lab cannot do `kind` to `elector` now ("it is running"), or an empty string when it
-/// can. The inspector disables its buttons with this; a context menu can use it too.
+/// Why the lab cannot do `kind` to `elector` now, as its backend says (ElectorView::unavailable),
+/// or an empty string when it can. The inspector and the menus disable their actions with this.
 QString actionUnavailableReason(const ElectorView& elector, Action::Kind kind);
 
 /// Shows one elector and offers its actions. Call setElector() with every snapshot; the timing

@@ -160,19 +160,18 @@ void MainWindow::updateActions() {
     const ClusterSnapshot& s = m_controller.snapshot();
     const int id = m_cluster->selected();
     const ElectorView* e = electorIn(s, id);
-    const bool can = e && e->controllable;
-    const bool running =
-        e && e->state != ElectorState::Crashed && e->state != ElectorState::Stopped;
-    action(QStringLiteral("killElector"))->setEnabled(can && running);
-    action(QStringLiteral("stopElector"))->setEnabled(can && running);
-    action(QStringLiteral("startElector"))->setEnabled(can && !running);
-    action(QStringLiteral("pauseElector"))->setEnabled(can && running);
-    action(QStringLiteral("partitionElector"))->setEnabled(can && running);
-    action(QStringLiteral("latencyElector"))
-        ->setEnabled(can && running && e->kind != ElectorKind::Agent);
-    action(QStringLiteral("driftElector"))->setEnabled(can && e->kind == ElectorKind::Simulated);
-    action(QStringLiteral("removeElector"))
-        ->setEnabled(e && (e->kind == ElectorKind::Thread || e->kind == ElectorKind::Agent));
+    // What the elector's backend says it can undergo now, the same as the inspector shows.
+    using K = Action::Kind;
+    for (const auto& [name, kind] :
+         {std::pair{"killElector", K::Crash}, std::pair{"stopElector", K::Stop},
+          std::pair{"startElector", K::Start}, std::pair{"pauseElector", K::Pause},
+          std::pair{"partitionElector", K::Partition}, std::pair{"latencyElector", K::Latency},
+          std::pair{"driftElector", K::Drift}, std::pair{"removeElector", K::Remove}}) {
+        const QString why = e ? actionUnavailableReason(*e, kind) : tr("select an elector first");
+        QAction* a = action(QString::fromLatin1(name));
+        a->setEnabled(why.isEmpty());
+        a->setStatusTip(why);
+    }
     const bool sim = m_controller.simulated();
     for (const char* n : {"pauseTime", "stepTime", "faster", "slower", "realTime", "saveScenario"})
         action(QString::fromLatin1(n))->setEnabled(sim);

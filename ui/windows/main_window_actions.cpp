@@ -68,7 +68,7 @@ void MainWindow::createElectorActions() {
         K kind;
     } electorActions[] = {
         {"killElector", tr("&Kill"), QKeySequence(Qt::Key_X),
-         tr("Crash the selected elector (no release)"), K::Kill},
+         tr("Crash the selected elector (no release)"), K::Crash},
         {"stopElector", tr("&Stop"), QKeySequence(Qt::Key_S),
          tr("Stop the selected elector gracefully (it releases the lock)"), K::Stop},
         {"startElector", tr("St&art"), QKeySequence(Qt::Key_R),
