@@ -55,6 +55,34 @@ std::vector<TermChange> ends(const std::vector<TermChange>& changes) {
     return out;
 }
 
+/// A TermTracker and a FailoverTracker fed together, as the lab and the checker feed them.
+struct FailoverRun {
+    TermTracker terms;
+    FailoverTracker failovers;
+    std::vector<MeasuredFailover> measured;
+    std::size_t faults = 0;
+
+    explicit FailoverRun(FailoverPolicy policy)
+        : failovers(policy) {}
+
+    TermTracker::Callback onChange() {
+        return [this](const TermChange& c) {
+            failovers.change(c, terms.leaderCount(),
+                             [this](const MeasuredFailover& f) { measured.push_back(f); });
+        };
+    }
+    void add(const TermInput& in) { terms.add(in, onChange()); }
+    void fault(FaultKind kind, int elector, Duration at, Duration end, bool wasLeader = true) {
+        terms.advanceTo(T0 + at, onChange());
+        failovers.fault(StruckFault{kind, elector, T0 + at, T0 + end, wasLeader, faults++},
+                        terms.leaderCount());
+    }
+    void finish(Duration end) {
+        terms.finish(T0 + end, onChange());
+        failovers.finish(T0 + end, [this](const MeasuredFailover& f) { measured.push_back(f); });
+    }
+};
+
 } // namespace
 
 class TestTerms : public QObject {
@@ -183,37 +211,159 @@ private slots:
     // The failover rule: a fault on a leader, the newest one while somebody leads, ridden out by
     // an extend, or nobody to blame; the next election ends it.
     void failovers() {
-        TermTracker terms;
-        FailoverTracker failovers;
-        std::vector<MeasuredFailover> measured;
-        const auto onChange = [&](const TermChange& c) {
-            if (auto f = failovers.change(c, terms.leaderCount()))
-                measured.push_back(*f);
-        };
+        FailoverRun run(FailoverPolicy::live());
+        const FailoverTracker& failovers = run.failovers;
         const auto fault = [&](FaultKind kind, int elector, Duration at, bool wasLeader) {
-            terms.advanceTo(T0 + at, onChange);
-            failovers.fault(kind, elector, T0 + at, wasLeader, terms.leaderCount());
+            run.fault(kind, elector, at, at, wasLeader);
         };
-        terms.add(elected(0, 0s, 1, 10s), onChange);
+        run.add(elected(0, 0s, 1, 10s));
         fault(FaultKind::Latency, 0, 1s, true);
         QVERIFY(!failovers.pending());
         fault(FaultKind::Pause, 0, 2s, true);
-        terms.add(extended(0, 3s, 20s), onChange);
+        run.add(extended(0, 3s, 20s));
         QVERIFY(!failovers.pending()); // ridden out
         fault(FaultKind::Pause, 0, 4s, true);
         fault(FaultKind::Crash, 0, 5s, true);
-        terms.add(input(TermInput::Kind::Crashed, 0, 5s), onChange);
+        run.add(input(TermInput::Kind::Crashed, 0, 5s));
         fault(FaultKind::Stop, 1, 6s, false); // a follower: no matter
         QCOMPARE(failovers.pending()->cause, std::optional<FaultKind>(FaultKind::Crash));
-        terms.add(elected(1, 8s, 2, 20s), onChange);
-        terms.add(input(TermInput::Kind::Revoked, 1, 9s), onChange);
+        run.add(elected(1, 8s, 2, 20s));
+        run.add(input(TermInput::Kind::Revoked, 1, 9s));
         QVERIFY(failovers.pending() && !failovers.pending()->cause);
-        terms.add(elected(0, 9500ms, 3, 20s), onChange);
+        run.add(elected(0, 9500ms, 3, 20s));
+        const auto& measured = run.measured;
         QCOMPARE(measured.size(), std::size_t(2));
         QCOMPARE(measured[0].latency, Duration(3s));
         QCOMPARE(measured[0].newLeader, 1);
         QCOMPARE(measured[1].latency, Duration(500ms));
         QVERIFY(!measured[1].start.cause);
+    }
+
+    // Given a leader struck by a short pause, a long partition, a latency spike and another
+    // short pause before its term lapses, then the live policy blames the newest fault that can
+    // cost leadership (the last pause) and the checker's the first that outlasted the term (the
+    // partition).
+    void whichFaultIsBlamed_data() {
+        QTest::addColumn<bool>("live");
+        QTest::addColumn<int>("cause");
+        QTest::addColumn<int>("sinceSeconds");
+        QTest::newRow("live: the newest") << true << int(FaultKind::Pause) << 5;
+        QTest::newRow("history: the first outlasting") << false << int(FaultKind::Partition) << 3;
+    }
+    void whichFaultIsBlamed() {
+        QFETCH(bool, live);
+        QFETCH(int, cause);
+        QFETCH(int, sinceSeconds);
+        const Duration since = std::chrono::seconds(sinceSeconds);
+        FailoverRun run(live ? FailoverPolicy::live() : FailoverPolicy::ofHistory());
+        run.add(elected(0, 0s, 1, 10s));
+        run.fault(FaultKind::Pause, 0, 1s, 2s);
+        run.fault(FaultKind::Partition, 0, 3s, 20s);
+        run.fault(FaultKind::Latency, 0, 4s, 30s);
+        run.fault(FaultKind::Pause, 0, 5s, 6s);
+        run.add(elected(1, 12s, 2, 30s));
+        QCOMPARE(run.measured.size(), std::size_t(1));
+        QCOMPARE(run.measured[0].start.cause, std::optional<FaultKind>(FaultKind(cause)));
+        QCOMPARE(run.measured[0].start.since, T0 + since);
+        QCOMPARE(run.measured[0].latency, Duration(12s) - since);
+        QCOMPARE(run.measured[0].newLeader, 1);
+        QCOMPARE(run.measured[0].start.termBegin, T0);
+        QCOMPARE(run.measured[0].start.fence, std::uint64_t(1));
+    }
+
+    // Given only a latency spike (or a drift) that outlasts the leader's term, then the checker
+    // blames it; the live policy counts neither as a cause, so the lapse is a failover nobody
+    // caused.
+    void whichKindsAreCauses() {
+        for (const FaultKind kind : {FaultKind::Latency, FaultKind::Drift}) {
+            FailoverRun history(FailoverPolicy::ofHistory());
+            FailoverRun live(FailoverPolicy::live());
+            for (FailoverRun* run : {&history, &live}) {
+                run->add(elected(0, 0s, 1, 10s));
+                run->fault(kind, 0, 2s, 40s);
+                run->add(elected(1, 15s, 2, 30s));
+                QCOMPARE(run->measured.size(), std::size_t(1));
+            }
+            QCOMPARE(history.measured[0].start.cause, std::optional<FaultKind>(kind));
+            QCOMPARE(history.measured[0].latency, Duration(13s));
+            QVERIFY(!live.measured[0].start.cause);
+            QCOMPARE(live.measured[0].latency, Duration(5s)); // from the lapse at 10 s
+        }
+        QVERIFY(!FailoverPolicy::live().causes.contains(FaultKind::Heal));
+        QVERIFY(!FailoverPolicy::ofHistory().causes.contains(FaultKind::Restart));
+        QVERIFY(FailoverPolicy::ofHistory().causes.contains(FaultKind::Stop));
+    }
+
+    // After the fact: a term that outlives the fault rode it out; a loss nobody caused is no
+    // failover; a fault on a follower strikes no term.
+    void firstOutlastingRideOut() {
+        FailoverRun run(FailoverPolicy::ofHistory());
+        run.add(elected(0, 0s, 1, 10s));
+        run.fault(FaultKind::Pause, 0, 1s, 3s);
+        run.fault(FaultKind::Crash, 1, 2s, 50s, false);
+        run.add(extended(0, 4s, 20s));
+        run.add(input(TermInput::Kind::Revoked, 0, 15s));
+        run.add(elected(1, 16s, 2, 30s));
+        run.finish(40s);
+        QVERIFY(run.measured.empty());
+        QVERIFY(!run.failovers.pending());
+    }
+
+    // After the fact: an election between the fault and the term's end (an overlap) is the one
+    // that ended the failover, reported when the term ends; two leaders lost at once are two
+    // failovers under way, and one election ends both; at the run's end one still under way has
+    // no new leader.
+    void firstOutlastingUnderWay() {
+        FailoverRun run(FailoverPolicy::ofHistory());
+        run.add(elected(0, 0s, 1, 10s));
+        run.fault(FaultKind::Partition, 0, 2s, 50s);
+        run.add(elected(1, 5s, 2, 30s));
+        QVERIFY(run.measured.empty()); // the partition has not cost 0 its term yet
+        run.terms.advanceTo(T0 + 11s, run.onChange());
+        QCOMPARE(run.measured.size(), std::size_t(1));
+        QCOMPARE(run.measured[0].newLeader, 1);
+        QCOMPARE(run.measured[0].latency, Duration(3s));
+
+        run.add(elected(0, 12s, 3, 40s));
+        run.fault(FaultKind::Crash, 1, 20s, 60s);
+        run.add(input(TermInput::Kind::Crashed, 1, 20s));
+        run.fault(FaultKind::Stop, 0, 21s, 21s);
+        run.add(input(TermInput::Kind::Stopped, 0, 21s));
+        QCOMPARE(run.failovers.pending()->since, T0 + 20s); // the oldest of two
+        run.add(elected(2, 25s, 4, 50s));
+        QCOMPARE(run.measured.size(), std::size_t(3));
+        QCOMPARE(run.measured[1].latency, Duration(5s));
+        QCOMPARE(run.measured[2].latency, Duration(4s));
+        QCOMPARE(run.measured[2].start.cause, std::optional<FaultKind>(FaultKind::Stop));
+
+        run.fault(FaultKind::Crash, 2, 30s, 90s);
+        run.add(input(TermInput::Kind::Crashed, 2, 30s));
+        run.finish(45s);
+        QCOMPARE(run.measured.size(), std::size_t(4));
+        QCOMPARE(run.measured[3].newLeader, -1);
+        QCOMPARE(run.measured[3].latency, Duration(15s));
+        QCOMPARE(run.measured[3].start.fault, std::size_t(3)); // its id: the fourth fault
+    }
+
+    // Given a stop and the revocation it caused at one instant, then the fault fed first is the
+    // cause (both policies); fed after (a History's record order) it looks like a revocation
+    // nobody caused, to the live policy.
+    void aStopBeforeItsRevocation() {
+        for (const FailoverPolicy& policy : {FailoverPolicy::live(), FailoverPolicy::ofHistory()}) {
+            FailoverRun run(policy);
+            run.add(elected(0, 0s, 1, 10s));
+            run.fault(FaultKind::Stop, 0, 4s, 4s);
+            run.add(input(TermInput::Kind::Revoked, 0, 4s));
+            run.add(elected(1, 5s, 2, 20s));
+            QCOMPARE(run.measured.size(), std::size_t(1));
+            QCOMPARE(run.measured[0].start.cause, std::optional<FaultKind>(FaultKind::Stop));
+        }
+        FailoverRun late(FailoverPolicy::live());
+        late.add(elected(0, 0s, 1, 10s));
+        late.add(input(TermInput::Kind::Revoked, 0, 4s));
+        late.fault(FaultKind::Stop, 0, 4s, 4s);
+        late.add(elected(1, 5s, 2, 20s));
+        QVERIFY(!late.measured.at(0).start.cause);
     }
 
     void labels() {

@@ -105,12 +105,12 @@ QVector<Duration> FailoverStats::latencies(FailoverCause cause) const {
 }
 
 LabTime FailoverStats::failoverSince() const {
-    const auto& pending = m_failovers.pending();
+    const auto pending = m_failovers.pending();
     return pending ? pending->since - TimePoint{} : LabTime{};
 }
 
 FailoverCause FailoverStats::failoverCause() const {
-    const auto& pending = m_failovers.pending();
+    const auto pending = m_failovers.pending();
     return pending ? causeOf(pending->cause) : FailoverCause::Other;
 }
 
@@ -136,7 +136,8 @@ void FailoverStats::handle(const LabEvent& event) {
     m_tracker.advanceTo(at, onChange);
     if (event.source == LabEvent::Source::Fault) {
         if (const auto kind = faultKind(event.name.toStdString()))
-            m_failovers.fault(*kind, event.elector, TimePoint{} + at, event.wasLeader,
+            m_failovers.fault(StruckFault{*kind, event.elector, TimePoint{} + at, TimePoint{} + at,
+                                          event.wasLeader, 0},
                               static_cast<std::size_t>(m_tracker.leaderCount()));
     }
     m_tracker.add(event, onChange);
@@ -145,8 +146,9 @@ void FailoverStats::handle(const LabEvent& event) {
 
 void FailoverStats::onTermChange(const TermChange& c) {
     const qsizetype leaders = m_tracker.leaderCount();
-    if (const auto failover = m_failovers.change(toCore(c), static_cast<std::size_t>(leaders)))
-        record(causeOf(failover->start.cause), failover->latency);
+    m_failovers.change(
+        toCore(c), static_cast<std::size_t>(leaders),
+        [this](const MeasuredFailover& f) { record(causeOf(f.start.cause), f.latency); });
     switch (c.kind) {
     case TermChange::Kind::Began:
         if (m_leaderlessSince) {

@@ -83,7 +83,7 @@ private:
     static LatencySummary summarize(const Ring& ring);
 
     TermTracker m_tracker;
-    baton::FailoverTracker m_failovers;
+    baton::FailoverTracker m_failovers{baton::FailoverPolicy::live()};
     std::array<Ring, failoverCauseCount> m_byCause;
     Ring m_all;
     qsizetype m_cap = defaultLatencyCap;

@@ -228,7 +228,8 @@ std::vector<LeadershipInterval> leadershipIntervals(const History& h) {
     const auto collect = [&](const TermChange& c) {
         const TimePoint end = std::min(c.at, h.end);
         if (c.kind == TermChange::Kind::Ended && end > c.begin)
-            out.push_back(LeadershipInterval{c.elector, c.fence, c.begin, end});
+            out.push_back(LeadershipInterval{c.elector, c.fence, c.begin, end,
+                                             c.at > h.end ? TermEnd::Open : c.how});
     };
     // A crash ends a term as surely as a revocation: the process that led is gone. At equal
     // times a crash comes after the events: they happened before it struck.
@@ -261,41 +262,131 @@ std::vector<LeadershipInterval> leadershipIntervals(const History& h) {
     return out;
 }
 
-bool FailoverTracker::canCostLeadership(FaultKind kind) {
-    return kind == FaultKind::Crash || kind == FaultKind::Pause || kind == FaultKind::Partition ||
-           kind == FaultKind::Stop;
+FailoverPolicy FailoverPolicy::live() {
+    return FailoverPolicy{
+        Blame::NewestFault,
+        {FaultKind::Crash, FaultKind::Pause, FaultKind::Partition, FaultKind::Stop},
+        true};
 }
 
-void FailoverTracker::fault(FaultKind kind, int elector, TimePoint at, bool wasLeader,
-                            std::size_t leaders) {
+FailoverPolicy FailoverPolicy::ofHistory() {
+    return FailoverPolicy{Blame::FirstOutlasting,
+                          {FaultKind::Crash, FaultKind::Stop, FaultKind::Pause,
+                           FaultKind::Partition, FaultKind::Latency, FaultKind::Drift},
+                          false};
+}
+
+void FailoverTracker::fault(const StruckFault& f, std::size_t leaders) {
+    if (!m_policy.causes.contains(f.kind))
+        return;
+    if (m_policy.blame == Blame::FirstOutlasting) {
+        // Only the term's end can tell whether the fault cost it.
+        if (OpenTerm* term = latestTerm(f.elector))
+            term->suspects.push_back(Suspect{blame(f), std::max(f.end, f.at), std::nullopt});
+        return;
+    }
     // While somebody still leads, an earlier fault has not cost leadership (yet).
-    if (wasLeader && canCostLeadership(kind) && (!m_pending || leaders > 0))
-        m_pending = PendingFailover{at, kind, elector};
+    if (f.wasLeader && (m_underway.empty() || leaders > 0))
+        m_underway.assign(1, blame(f));
 }
 
-std::optional<MeasuredFailover> FailoverTracker::change(const TermChange& c, std::size_t leaders) {
+void FailoverTracker::change(const TermChange& c, std::size_t leaders, const Callback& onFailover) {
     switch (c.kind) {
     case TermChange::Kind::Began:
-        if (c.byElected && m_pending) {
-            const MeasuredFailover f{*m_pending, c.elector, c.at - m_pending->since};
-            m_pending.reset();
-            return f;
-        }
+        if (c.byElected)
+            elected(c, onFailover);
+        m_open.push_back(OpenTerm{c.elector, c.begin, c.fence, {}});
         break;
     case TermChange::Kind::Extended:
+        for (OpenTerm& term : m_open)
+            if (term.elector == c.elector && term.begin == c.begin)
+                term.fence = c.fence;
         // The struck leader extended after it: a pause or partition shorter than its lease.
-        if (m_pending && m_pending->elector == c.elector && c.at > m_pending->since)
-            m_pending.reset();
+        if (m_policy.blame == Blame::NewestFault && !m_underway.empty() &&
+            m_underway.front().elector == c.elector && c.at > m_underway.front().since)
+            m_underway.clear();
         break;
     case TermChange::Kind::Ended:
-        // A leader gone with nobody else leading and no fault to blame: it lost the lock, its
-        // store failed, or it was stopped from outside.
-        if (!m_pending && leaders == 0 &&
-            (c.how == TermEnd::Revoked || c.how == TermEnd::Deadline || c.how == TermEnd::Stopped))
-            m_pending = PendingFailover{c.at, std::nullopt, -1};
+        ended(c, leaders, onFailover);
         break;
     }
-    return std::nullopt;
+}
+
+void FailoverTracker::finish(TimePoint end, const Callback& onFailover) {
+    for (const PendingFailover& p : m_underway)
+        onFailover(MeasuredFailover{p, -1, end - p.since});
+    m_underway.clear();
+}
+
+std::optional<PendingFailover> FailoverTracker::pending() const {
+    const auto oldest =
+        std::min_element(m_underway.begin(), m_underway.end(),
+                         [](const auto& a, const auto& b) { return a.since < b.since; });
+    if (oldest == m_underway.end())
+        return std::nullopt;
+    return *oldest;
+}
+
+void FailoverTracker::clear() {
+    m_open.clear();
+    m_underway.clear();
+}
+
+PendingFailover FailoverTracker::blame(const StruckFault& f) const {
+    PendingFailover p{f.at, f.kind, f.elector, f.id, {}, 0};
+    for (const OpenTerm& term : m_open)
+        if (term.elector == f.elector) {
+            p.termBegin = term.begin;
+            p.fence = term.fence;
+        }
+    return p;
+}
+
+void FailoverTracker::elected(const TermChange& c, const Callback& onFailover) {
+    for (const PendingFailover& p : m_underway)
+        onFailover(MeasuredFailover{p, c.elector, c.at - p.since});
+    m_underway.clear();
+    // A fault whose term has not ended yet may still turn out to have cost it: this election,
+    // the first after it, is then the one that ended the failover (an overlap).
+    for (OpenTerm& term : m_open)
+        for (Suspect& s : term.suspects)
+            if (!s.firstElection)
+                s.firstElection = Election{c.elector, c.at};
+}
+
+void FailoverTracker::ended(const TermChange& c, std::size_t leaders, const Callback& onFailover) {
+    const auto it = std::find_if(m_open.begin(), m_open.end(), [&](const OpenTerm& term) {
+        return term.elector == c.elector && term.begin == c.begin;
+    });
+    std::vector<Suspect> suspects;
+    if (it != m_open.end()) {
+        suspects = std::move(it->suspects);
+        m_open.erase(it);
+    }
+    const auto outlasting = std::find_if(suspects.begin(), suspects.end(),
+                                         [&](const Suspect& s) { return s.end >= c.at; });
+    if (outlasting != suspects.end()) {
+        PendingFailover p = outlasting->blamed;
+        p.termBegin = c.begin;
+        p.fence = c.fence;
+        if (const auto& e = outlasting->firstElection)
+            onFailover(MeasuredFailover{p, e->elector, e->at - p.since});
+        else
+            m_underway.push_back(p);
+        return;
+    }
+    // A leader gone with nobody else leading and no fault to blame: it lost the lock, its
+    // store failed, or it was stopped from outside.
+    if (m_policy.blameless && m_underway.empty() && leaders == 0 &&
+        (c.how == TermEnd::Revoked || c.how == TermEnd::Deadline || c.how == TermEnd::Stopped))
+        m_underway.push_back(PendingFailover{c.at, std::nullopt, -1, 0, {}, 0});
+}
+
+FailoverTracker::OpenTerm* FailoverTracker::latestTerm(int elector) {
+    for (auto it = m_open.rbegin(); it != m_open.rend(); ++it)
+        if (it->elector == elector)
+            return &*it;
+    return nullptr;
 }
 
 } // namespace baton

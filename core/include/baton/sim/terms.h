@@ -1,11 +1,13 @@
 #pragma once
 // The rule for when an elector leads and what a failover is, written once: TermTracker derives
-// terms from events fed one at a time, FailoverTracker blames each loss of leadership on a
-// fault. The checker feeds a whole History (leadershipIntervals); the lab feeds live events.
+// terms from events fed one at a time, FailoverTracker blames each loss of leadership on a fault
+// by a FailoverPolicy. The checker feeds a whole History (leadershipIntervals, ofHistory()); the
+// lab feeds live events (live()).
 
 #include "baton/sim/history.h"
 
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -126,48 +128,144 @@ struct LeadershipInterval {
     std::uint64_t fence = 0;
     TimePoint begin;
     TimePoint end;
+    TermEnd how = TermEnd::Open; ///< Open: the run's end cut it
 };
 
 /// The leadership intervals of a history (its events and crashes fed to a TermTracker), ordered
 /// by their start; terms of no length are left out.
 std::vector<LeadershipInterval> leadershipIntervals(const History& history);
 
+/// A set of fault kinds.
+class FaultKinds {
+public:
+    constexpr FaultKinds() = default;
+    constexpr FaultKinds(std::initializer_list<FaultKind> kinds) {
+        for (FaultKind kind : kinds)
+            m_bits = static_cast<std::uint16_t>(m_bits | bit(kind));
+    }
+    constexpr bool contains(FaultKind kind) const { return (m_bits & bit(kind)) != 0; }
+
+private:
+    static constexpr std::uint16_t bit(FaultKind kind) {
+        return static_cast<std::uint16_t>(1U << static_cast<unsigned>(kind));
+    }
+    std::uint16_t m_bits = 0;
+};
+
+/// Which fault a loss of leadership is blamed on, and when the blame is laid.
+enum class Blame : std::uint8_t {
+    /// Live: a fault striking an elector that believes it leads is blamed at once; while somebody
+    /// still leads, a newer one replaces it (the newest fault on a leader that still leads); the
+    /// struck leader extending after it rode it out. One failover at a time. Needs no fault's
+    /// end, which nobody knows while the fault lasts.
+    NewestFault,
+    /// After the fact: a fault striking a term (its elector had it open at the fault's instant,
+    /// the term begun last if two were) is blamed when that term ends no later than the fault
+    /// did; of several, the first fed. A term ending after the fault rode it out. One failover a
+    /// term; several may be under way at once. Needs each fault's end.
+    FirstOutlasting,
+};
+
+/// The failover rule's settings: who is blamed, for what, and whether a loss nobody caused
+/// counts.
+struct FailoverPolicy {
+    Blame blame = Blame::NewestFault;
+    FaultKinds causes; ///< the kinds a failover can be blamed on
+    /// A term ending (revoked, stopped, deadline passed) with nobody leading, no failover under
+    /// way and no fault to blame starts a failover with no cause.
+    bool blameless = true;
+
+    /// The lab's: NewestFault; crash, pause, partition and stop; blameless failovers count.
+    static FailoverPolicy live();
+    /// The checker's: FirstOutlasting; every fault that acts on a running elector (crash, stop,
+    /// pause, partition, latency, drift); blameless losses are not failovers.
+    static FailoverPolicy ofHistory();
+};
+
+/// A fault as the failover rule reads it.
+struct StruckFault {
+    FaultKind kind = FaultKind::Crash;
+    int elector = -1;
+    TimePoint at;
+    TimePoint end; ///< when it ended (`at`: at once; TimePoint::max: never); FirstOutlasting
+    bool wasLeader = false; ///< its elector believed it led; NewestFault
+    std::size_t id = 0;     ///< the caller's, handed back with the failover
+};
+
 /// A loss of leadership under way: since when, what caused it (none: nobody caused it, the
-/// leader revoked or lapsed by itself) and whom the fault struck.
+/// leader revoked or lapsed by itself), whom the fault struck and in which term.
 struct PendingFailover {
     TimePoint since;
     std::optional<FaultKind> cause;
     int elector = -1;
+    std::size_t fault = 0; ///< the fault's StruckFault::id
+    TimePoint termBegin;   ///< the struck term's begin and fence (zero: the tracker saw no term)
+    std::uint64_t fence = 0;
 };
 
-/// A failover an election ended.
+/// A failover an election ended (or the run's end: newLeader -1).
 struct MeasuredFailover {
     PendingFailover start;
     int newLeader = -1;
-    Duration latency{}; ///< from `start.since` to the election
+    Duration latency{}; ///< from `start.since` to the election (or the run's end)
 };
 
-/// The failover rule. A fault that can cost leadership (crash, pause, partition, stop) striking
-/// a leader starts a failover; while somebody still leads, a newer such fault replaces it (the
-/// newest fault on a leader is the one to blame). The struck leader extending after it means it
-/// rode the fault out. A term ending with nobody leading and no fault to blame starts one with no
-/// cause. The next election ends it. Feed it each fault after TermTracker::advanceTo(at) and
-/// before the fault's own input, and every TermChange.
+/// The failover rule, one for the lab and the checker, each with its FailoverPolicy. A fault of
+/// a cause kind striking a leader is blamed as the policy says (Blame); a term ending with nobody
+/// to blame may start a failover with no cause; the first election fed after the fault ends it.
+/// Feed it every TermChange, and each fault after TermTracker::advanceTo(at) and before the
+/// fault's own input. At one instant that is: the terms that begin, the faults, the terms that
+/// end, so a fault at a term's first or last instant strikes it. A History records a stop after
+/// the revocation it caused: feed its faults before the ends of the same instant.
 class FailoverTracker {
 public:
-    /// Crash, pause, partition and stop.
-    static bool canCostLeadership(FaultKind kind);
+    using Callback = std::function<void(const MeasuredFailover&)>;
 
-    /// `kind` struck `elector` at `at`; `wasLeader`: it believed it led; `leaders`: terms open.
-    void fault(FaultKind kind, int elector, TimePoint at, bool wasLeader, std::size_t leaders);
-    /// A term changed; `leaders`: terms open after it. Returns the failover an election ended.
-    std::optional<MeasuredFailover> change(const TermChange& change, std::size_t leaders);
+    FailoverTracker()
+        : FailoverTracker(FailoverPolicy::live()) {}
+    explicit FailoverTracker(FailoverPolicy policy)
+        : m_policy(policy) {}
 
-    const std::optional<PendingFailover>& pending() const { return m_pending; }
-    void clear() { m_pending.reset(); }
+    /// `fault` struck; `leaders`: terms open.
+    void fault(const StruckFault& fault, std::size_t leaders);
+    /// A term changed; `leaders`: terms open after it. `onFailover` runs for each failover it
+    /// ended (an election may end several; FirstOutlasting: so may a term's end, when an
+    /// election came after the fault but before the term ended).
+    void change(const TermChange& change, std::size_t leaders, const Callback& onFailover);
+    /// The run ended at `end`: each failover under way is reported with no new leader.
+    void finish(TimePoint end, const Callback& onFailover);
+
+    /// The oldest failover under way.
+    std::optional<PendingFailover> pending() const;
+    const FailoverPolicy& policy() const { return m_policy; }
+    void clear();
 
 private:
-    std::optional<PendingFailover> m_pending;
+    struct Election {
+        int elector = -1;
+        TimePoint at;
+    };
+    /// A fault blamed if its term ends while it lasts (FirstOutlasting).
+    struct Suspect {
+        PendingFailover blamed;
+        TimePoint end;
+        std::optional<Election> firstElection; ///< the first one after the fault
+    };
+    struct OpenTerm {
+        int elector = -1;
+        TimePoint begin;
+        std::uint64_t fence = 0;
+        std::vector<Suspect> suspects;
+    };
+
+    PendingFailover blame(const StruckFault& fault) const;
+    void elected(const TermChange& change, const Callback& onFailover);
+    void ended(const TermChange& change, std::size_t leaders, const Callback& onFailover);
+    OpenTerm* latestTerm(int elector);
+
+    FailoverPolicy m_policy;
+    std::vector<OpenTerm> m_open;            ///< in the order they began
+    std::vector<PendingFailover> m_underway; ///< NewestFault: at most one
 };
 
 } // namespace baton
