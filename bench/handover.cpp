@@ -11,20 +11,11 @@ using namespace baton::bench;
 
 int main(int argc, char** argv) {
     return run(argc, argv, QStringLiteral("graceful-handover"), [](Report& report) {
-        const auto server = startRedis();
-        FailoverPlan plan;
-        plan.signal = SIGTERM;
+        FailoverPlan plan = standardPlan(SIGTERM);
         plan.rounds = report.quick() ? 3 : 30;
         plan.clustersPerVariant = report.quick() ? 1 : 2;
-        plan.agentArgs = {QStringLiteral("--ttl"),     QStringLiteral("5s"),
-                          QStringLiteral("--refresh"), QStringLiteral("1s"),
-                          QStringLiteral("--retry"),   QStringLiteral("1s")};
-        plan.periodMs = 1000;
         plan.timeoutMs = 10000;
-        const auto variants = baselineVariants(1000);
-        const auto figures =
-            reportFailovers(report, QStringLiteral("SIGTERM leader -> next elected"), plan,
-                            variants, runFailovers(*server, plan, variants));
-        figures.front()->target(Target::Stat::Median, true, 2);
+        measureFailovers(report, QStringLiteral("SIGTERM leader -> next elected"), plan)
+            .target(Target::Stat::Median, true, 2);
     });
 }

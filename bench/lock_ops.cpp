@@ -6,9 +6,9 @@
 #include "support/bench.h"
 #include "support/redis.h"
 
+#include <baton/redis/redis_store.h>
 #include <baton/store/locker.h>
 #include <baton/store/memory_store.h>
-#include <baton/redis/redis_store.h>
 
 #include <QProcess>
 

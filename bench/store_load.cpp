@@ -2,9 +2,9 @@
 // with one leader and N-1 healthy followers, N = 3, 10, 50 baton-agent processes (ttl 5 s,
 // refresh 1 s), sampled each second for 30 s. The variants run at the same time, each on a
 // redis-server of its own, so that they share the machine's state: Baton as the agent starts by
-// default (retry = ttl), Baton with a 1 s retry interval, and polling-only mode (retry 1 s, which its
-// failover needs: a seed follower only notices a dead leader at its next poll).
-// What a follower adds is the slope of the rate over N (least squares), per TTL.
+// default (retry = ttl), Baton with a 1 s retry interval, and polling-only mode (retry 1 s, which
+// its failover needs: a seed follower only notices a dead leader at its next poll). What a follower
+// adds is the slope of the rate over N (least squares), per TTL.
 
 #include "support/agents.h"
 #include "support/bench.h"

@@ -3,6 +3,7 @@
 
 #include "support/agent_process.h"
 #include "support/redis_server.h"
+#include "support/words.h"
 
 #include <QRandomGenerator>
 #include <QTcpSocket>
@@ -87,12 +88,7 @@ class TestAgent : public QObject {
     std::vector<std::unique_ptr<AgentProcess>> m_agents;
 
     AgentProcess& launch(const QString& id, const QStringList& extra = {}) {
-        m_agents.push_back(std::make_unique<AgentProcess>());
-        m_agents.back()->start(
-            id, QStringList{QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
-                            QStringLiteral("--resource"), QStringLiteral("jobs")} +
-                    kTiming + extra);
-        return *m_agents.back();
+        return launchAgent(m_agents, id, m_server.url(), kTiming + extra);
     }
     int electedCount() const {
         int n = 0;
@@ -132,49 +128,29 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("reason");
         QTest::newRow("unknown option")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--frobnicate")}
-            << "unknown option '--frobnicate'";
+            << words("--resource r --frobnicate") << "unknown option '--frobnicate'";
         QTest::newRow("no resource") << QStringList{} << "missing --resource";
         QTest::newRow("missing value")
             << QStringList{QStringLiteral("--resource")} << "--resource needs a value";
         QTest::newRow("bad duration")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--ttl"), QStringLiteral("soon")}
-            << "--ttl: bad duration 'soon'";
-        QTest::newRow("bad unit") << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                                                 QStringLiteral("--retry=5parsecs")}
+            << words("--resource r --ttl soon") << "--ttl: bad duration 'soon'";
+        QTest::newRow("bad unit") << words("--resource r --retry=5parsecs")
                                   << "unknown unit 'parsecs'";
-        QTest::newRow("zero ttl") << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                                                 QStringLiteral("--ttl"), QStringLiteral("0")}
-                                  << "invalid ttl = 0ms";
+        QTest::newRow("zero ttl") << words("--resource r --ttl 0") << "invalid ttl = 0ms";
         QTest::newRow("refresh too long")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--ttl"),      QStringLiteral("2s"),
-                           QStringLiteral("--refresh"),  QStringLiteral("1s")}
-            << "must be below ttl / 2";
-        QTest::newRow("drift") << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                                              QStringLiteral("--max-drift"), QStringLiteral("0.7")}
+            << words("--resource r --ttl 2s --refresh 1s") << "must be below ttl / 2";
+        QTest::newRow("drift") << words("--resource r --max-drift 0.7")
                                << "invalid maxClockDrift = 0.7";
         QTest::newRow("drift not a number")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--max-drift"), QStringLiteral("lots")}
-            << "is not a number";
+            << words("--resource r --max-drift lots") << "is not a number";
         QTest::newRow("metrics port")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--metrics-port"), QStringLiteral("70000")}
-            << "is not a port";
+            << words("--resource r --metrics-port 70000") << "is not a port";
         QTest::newRow("flag with value")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--polling-only=yes")}
-            << "--polling-only takes no value";
-        QTest::newRow("stray argument") << QStringList{QStringLiteral("--resource"),
-                                                       QStringLiteral("r"), QStringLiteral("extra")}
-                                        << "unexpected argument 'extra'";
+            << words("--resource r --polling-only=yes") << "--polling-only takes no value";
+        QTest::newRow("stray argument")
+            << words("--resource r extra") << "unexpected argument 'extra'";
         QTest::newRow("malformed url")
-            << QStringList{QStringLiteral("--resource"), QStringLiteral("r"),
-                           QStringLiteral("--redis"), QStringLiteral("redis://:hunter2@host:0")}
-            << "port 0 is out of range";
+            << words("--resource r --redis redis://:hunter2@host:0") << "port 0 is out of range";
     }
     void usageErrorsExitTwoWithOneLine() {
         QFETCH(QStringList, args);

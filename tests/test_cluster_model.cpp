@@ -190,7 +190,7 @@ private Q_SLOTS:
         QCOMPARE(cell(ClusterModel::Retry).toString(), u"0.250"_s);
         QCOMPARE(cell(ClusterModel::Retry, ClusterModel::RawRole).toLongLong(),
                  qint64(250'000'000));
-        QCOMPARE(cell(ClusterModel::PollingOnly).toString(), u"seed"_s);
+        QCOMPARE(cell(ClusterModel::PollingOnly).toString(), u"polling"_s);
         QCOMPARE(cell(ClusterModel::PollingOnly, ClusterModel::RawRole).toBool(), true);
         QCOMPARE(cell(ClusterModel::StoreCalls).toString(), u"1234"_s);
         QCOMPARE(cell(ClusterModel::StoreCalls, ClusterModel::RawRole).toULongLong(),

@@ -20,14 +20,10 @@ class TestObserver : public QObject {
     std::vector<std::unique_ptr<AgentProcess>> m_agents;
 
     AgentProcess& launch(const QString& id, const QStringList& extra = {}) {
-        m_agents.push_back(std::make_unique<AgentProcess>());
-        m_agents.back()->start(
-            id, QStringList{QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
-                            QStringLiteral("--resource"), QStringLiteral("jobs"),
-                            QStringLiteral("--ttl"), QStringLiteral("1s"),
-                            QStringLiteral("--refresh"), QStringLiteral("200ms")} +
-                    extra);
-        return *m_agents.back();
+        return launchAgent(m_agents, id, m_server.url(),
+                           QStringList{QStringLiteral("--ttl"), QStringLiteral("1s"),
+                                       QStringLiteral("--refresh"), QStringLiteral("200ms")} +
+                               extra);
     }
     static std::string stateOf(const Observer& observer, const std::string& id) {
         for (const MemberInfo& m : observer.state().members)

@@ -2,6 +2,7 @@
 // bad servers and bad data.
 
 #include "support/redis_server.h"
+#include "support/words.h"
 
 #include <baton/redis/redis_store.h>
 #include <baton/store/locker.h>
@@ -15,6 +16,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using baton::test::words;
 
 namespace {
 
@@ -229,13 +231,8 @@ private slots:
                                              QStringLiteral("not json")}
                               << "holds a value Baton did not write";
         QTest::newRow("json of another shape")
-            << QStringList{QStringLiteral("SET"), QStringLiteral("baton:{jobs}:lock"),
-                           QStringLiteral("[1,2]")}
-            << "holds a value Baton did not write";
-        QTest::newRow("hash") << QStringList{QStringLiteral("HSET"),
-                                             QStringLiteral("baton:{jobs}:lock"),
-                                             QStringLiteral("a"), QStringLiteral("b")}
-                              << "is not a string";
+            << words("SET baton:{jobs}:lock [1,2]") << "holds a value Baton did not write";
+        QTest::newRow("hash") << words("HSET baton:{jobs}:lock a b") << "is not a string";
     }
     void garbageInTheLockKey() {
         QFETCH(QStringList, write);

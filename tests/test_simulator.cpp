@@ -5,7 +5,10 @@
 
 #include "scenario_file.h"
 
-#include <baton/baton.h>
+#include <baton/sim/checker.h>
+#include <baton/sim/pacer.h>
+#include <baton/sim/random_faults.h>
+#include <baton/sim/simulator.h>
 
 #include <QTest>
 

@@ -235,7 +235,10 @@ namespace baton::bench {
 
 std::vector<FailoverVariant> baselineVariants(double retryMs) {
     return {{QStringLiteral("Baton"), {}, true, 100},
-            {QStringLiteral("polling-only mode"), {QStringLiteral("--polling-only")}, false, retryMs + 50}};
+            {QStringLiteral("polling-only mode"),
+             {QStringLiteral("--polling-only")},
+             false,
+             retryMs + 50}};
 }
 
 std::vector<Figure*> reportFailovers(Report& report, const QString& figure,
@@ -267,6 +270,23 @@ std::vector<Figure*> reportFailovers(Report& report, const QString& figure,
     for (std::size_t v = 0; v + 1 < figures.size(); ++v) // each against the last: polling-only mode
         figures[v]->comparedTo(*figures.back());
     return figures;
+}
+
+FailoverPlan standardPlan(int signal) {
+    FailoverPlan plan;
+    plan.signal = signal;
+    plan.agentArgs = {QStringLiteral("--ttl"),     QStringLiteral("5s"),
+                      QStringLiteral("--refresh"), QStringLiteral("1s"),
+                      QStringLiteral("--retry"),   QStringLiteral("1s")};
+    plan.periodMs = 1000;
+    return plan;
+}
+
+Figure& measureFailovers(Report& report, const QString& figure, const FailoverPlan& plan) {
+    const auto server = startRedis();
+    const auto variants = baselineVariants(plan.periodMs);
+    return *reportFailovers(report, figure, plan, variants, runFailovers(*server, plan, variants))
+                .front();
 }
 
 } // namespace baton::bench

@@ -4,9 +4,9 @@
 // own JSON lines, replace the signalled process, repeat.
 //
 // Several clusters (each on a resource of its own) run side by side so that rounds that wait
-// for a lock's expiry overlap; the variants (Baton, polling-only mode) take turns. Rounds never overlap
-// where it could matter: each fired round reserves a window around its expected failover, and
-// no other round fires into it; no agent process is started near a pending window of a
+// for a lock's expiry overlap; the variants (Baton, polling-only mode) take turns. Rounds never
+// overlap where it could matter: each fired round reserves a window around its expected failover,
+// and no other round fires into it; no agent process is started near a pending window of a
 // `precise` variant (millisecond figures), so process start-up never runs into the moment
 // being measured.
 
@@ -55,14 +55,22 @@ namespace baton::bench {
 class Figure;
 class Report;
 
-/// Baton (push wake-up) and polling-only mode (followers poll every retry interval), as agent arguments.
+/// Baton (push wake-up) and polling-only mode (followers poll every retry interval), as agent
+/// arguments.
 std::vector<FailoverVariant> baselineVariants(double retryMs);
 
-/// Adds one latency figure per variant (Baton's compared to polling-only mode's), notes missed rounds
-/// and the plan to the report; returns the figures in the order of `variants`.
+/// Adds one latency figure per variant (Baton's compared to polling-only mode's), notes missed
+/// rounds and the plan to the report; returns the figures in the order of `variants`.
 std::vector<Figure*> reportFailovers(Report& report, const QString& figure,
                                      const FailoverPlan& plan,
                                      const std::vector<FailoverVariant>& variants,
                                      const std::vector<FailoverResult>& results);
+
+/// The plan of both failover benchmarks: ttl 5 s, refresh and retry 1 s, rounds fired at random
+/// points of a second; `signal` SIGTERM or SIGKILL.
+FailoverPlan standardPlan(int signal);
+/// Runs `plan` for Baton and polling-only mode on a server of its own and reports the figures;
+/// returns Baton's.
+Figure& measureFailovers(Report& report, const QString& figure, const FailoverPlan& plan);
 
 } // namespace baton::bench

@@ -7,6 +7,8 @@
 #include <QTest>
 
 #include <csignal>
+#include <memory>
+#include <vector>
 
 namespace baton::test {
 
@@ -73,6 +75,17 @@ private:
     QList<QJsonObject> m_events;
     QStringList m_badLines;
 };
+
+/// Starts one more agent `id` on the Redis at `url`, resource "jobs", with `args` after that.
+inline AgentProcess& launchAgent(std::vector<std::unique_ptr<AgentProcess>>& agents,
+                                 const QString& id, const std::string& url,
+                                 const QStringList& args) {
+    agents.push_back(std::make_unique<AgentProcess>());
+    agents.back()->start(id, QStringList{QStringLiteral("--redis"), QString::fromStdString(url),
+                                         QStringLiteral("--resource"), QStringLiteral("jobs")} +
+                                 args);
+    return *agents.back();
+}
 
 /// Unix time in milliseconds, as the agents print it.
 inline double nowMs() {

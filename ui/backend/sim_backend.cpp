@@ -16,27 +16,6 @@ TimePoint wallNow() {
     return SteadyClock::instance().now();
 }
 
-bool lasting(FaultKind kind) {
-    return kind == FaultKind::Crash || kind == FaultKind::Stop || kind == FaultKind::Pause ||
-           kind == FaultKind::Partition || kind == FaultKind::Latency;
-}
-
-// The fault that ends `kind` when it ends by itself ("" when it needs no marker).
-QString endName(FaultKind kind) {
-    switch (kind) {
-    case FaultKind::Crash:
-        return QStringLiteral("restart");
-    case FaultKind::Stop:
-        return QStringLiteral("start");
-    case FaultKind::Pause:
-        return QStringLiteral("resume");
-    case FaultKind::Partition:
-        return QStringLiteral("heal");
-    default:
-        return {};
-    }
-}
-
 } // namespace
 
 SimBackend::SimBackend(Scenario scenario, QObject* parent)
@@ -162,16 +141,11 @@ void SimBackend::act(const Action& action) {
         f.kind = FaultKind::Heal;
         break;
     case Action::Kind::Latency:
-        if (action.extra.count() <= 0)
-            return refuse(QStringLiteral("the added latency must be positive"));
         f.kind = FaultKind::Latency;
         f.extra = action.extra;
         f.duration = action.duration;
         break;
     case Action::Kind::Drift:
-        if (!(action.rate > 0.5 && action.rate < 2.0))
-            return refuse(
-                QStringLiteral("a clock rate must be in (0.5, 2), got %1").arg(action.rate));
         f.kind = FaultKind::Drift;
         f.rate = action.rate;
         break;
@@ -191,8 +165,9 @@ void SimBackend::act(const Action& action) {
     case Action::Kind::Remove:
         return refuse(QStringLiteral("only in Redis mode (File > Connect to Redis)"));
     }
-    if (f.duration.count() < 0)
-        return refuse(QStringLiteral("the duration must not be negative"));
+    if (const std::string rule = faultStrengthError(f.kind, f.duration, f.extra, f.rate);
+        !rule.empty())
+        return refuse(qstr(rule));
     const std::size_t before = m_sim->history().faults.size();
     m_sim->inject(f);
     const auto& faults = m_sim->history().faults;
@@ -260,7 +235,7 @@ void SimBackend::faultEvents() {
         out.name = qstr(faultName(r.kind));
         out.wasLeader = r.wasLeader;
         out.detail = r.applied ? qstr(r.detail) : QStringLiteral("not applied: ") + qstr(r.detail);
-        if (r.applied && lasting(r.kind) && r.end > r.at) {
+        if (r.applied && isLasting(r.kind) && r.end > r.at) {
             if (r.end != TimePoint::max())
                 out.until = labTime(r.end);
             m_openFaults.push_back(OpenFault{m_faultsSeen, r.end});
@@ -277,14 +252,14 @@ void SimBackend::faultEvents() {
         if (r.end > now)
             return false;
         // Ended by itself: say so. Ended early by an explicit fault: that fault says so.
-        const QString name = endName(r.kind);
-        if (r.end == open.until && !name.isEmpty()) {
+        const std::optional<FaultKind> ending = endingFault(r.kind);
+        if (r.end == open.until && ending) {
             LabEvent out;
             out.at = labTime(r.end);
             out.source = LabEvent::Source::Fault;
             out.elector = r.elector;
             out.identity = identityOf(r.elector);
-            out.name = name;
+            out.name = qstr(faultName(*ending));
             out.detail = QStringLiteral("end of the %1").arg(qstr(faultName(r.kind)));
             m_pending.push_back(std::move(out));
         }

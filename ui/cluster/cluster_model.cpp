@@ -6,6 +6,31 @@
 
 namespace baton::lab {
 
+namespace {
+
+constexpr ColumnHeader kColumns[ClusterModel::ColumnCount] = {
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Elector")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Kind")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "State")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Fence")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Lease (s)"),
+     QT_TRANSLATE_NOOP(
+         "baton::lab::ClusterModel",
+         "Leader: time to its self-fencing deadline; follower: time to its next try")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "TTL (s)"),
+     QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "How long the lock lives without a refresh")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Refresh (s)"),
+     QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "How often a leader extends its lease")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Retry (s)"),
+     QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "A follower's longest wait between tries")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Mode"),
+     QT_TRANSLATE_NOOP("baton::lab::ClusterModel",
+                       "\"polling\": followers only poll, like the original Go package")},
+    {QT_TRANSLATE_NOOP("baton::lab::ClusterModel", "Store calls")},
+};
+
+} // namespace
+
 Duration leaseRemaining(const ElectorView& elector, LabTime now) {
     if (elector.leaseEnd <= elector.leaseStart || elector.leaseEnd <= now)
         return Duration::zero();
@@ -52,7 +77,7 @@ QString toolTip(const ElectorView& e) {
 } // namespace
 
 ClusterModel::ClusterModel(QObject* parent)
-    : QAbstractTableModel(parent) {}
+    : ColumnTableModel(kColumns, parent) {}
 
 void ClusterModel::setSnapshot(const ClusterSnapshot& snapshot) {
     const int oldCount = static_cast<int>(m_snapshot.electors.size());
@@ -114,10 +139,6 @@ int ClusterModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(m_snapshot.electors.size());
 }
 
-int ClusterModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant ClusterModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
@@ -143,7 +164,7 @@ QVariant ClusterModel::data(const QModelIndex& index, int role) const {
         case Retry:
             return formatSeconds(e.timing.retryInterval);
         case PollingOnly:
-            return e.pollingOnly ? QStringLiteral("seed") : QString();
+            return e.pollingOnly ? QStringLiteral("polling") : QString();
         case StoreCalls:
             return QString::number(e.storeCalls);
         }
@@ -193,52 +214,6 @@ QVariant ClusterModel::data(const QModelIndex& index, int role) const {
         case Retry:
         case StoreCalls:
             return (Qt::AlignRight | Qt::AlignVCenter).toInt();
-        default:
-            return {};
-        }
-    }
-    return {};
-}
-
-QVariant ClusterModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case Identity:
-            return tr("Elector");
-        case Kind:
-            return tr("Kind");
-        case State:
-            return tr("State");
-        case Fence:
-            return tr("Fence");
-        case Lease:
-            return tr("Lease (s)");
-        case Ttl:
-            return tr("TTL (s)");
-        case Refresh:
-            return tr("Refresh (s)");
-        case Retry:
-            return tr("Retry (s)");
-        case PollingOnly:
-            return tr("Mode");
-        case StoreCalls:
-            return tr("Store calls");
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case Lease:
-            return tr("Leader: time to its self-fencing deadline; follower: time to its next try");
-        case Ttl:
-            return tr("How long the lock lives without a refresh");
-        case Refresh:
-            return tr("How often a leader extends its lease");
-        case Retry:
-            return tr("A follower's longest wait between tries");
-        case PollingOnly:
-            return tr("\"seed\": followers only poll, like the original Go package");
         default:
             return {};
         }

@@ -5,12 +5,12 @@
 
 #include "backend/lab_types.h"
 
-#include <QAbstractTableModel>
+#include "common/column_table_model.h"
 
 namespace baton::lab {
 
 /// One row per elector of the latest snapshot; the row order is the snapshot's.
-class ClusterModel : public QAbstractTableModel {
+class ClusterModel : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column {
@@ -18,12 +18,12 @@ public:
         Kind,
         State,
         Fence,
-        Lease,      ///< remaining lease (leader) or time to the next try (follower), seconds
-        Ttl,        ///< seconds
-        Refresh,    ///< seconds
-        Retry,      ///< seconds
-        PollingOnly,   ///< "seed" when it behaves like the seed (followers only poll)
-        StoreCalls, ///< store calls so far
+        Lease,       ///< remaining lease (leader) or time to the next try (follower), seconds
+        Ttl,         ///< seconds
+        Refresh,     ///< seconds
+        Retry,       ///< seconds
+        PollingOnly, ///< "polling" when it behaves like the seed (followers only poll)
+        StoreCalls,  ///< store calls so far
         ColumnCount
     };
     enum Role {
@@ -45,10 +45,7 @@ public:
     int rowOfElector(int id) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
 
 private:
     ClusterSnapshot m_snapshot;

@@ -29,6 +29,17 @@ QString eventLabel(const LabEvent& event) {
 
 namespace {
 
+constexpr ColumnHeader kColumns[EventLogModel::ColumnCount] = {
+    {QT_TRANSLATE_NOOP("baton::lab::EventLogModel", "Time (s)"),
+     QT_TRANSLATE_NOOP("baton::lab::EventLogModel", "Lab time since the run began, in seconds")},
+    {QT_TRANSLATE_NOOP("baton::lab::EventLogModel", "Elector")},
+    {QT_TRANSLATE_NOOP("baton::lab::EventLogModel", "Event")},
+    {QT_TRANSLATE_NOOP("baton::lab::EventLogModel", "Fence"),
+     QT_TRANSLATE_NOOP("baton::lab::EventLogModel",
+                       "The fencing token of the term the event belongs to")},
+    {QT_TRANSLATE_NOOP("baton::lab::EventLogModel", "Detail")},
+};
+
 QString detailText(const LabEvent& e) {
     QStringList parts;
     if (!e.detail.isEmpty())
@@ -45,7 +56,7 @@ QString detailText(const LabEvent& e) {
 } // namespace
 
 EventLogModel::EventLogModel(QObject* parent)
-    : QAbstractTableModel(parent) {}
+    : ColumnTableModel(kColumns, parent) {}
 
 void EventLogModel::setCapacity(int capacity) {
     capacity = std::max(capacity, 1);
@@ -134,10 +145,6 @@ int EventLogModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : m_count;
 }
 
-int EventLogModel::columnCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : ColumnCount;
-}
-
 QVariant EventLogModel::data(const QModelIndex& index, int role) const {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
@@ -197,36 +204,6 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
         return eventSourceName(e.source);
     case ElectorIdRole:
         return e.elector;
-    }
-    return {};
-}
-
-QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || section < 0 || section >= ColumnCount)
-        return {};
-    if (role == Qt::DisplayRole) {
-        switch (section) {
-        case Time:
-            return tr("Time (s)");
-        case Elector:
-            return tr("Elector");
-        case Event:
-            return tr("Event");
-        case Fence:
-            return tr("Fence");
-        case Detail:
-            return tr("Detail");
-        }
-    }
-    if (role == Qt::ToolTipRole) {
-        switch (section) {
-        case Time:
-            return tr("Lab time since the run began, in seconds");
-        case Fence:
-            return tr("The fencing token of the term the event belongs to");
-        default:
-            return {};
-        }
     }
     return {};
 }

@@ -4,7 +4,7 @@
 
 #include "backend/lab_types.h"
 
-#include <QAbstractTableModel>
+#include "common/column_table_model.h"
 #include <QVector>
 
 namespace baton::lab {
@@ -15,7 +15,7 @@ QString eventSourceName(LabEvent::Source source);
 QString eventLabel(const LabEvent& event);
 
 /// Table of LabEvents in a capped ring buffer (qBittorrent's LogModel, with columns).
-class EventLogModel : public QAbstractTableModel {
+class EventLogModel : public ColumnTableModel {
     Q_OBJECT
 public:
     enum Column { Time, Elector, Event, Fence, Detail, ColumnCount };
@@ -45,10 +45,7 @@ public:
     const LabEvent& event(int row) const;
 
     int rowCount(const QModelIndex& parent = {}) const override;
-    int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
 
 private:
     void dropOldest(int count);

@@ -1,43 +1,32 @@
 #include "baton/election/event.h"
 
+#include <array>
+
 namespace baton {
 
+namespace {
+
+constexpr std::array<std::string_view, 8> kEventNames = {
+    "started", "elected",        "extended", "extend-failed",
+    "revoked", "leader-changed", "stopped",  "error",
+};
+constexpr std::array<std::string_view, 5> kReasonNames = {"", "lost", "expired", "stopped",
+                                                          "error"};
+
+template <class Table, class Enum>
+std::string_view nameIn(const Table& table, Enum value, std::string_view fallback) {
+    const auto i = static_cast<std::size_t>(value);
+    return i < table.size() ? table[i] : fallback;
+}
+
+} // namespace
+
 std::string_view eventName(EventType type) {
-    switch (type) {
-    case EventType::Started:
-        return "started";
-    case EventType::Elected:
-        return "elected";
-    case EventType::Extended:
-        return "extended";
-    case EventType::ExtendFailed:
-        return "extend-failed";
-    case EventType::Revoked:
-        return "revoked";
-    case EventType::LeaderChanged:
-        return "leader-changed";
-    case EventType::Stopped:
-        return "stopped";
-    case EventType::Error:
-        return "error";
-    }
-    return "unknown";
+    return nameIn(kEventNames, type, "unknown");
 }
 
 std::string_view reasonName(RevokeReason reason) {
-    switch (reason) {
-    case RevokeReason::None:
-        return "";
-    case RevokeReason::Lost:
-        return "lost";
-    case RevokeReason::Expired:
-        return "expired";
-    case RevokeReason::Stopped:
-        return "stopped";
-    case RevokeReason::Error:
-        return "error";
-    }
-    return "";
+    return nameIn(kReasonNames, reason, "");
 }
 
 } // namespace baton

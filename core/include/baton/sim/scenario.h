@@ -3,6 +3,7 @@
 // timeline of faults and live changes. The simulator plays it; baton-sim reads it from JSON.
 
 #include "baton/election/config.h"
+#include "baton/fault/fault.h"
 
 #include <cstdint>
 #include <optional>
@@ -11,26 +12,6 @@
 #include <vector>
 
 namespace baton {
-
-enum class FaultKind : std::uint8_t {
-    Crash,     ///< the process dies: no release, in-flight answers are lost
-    Restart,   ///< a crashed (or stopped) elector comes back with a fresh machine
-    Stop,      ///< graceful stop: revoke, then release
-    Start,     ///< a stopped (or crashed) elector starts again
-    Pause,     ///< no steps, no callbacks (a GC pause, SIGSTOP); its clock runs on
-    Resume,    ///< a paused elector runs again and handles what arrived meanwhile
-    Partition, ///< store calls fail (or hang until the command timeout)
-    Heal,      ///< a partition ends
-    Latency,   ///< a latency spike: every store call and notice takes `extra` longer
-    Timing,    ///< live change of ttl, refresh and/or retry interval
-    Drift,     ///< the elector's clock runs at `rate` from now on (no jump)
-};
-
-/// "crash", "restart", "stop", "start", "pause", "resume", "partition", "heal", "latency",
-/// "timing", "drift".
-std::string_view faultName(FaultKind kind);
-/// The kind named `name`, if any.
-std::optional<FaultKind> faultKind(std::string_view name);
 
 /// Whom a fault hits: one elector, whoever leads at that instant, a follower, or everybody.
 struct FaultTarget {
