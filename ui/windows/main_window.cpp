@@ -1,23 +1,22 @@
 #include "windows/main_window.h"
 
+#include "backend/local_redis_server.h"
+#include "backend/redis_backend.h"
+#include "backend/sim_backend.h"
 #include "cluster/cluster_model.h"
 #include "cluster/cluster_view.h"
+#include "inspector/inspector.h"
 #include "log/event_export.h"
 #include "log/event_filter_model.h"
 #include "log/event_log_model.h"
 #include "stats/failover_stats.h"
-#include "inspector/inspector.h"
-#include "timeline/leadership_history.h"
-#include "backend/local_redis_server.h"
-#include "backend/redis_backend.h"
-#include "windows/redis_connect_dialog.h"
-#include "backend/sim_backend.h"
 #include "stats/stats_panel.h"
+#include "timeline/leadership_history.h"
 #include "timeline/timeline_view.h"
-
-#include "scenario_file.h"
+#include "windows/redis_connect_dialog.h"
 
 #include <baton/redis/redis_url.h>
+#include <baton/sim/scenario_file.h>
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -501,7 +500,7 @@ void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
 
 bool MainWindow::openScenario(const QString& path, QString* error) {
     try {
-        Scenario s = sim::loadScenario(path);
+        Scenario s = sim::loadScenario(QFile::encodeName(path).toStdString());
         m_controller.startSimulation(s);
     } catch (const std::exception& e) {
         if (error)
@@ -522,8 +521,8 @@ bool MainWindow::saveScenario(const QString& path, QString* error) const {
         return false;
     }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(sim::scenarioJson(*scenario)) < 0 ||
-        !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QByteArray::fromStdString(sim::scenarioJson(*scenario))) < 0 || !file.commit()) {
         if (error)
             *error = tr("Cannot write %1: %2").arg(path, file.errorString());
         return false;
