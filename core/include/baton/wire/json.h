@@ -1,6 +1,7 @@
 #pragma once
-// Flat JSON objects ({"key": string | number | true | false | null, ...}): what Baton writes
-// for events, presence and control messages, and reads back. No nesting, by design.
+// DEPRECATED, kept only until ui/backend/redis_backend.cpp moves to the wire messages
+// (event_message.h, control.h); then delete this file and json.cpp. Flat JSON objects, numbers
+// as doubles (fences above 2^53 are not exact here): use baton/wire/*.h instead.
 
 #include <map>
 #include <stdexcept>
