@@ -95,6 +95,105 @@ std::vector<Load> sample(std::vector<std::unique_ptr<RedisClient>>& clients, int
     return loads;
 }
 
+using Loads = std::vector<std::vector<Load>>; // [variant][size]
+
+Loads measure(const std::vector<Variant>& variants, const QStringList& common,
+              const std::vector<int>& sizes, int seconds) {
+    std::vector<std::unique_ptr<baton::test::RedisServer>> servers;
+    std::vector<std::unique_ptr<RedisClient>> clients;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        servers.push_back(startRedis());
+        clients.push_back(std::make_unique<RedisClient>(servers.back()->port()));
+    }
+    Loads loads(variants.size());
+    for (const int n : sizes) {
+        progress("%d agents per variant, %d s", n, seconds);
+        std::vector<std::unique_ptr<AgentCluster>> clusters;
+        for (std::size_t v = 0; v < variants.size(); ++v)
+            clusters.push_back(std::make_unique<AgentCluster>(
+                servers[v]->url(), QStringLiteral("load-%1").arg(n), common + variants[v].args, n));
+        auto allSettled = [&] {
+            return std::all_of(clusters.begin(), clusters.end(),
+                               [](const auto& c) { return c->settled(); });
+        };
+        if (!waitUntil(allSettled, 60000))
+            throw Failure("the agents did not all see one leader within 60 s");
+        QTest::qWait(1000); // start-up writes (presence, subscriptions) are not steady state
+        const std::vector<Load> measured = sample(clients, seconds);
+        if (!allSettled())
+            throw Failure("leadership changed during the measurement: the load is not steady");
+        for (std::size_t v = 0; v < variants.size(); ++v)
+            loads[v].push_back(measured[v]);
+    }
+    return loads;
+}
+
+void reportTotals(Report& report, const std::vector<Variant>& variants,
+                  const std::vector<int>& sizes, const Loads& loads) {
+    for (std::size_t s = 0; s < sizes.size(); ++s) {
+        std::vector<Figure*> figures;
+        for (std::size_t v = 0; v < variants.size(); ++v)
+            figures.push_back(&report.add(
+                QStringLiteral("Redis commands/s, %1 agents").arg(sizes[s]), variants[v].name,
+                QStringLiteral("cmd/s"), Better::Lower, loads[v][s].perSecond));
+        for (std::size_t v = 0; v + 1 < variants.size(); ++v)
+            figures[v]->comparedTo(*figures.back());
+    }
+}
+
+// Per command, the rate at each size (0 where the command did not occur).
+std::map<std::string, std::vector<double>> ratesByCommand(const std::vector<Load>& loads) {
+    std::map<std::string, std::vector<double>> byCommand;
+    for (const Load& load : loads)
+        for (const auto& [name, rate] : load.meanRate)
+            byCommand[name].resize(loads.size());
+    for (auto& [name, ys] : byCommand)
+        for (std::size_t s = 0; s < loads.size(); ++s) {
+            const auto it = loads[s].meanRate.find(name);
+            ys[s] = it == loads[s].meanRate.end() ? 0 : it->second;
+        }
+    return byCommand;
+}
+
+// What one more follower costs, by command: the election's own EVALSHA (and the commands its
+// scripts run inside Redis, which INFO counts too), the agent's presence HSET, event PUBLISH and
+// subscription keep-alive PING.
+void reportPerFollower(Report& report, const std::vector<Variant>& variants,
+                       const std::vector<int>& sizes, const Loads& loads) {
+    const std::vector<double> x(sizes.begin(), sizes.end());
+    QJsonObject breakdown;
+    std::vector<Figure*> perFollower, requests, election;
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+        std::vector<double> y;
+        for (const Load& load : loads[v])
+            y.push_back(load.mean);
+        QJsonObject commands;
+        double sent = 0;
+        for (const auto& [name, ys] : ratesByCommand(loads[v])) {
+            const double perTtl = slope(x, ys) * kTtlSeconds;
+            commands.insert(QString::fromStdString(name), perTtl);
+            if (!kInsideScripts.contains(name))
+                sent += perTtl;
+        }
+        breakdown.insert(variants[v].name, commands);
+        const QString& name = variants[v].name;
+        perFollower.push_back(&report.add(QStringLiteral("per follower per TTL: commands"), name,
+                                          QStringLiteral("cmd"), Better::Lower,
+                                          {slope(x, y) * kTtlSeconds}));
+        requests.push_back(&report.add(QStringLiteral("per follower per TTL: requests"), name,
+                                       QStringLiteral("req"), Better::Lower, {sent}));
+        election.push_back(&report.add(QStringLiteral("per follower per TTL: election requests"),
+                                       name, QStringLiteral("req"), Better::Lower,
+                                       {commands.value(QStringLiteral("evalsha")).toDouble()}));
+    }
+    for (std::size_t v = 0; v + 1 < variants.size(); ++v) {
+        perFollower[v]->comparedTo(*perFollower.back());
+        requests[v]->comparedTo(*requests.back()).target(Target::Stat::Median, true, 1.5);
+        election[v]->comparedTo(*election.back()).target(Target::Stat::Median, true, 1.5);
+    }
+    report.detail(QStringLiteral("perFollowerPerTtlByCommand"), breakdown);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -110,89 +209,8 @@ int main(int argc, char** argv) {
         const int seconds = report.quick() ? 2 : 30;
         report.config(QStringLiteral("agentArgs"), common.join(QLatin1Char(' ')));
         report.config(QStringLiteral("secondsPerSize"), seconds);
-
-        std::vector<std::unique_ptr<baton::test::RedisServer>> servers;
-        std::vector<std::unique_ptr<RedisClient>> clients;
-        for (std::size_t v = 0; v < variants.size(); ++v) {
-            servers.push_back(startRedis());
-            clients.push_back(std::make_unique<RedisClient>(servers.back()->port()));
-        }
-        std::vector<std::vector<Load>> loads(variants.size()); // [variant][size]
-        for (const int n : sizes) {
-            progress("%d agents per variant, %d s", n, seconds);
-            std::vector<std::unique_ptr<AgentCluster>> clusters;
-            for (std::size_t v = 0; v < variants.size(); ++v)
-                clusters.push_back(std::make_unique<AgentCluster>(servers[v]->url(),
-                                                                  QStringLiteral("load-%1").arg(n),
-                                                                  common + variants[v].args, n));
-            auto allSettled = [&] {
-                return std::all_of(clusters.begin(), clusters.end(),
-                                   [](const auto& c) { return c->settled(); });
-            };
-            if (!waitUntil(allSettled, 60000))
-                throw Failure("the agents did not all see one leader within 60 s");
-            QTest::qWait(1000); // start-up writes (presence, subscriptions) are not steady state
-            const std::vector<Load> measured = sample(clients, seconds);
-            if (!allSettled())
-                throw Failure("leadership changed during the measurement: the load is not steady");
-            for (std::size_t v = 0; v < variants.size(); ++v)
-                loads[v].push_back(measured[v]);
-        }
-
-        std::vector<double> x(sizes.begin(), sizes.end());
-        QJsonObject breakdown;
-        for (std::size_t s = 0; s < sizes.size(); ++s) {
-            std::vector<Figure*> figures;
-            for (std::size_t v = 0; v < variants.size(); ++v)
-                figures.push_back(&report.add(
-                    QStringLiteral("Redis commands/s, %1 agents").arg(sizes[s]), variants[v].name,
-                    QStringLiteral("cmd/s"), Better::Lower, loads[v][s].perSecond));
-            for (std::size_t v = 0; v + 1 < variants.size(); ++v)
-                figures[v]->comparedTo(*figures.back());
-        }
-        // What one more follower costs, by command: the election's own EVALSHA (and the
-        // commands its scripts run inside Redis, which INFO counts too), the agent's presence
-        // HSET, event PUBLISH and subscription keep-alive PING.
-        std::vector<Figure*> perFollower, requests, election;
-        for (std::size_t v = 0; v < variants.size(); ++v) {
-            std::vector<double> y;
-            std::map<std::string, std::vector<double>> byCommand;
-            for (std::size_t s = 0; s < sizes.size(); ++s) {
-                y.push_back(loads[v][s].mean);
-                for (const auto& [name, rate] : loads[v][s].meanRate)
-                    byCommand[name].resize(sizes.size());
-            }
-            for (auto& [name, ys] : byCommand)
-                for (std::size_t s = 0; s < sizes.size(); ++s) {
-                    const auto& rates = loads[v][s].meanRate;
-                    const auto it = rates.find(name);
-                    ys[s] = it == rates.end() ? 0 : it->second;
-                }
-            QJsonObject commands;
-            double sent = 0;
-            for (const auto& [name, ys] : byCommand) {
-                const double perTtl = slope(x, ys) * kTtlSeconds;
-                commands.insert(QString::fromStdString(name), perTtl);
-                if (!kInsideScripts.contains(name))
-                    sent += perTtl;
-            }
-            breakdown.insert(variants[v].name, commands);
-            perFollower.push_back(&report.add(QStringLiteral("per follower per TTL: commands"),
-                                              variants[v].name, QStringLiteral("cmd"),
-                                              Better::Lower, {slope(x, y) * kTtlSeconds}));
-            requests.push_back(&report.add(QStringLiteral("per follower per TTL: requests"),
-                                           variants[v].name, QStringLiteral("req"), Better::Lower,
-                                           {sent}));
-            election.push_back(
-                &report.add(QStringLiteral("per follower per TTL: election requests"),
-                            variants[v].name, QStringLiteral("req"), Better::Lower,
-                            {commands.value(QStringLiteral("evalsha")).toDouble()}));
-        }
-        for (std::size_t v = 0; v + 1 < variants.size(); ++v) {
-            perFollower[v]->comparedTo(*perFollower.back());
-            requests[v]->comparedTo(*requests.back()).target(Target::Stat::Median, true, 1.5);
-            election[v]->comparedTo(*election.back()).target(Target::Stat::Median, true, 1.5);
-        }
-        report.detail(QStringLiteral("perFollowerPerTtlByCommand"), breakdown);
+        const Loads loads = measure(variants, common, sizes, seconds);
+        reportTotals(report, variants, sizes, loads);
+        reportPerFollower(report, variants, sizes, loads);
     });
 }

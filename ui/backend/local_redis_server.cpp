@@ -1,5 +1,7 @@
 #include "backend/local_redis_server.h"
 
+#include "backend/child_process.h"
+
 #include <QDateTime>
 #include <QFile>
 #include <QProcess>
@@ -9,9 +11,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
-#include <csignal>
 #include <netinet/in.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -116,14 +116,7 @@ void LocalRedisServer::launch() {
          QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
          m_dir->path(), QStringLiteral("--logfile"), m_dir->filePath(QStringLiteral("redis.log"))});
     m_process->setStandardInputFile(QProcess::nullDevice());
-    const pid_t lab = ::getpid();
-    // The server must not outlive a lab that crashes. PDEATHSIG follows the thread that
-    // forked, hence start() on a long-lived thread.
-    m_process->setChildProcessModifier([lab] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (::getppid() != lab)
-            ::_exit(1);
-    });
+    dieWithLab(*m_process); // start() runs on a long-lived thread: PDEATHSIG follows it
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
         if (e == QProcess::FailedToStart)
             fail(QStringLiteral("redis-server did not start: ") + m_process->errorString());

@@ -168,6 +168,12 @@ void SimBackend::act(const Action& action) {
     if (const std::string rule = faultStrengthError(f.kind, f.duration, f.extra, f.rate);
         !rule.empty())
         return refuse(qstr(rule));
+    inject(f, action.kind);
+}
+
+// Records each elector the fault struck (a kill of the leader strikes whoever leads) and
+// refuses for each it could not.
+void SimBackend::inject(const Fault& f, Action::Kind kind) {
     const std::size_t before = m_sim->history().faults.size();
     m_sim->inject(f);
     const auto& faults = m_sim->history().faults;
@@ -178,7 +184,7 @@ void SimBackend::act(const Action& action) {
         if (faults[i].applied)
             recordFault(struck);
         else
-            refuse(qstr(faults[i].detail));
+            Q_EMIT actionRefused(actionName(kind) + QStringLiteral(": ") + qstr(faults[i].detail));
     }
     publish();
 }

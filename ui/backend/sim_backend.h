@@ -47,6 +47,7 @@ private:
     QString identityOf(int elector) const {
         return elector < 0 ? QString() : m_identities[elector];
     }
+    void inject(const Fault& f, Action::Kind kind);
     void recordFault(const Fault& fault);
     void faultEvents();
     void storeEvents();

@@ -157,7 +157,14 @@ Inspector::Inspector(QWidget* parent)
 
 void Inspector::buildUi() {
     auto* layout = new QVBoxLayout(this);
+    layout->addWidget(buildTitle());
+    layout->addLayout(buildInfo());
+    layout->addWidget(buildTiming());
+    layout->addWidget(buildFaults());
+    layout->addStretch();
+}
 
+QLabel* Inspector::buildTitle() {
     m_title = new QLabel;
     m_title->setObjectName(QStringLiteral("identityLabel"));
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -166,8 +173,10 @@ void Inspector::buildUi() {
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
     m_title->setFont(titleFont);
-    layout->addWidget(m_title);
+    return m_title;
+}
 
+QFormLayout* Inspector::buildInfo() {
     auto* info = new QFormLayout;
     info->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_kind = valueLabel(QStringLiteral("kindLabel"));
@@ -188,9 +197,11 @@ void Inspector::buildUi() {
     info->addRow(tr("Latency:"), m_latency);
     info->addRow(tr("Store calls:"), m_storeCalls);
     info->addRow(tr("Note:"), m_note);
-    layout->addLayout(info);
+    return info;
+}
 
-    // Timings: editors with the refusal right under the field it names.
+// Timings: editors with the refusal right under the field it names.
+QGroupBox* Inspector::buildTiming() {
     auto* timingBox = new QGroupBox(tr("Timing"));
     auto* timing = new QGridLayout(timingBox);
     constexpr double kLongest = 7 * 24 * 3600; // validate()'s bound
@@ -227,18 +238,20 @@ void Inspector::buildUi() {
     timingButtons->addWidget(m_revert);
     timingButtons->addWidget(m_apply);
     timing->addLayout(timingButtons, row++, 0, 1, 2);
-    layout->addWidget(timingBox);
     connect(m_apply, &QPushButton::clicked, this, &Inspector::apply);
     connect(m_revert, &QPushButton::clicked, this, &Inspector::revert);
     // A refusal stays until its field is touched again.
     connect(m_ttl, &QDoubleSpinBox::valueChanged, m_ttlError, &QLabel::hide);
     connect(m_refresh, &QDoubleSpinBox::valueChanged, m_refreshError, &QLabel::hide);
     connect(m_retry, &QDoubleSpinBox::valueChanged, m_retryError, &QLabel::hide);
+    return timingBox;
+}
 
-    // Faults: each button with the inputs that say how long and how strong.
+// Faults: each button with the inputs that say how long and how strong.
+QGroupBox* Inspector::buildFaults() {
     auto* faultBox = new QGroupBox(tr("Faults"));
     auto* faults = new QGridLayout(faultBox);
-    row = 0;
+    int row = 0;
     auto* lifecycle = new QHBoxLayout;
     lifecycle->addWidget(
         addActionButton(tr("Kill"), QStringLiteral("killButton"), Action::Kind::Kill));
@@ -297,8 +310,7 @@ void Inspector::buildUi() {
     m_buttonInputs[drift] = {m_driftRate};
     faults->addWidget(drift, row, 0);
     faults->addWidget(m_driftRate, row++, 1, 1, 2);
-    layout->addWidget(faultBox);
-    layout->addStretch();
+    return faultBox;
 }
 
 QPushButton* Inspector::addActionButton(const QString& text, const QString& objectName,

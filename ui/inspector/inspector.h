@@ -12,6 +12,8 @@
 
 class QAbstractButton;
 class QDoubleSpinBox;
+class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
@@ -45,6 +47,10 @@ Q_SIGNALS:
 
 private:
     void buildUi();
+    QLabel* buildTitle();
+    QFormLayout* buildInfo();
+    QGroupBox* buildTiming();
+    QGroupBox* buildFaults();
     QPushButton* addActionButton(const QString& text, const QString& objectName, Action::Kind kind);
     void apply();
     void revert();

@@ -1,6 +1,7 @@
 #include "stats/failover_stats.h"
 
 #include <baton/sim/checker.h>
+#include <baton/sim/scenario.h>
 
 #include <vector>
 
@@ -8,16 +9,21 @@ namespace baton::lab {
 
 namespace {
 
-std::optional<FailoverCause> causeOfFault(const QString& name) {
-    if (name == u"crash")
+FailoverCause causeOf(const std::optional<FaultKind>& kind) {
+    if (!kind)
+        return FailoverCause::Other;
+    switch (*kind) {
+    case FaultKind::Crash:
         return FailoverCause::Crash;
-    if (name == u"pause")
+    case FaultKind::Pause:
         return FailoverCause::Pause;
-    if (name == u"partition")
+    case FaultKind::Partition:
         return FailoverCause::Partition;
-    if (name == u"stop")
+    case FaultKind::Stop:
         return FailoverCause::Stop;
-    return std::nullopt;
+    default:
+        return FailoverCause::Other;
+    }
 }
 
 } // namespace
@@ -58,7 +64,7 @@ void FailoverStats::setSnapshot(const ClusterSnapshot& snapshot) {
 
 void FailoverStats::clear() {
     m_tracker.clear();
-    m_pending.reset();
+    m_failovers.clear();
     m_byCause = {};
     m_all = {};
     m_leaderlessSince.reset();
@@ -98,6 +104,16 @@ QVector<Duration> FailoverStats::latencies(FailoverCause cause) const {
     return QVector<Duration>(values.begin(), values.end());
 }
 
+LabTime FailoverStats::failoverSince() const {
+    const auto& pending = m_failovers.pending();
+    return pending ? pending->since - TimePoint{} : LabTime{};
+}
+
+FailoverCause FailoverStats::failoverCause() const {
+    const auto& pending = m_failovers.pending();
+    return pending ? causeOf(pending->cause) : FailoverCause::Other;
+}
+
 Duration FailoverStats::timeWithoutLeader() const {
     Duration total = m_leaderlessTotal;
     if (m_leaderlessSince && m_now > *m_leaderlessSince)
@@ -118,12 +134,10 @@ void FailoverStats::handle(const LabEvent& event) {
     // Terms that lapsed before the fault come first; then the fault counts as the cause before
     // it ends the leader's term (a "stop" must not look like a revocation nobody caused).
     m_tracker.advanceTo(at, onChange);
-    if (event.source == LabEvent::Source::Fault && event.wasLeader) {
-        // While somebody still leads, an earlier fault has not cost leadership (yet): the newest
-        // fault on a leader is the one to blame.
-        if (const auto cause = causeOfFault(event.name);
-            cause && (!m_pending || m_tracker.leaderCount() > 0))
-            m_pending = Pending{at, *cause, event.elector};
+    if (event.source == LabEvent::Source::Fault) {
+        if (const auto kind = faultKind(event.name.toStdString()))
+            m_failovers.fault(*kind, event.elector, TimePoint{} + at, event.wasLeader,
+                              static_cast<std::size_t>(m_tracker.leaderCount()));
     }
     m_tracker.add(event, onChange);
     m_now = std::max(m_now, at);
@@ -131,12 +145,10 @@ void FailoverStats::handle(const LabEvent& event) {
 
 void FailoverStats::onTermChange(const TermChange& c) {
     const qsizetype leaders = m_tracker.leaderCount();
+    if (const auto failover = m_failovers.change(toCore(c), static_cast<std::size_t>(leaders)))
+        record(causeOf(failover->start.cause), failover->latency);
     switch (c.kind) {
     case TermChange::Kind::Began:
-        if (c.byElected && m_pending) {
-            record(m_pending->cause, c.at - m_pending->since);
-            m_pending.reset();
-        }
         if (m_leaderlessSince) {
             m_leaderlessTotal += c.at - *m_leaderlessSince;
             m_leaderlessSince.reset();
@@ -147,17 +159,8 @@ void FailoverStats::onTermChange(const TermChange& c) {
         }
         break;
     case TermChange::Kind::Extended:
-        // The leader the fault struck extended after it: a pause or partition shorter than its
-        // lease cost nothing.
-        if (m_pending && m_pending->elector == c.elector && c.at > m_pending->since)
-            m_pending.reset();
         break;
     case TermChange::Kind::Ended:
-        // A leader gone with nobody else leading and no fault to blame: revoked because it lost
-        // the lock, its store failed, or it was stopped from outside the lab.
-        if (!m_pending && leaders == 0 &&
-            (c.how == TermEnd::Revoked || c.how == TermEnd::Deadline || c.how == TermEnd::Stopped))
-            m_pending = Pending{c.at, FailoverCause::Other};
         if (leaders == 0 && m_tracker.everElected() && !m_leaderlessSince)
             m_leaderlessSince = c.at;
         if (leaders < 2 && m_overlapSince) {

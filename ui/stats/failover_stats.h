@@ -1,7 +1,8 @@
 #pragma once
 // Failover figures of a lab run: how long leadership took to come back after each fault that hit
 // the leader (per cause), time without a leader, overlapping leadership and store load. Fed the
-// same events and snapshots as LeadershipHistory; terms come from the shared TermTracker.
+// same events and snapshots as LeadershipHistory; terms and the failover rule come from the core
+// (baton/sim/terms.h).
 
 #include "backend/lab_types.h"
 #include "timeline/leadership_terms.h"
@@ -51,11 +52,9 @@ public:
     QVector<Duration> latencies(FailoverCause cause) const;
 
     /// A failover has started and nobody has been elected since.
-    bool failoverInProgress() const { return m_pending.has_value(); }
-    LabTime failoverSince() const { return m_pending ? m_pending->since : LabTime{}; }
-    FailoverCause failoverCause() const {
-        return m_pending ? m_pending->cause : FailoverCause::Other;
-    }
+    bool failoverInProgress() const { return m_failovers.pending().has_value(); }
+    LabTime failoverSince() const;
+    FailoverCause failoverCause() const;
 
     /// Time since the first election during which no elector believed it led (up to now).
     Duration timeWithoutLeader() const;
@@ -73,11 +72,6 @@ Q_SIGNALS:
     void changed();
 
 private:
-    struct Pending {
-        LabTime since{};
-        FailoverCause cause = FailoverCause::Other;
-        int elector = -1; ///< whom the fault struck (-1: no fault)
-    };
     struct Ring {
         std::deque<Duration> values;
         qsizetype count = 0;
@@ -89,7 +83,7 @@ private:
     static LatencySummary summarize(const Ring& ring);
 
     TermTracker m_tracker;
-    std::optional<Pending> m_pending;
+    baton::FailoverTracker m_failovers;
     std::array<Ring, failoverCauseCount> m_byCause;
     Ring m_all;
     qsizetype m_cap = defaultLatencyCap;

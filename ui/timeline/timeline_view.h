@@ -82,18 +82,29 @@ private:
 
         int x(LabTime t) const;
         LabTime time(double x) const;
+        /// The i-th lane (of `lanes`), scrolled; shows(): any of it is in view.
+        QRect lane(qsizetype i) const;
+        bool shows(const QRect& lane) const;
     };
 
     Frame frame(const QRect& canvas, int scrolled) const;
     Frame widgetFrame() const;
     QRect canvasRect() const;
+    // Painting (timeline_paint.cpp).
     void render(QPainter& p, const Frame& f) const;
+    void paintLabels(QPainter& p, const Frame& f) const;
     void paintAxis(QPainter& p, const Frame& f) const;
     void paintStoreLane(QPainter& p, const Frame& f, const QRect& lane) const;
     void paintElectorLane(QPainter& p, const Frame& f, int elector, const QRect& lane) const;
     /// Shading (under the bars) or, with `labels`, the kinds' tags (over them).
     void paintFaults(QPainter& p, const Frame& f, int elector, const QRect& lane,
                      bool labels) const;
+    void paintExtendTicks(QPainter& p, const Frame& f, int elector, const QRect& lane) const;
+
+    // Tooltips (timeline_tooltip.cpp).
+    QString overlapText(const OverlapItem& o, LabTime now) const;
+    QString storeToolTip(LabTime now, LabTime lo, LabTime hi) const;
+    QString electorToolTip(LabTime now, int elector, LabTime t, LabTime lo, LabTime hi) const;
 
     int laneHeight() const;
     int axisHeight() const;

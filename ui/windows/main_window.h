@@ -11,6 +11,7 @@ class QLabel;
 class QSlider;
 class QDoubleSpinBox;
 class QMenu;
+class QTableView;
 
 namespace baton::lab {
 
@@ -71,10 +72,19 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // Built once, in main_window_actions.cpp and main_window_docks.cpp.
     void createActions();
+    void createElectorActions();
+    void createTimeActions();
+    void createFileActions();
+    void createRedisActions();
     void createMenus();
     void createToolBar();
     void createDocks();
+    QWidget* createInspectorPane();
+    QWidget* createLogPane();
+    QTableView* createEventTable(QWidget* parent);
+    QWidget* createElectorTable();
     void createStatusBar();
     void readSettings();
     void writeSettings() const;
@@ -89,7 +99,7 @@ private:
     QString agentPath() const;
     QAction* addAction(const QString& name, const QString& text, const QKeySequence& shortcut,
                        const QString& tip);
-    // File menu.
+    // File and Redis menus (main_window_files.cpp).
     void askNewSimulation();
     void askOpenScenario();
     void askSaveScenario();

@@ -97,83 +97,62 @@ std::string redactUrl(const std::string& text) {
     return text.substr(0, start) + user + ":***" + text.substr(at);
 }
 
-RedisUrl RedisUrl::parse(const std::string& text) {
-    if (text.empty())
-        fail(text, "it is empty");
-    if (text.size() > kMaxUrl)
-        fail(text, "it is " + std::to_string(text.size()) + " characters long, more than " +
-                       std::to_string(kMaxUrl));
-    for (unsigned char c : text)
-        if (c <= ' ' || c == 0x7f)
-            fail(text, "it contains a space or a control character");
-    const auto schemeEnd = text.find("://");
-    if (schemeEnd == std::string::npos)
-        fail(text, "no scheme");
-    const std::string scheme = text.substr(0, schemeEnd);
-    std::string rest = text.substr(schemeEnd + 3);
-    RedisUrl url;
+namespace {
 
-    if (scheme == "unix") {
-        url.unixSocket = true;
-        const auto at = credentialsEnd(rest, 0, true);
-        if (at != std::string::npos) {
-            takeCredentials(text, rest.substr(0, at), url);
-            rest = rest.substr(at + 1);
-        }
-        const auto slash = rest.find('/');
-        if (slash == std::string::npos)
-            fail(text, "no socket path");
-        if (slash > 0)
-            fail(text, "unexpected '" + rest.substr(0, slash) + "' before the socket path");
-        rest = rest.substr(slash);
-        const auto query = rest.find('?');
-        url.path = rest.substr(0, query);
-        if (url.path.size() < 2 || url.path.back() == '/')
-            fail(text, "no socket path");
-        if (query != std::string::npos) {
-            const std::string q = rest.substr(query + 1);
-            if (q.rfind("db=", 0) != 0)
-                fail(text, "unknown query '" + q + "' (only db=N is understood)");
-            url.db = parseNumber(text, q.substr(3), "db", 0, 2147483647);
-        }
-        return url;
-    }
-    if (scheme == "rediss")
-        fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
-                   "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
-    if (scheme != "redis")
-        fail(text, "unknown scheme '" + scheme + "'");
-
-    const auto at = credentialsEnd(rest, 0, false);
+// unix://[user:password@]/path/to.sock[?db=N], after the scheme.
+void parseUnix(const std::string& text, std::string rest, RedisUrl& url) {
+    url.unixSocket = true;
+    const auto at = credentialsEnd(rest, 0, true);
     if (at != std::string::npos) {
         takeCredentials(text, rest.substr(0, at), url);
         rest = rest.substr(at + 1);
     }
     const auto slash = rest.find('/');
-    const std::string authority = rest.substr(0, slash);
-    const std::string dbPart = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
-    if (rest.find_first_of("?#") != std::string::npos)
-        fail(text, "unexpected '?' or '#' (options are not supported)");
+    if (slash == std::string::npos)
+        fail(text, "no socket path");
+    if (slash > 0)
+        fail(text, "unexpected '" + rest.substr(0, slash) + "' before the socket path");
+    rest = rest.substr(slash);
+    const auto query = rest.find('?');
+    url.path = rest.substr(0, query);
+    if (url.path.size() < 2 || url.path.back() == '/')
+        fail(text, "no socket path");
+    if (query != std::string::npos) {
+        const std::string q = rest.substr(query + 1);
+        if (q.rfind("db=", 0) != 0)
+            fail(text, "unknown query '" + q + "' (only db=N is understood)");
+        url.db = parseNumber(text, q.substr(3), "db", 0, 2147483647);
+    }
+}
+
+// "[v6]:port" or "[v6]": the host into `url`, the port's text returned.
+std::string parseIpv6(const std::string& text, const std::string& authority, RedisUrl& url) {
+    std::string portPart;
+    const auto close = authority.find(']');
+    if (close == std::string::npos)
+        fail(text, "unclosed '[' in the IPv6 host");
+    url.host = authority.substr(1, close - 1);
+    const std::string after = authority.substr(close + 1);
+    if (!after.empty()) {
+        if (after.front() != ':')
+            fail(text, "unexpected '" + after + "' after the host");
+        portPart = after.substr(1);
+        if (portPart.empty())
+            fail(text, "the port is empty");
+    }
+    if (url.host.empty() ||
+        url.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos)
+        fail(text, "'" + url.host + "' is not an IPv6 address");
+    return portPart;
+}
+
+// "host[:port]" or "[v6][:port]" into `url`.
+void parseAuthority(const std::string& text, const std::string& authority, RedisUrl& url) {
     if (authority.empty())
         fail(text, "no host");
-
     std::string portPart;
     if (authority.front() == '[') {
-        const auto close = authority.find(']');
-        if (close == std::string::npos)
-            fail(text, "unclosed '[' in the IPv6 host");
-        url.host = authority.substr(1, close - 1);
-        const std::string after = authority.substr(close + 1);
-        if (!after.empty()) {
-            if (after.front() != ':')
-                fail(text, "unexpected '" + after + "' after the host");
-            portPart = after.substr(1);
-            if (portPart.empty())
-                fail(text, "the port is empty");
-        }
-        if (url.host.empty() ||
-            url.host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string::npos)
-            fail(text, "'" + url.host + "' is not an IPv6 address");
+        portPart = parseIpv6(text, authority, url);
     } else {
         const auto colon = authority.find(':');
         url.host = authority.substr(0, colon);
@@ -192,6 +171,45 @@ RedisUrl RedisUrl::parse(const std::string& text) {
         fail(text, "the host name is longer than " + std::to_string(kMaxHost) + " characters");
     if (!portPart.empty())
         url.port = parseNumber(text, portPart, "port", 1, 65535);
+}
+
+} // namespace
+
+RedisUrl RedisUrl::parse(const std::string& text) {
+    if (text.empty())
+        fail(text, "it is empty");
+    if (text.size() > kMaxUrl)
+        fail(text, "it is " + std::to_string(text.size()) + " characters long, more than " +
+                       std::to_string(kMaxUrl));
+    for (unsigned char c : text)
+        if (c <= ' ' || c == 0x7f)
+            fail(text, "it contains a space or a control character");
+    const auto schemeEnd = text.find("://");
+    if (schemeEnd == std::string::npos)
+        fail(text, "no scheme");
+    const std::string scheme = text.substr(0, schemeEnd);
+    std::string rest = text.substr(schemeEnd + 3);
+    RedisUrl url;
+    if (scheme == "unix") {
+        parseUnix(text, rest, url);
+        return url;
+    }
+    if (scheme == "rediss")
+        fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
+                   "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
+    if (scheme != "redis")
+        fail(text, "unknown scheme '" + scheme + "'");
+
+    const auto at = credentialsEnd(rest, 0, false);
+    if (at != std::string::npos) {
+        takeCredentials(text, rest.substr(0, at), url);
+        rest = rest.substr(at + 1);
+    }
+    const auto slash = rest.find('/');
+    const std::string dbPart = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+    if (rest.find_first_of("?#") != std::string::npos)
+        fail(text, "unexpected '?' or '#' (options are not supported)");
+    parseAuthority(text, rest.substr(0, slash), url);
     if (!dbPart.empty())
         url.db = parseNumber(text, dbPart, "db", 0, 2147483647);
     return url;

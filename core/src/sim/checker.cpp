@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace baton {
 
@@ -41,73 +40,6 @@ DurationStats statsOf(std::vector<Duration> values) {
     const auto p99 = static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(n)));
     s.p99 = values[std::clamp<std::size_t>(p99, 1, n) - 1];
     return s;
-}
-
-std::vector<LeadershipInterval> leadershipIntervals(const History& h) {
-    // A crash ends a term as surely as a revocation: the process that led is gone.
-    std::vector<std::vector<TimePoint>> crashes(h.electors.size());
-    for (const FaultRecord& f : h.faults)
-        if (f.kind == FaultKind::Crash && f.applied && f.elector >= 0)
-            crashes[static_cast<std::size_t>(f.elector)].push_back(f.at);
-
-    struct Open {
-        std::uint64_t incarnation = 0;
-        std::uint64_t fence = 0;
-        TimePoint begin;
-        TimePoint deadline;
-    };
-    std::vector<std::optional<Open>> open(h.electors.size());
-    std::vector<LeadershipInterval> out;
-
-    auto close = [&](int elector, TimePoint end) {
-        auto& o = open[static_cast<std::size_t>(elector)];
-        if (!o)
-            return;
-        end = std::min({end, o->deadline, h.end});
-        for (TimePoint crash : crashes[static_cast<std::size_t>(elector)])
-            if (crash >= o->begin) {
-                end = std::min(end, crash);
-                break;
-            }
-        if (end > o->begin)
-            out.push_back(LeadershipInterval{elector, o->fence, o->begin, end});
-        o.reset();
-    };
-
-    for (const ElectorEvent& e : h.events) {
-        const auto index = static_cast<std::size_t>(e.elector);
-        if (index >= h.electors.size())
-            continue;
-        const ElectorInfo& info = h.electors[index];
-        auto& o = open[index];
-        if (o && o->incarnation != e.incarnation)
-            close(e.elector, TimePoint::max()); // a crash or restart came between
-        switch (e.event.type) {
-        case EventType::Elected:
-            close(e.elector, e.at);
-            o = Open{e.incarnation, e.event.fence, e.at, info.toVirtual(e.event.deadline)};
-            break;
-        case EventType::Extended:
-            if (o) {
-                if (e.at < o->deadline)
-                    o->deadline = info.toVirtual(e.event.deadline);
-                else
-                    close(e.elector, o->deadline);
-            }
-            break;
-        case EventType::Revoked:
-            close(e.elector, e.at);
-            break;
-        default:
-            break;
-        }
-    }
-    for (std::size_t i = 0; i < open.size(); ++i)
-        close(static_cast<int>(i), TimePoint::max());
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-        return a.begin != b.begin ? a.begin < b.begin : a.elector < b.elector;
-    });
-    return out;
 }
 
 Report check(const History& h) {

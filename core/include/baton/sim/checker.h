@@ -4,21 +4,13 @@
 // are figures.
 
 #include "baton/sim/history.h"
+#include "baton/sim/terms.h"
 
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace baton {
-
-/// One elector's term as the checker sees it: from its Elected event to the earlier of its
-/// revocation, its self-fencing deadline (on its true clock) and its crash.
-struct LeadershipInterval {
-    int elector = 0;
-    std::uint64_t fence = 0;
-    TimePoint begin;
-    TimePoint end;
-};
 
 struct Violation {
     enum class Kind : std::uint8_t { Overlap, FenceOrder, CorruptedWrite };
@@ -82,9 +74,6 @@ struct Report {
         return violations.empty() ? nullptr : &violations.front();
     }
 };
-
-/// The leadership intervals of a history, ordered by their start.
-std::vector<LeadershipInterval> leadershipIntervals(const History& history);
 
 /// Checks a history.
 Report check(const History& history);

@@ -1,0 +1,111 @@
+#include "simulator_impl.h"
+
+namespace baton {
+
+using std::chrono::nanoseconds;
+
+void Simulator::Impl::harvest(Node& n, TimePoint v) {
+    for (Event& e : n.machine->takeEvents()) {
+        const bool elected = e.type == EventType::Elected;
+        history.events.push_back(ElectorEvent{v, n.index, n.incarnation, std::move(e)});
+        if (elected)
+            startWriting(n, v);
+    }
+}
+
+void Simulator::Impl::drive(Node& n, TimePoint v) {
+    if (!n.alive || n.paused() || !n.machine)
+        return;
+    const TimePoint local = n.info.toLocal(v);
+    std::optional<Command> cmd = n.machine->poll(local);
+    harvest(n, v);
+    if (cmd)
+        send(n, std::move(*cmd), v);
+    scheduleWake(n, v, local);
+}
+
+void Simulator::Impl::scheduleWake(Node& n, TimePoint v, TimePoint local) {
+    const TimePoint w = n.machine->wakeAt();
+    if (w == TimePoint::max()) {
+        ++n.wakeToken;
+        n.wakeAt = TimePoint::max();
+        return;
+    }
+    // A wake-up in the past means "now"; one nanosecond on keeps a confused machine from
+    // spinning at one instant.
+    const TimePoint at = w <= local ? v + nanoseconds(1) : n.info.toVirtual(w);
+    if (at == n.wakeAt)
+        return;
+    n.wakeAt = at;
+    Action a = make(ActionKind::Wake, n);
+    a.token = ++n.wakeToken;
+    push(at, std::move(a));
+}
+
+void Simulator::Impl::apply(Node& n, const Action& a, TimePoint v) {
+    const TimePoint local = n.info.toLocal(v);
+    switch (a.kind) {
+    case ActionKind::Reply:
+        n.machine->handle(local, a.answer);
+        break;
+    case ActionKind::Notice:
+        n.machine->handle(local, ReleaseNotice{});
+        break;
+    case ActionKind::Stop:
+        n.machine->handle(local, StopRequest{});
+        break;
+    default:
+        break;
+    }
+}
+
+void Simulator::Impl::bringUp(Node& n, TimePoint v) {
+    if (n.running())
+        return;
+    n.alive = true;
+    ++n.incarnation;
+    n.pauses = 0;
+    n.pending.clear();
+    n.heldWrite.reset();
+    n.wakeAt = TimePoint::max();
+    Config c;
+    c.resource = scenario.resource;
+    c.identity = n.info.identity;
+    c.timing = n.timing;
+    c.maxClockDrift = scenario.maxDrift;
+    c.pollingOnly = n.pollingOnly;
+    n.machine = std::make_unique<ElectionMachine>(c, [this] { return locker.newToken(); });
+    n.machine->start(n.info.toLocal(v));
+    drive(n, v);
+}
+
+void Simulator::Impl::crash(Node& n) {
+    n.alive = false;
+    n.machine.reset();
+    ++n.incarnation;
+    ++n.wakeToken;
+    ++n.writeToken;
+    n.wakeAt = TimePoint::max();
+    n.pauses = 0;
+    n.pending.clear();
+    n.heldWrite.reset();
+}
+
+void Simulator::Impl::resume(Node& n, TimePoint v) {
+    if (!n.alive || !n.machine)
+        return;
+    // Everything that arrived meanwhile is handled now, in order, on a clock that ran on.
+    for (const Action& a : std::exchange(n.pending, {}))
+        apply(n, a, v);
+    n.wakeAt = TimePoint::max();
+    drive(n, v);
+    if (n.heldWrite) {
+        // The write decided just before the pause goes out now, however stale.
+        sendWrite(n, n.heldWrite->first, n.heldWrite->second, v);
+        n.heldWrite.reset();
+    }
+    if (n.machine->isLeader(n.info.toLocal(v)))
+        startWriting(n, v);
+}
+
+} // namespace baton

@@ -1,0 +1,42 @@
+#include "simulator_impl.h"
+
+namespace baton {
+
+void Simulator::Impl::startWriting(Node& n, TimePoint v) {
+    Action a = make(ActionKind::WriteTick, n);
+    a.token = ++n.writeToken;
+    push(v, std::move(a));
+}
+
+void Simulator::Impl::writeTick(const Action& a, TimePoint v) {
+    Node& n = nodes[static_cast<std::size_t>(a.node)];
+    if (a.token != n.writeToken || a.incarnation != n.incarnation || !n.alive || !n.machine ||
+        n.paused())
+        return;
+    if (!n.machine->isLeader(n.info.toLocal(v)))
+        return;
+    sendWrite(n, n.machine->fence(), v, v);
+    Action next = make(ActionKind::WriteTick, n);
+    next.token = n.writeToken;
+    push(v + scenario.writeInterval, std::move(next));
+}
+
+void Simulator::Impl::sendWrite(Node& n, std::uint64_t fence, TimePoint decidedAt, TimePoint v) {
+    Action a = make(ActionKind::WriteArrive, n);
+    a.fence = fence;
+    a.decidedAt = decidedAt;
+    push(v + oneWay(n), std::move(a));
+}
+
+void Simulator::Impl::writeArrive(const Action& a, TimePoint v) {
+    const std::uint64_t newest = resource.newestFence();
+    const auto result = resource.write(a.fence);
+    WriteRecord w{a.decidedAt, v, a.node, a.fence, newest, WriteRecord::Outcome::Accepted};
+    if (result == ProtectedResource::Result::Rejected)
+        w.outcome = WriteRecord::Outcome::Rejected;
+    else if (result == ProtectedResource::Result::Corrupted)
+        w.outcome = WriteRecord::Outcome::Corrupted;
+    history.writes.push_back(w);
+}
+
+} // namespace baton

@@ -1,0 +1,141 @@
+#pragma once
+// The simulator's insides, shared by its parts: the nodes, the store, the random streams, the
+// queue and the history. Each group of member functions lives in its own file (see below).
+
+#include "action_queue.h"
+
+#include "baton/sim/random.h"
+#include "baton/sim/simulator.h"
+#include "baton/store/locker.h"
+#include "baton/store/memory_store.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace baton {
+
+using sim_detail::Action;
+using sim_detail::ActionKind;
+using sim_detail::ActionQueue;
+
+struct Simulator::Impl {
+    struct Node {
+        int index = 0;
+        ElectorInfo info;
+        Duration latency{};
+        bool pollingOnly = false;
+        Timing timing;
+        std::unique_ptr<ElectionMachine> machine;
+        bool alive = false;
+        int pauses = 0;
+        int partitions = 0;
+        Fault::PartitionMode partitionMode = Fault::PartitionMode::Fail;
+        Duration extra{};
+        std::uint64_t incarnation = 0;
+        std::uint64_t wakeToken = 0;
+        TimePoint wakeAt = TimePoint::max();
+        std::uint64_t writeToken = 0;
+        std::vector<Action> pending; // what arrived during a pause, in order
+        std::optional<std::pair<std::uint64_t, TimePoint>> heldWrite; // fence, decided at
+
+        bool paused() const { return pauses > 0; }
+        bool partitioned() const { return partitions > 0; }
+        bool running() const {
+            return alive && machine && machine->phase() != ElectionMachine::Phase::Stopped &&
+                   machine->phase() != ElectionMachine::Phase::Idle;
+        }
+    };
+
+    Scenario scenario;
+    ManualClock clock;
+    MemoryStore store{clock};
+    Random tokens;
+    Random network;
+    Random choice;
+    Locker locker;
+    Subscription subscription;
+    ProtectedResource resource;
+    std::vector<Node> nodes;
+    std::unordered_map<std::string, int> byIdentity;
+    ActionQueue queue;
+    History history;
+    TimePoint end;
+
+    explicit Impl(const Scenario& s);
+
+    TimePoint now() const { return clock.now(); }
+
+    void push(TimePoint at, Action&& action) { queue.push(at, std::move(action)); }
+
+    Action make(ActionKind kind, const Node& n) const {
+        Action a;
+        a.kind = kind;
+        a.node = n.index;
+        a.incarnation = n.incarnation;
+        return a;
+    }
+
+    Duration oneWay(const Node& n) {
+        Duration d = n.latency + n.extra;
+        if (scenario.latencyJitter > 0 && n.latency.count() > 0)
+            d += Duration(static_cast<Duration::rep>(static_cast<double>(n.latency.count()) *
+                                                     scenario.latencyJitter * network.unit()));
+        return d;
+    }
+
+    bool believesLeader(const Node& n, TimePoint v) const {
+        return n.alive && n.machine && n.machine->isLeader(n.info.toLocal(v));
+    }
+
+    // the run: setting up, the loop (simulator.cpp)
+    void setup();
+    void dispatch(Action& a, TimePoint v);
+    bool step();
+
+    // electors: driving their machines, bringing them up and down (sim_electors.cpp)
+    void harvest(Node& n, TimePoint v);
+    void drive(Node& n, TimePoint v);
+    void scheduleWake(Node& n, TimePoint v, TimePoint local);
+    void apply(Node& n, const Action& a, TimePoint v);
+    void bringUp(Node& n, TimePoint v);
+    void crash(Node& n);
+    void resume(Node& n, TimePoint v);
+
+    // the network and the store: latency, partitions, timeouts (sim_network.cpp)
+    void send(Node& n, Command cmd, TimePoint v);
+    void arrive(Action& a, TimePoint v);
+    // The lock as the store holds it at `v` (elector -1: held by nobody we know).
+    std::optional<StoreView> lockView(TimePoint v);
+    void recordStore(TimePoint v);
+    void reply(Action& a, TimePoint v);
+    void notice(Action& a, TimePoint v);
+    // The node `a` is for, unless the process it was meant for is gone.
+    Node* addressee(const Action& a);
+    // Hands `a` to `n`'s machine now, or at its resume when it is paused.
+    void deliver(Node& n, Action& a, TimePoint v);
+
+    // the fault engine (sim_faults.cpp)
+    std::vector<int> targets(const FaultTarget& t, TimePoint v);
+    // Ends the records of `kind` on `elector` still in force (an explicit restart, resume, heal):
+    // their own scheduled end then finds them closed and does nothing.
+    void closeOpen(int elector, FaultKind kind, TimePoint v);
+    void faultStart(const Fault& f, TimePoint v);
+    // Applies `f` to `n`; false (with a reason in `detail`) when it had nothing to act on.
+    bool strike(Node& n, const Fault& f, TimePoint v, std::string& detail);
+    bool strikeProcess(Node& n, const Fault& f, TimePoint v, std::string& detail); // its life
+    bool strikeNetwork(Node& n, const Fault& f, TimePoint v, std::string& detail); // its link
+    bool strikeClock(Node& n, const Fault& f, TimePoint v, std::string& detail);   // clock, timing
+    void faultEnd(const Action& a, TimePoint v);
+
+    // the protected resource's writes (sim_writes.cpp)
+    void startWriting(Node& n, TimePoint v);
+    void writeTick(const Action& a, TimePoint v);
+    void sendWrite(Node& n, std::uint64_t fence, TimePoint decidedAt, TimePoint v);
+    void writeArrive(const Action& a, TimePoint v);
+};
+
+} // namespace baton

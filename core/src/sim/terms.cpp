@@ -1,0 +1,301 @@
+#include "baton/sim/terms.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace baton {
+
+std::string_view termEndLabel(TermEnd how) {
+    switch (how) {
+    case TermEnd::Open:
+        return "open";
+    case TermEnd::Revoked:
+        return "revoked";
+    case TermEnd::Stopped:
+        return "stopped";
+    case TermEnd::Crashed:
+        return "crashed";
+    case TermEnd::Deadline:
+        return "deadline passed";
+    case TermEnd::Reelected:
+        return "elected again";
+    }
+    return {};
+}
+
+TimePoint TermTracker::add(const TermInput& input, const Callback& onChange) {
+    const TimePoint at = std::max(input.at, m_watermark);
+    advanceTo(at, onChange);
+    m_watermark = at;
+    const int id = input.elector;
+    if (id < 0)
+        return at;
+    if (auto it = m_open.find(id); it != m_open.end() && input.kind != TermInput::Kind::Crashed &&
+                                   it->second.incarnation != input.incarnation) {
+        // The process that led is gone; nothing it said ends its term any more, but its lease
+        // (and a crash) still does.
+        m_orphans.emplace(id, it->second);
+        m_open.erase(it);
+    }
+    switch (input.kind) {
+    case TermInput::Kind::Elected:
+        end(id, at, TermEnd::Reelected, onChange);
+        m_everElected = true;
+        begin(input, at, true, onChange);
+        break;
+    case TermInput::Kind::Extended: {
+        auto it = m_open.find(id);
+        if (it != m_open.end() && it->second.deadline && at >= *it->second.deadline) {
+            end(id, at, TermEnd::Deadline,
+                onChange); // too late: it stopped leading at its deadline
+            it = m_open.end();
+        }
+        if (it != m_open.end())
+            extend(it->second, input, at, onChange);
+        else if (m_options.joinMidTerm)
+            begin(input, at, false, onChange);
+        break;
+    }
+    case TermInput::Kind::Revoked:
+        end(id, at, TermEnd::Revoked, onChange);
+        break;
+    case TermInput::Kind::Stopped:
+        end(id, at, TermEnd::Stopped, onChange);
+        break;
+    case TermInput::Kind::Crashed: {
+        end(id, at, TermEnd::Crashed, onChange);
+        auto [first, last] = m_orphans.equal_range(id);
+        for (auto it = first; it != last;) {
+            const Term term = it->second;
+            it = m_orphans.erase(it);
+            report(id, term, at, TermEnd::Crashed, onChange);
+        }
+        break;
+    }
+    case TermInput::Kind::Other:
+        break;
+    }
+    return at;
+}
+
+void TermTracker::advanceTo(TimePoint now, const Callback& onChange) {
+    // Several terms may lapse at once: they are reported in deadline order.
+    std::vector<std::tuple<TimePoint, int, bool>> due; // deadline, elector, orphan
+    for (const auto& [id, term] : m_open)
+        if (term.deadline && *term.deadline < now)
+            due.emplace_back(*term.deadline, id, false);
+    for (const auto& [id, term] : m_orphans)
+        if (term.deadline && *term.deadline < now)
+            due.emplace_back(*term.deadline, id, true);
+    std::sort(due.begin(), due.end());
+    for (const auto& [deadline, id, orphan] : due) {
+        const TimePoint at = std::max(deadline, m_watermark);
+        m_watermark = at;
+        if (!orphan) {
+            end(id, at, TermEnd::Deadline, onChange);
+            continue;
+        }
+        auto [first, last] = m_orphans.equal_range(id);
+        const auto it = std::find_if(
+            first, last, [&](const auto& entry) { return entry.second.deadline == deadline; });
+        if (it == last)
+            continue;
+        const Term term = it->second;
+        m_orphans.erase(it);
+        report(id, term, at, TermEnd::Deadline, onChange);
+    }
+}
+
+void TermTracker::finish(TimePoint endAt, const Callback& onChange) {
+    advanceTo(endAt, onChange);
+    while (!m_orphans.empty()) {
+        const auto [id, term] = *m_orphans.begin();
+        m_orphans.erase(m_orphans.begin());
+        report(id, term, endAt, TermEnd::Open, onChange);
+    }
+    while (!m_open.empty())
+        end(m_open.begin()->first, endAt, TermEnd::Open, onChange);
+}
+
+void TermTracker::moveDeadline(int elector, TimePoint deadline) {
+    auto it = m_open.find(elector);
+    if (it != m_open.end() && it->second.deadline && deadline > *it->second.deadline)
+        it->second.deadline = deadline;
+}
+
+std::vector<int> TermTracker::leaders() const {
+    std::vector<int> ids;
+    ids.reserve(m_open.size());
+    for (const auto& [id, term] : m_open)
+        ids.push_back(id);
+    return ids;
+}
+
+void TermTracker::clear() {
+    m_open.clear();
+    m_orphans.clear();
+    m_watermark = {};
+    m_everElected = false;
+}
+
+void TermTracker::begin(const TermInput& input, TimePoint at, bool byElected,
+                        const Callback& onChange) {
+    const Term term{input.incarnation, input.fence, at, input.deadline};
+    m_open[input.elector] = term;
+    TermChange c;
+    c.kind = TermChange::Kind::Began;
+    c.elector = input.elector;
+    c.at = at;
+    c.begin = at;
+    c.fence = term.fence;
+    c.deadline = term.deadline;
+    c.byElected = byElected;
+    onChange(c);
+}
+
+void TermTracker::extend(Term& term, const TermInput& input, TimePoint at,
+                         const Callback& onChange) {
+    if (input.deadline)
+        term.deadline = input.deadline;
+    if (input.fence != 0)
+        term.fence = input.fence;
+    TermChange c;
+    c.kind = TermChange::Kind::Extended;
+    c.elector = input.elector;
+    c.at = at;
+    c.begin = term.begin;
+    c.fence = term.fence;
+    c.deadline = term.deadline;
+    onChange(c);
+}
+
+void TermTracker::end(int elector, TimePoint at, TermEnd how, const Callback& onChange) {
+    auto it = m_open.find(elector);
+    if (it == m_open.end())
+        return;
+    const Term term = it->second;
+    m_open.erase(it);
+    report(elector, term, at, how, onChange);
+}
+
+void TermTracker::report(int elector, const Term& term, TimePoint at, TermEnd how,
+                         const Callback& onChange) {
+    TermChange c;
+    c.kind = TermChange::Kind::Ended;
+    c.elector = elector;
+    c.at = term.deadline ? std::min(at, *term.deadline) : at;
+    c.begin = term.begin;
+    c.fence = term.fence;
+    c.deadline = term.deadline;
+    c.how = how;
+    onChange(c);
+}
+
+namespace {
+
+TermInput inputOf(const ElectorEvent& e, const ElectorInfo& info) {
+    TermInput in;
+    in.elector = e.elector;
+    in.at = e.at;
+    in.incarnation = e.incarnation;
+    switch (e.event.type) {
+    case EventType::Elected:
+        in.kind = TermInput::Kind::Elected;
+        in.fence = e.event.fence;
+        in.deadline = info.toVirtual(e.event.deadline);
+        break;
+    case EventType::Extended:
+        in.kind = TermInput::Kind::Extended;
+        in.fence = e.event.fence;
+        in.deadline = info.toVirtual(e.event.deadline);
+        break;
+    case EventType::Revoked:
+        in.kind = TermInput::Kind::Revoked;
+        break;
+    case EventType::Stopped:
+        in.kind = TermInput::Kind::Stopped;
+        break;
+    default:
+        break;
+    }
+    return in;
+}
+
+} // namespace
+
+std::vector<LeadershipInterval> leadershipIntervals(const History& h) {
+    std::vector<LeadershipInterval> out;
+    const auto collect = [&](const TermChange& c) {
+        const TimePoint end = std::min(c.at, h.end);
+        if (c.kind == TermChange::Kind::Ended && end > c.begin)
+            out.push_back(LeadershipInterval{c.elector, c.fence, c.begin, end});
+    };
+    // A crash ends a term as surely as a revocation: the process that led is gone. At equal
+    // times a crash comes after the events: they happened before it struck.
+    std::vector<const FaultRecord*> crashes;
+    for (const FaultRecord& f : h.faults)
+        if (f.kind == FaultKind::Crash && f.applied && f.elector >= 0 &&
+            static_cast<std::size_t>(f.elector) < h.electors.size())
+            crashes.push_back(&f);
+    auto crash = crashes.begin();
+    TermTracker tracker;
+    const auto crashesBefore = [&](TimePoint t, bool inclusive) {
+        for (; crash != crashes.end() && ((*crash)->at < t || (inclusive && (*crash)->at == t));
+             ++crash)
+            tracker.add(TermInput{TermInput::Kind::Crashed, (*crash)->elector, (*crash)->at, 0, 0,
+                                  std::nullopt},
+                        collect);
+    };
+    for (const ElectorEvent& e : h.events) {
+        const auto index = static_cast<std::size_t>(e.elector);
+        if (index >= h.electors.size())
+            continue;
+        crashesBefore(e.at, false);
+        tracker.add(inputOf(e, h.electors[index]), collect);
+    }
+    crashesBefore(TimePoint::max(), true);
+    tracker.finish(h.end, collect);
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        return a.begin != b.begin ? a.begin < b.begin : a.elector < b.elector;
+    });
+    return out;
+}
+
+bool FailoverTracker::canCostLeadership(FaultKind kind) {
+    return kind == FaultKind::Crash || kind == FaultKind::Pause || kind == FaultKind::Partition ||
+           kind == FaultKind::Stop;
+}
+
+void FailoverTracker::fault(FaultKind kind, int elector, TimePoint at, bool wasLeader,
+                            std::size_t leaders) {
+    // While somebody still leads, an earlier fault has not cost leadership (yet).
+    if (wasLeader && canCostLeadership(kind) && (!m_pending || leaders > 0))
+        m_pending = PendingFailover{at, kind, elector};
+}
+
+std::optional<MeasuredFailover> FailoverTracker::change(const TermChange& c, std::size_t leaders) {
+    switch (c.kind) {
+    case TermChange::Kind::Began:
+        if (c.byElected && m_pending) {
+            const MeasuredFailover f{*m_pending, c.elector, c.at - m_pending->since};
+            m_pending.reset();
+            return f;
+        }
+        break;
+    case TermChange::Kind::Extended:
+        // The struck leader extended after it: a pause or partition shorter than its lease.
+        if (m_pending && m_pending->elector == c.elector && c.at > m_pending->since)
+            m_pending.reset();
+        break;
+    case TermChange::Kind::Ended:
+        // A leader gone with nobody else leading and no fault to blame: it lost the lock, its
+        // store failed, or it was stopped from outside.
+        if (!m_pending && leaders == 0 &&
+            (c.how == TermEnd::Revoked || c.how == TermEnd::Deadline || c.how == TermEnd::Stopped))
+            m_pending = PendingFailover{c.at, std::nullopt, -1};
+        break;
+    }
+    return std::nullopt;
+}
+
+} // namespace baton

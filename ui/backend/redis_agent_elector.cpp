@@ -1,0 +1,311 @@
+#include "backend/redis_agent_elector.h"
+
+#include "backend/child_process.h"
+
+#include <QProcessEnvironment>
+
+#include <csignal>
+
+namespace baton::lab {
+
+namespace {
+
+constexpr qsizetype kMaxLineBytes = 64 * 1024;
+constexpr qsizetype kMaxStderrLine = 300;
+
+} // namespace
+
+AgentElector::AgentElector(RedisHost& host, int id, const QString& identity, QObject& processParent,
+                           QString url, QString resource, QString agentPath, const Timing& timing,
+                           bool pollingOnly)
+    : RedisElector(host, id, identity, ElectorKind::Agent)
+    , m_parent(processParent)
+    , m_url(std::move(url))
+    , m_resource(std::move(resource))
+    , m_agentPath(std::move(agentPath)) {
+    m_timing = timing;
+    m_pollingOnly = pollingOnly;
+}
+
+bool AgentElector::running() const {
+    return m_process && m_process->state() != QProcess::NotRunning;
+}
+
+QStringList AgentElector::arguments() const {
+    QStringList args{QStringLiteral("--resource"),
+                     m_resource,
+                     QStringLiteral("--id"),
+                     identity(),
+                     QStringLiteral("--allow-control"),
+                     QStringLiteral("--verbose"),
+                     QStringLiteral("--ttl"),
+                     qstr(formatDuration(m_timing.ttl)),
+                     QStringLiteral("--refresh"),
+                     qstr(formatDuration(m_timing.refreshInterval)),
+                     QStringLiteral("--retry"),
+                     qstr(formatDuration(m_timing.retryInterval))};
+    if (m_pollingOnly)
+        args << QStringLiteral("--polling-only");
+    return args;
+}
+
+void AgentElector::launch() {
+    if (m_process)
+        m_process->deleteLater();
+    auto* p = new QProcess(&m_parent);
+    m_process = p;
+    m_life = Life::Running;
+    m_ending = Ending::None;
+    m_started = false;
+    m_leading = false;
+    m_note.clear();
+    m_stdout.clear();
+    m_stderr.clear();
+    m_pausedUntil = m_partitionedUntil = {};
+    // The URL goes in the environment, not on the command line, where `ps` would show its
+    // password to every user of the machine.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("REDIS_URL"), m_url);
+    p->setProcessEnvironment(env);
+    p->setStandardInputFile(QProcess::nullDevice());
+    // Forked from the backend's thread, which lives until shutdown() has stopped the agents.
+    dieWithLab(*p);
+    connectProcess(p);
+    p->start(m_agentPath, arguments());
+}
+
+void AgentElector::connectProcess(QProcess* p) {
+    QObject::connect(p, &QProcess::readyReadStandardOutput, &m_parent, [this] { onOutput(); });
+    QObject::connect(p, &QProcess::readyReadStandardError, &m_parent, [this] { onError(); });
+    QObject::connect(
+        p, &QProcess::finished, &m_parent,
+        [this, p](int code, QProcess::ExitStatus status) { onFinished(p, code, status); });
+    QObject::connect(p, &QProcess::errorOccurred, &m_parent, [this, p](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart || m_process != p)
+            return;
+        m_life = Life::Crashed;
+        m_note = QStringLiteral("could not start: ") + p->errorString();
+        m_host.labError(QStringLiteral("%1 could not start: %2").arg(identity(), p->errorString()));
+    });
+}
+
+void AgentElector::onOutput() {
+    if (!m_process)
+        return;
+    m_stdout += m_process->readAllStandardOutput();
+    qsizetype nl;
+    while ((nl = m_stdout.indexOf('\n')) >= 0) {
+        const std::string line = m_stdout.left(nl).toStdString();
+        m_stdout.remove(0, nl + 1);
+        if (auto w = parseWire(line, m_host.clock()); w && w->id == identityStd())
+            apply(*w);
+    }
+    if (m_stdout.size() > kMaxLineBytes)
+        m_stdout.clear(); // not an event line; keep memory bounded
+}
+
+void AgentElector::onError() {
+    if (!m_process)
+        return;
+    m_stderr += m_process->readAllStandardError();
+    qsizetype nl;
+    while ((nl = m_stderr.indexOf('\n')) >= 0) {
+        const QString line = QString::fromUtf8(m_stderr.left(nl)).trimmed();
+        m_stderr.remove(0, nl + 1);
+        if (!line.isEmpty())
+            m_lastStderr = line.left(kMaxStderrLine);
+    }
+    if (m_stderr.size() > kMaxLineBytes)
+        m_stderr.clear();
+}
+
+void AgentElector::onFinished(QProcess* process, int code, QProcess::ExitStatus status) {
+    if (m_process != process)
+        return;
+    onOutput();
+    onError();
+    m_leading = false;
+    m_pausedUntil = m_partitionedUntil = {};
+    m_member.reset();
+    const Ending ending = std::exchange(m_ending, Ending::None);
+    if (ending == Ending::Kill) {
+        m_life = Life::Crashed;
+        m_note = QStringLiteral("killed (SIGKILL)");
+    } else if (ending == Ending::Stop) {
+        m_life = Life::Stopped;
+        m_note = stopNote(code, status);
+    } else {
+        m_life = status == QProcess::CrashExit || code != 0 ? Life::Crashed : Life::Stopped;
+        m_note = status == QProcess::CrashExit ? QStringLiteral("died of a signal")
+                                               : QStringLiteral("exited with code %1").arg(code);
+        if (!m_lastStderr.isEmpty())
+            m_note += QStringLiteral(": ") + m_lastStderr;
+        if (!m_host.shuttingDown())
+            m_host.labError(identity() + QStringLiteral(" ") + m_note);
+    }
+}
+
+QString AgentElector::stopNote(int code, QProcess::ExitStatus status) const {
+    if (removed())
+        return QStringLiteral("removed");
+    if (status == QProcess::CrashExit) // SIGTERM came before it set up its handling
+        return QStringLiteral("stopped by signal %1").arg(code);
+    if (code == 0)
+        return QStringLiteral("stopped (SIGTERM)");
+    return QStringLiteral("stopped; exited with code %1").arg(code);
+}
+
+void AgentElector::terminate() {
+    m_process->terminate();
+    ::kill(pid_t(m_process->processId()), SIGCONT);
+}
+
+void AgentElector::tick(LabTime now) {
+    if (m_pausedUntil > LabTime{} && now >= m_pausedUntil) {
+        m_pausedUntil = {};
+        if (running())
+            ::kill(pid_t(m_process->processId()), SIGCONT);
+    }
+}
+
+void AgentElector::requestStop() {
+    if (!running())
+        return;
+    if (m_ending == Ending::None)
+        m_ending = Ending::Stop;
+    terminate();
+}
+
+void AgentElector::awaitStop(TimePoint graceEnd) {
+    if (!running())
+        return;
+    const auto left = std::max<std::int64_t>(0, millis(graceEnd - steadyNow()));
+    if (!m_process->waitForFinished(int(left))) {
+        m_process->kill();
+        m_process->waitForFinished(1000);
+    }
+}
+
+bool AgentElector::believesLeader(LabTime now) const {
+    return running() && m_leading && now < m_leaseEnd;
+}
+
+void AgentElector::noted(const WireEvent& w) {
+    if (w.name == "started")
+        m_started = true;
+}
+
+void AgentElector::fillView(ElectorView& v, LabTime now, ElectorState down) const {
+    const bool isRunning = running();
+    const std::string memberState = m_member ? m_member->state : std::string();
+    if (!isRunning)
+        v.state = down;
+    else if (m_pausedUntil > LabTime{} || memberState == "paused")
+        v.state = ElectorState::Paused;
+    else if (m_partitionedUntil > now || memberState == "partitioned")
+        v.state = ElectorState::Partitioned;
+    else
+        v.state = v.believesLeader ? ElectorState::Leader : ElectorState::Follower;
+    if (isRunning && !m_started)
+        v.note = QStringLiteral("starting");
+    else if (isRunning && m_pausedUntil > LabTime{})
+        v.note = QStringLiteral("paused (SIGSTOP) until %1 s").arg(formatSeconds(m_pausedUntil));
+    else if (isRunning && m_partitionedUntil > now)
+        v.note = QStringLiteral("partitioned until %1 s").arg(formatSeconds(m_partitionedUntil));
+}
+
+std::optional<QString> AgentElector::whyNot(const Action& a, LabTime now) const {
+    const bool isRunning = running();
+    switch (a.kind) {
+    case Action::Kind::Kill:
+    case Action::Kind::Stop:
+    case Action::Kind::SetTiming:
+        return isRunning ? std::nullopt : notRunning(a);
+    case Action::Kind::Start:
+        return isRunning ? alreadyRunning() : std::nullopt;
+    case Action::Kind::Pause:
+    case Action::Kind::Partition:
+        return isRunning ? badLength(a) : notRunning(a);
+    case Action::Kind::Resume:
+        return isRunning && m_pausedUntil != LabTime{} ? std::nullopt : notPaused();
+    case Action::Kind::Heal:
+        if (!isRunning || m_partitionedUntil <= now)
+            return QStringLiteral("heal: %1 is not partitioned").arg(identity());
+        return std::nullopt;
+    case Action::Kind::Latency:
+        return QStringLiteral("latency: baton-agent has no latency control; pause or partition "
+                              "it instead, or use a thread elector");
+    case Action::Kind::Remove:
+        return std::nullopt;
+    default:
+        return QStringLiteral("%1 does not apply to an agent").arg(actionName(a.kind));
+    }
+}
+
+void AgentElector::act(const Action& a, LabTime now) {
+    const bool leads = believesLeader(now);
+    switch (a.kind) {
+    case Action::Kind::Partition:
+        m_host.sendControl(identity(), partitionMessage(identityStd(), a.duration));
+        m_partitionedUntil = now + a.duration;
+        fault(QStringLiteral("partition"), leads, m_partitionedUntil);
+        break;
+    case Action::Kind::Heal:
+        m_host.sendControl(identity(), partitionMessage(identityStd(), Duration{}));
+        m_partitionedUntil = {};
+        fault(QStringLiteral("heal"), leads);
+        break;
+    case Action::Kind::SetTiming:
+        m_host.sendControl(identity(), timingMessage(identityStd(), a.timing));
+        m_timing = a.timing;
+        fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
+        break;
+    case Action::Kind::Start:
+        fault(m_life == Life::Crashed ? QStringLiteral("restart") : QStringLiteral("start"), false);
+        launch();
+        break;
+    default:
+        actSignal(a, now, leads);
+        break;
+    }
+}
+
+void AgentElector::actSignal(const Action& a, LabTime now, bool leads) {
+    switch (a.kind) {
+    case Action::Kind::Kill:
+        m_ending = Ending::Kill;
+        m_pausedUntil = {};
+        m_process->kill(); // SIGKILL
+        fault(QStringLiteral("crash"), leads);
+        break;
+    case Action::Kind::Stop:
+        m_ending = Ending::Stop;
+        m_pausedUntil = {};
+        terminate();
+        fault(QStringLiteral("stop"), leads);
+        break;
+    case Action::Kind::Pause:
+        ::kill(pid_t(m_process->processId()), SIGSTOP);
+        m_pausedUntil = now + a.duration;
+        fault(QStringLiteral("pause"), leads, m_pausedUntil, QStringLiteral("SIGSTOP"));
+        break;
+    case Action::Kind::Resume:
+        ::kill(pid_t(m_process->processId()), SIGCONT);
+        m_pausedUntil = {};
+        fault(QStringLiteral("resume"), leads, {}, QStringLiteral("SIGCONT"));
+        break;
+    case Action::Kind::Remove:
+        markRemoved();
+        if (running()) {
+            m_ending = Ending::Stop;
+            m_pausedUntil = {};
+            terminate();
+        }
+        fault(QStringLiteral("stop"), leads, {}, QStringLiteral("removed"));
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace baton::lab

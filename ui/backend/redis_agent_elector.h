@@ -1,0 +1,59 @@
+#pragma once
+// A baton-agent process the lab starts on the resource (--allow-control): killed, stopped,
+// paused and resumed by signals (SIGKILL, SIGTERM, SIGSTOP, SIGCONT), partitioned and retimed
+// by control messages; its events come as JSON lines on its stdout.
+
+#include "backend/redis_elector.h"
+
+#include <QProcess>
+
+namespace baton::lab {
+
+class AgentElector final : public RedisElector {
+public:
+    /// `processParent`: owns its QProcess (lives on the backend's thread).
+    AgentElector(RedisHost& host, int id, const QString& identity, QObject& processParent,
+                 QString url, QString resource, QString agentPath, const Timing& timing,
+                 bool pollingOnly);
+
+    /// Starts the process (again).
+    void launch();
+
+    bool believesLeader(LabTime now) const override;
+    std::optional<QString> whyNot(const Action& a, LabTime now) const override;
+    void act(const Action& a, LabTime now) override;
+    void tick(LabTime now) override;
+    void requestStop() override;
+    void awaitStop(TimePoint graceEnd) override;
+
+private:
+    enum class Ending : quint8 { None, Kill, Stop };
+
+    void fillView(ElectorView& v, LabTime now, ElectorState down) const override;
+    void noted(const WireEvent& w) override;
+    bool running() const;
+    QStringList arguments() const;
+    void connectProcess(QProcess* p);
+    void onOutput();
+    void onError();
+    void onFinished(QProcess* process, int code, QProcess::ExitStatus status);
+    QString stopNote(int code, QProcess::ExitStatus status) const;
+    /// SIGTERM: revoke, release, exit 0 (SIGCONT too: a stopped process takes no TERM).
+    void terminate();
+    void actSignal(const Action& a, LabTime now, bool leads);
+
+    QObject& m_parent;
+    const QString m_url;
+    const QString m_resource;
+    const QString m_agentPath;
+    QProcess* m_process = nullptr;
+    QByteArray m_stdout;
+    QByteArray m_stderr;
+    QString m_lastStderr;
+    Ending m_ending = Ending::None;
+    bool m_started = false;       // it printed "started"
+    LabTime m_pausedUntil{};      // SIGSTOP until then (zero: not paused)
+    LabTime m_partitionedUntil{}; // as the lab asked
+};
+
+} // namespace baton::lab

@@ -1,0 +1,132 @@
+#include "backend/redis_elector.h"
+
+#include <baton/fault/fault.h>
+
+namespace baton::lab {
+
+QString describe(const Timing& t) {
+    return QStringLiteral("ttl %1, refresh %2, retry %3")
+        .arg(qstr(formatDuration(t.ttl)), qstr(formatDuration(t.refreshInterval)),
+             qstr(formatDuration(t.retryInterval)));
+}
+
+RedisElector::RedisElector(RedisHost& host, int id, const QString& identity, ElectorKind kind)
+    : m_host(host)
+    , m_id(id)
+    , m_identity(identity)
+    , m_identityStd(identity.toStdString())
+    , m_kind(kind) {}
+
+ElectorView RedisElector::view(LabTime now) const {
+    ElectorView v;
+    v.id = m_id;
+    v.identity = m_identity;
+    v.kind = m_kind;
+    v.pollingOnly = m_pollingOnly;
+    v.controllable = m_controllable && !m_removed;
+    v.fence = m_fence;
+    v.timing = timing();
+    v.seenLeader = m_seenLeader;
+    v.believesLeader = believesLeader(now);
+    v.note = m_note;
+    if (m_leading && v.believesLeader) {
+        v.leaseStart = m_leaseStart;
+        v.leaseEnd = m_leaseEnd;
+    }
+    // Not running: crashed, or stopped for any other reason.
+    fillView(v, now, m_life == Life::Crashed ? ElectorState::Crashed : ElectorState::Stopped);
+    return v;
+}
+
+Timing RedisElector::timing() const {
+    if (m_member)
+        return {m_member->ttl, m_member->refresh, m_member->retry};
+    return m_timing;
+}
+
+std::variant<Action, QString> RedisElector::leaderKill(const Action& a) const {
+    Action kill = a;
+    kill.kind = Action::Kind::Kill;
+    kill.elector = m_id;
+    return kill;
+}
+
+void RedisElector::apply(const WireEvent& w) {
+    if (w.name == "elected" || w.name == "extended") {
+        m_leading = true;
+        m_fence = w.fence;
+        m_leaseStart = w.at;
+        m_leaseEnd = w.deadline;
+        if (w.name == "elected")
+            m_seenLeader = m_identity;
+    } else if (w.name == "revoked" || w.name == "stopped") {
+        m_leading = false;
+    } else if (w.name == "leader-changed") {
+        m_seenLeader = w.leader;
+    }
+    noted(w);
+    LabEvent e;
+    e.at = w.at;
+    e.source = LabEvent::Source::Elector;
+    e.elector = m_id;
+    e.identity = m_identity;
+    e.name = qstr(w.name);
+    e.fence = w.fence;
+    e.deadline = w.deadline;
+    e.detail = w.detail;
+    m_host.push(std::move(e));
+}
+
+void RedisElector::onMember(const MemberInfo* m, LabTime /*when*/) {
+    if (m)
+        m_member = *m;
+    else
+        m_member.reset();
+}
+
+void RedisElector::fault(const QString& name, bool wasLeader, LabTime until,
+                         const QString& detail) {
+    LabEvent e;
+    e.at = m_host.clock().now();
+    e.source = LabEvent::Source::Fault;
+    e.elector = m_id;
+    e.identity = m_identity;
+    e.name = name;
+    e.fence = fenceNow();
+    e.until = until;
+    e.wasLeader = wasLeader;
+    e.detail = detail;
+    const bool crashedLeader = wasLeader && name == QStringLiteral("crash");
+    const quint64 fence = e.fence;
+    m_host.push(LabEvent(e));
+    if (crashedLeader)
+        m_host.push(crashRevocation(e, fence));
+}
+
+std::optional<QString> RedisElector::notRunning(const Action& a) const {
+    return QStringLiteral("%1: %2 is not running (start it first)")
+        .arg(actionName(a.kind), m_identity);
+}
+
+std::optional<QString> RedisElector::alreadyRunning() const {
+    return QStringLiteral("start: %1 is already running").arg(m_identity);
+}
+
+std::optional<QString> RedisElector::notPaused() const {
+    return QStringLiteral("resume: %1 is not paused").arg(m_identity);
+}
+
+std::optional<QString> RedisElector::badLength(const Action& a) {
+    if (a.duration > Duration{} && a.duration <= faultLimits::kLongest)
+        return std::nullopt;
+    return QStringLiteral("%1 needs a duration above 0 and at most 24 h (got %2)")
+        .arg(actionName(a.kind), qstr(formatDuration(a.duration)));
+}
+
+void RedisElector::markRemoved() {
+    m_removed = true;
+    m_controllable = false;
+    m_note = QStringLiteral("removed");
+}
+
+} // namespace baton::lab

@@ -1,0 +1,214 @@
+#include "windows/main_window.h"
+
+#include "backend/local_redis_server.h"
+#include "backend/redis_backend.h"
+#include "backend/sim_backend.h"
+#include "log/event_export.h"
+#include "log/event_log_model.h"
+#include "timeline/timeline_view.h"
+#include "windows/redis_connect_dialog.h"
+#include "windows/speed_scale.h"
+
+#include <baton/redis/redis_url.h>
+#include <baton/sim/scenario_file.h>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+namespace baton::lab {
+
+void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
+    m_controller.startSimulation(SimBackend::defaultScenario(electors, pollingOnlyElectors));
+    m_controller.setSpeed(speedFromSlider(m_speedSlider->value()));
+    m_controller.setTimePaused(action(QStringLiteral("pauseTime"))->isChecked());
+    m_redisShown.clear();
+}
+
+bool MainWindow::openScenario(const QString& path, QString* error) {
+    try {
+        Scenario s = sim::loadScenario(QFile::encodeName(path).toStdString());
+        m_controller.startSimulation(s);
+    } catch (const std::exception& e) {
+        if (error)
+            *error = tr("Cannot play %1: %2").arg(path, QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_controller.setSpeed(speedFromSlider(m_speedSlider->value()));
+    m_controller.setTimePaused(action(QStringLiteral("pauseTime"))->isChecked());
+    m_redisShown.clear();
+    return true;
+}
+
+bool MainWindow::saveScenario(const QString& path, QString* error) const {
+    const auto scenario = m_controller.recordedScenario();
+    if (!scenario) {
+        if (error)
+            *error = tr("Only a simulated run can be saved as a scenario");
+        return false;
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QByteArray::fromStdString(sim::scenarioJson(*scenario))) < 0 || !file.commit()) {
+        if (error)
+            *error = tr("Cannot write %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::askNewSimulation() {
+    bool ok = false;
+    const int n = QInputDialog::getInt(this, tr("New simulation"), tr("Electors:"),
+                                       m_options.electors, 1, 200, 1, &ok);
+    if (!ok)
+        return;
+    const int seed = QInputDialog::getInt(
+        this, tr("New simulation"),
+        tr("How many of them poll as the seed did (to compare handovers side by side)?"), 0, 0, n,
+        1, &ok);
+    if (ok)
+        newSimulation(n, seed);
+}
+
+void MainWindow::askOpenScenario() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open scenario"), {}, tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!openScenario(path, &error))
+        QMessageBox::warning(this, tr("Open scenario"), error);
+}
+
+void MainWindow::askSaveScenario() {
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save run as scenario"), QStringLiteral("run.json"), tr("Scenarios (*.json)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!saveScenario(path, &error))
+        QMessageBox::warning(this, tr("Save scenario"), error);
+    else
+        statusBar()->showMessage(tr("Saved %1 (play it with baton-sim)").arg(path), 6000);
+}
+
+void MainWindow::askExportEvents() {
+    QString filter;
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("events.csv"),
+                                     tr("CSV (*.csv);;JSON (*.json)"), &filter);
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportEvents(path, &error))
+        QMessageBox::warning(this, tr("Export events"), error);
+    else
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+}
+
+void MainWindow::askExportTimeline() {
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export timeline"), QStringLiteral("timeline.png"),
+                                     tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (!exportTimeline(path, &error))
+        QMessageBox::warning(this, tr("Export timeline"), error);
+    else
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+}
+
+bool MainWindow::exportEvents(const QString& path, QString* error) const {
+    const QVector<LabEvent> events = m_log->events();
+    return path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive)
+               ? exportEventsJson(events, path, error)
+               : exportEventsCsv(events, path, error);
+}
+
+bool MainWindow::exportTimeline(const QString& path, QString* error) const {
+    return path.endsWith(QStringLiteral(".svg"), Qt::CaseInsensitive)
+               ? m_timeline->exportSvg(path, error)
+               : m_timeline->exportPng(path, error);
+}
+
+QString MainWindow::agentPath() const {
+    if (!m_options.agentPath.isEmpty())
+        return m_options.agentPath;
+    const QString beside =
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("baton-agent"));
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    const QString built = QDir(QCoreApplication::applicationDirPath())
+                              .filePath(QStringLiteral("../baton-agent/baton-agent"));
+    if (QFileInfo(built).isExecutable())
+        return QFileInfo(built).canonicalFilePath();
+    return QStandardPaths::findExecutable(QStringLiteral("baton-agent"));
+}
+
+void MainWindow::askConnectRedis() {
+    // REDIS_URL first (it may carry the password), then what was used last (never a password).
+    QSettings settings;
+    QString preset = QString::fromLocal8Bit(qgetenv("REDIS_URL"));
+    if (preset.isEmpty())
+        preset = settings.value(QStringLiteral("redis/address")).toString();
+    if (preset.isEmpty())
+        preset = QStringLiteral("redis://127.0.0.1:6379");
+    RedisConnectDialog dialog(preset, this);
+    if (qgetenv("REDIS_URL").isEmpty())
+        dialog.setUser(settings.value(QStringLiteral("redis/user")).toString());
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    settings.setValue(QStringLiteral("redis/address"), dialog.address());
+    settings.setValue(QStringLiteral("redis/user"), dialog.user());
+    connectRedis(dialog.url(), dialog.agents());
+}
+
+void MainWindow::startLocalRedis() {
+    if (m_localRedis && m_localRedis->isReady()) {
+        connectRedis(m_localRedis->url(), m_options.agents);
+        return;
+    }
+    if (!m_localRedis) {
+        m_localRedis = new LocalRedisServer(this); // lives as long as the lab
+        connect(m_localRedis, &LocalRedisServer::ready, this, [this](const QString& url) {
+            statusBar()->showMessage(
+                tr("Private redis-server ready at %1").arg(qstr(redactUrl(url.toStdString()))),
+                6000);
+            connectRedis(url, m_options.agents);
+        });
+        connect(m_localRedis, &LocalRedisServer::failed, this, [this](const QString& why) {
+            QMessageBox::warning(this, tr("Private Redis"), why);
+        });
+    }
+    statusBar()->showMessage(tr("Starting a private redis-server..."));
+    m_localRedis->start();
+}
+
+void MainWindow::connectRedis(const QString& url, int agents) {
+    m_redisShown = qstr(redactUrl(url.toStdString()));
+    m_controller.startBackend(
+        std::make_unique<RedisBackend>(url, QStringLiteral("job-scheduler"), agentPath()), false);
+    for (int i = 0; i < agents; ++i) {
+        Action add;
+        add.kind = Action::Kind::AddAgent;
+        m_controller.act(add);
+    }
+    statusBar()->showMessage(
+        tr("Redis mode on %1: add electors from the Redis menu; agents started elsewhere on "
+           "resource job-scheduler appear by themselves")
+            .arg(m_redisShown),
+        10000);
+}
+
+} // namespace baton::lab
