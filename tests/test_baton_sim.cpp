@@ -83,6 +83,14 @@ private slots:
             << QByteArray("{\n  \"ttl\": \"2s\",\n  \"refresh\": \"1s\"\n}\n") << 3
             << u"must be below ttl / 2"_qs;
         QTest::newRow("not an object") << QByteArray("[1, 2]") << 1 << u"expected a JSON object"_qs;
+        QTest::newRow("duplicate field")
+            << QByteArray("{\n  \"electors\": 3,\n  \"ttl\": \"5s\",\n  \"electors\": 4\n}\n") << 4
+            << u"duplicate field 'electors'"_qs;
+        QTest::newRow("escaped NUL") << QByteArray("{\n  \"name\": \"a\\u0000b\"\n}\n") << 2
+                                     << u"name: a string must not contain a NUL character"_qs;
+        QTest::newRow("raw NUL") << QByteArray("{\n  \"electors\": 3,\n  \"name\": \"a\0b\"\n}\n",
+                                               37)
+                                 << 3 << u"not valid JSON"_qs;
     }
     void badScenarioFileExits2WithLineAndReason() {
         QFETCH(QByteArray, text);

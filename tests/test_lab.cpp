@@ -1,14 +1,15 @@
 // The lab's window in simulated mode, driven as a user would: a real MainWindow on the offscreen
 // platform, its actions and widgets, waiting on what it shows with QTRY_*.
 
+#include "backend/sim_backend.h"
 #include "cluster/cluster_view.h"
 #include "log/event_log_model.h"
 #include "stats/failover_stats.h"
+#include "support/lab_events.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
-#include "scenario_file.h"
-#include "backend/sim_backend.h"
-#include "support/lab_events.h"
+
+#include <baton/sim/scenario_file.h>
 
 #include <QAction>
 #include <QApplication>
@@ -212,7 +213,7 @@ private Q_SLOTS:
         const QString path = dir.filePath(u"run.json"_qs);
         QString error;
         QVERIFY2(w.saveScenario(path, &error), qPrintable(error));
-        const Scenario s = sim::loadScenario(path);
+        const Scenario s = sim::loadScenario(path.toStdString());
         QCOMPARE(s.electors, 5);
         QCOMPARE(s.faults.size(), std::size_t(1));
         QCOMPARE(s.faults[0].kind, FaultKind::Crash);
@@ -336,8 +337,8 @@ private Q_SLOTS:
         QCOMPARE(saved.faults.size(), std::size_t(1));
     }
 
-    // Given a run with a handover (one elector in polling-only mode, the old leader killed, the new one
-    // selected), when the window is rendered, then the picture is the window's size and shows
+    // Given a run with a handover (one elector in polling-only mode, the old leader killed, the new
+    // one selected), when the window is rendered, then the picture is the window's size and shows
     // more than a few colours. The README's screenshot comes from here: set BATON_SCREENSHOT.
     void rendersTheWindow() {
         MainWindow::Options o = fast(4);

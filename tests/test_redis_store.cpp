@@ -6,6 +6,7 @@
 
 #include <baton/redis/redis_store.h>
 #include <baton/store/locker.h>
+#include <baton/wire/lock_value.h>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -331,6 +332,62 @@ private slots:
         auto r = store.acquire("jobs", "x", "a", 5s);
         QVERIFY(r.acquired);
         QVERIFY(r.fence > highest);
+    }
+
+    // Given a fence counter above 2^53 (where doubles skip integers), then every term's fence
+    // is exact and strictly increasing, in the replies, the lock value and the release notice.
+    void fencesStayExactAbove2To53() {
+        RedisStore store(m_server.url(), quick());
+        std::vector<Notice> notices;
+        std::mutex mutex;
+        auto sub = store.subscribe("jobs", [&](const Notice& n) {
+            std::lock_guard guard(mutex);
+            notices.push_back(n);
+        });
+        m_server.cli({QStringLiteral("SET"), QStringLiteral("baton:{jobs}:fence"),
+                      QStringLiteral("9007199254740993")});
+        for (std::uint64_t expected = 9007199254740994; expected < 9007199254740997; ++expected) {
+            const auto r = store.acquire("jobs", "t", "a", 5s);
+            QVERIFY(r.acquired);
+            QCOMPARE(r.fence, expected);
+            QCOMPARE(store.inspect("jobs")->fence, expected);
+            const auto value = wire::decodeLockValue(
+                m_server.cli({QStringLiteral("GET"), QStringLiteral("baton:{jobs}:lock")})
+                    .toStdString());
+            QVERIFY2(value, value.error().c_str());
+            QCOMPARE(value->fence, expected);
+            QCOMPARE(store.acquire("jobs", "u", "b", 5s).holder.fence, expected);
+            QVERIFY(store.release("jobs", "t"));
+        }
+        auto count = [&] {
+            std::lock_guard guard(mutex);
+            return notices.size();
+        };
+        QTRY_COMPARE(count(), std::size_t(3));
+        std::lock_guard guard(mutex);
+        QCOMPARE(notices.back().kind, Notice::Kind::Released);
+        QCOMPARE(notices.back().fence, std::uint64_t(9007199254740996));
+    }
+
+    // A fence key Baton did not write is named in the error, with how to fix it.
+    void garbageInTheFenceKey_data() {
+        QTest::addColumn<QStringList>("write");
+        QTest::newRow("text") << QStringList{
+            QStringLiteral("SET"), QStringLiteral("baton:{jobs}:fence"), QStringLiteral("twelve")};
+        QTest::newRow("float") << QStringList{
+            QStringLiteral("SET"), QStringLiteral("baton:{jobs}:fence"), QStringLiteral("1.5")};
+        QTest::newRow("hash") << QStringList{QStringLiteral("HSET"),
+                                             QStringLiteral("baton:{jobs}:fence"),
+                                             QStringLiteral("a"), QStringLiteral("b")};
+    }
+    void garbageInTheFenceKey() {
+        QFETCH(QStringList, write);
+        RedisStore store(m_server.url(), quick());
+        m_server.cli(write);
+        const QString text = messageOf([&] { store.acquire("jobs", "t", "a", 5s); });
+        QVERIFY2(text.contains(u"baton:{jobs}:fence is not a fence counter"), qPrintable(text));
+        QVERIFY2(text.contains(u"redis-cli SET 'baton:{jobs}:fence'"), qPrintable(text));
+        QVERIFY(!store.inspect("jobs"));
     }
 };
 

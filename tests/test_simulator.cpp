@@ -3,11 +3,10 @@
 
 #include "support/printing.h"
 
-#include "scenario_file.h"
-
 #include <baton/sim/checker.h>
 #include <baton/sim/pacer.h>
 #include <baton/sim/random_faults.h>
+#include <baton/sim/scenario_file.h>
 #include <baton/sim/simulator.h>
 
 #include <QTest>
@@ -22,8 +21,7 @@ Q_DECLARE_METATYPE(baton::Duration)
 namespace {
 
 Scenario example(const char* name) {
-    return sim::loadScenario(QStringLiteral(BATON_SCENARIO_DIR "/") + QString::fromLatin1(name) +
-                             u".json"_qs);
+    return sim::loadScenario(std::string(BATON_SCENARIO_DIR "/") + name + ".json");
 }
 
 Scenario randomScenario(std::uint64_t seed, Duration duration = 2h) {

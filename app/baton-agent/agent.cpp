@@ -2,7 +2,8 @@
 
 #include "metrics.h"
 
-#include <baton/wire/json.h>
+#include <baton/wire/control.h>
+#include <baton/wire/event_message.h>
 
 #include <csignal>
 #include <cstdio>
@@ -16,26 +17,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A duration in a control message: a number of milliseconds, or a string with a unit.
-baton::Duration controlDuration(const baton::JsonObject& o, const std::string& key) {
-    const auto& values = o.values();
-    auto it = values.find(key);
-    if (it == values.end())
-        throw std::invalid_argument("\"" + key + "\" is missing");
-    baton::Duration d{};
-    if (auto ms = std::get_if<double>(&it->second)) {
-        if (!(*ms >= 0 && *ms <= 86'400'000))
-            throw std::invalid_argument("\"" + key + "\" must be 0 to 86400000 ms (24h)");
-        d = std::chrono::milliseconds(static_cast<std::int64_t>(*ms));
-    } else if (auto s = std::get_if<std::string>(&it->second)) {
-        d = baton::parseDuration(*s);
-    } else {
-        throw std::invalid_argument("\"" + key +
-                                    "\" must be milliseconds or a duration like \"2s\"");
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string labelValue(const std::string& text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        if (c == '\\' || c == '"')
+            out.push_back('\\');
+        if (c == '\n')
+            out += "\\n";
+        else
+            out.push_back(c);
     }
-    if (d.count() < 0 || d > std::chrono::hours(24))
-        throw std::invalid_argument("\"" + key + "\" must be between 0 and 24h");
-    return d;
+    return out + "\"";
 }
 
 std::string hostName() {
@@ -64,7 +57,8 @@ void Agent::reportError(const std::string& reason) {
     e.type = baton::EventType::Error;
     e.at = baton::SteadyClock::instance().now();
     e.message = reason;
-    const std::string json = baton::eventJson(e, m_id, m_options.resource);
+    const std::string json =
+        baton::wire::encode(baton::wire::eventMessage(e, m_id, m_options.resource));
     print(json);
     log(reason);
     if (m_presence)
@@ -73,7 +67,8 @@ void Agent::reportError(const std::string& reason) {
 
 void Agent::onEvent(const baton::Event& e) {
     using baton::EventType;
-    const std::string json = baton::eventJson(e, m_id, m_options.resource);
+    const std::string json =
+        baton::wire::encode(baton::wire::eventMessage(e, m_id, m_options.resource));
     const bool chatty = e.type == EventType::Extended || e.type == EventType::ExtendFailed;
     if (!chatty || m_options.verbose)
         print(json);
@@ -97,53 +92,62 @@ void Agent::onEvent(const baton::Event& e) {
 }
 
 void Agent::onControl(const std::string& payload) {
-    baton::JsonObject o;
-    std::string cmd;
-    try {
-        o = baton::JsonObject::parse(payload);
-        const std::string to = o.string("to", "*");
-        if (to != "*" && to != "all" && to != m_id)
-            return;
-        cmd = o.string("cmd");
-        if (!m_options.allowControl) {
-            log("ignored a control message (" + (cmd.empty() ? "no cmd" : cmd) +
-                "): start with --allow-control to obey them");
-            return;
-        }
-        if (cmd == "set") {
-            baton::Timing t = m_election->timing();
-            if (o.has("ttl"))
-                t.ttl = controlDuration(o, "ttl");
-            if (o.has("refresh"))
-                t.refreshInterval = controlDuration(o, "refresh");
-            if (o.has("retry"))
-                t.retryInterval = controlDuration(o, "retry");
-            m_election->setTiming(t); // ConfigError: reported below, nothing changes
-            m_presence->update([&](baton::MemberInfo& m) {
-                m.ttl = t.ttl;
-                m.refresh = t.refreshInterval;
-                m.retry = t.retryInterval;
-            });
-            log("control: ttl " + baton::formatDuration(t.ttl) + ", refresh " +
-                baton::formatDuration(t.refreshInterval) + ", retry " +
-                baton::formatDuration(t.retryInterval));
-        } else if (cmd == "stop") {
-            log("control: stop");
-            ::kill(::getpid(), SIGTERM);
-        } else if (cmd == "pause") {
-            const auto d = controlDuration(o, "ms");
-            log("control: pause for " + baton::formatDuration(d));
-            baton::ElectionFaults::pause(*m_election, d);
-        } else if (cmd == "partition") {
-            const auto d = controlDuration(o, "ms");
-            log("control: partition for " + baton::formatDuration(d));
-            m_faults->partitionFor(d);
-        } else {
-            throw std::invalid_argument("unknown cmd '" + cmd + "' (set, stop, pause, partition)");
-        }
-    } catch (const std::exception& e) {
+    using baton::wire::ControlCommand;
+    const auto report = [&](const std::string& why) {
         std::string shown = payload.size() > 200 ? payload.substr(0, 200) + "..." : payload;
-        reportError("bad control message (ignored): " + std::string(e.what()) + ": " + shown);
+        reportError("bad control message (ignored): " + why + ": " + shown);
+    };
+    const auto header = baton::wire::decodeControlHeader(payload);
+    if (!header)
+        return report(header.error());
+    if (!header->isFor(m_id))
+        return;
+    if (!m_options.allowControl) {
+        log("ignored a control message (" + (header->cmd.empty() ? "no cmd" : header->cmd) +
+            "): start with --allow-control to obey them");
+        return;
+    }
+    const auto message = baton::wire::decodeControl(payload);
+    if (!message)
+        return report(message.error());
+    try {
+        obey(*message);
+    } catch (const std::exception& e) { // ConfigError from set: nothing changes
+        report(e.what());
+    }
+}
+
+void Agent::obey(const baton::wire::ControlMessage& m) {
+    using baton::wire::ControlCommand;
+    switch (m.command) {
+    case ControlCommand::Set: {
+        baton::Timing t = m_election->timing();
+        t.ttl = m.ttl.value_or(t.ttl);
+        t.refreshInterval = m.refresh.value_or(t.refreshInterval);
+        t.retryInterval = m.retry.value_or(t.retryInterval);
+        m_election->setTiming(t);
+        m_presence->update([&](baton::MemberInfo& member) {
+            member.ttl = t.ttl;
+            member.refresh = t.refreshInterval;
+            member.retry = t.retryInterval;
+        });
+        log("control: ttl " + baton::formatDuration(t.ttl) + ", refresh " +
+            baton::formatDuration(t.refreshInterval) + ", retry " +
+            baton::formatDuration(t.retryInterval));
+        break;
+    }
+    case ControlCommand::Stop:
+        log("control: stop");
+        ::kill(::getpid(), SIGTERM);
+        break;
+    case ControlCommand::Pause:
+        log("control: pause for " + baton::formatDuration(m.length));
+        baton::ElectionFaults::pause(*m_election, m.length);
+        break;
+    case ControlCommand::Partition:
+        log("control: partition for " + baton::formatDuration(m.length));
+        m_faults->partitionFor(m.length);
+        break;
     }
 }
 
@@ -158,7 +162,7 @@ std::string Agent::currentState() const {
 std::string Agent::metrics() const {
     const baton::StoreCounters c = m_faults->counters();
     const std::string labels =
-        "resource=" + baton::jsonQuote(m_options.resource) + ",id=" + baton::jsonQuote(m_id);
+        "resource=" + labelValue(m_options.resource) + ",id=" + labelValue(m_id);
     const bool leader = m_election->isLeader();
     double remaining = 0;
     if (leader)

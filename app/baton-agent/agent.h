@@ -6,9 +6,10 @@
 #include "options.h"
 
 #include <baton/election/election.h>
-#include <baton/store/fault_store.h>
 #include <baton/redis/presence.h>
 #include <baton/redis/redis_store.h>
+#include <baton/store/fault_store.h>
+#include <baton/wire/control.h>
 
 #include <atomic>
 #include <memory>
@@ -25,6 +26,7 @@ public:
 private:
     void onEvent(const baton::Event& e);
     void onControl(const std::string& payload);
+    void obey(const baton::wire::ControlMessage& message);
     void reportError(const std::string& reason);
     std::string metrics() const;
     void print(const std::string& line);

@@ -1,20 +1,22 @@
 #include "cli.h"
 
 #include "report_format.h"
-#include "scenario_file.h"
 
 #include <baton/sim/checker.h>
 #include <baton/sim/random_faults.h>
+#include <baton/sim/scenario_file.h>
 #include <baton/sim/simulator.h>
 
-#include <QCommandLineParser>
-#include <QCoreApplication>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QTextStream>
+#include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <chrono>
+#include <climits>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
 #include <optional>
 #include <unistd.h>
 
@@ -27,8 +29,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+std::string jsonText(const nlohmann::json& j) {
+    return j.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 struct Options {
-    QString file;
+    std::string file;
     Scenario scenario;
     bool randomFaults = false;
     std::uint64_t firstSeed = 1;
@@ -36,146 +42,186 @@ struct Options {
     bool json = false;
 };
 
-QTextStream& out() {
-    static QTextStream s(stdout);
-    return s;
-}
-QTextStream& err() {
-    static QTextStream s(stderr);
-    return s;
+[[noreturn]] void usage(const std::string& message) {
+    throw UsageError(message);
 }
 
-[[noreturn]] void usage(const QString& message) {
-    throw UsageError(message.toStdString());
+// The command line as CLI11 read it: every value option as text, converted here so that each
+// message names the option and what it expects.
+class CommandLine {
+public:
+    explicit CommandLine(const std::string& version);
+    /// Parses argv; --help and --version print and exit 0. Throws UsageError.
+    void parse(int argc, const char* const* argv);
+
+    bool isSet(const std::string& name) const { return m_options.at(name)->count() > 0; }
+    const std::string& value(const std::string& name) const { return m_values.at(name); }
+    const std::vector<std::string>& positional() const { return m_files; }
+
+    Duration duration(const std::string& name) const;
+    double number(const std::string& name) const;
+    std::uint64_t count(const std::string& name, std::uint64_t min) const;
+
+private:
+    void option(const std::string& name, const std::string& help, const std::string& type);
+    void flag(const std::string& name, const std::string& help);
+
+    CLI::App m_app;
+    std::string m_version;
+    bool m_showVersion = false;
+    std::vector<std::string> m_files;
+    std::map<std::string, std::string> m_values;
+    std::map<std::string, bool> m_flags;
+    std::map<std::string, CLI::Option*> m_options;
+};
+
+CommandLine::CommandLine(const std::string& version)
+    : m_app("Runs a Baton cluster on virtual time, with faults, and checks that leadership was "
+            "never unsafe.\nExit status: 0 safe, 1 a safety violation, 2 bad usage or scenario.",
+            "baton-sim")
+    , m_version(version) {
+    m_app.set_help_flag("-h,--help", "Shows this help.");
+    m_app.add_flag("-v,--version", m_showVersion, "Shows the version.");
+    m_app
+        .add_option("SCENARIO.json", m_files,
+                    "A scenario file (format in the README); without one, a cluster with a "
+                    "random fault schedule.")
+        ->type_name("");
+    option("electors", "Number of electors (default 5).", "N");
+    option("duration", "Virtual time to run, e.g. 24h (default 24h, or the file's).", "D");
+    option("seed", "Seed of the run (default 1, or the file's).", "S");
+    option("seeds", "Runs K seeds (S, S+1, ...) and reports the worst.", "K");
+    option("faults",
+           "none or random: add a random fault schedule (default: random without a scenario "
+           "file, none with one).",
+           "MODE");
+    option("ttl", "Lock TTL (default 5s).", "D");
+    option("refresh", "Leader refresh interval (default 1s).", "D");
+    option("retry", "Follower retry interval (default 1s).", "D");
+    option("drift", "Largest true clock-rate error in the cluster (default 0).", "F");
+    option("max-drift", "Clock-rate error the electors assume (default 0.01).", "F");
+    option("latency", "One-way store latency, e.g. 2ms (a bare number is ms).", "MS");
+    flag("polling-only", "Followers only poll every retry interval (as the seed).");
+    flag("no-fencing", "The protected resource accepts any fence.");
+    flag("json", "Prints the full report as JSON.");
 }
 
-Duration durationOption(const QCommandLineParser& p, const QString& name) {
+void CommandLine::option(const std::string& name, const std::string& help,
+                         const std::string& type) {
+    m_options[name] = m_app.add_option("--" + name, m_values[name], help)->type_name(type);
+}
+
+void CommandLine::flag(const std::string& name, const std::string& help) {
+    m_options[name] = m_app.add_flag("--" + name, m_flags[name], help);
+}
+
+void CommandLine::parse(int argc, const char* const* argv) {
     try {
-        const Duration d = parseDuration(p.value(name).toStdString());
+        m_app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << m_app.help() << std::flush;
+        std::exit(Safe);
+    } catch (const CLI::ParseError& e) {
+        usage(e.what());
+    }
+    if (m_showVersion) {
+        std::cout << "baton-sim " << m_version << '\n' << std::flush;
+        std::exit(Safe);
+    }
+    if (m_files.size() > 1) {
+        std::string all;
+        for (const auto& f : m_files)
+            all += (all.empty() ? "" : " ") + f;
+        usage("expected at most one scenario file, got " + all);
+    }
+}
+
+Duration CommandLine::duration(const std::string& name) const {
+    try {
+        const Duration d = parseDuration(value(name));
         if (d.count() < 0)
-            usage(u"--"_qs + name + u" must not be negative"_qs);
+            usage("--" + name + " must not be negative");
         return d;
     } catch (const std::invalid_argument& e) {
-        usage(u"--"_qs + name + u": "_qs + QString::fromStdString(e.what()));
+        usage("--" + name + ": " + e.what());
     }
 }
 
-double numberOption(const QCommandLineParser& p, const QString& name) {
-    bool ok = false;
-    const double v = p.value(name).toDouble(&ok);
-    if (!ok)
-        usage(u"--"_qs + name + u" expects a number, got '"_qs + p.value(name) + u"'"_qs);
+double CommandLine::number(const std::string& name) const {
+    const std::string& text = value(name);
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(v))
+        usage("--" + name + " expects a number, got '" + text + "'");
     return v;
 }
 
-std::uint64_t countOption(const QCommandLineParser& p, const QString& name, std::uint64_t min) {
-    bool ok = false;
-    const qulonglong v = p.value(name).toULongLong(&ok);
-    if (!ok || v < min)
-        usage(u"--"_qs + name + u" expects a whole number >= "_qs + QString::number(min) +
-              u", got '"_qs + p.value(name) + u"'"_qs);
+std::uint64_t CommandLine::count(const std::string& name, std::uint64_t min) const {
+    const std::string& text = value(name);
+    std::uint64_t v = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || v < min)
+        usage("--" + name + " expects a whole number >= " + std::to_string(min) + ", got '" + text +
+              "'");
     return v;
 }
 
-Options parse(const QStringList& arguments) {
-    QCommandLineParser p;
-    p.setApplicationDescription(
-        u"Runs a Baton cluster on virtual time, with faults, and checks that leadership was "
-        u"never unsafe.\nExit status: 0 safe, 1 a safety violation, 2 bad usage or scenario."_qs);
-    p.addPositionalArgument(u"SCENARIO.json"_qs,
-                            u"A scenario file (format in the README); without one, a cluster "
-                            u"with a random fault schedule."_qs,
-                            u"[SCENARIO.json]"_qs);
-    const QCommandLineOption help(QStringList{u"h"_qs, u"help"_qs}, u"Shows this help."_qs);
-    const QCommandLineOption version(QStringList{u"v"_qs, u"version"_qs}, u"Shows the version."_qs);
-    p.addOption(help);
-    p.addOption(version);
-    p.addOption({u"electors"_qs, u"Number of electors (default 5)."_qs, u"N"_qs});
-    p.addOption({u"duration"_qs, u"Virtual time to run, e.g. 24h (default 24h, or the file's)."_qs,
-                 u"D"_qs});
-    p.addOption({u"seed"_qs, u"Seed of the run (default 1, or the file's)."_qs, u"S"_qs});
-    p.addOption({u"seeds"_qs, u"Runs K seeds (S, S+1, ...) and reports the worst."_qs, u"K"_qs});
-    p.addOption({u"faults"_qs,
-                 u"none or random: add a random fault schedule (default: random without a "
-                 u"scenario file, none with one)."_qs,
-                 u"MODE"_qs});
-    p.addOption({u"ttl"_qs, u"Lock TTL (default 5s)."_qs, u"D"_qs});
-    p.addOption({u"refresh"_qs, u"Leader refresh interval (default 1s)."_qs, u"D"_qs});
-    p.addOption({u"retry"_qs, u"Follower retry interval (default 1s)."_qs, u"D"_qs});
-    p.addOption(
-        {u"drift"_qs, u"Largest true clock-rate error in the cluster (default 0)."_qs, u"F"_qs});
-    p.addOption(
-        {u"max-drift"_qs, u"Clock-rate error the electors assume (default 0.01)."_qs, u"F"_qs});
-    p.addOption(
-        {u"latency"_qs, u"One-way store latency, e.g. 2ms (a bare number is ms)."_qs, u"MS"_qs});
-    p.addOption({u"polling-only"_qs, u"Followers only poll every retry interval (as the seed)."_qs});
-    p.addOption({u"no-fencing"_qs, u"The protected resource accepts any fence."_qs});
-    p.addOption({u"json"_qs, u"Prints the full report as JSON."_qs});
-
-    if (!p.parse(arguments))
-        usage(p.errorText());
-    if (p.isSet(help)) {
-        out() << p.helpText();
-        out().flush();
-        std::exit(Safe);
+// The options over the scenario (the file's, or the defaults).
+void applyOptions(const CommandLine& c, Options& o) {
+    Scenario& s = o.scenario;
+    if (c.isSet("electors"))
+        s.electors = static_cast<int>(std::min<std::uint64_t>(c.count("electors", 1), INT_MAX));
+    if (c.isSet("duration"))
+        s.duration = c.duration("duration");
+    if (c.isSet("seed"))
+        s.seed = c.count("seed", 0);
+    o.firstSeed = s.seed;
+    if (c.isSet("seeds"))
+        o.seeds = c.count("seeds", 1);
+    if (c.isSet("faults")) {
+        const std::string& mode = c.value("faults");
+        if (mode == "none")
+            o.randomFaults = false;
+        else if (mode == "random")
+            o.randomFaults = true;
+        else
+            usage("--faults expects none or random, got '" + mode + "'");
     }
-    if (p.isSet(version)) {
-        out() << u"baton-sim "_qs << QCoreApplication::applicationVersion() << u'\n';
-        out().flush();
-        std::exit(Safe);
-    }
-    const QStringList positional = p.positionalArguments();
-    if (positional.size() > 1)
-        usage(u"expected at most one scenario file, got "_qs + positional.join(u' '));
+    if (c.isSet("ttl"))
+        s.timing.ttl = c.duration("ttl");
+    if (c.isSet("refresh"))
+        s.timing.refreshInterval = c.duration("refresh");
+    if (c.isSet("retry"))
+        s.timing.retryInterval = c.duration("retry");
+    if (c.isSet("drift"))
+        s.drift = c.number("drift");
+    if (c.isSet("max-drift"))
+        s.maxDrift = c.number("max-drift");
+    if (c.isSet("latency"))
+        s.latency = c.duration("latency");
+    if (c.isSet("polling-only"))
+        s.pollingOnly = true;
+    if (c.isSet("no-fencing"))
+        s.fencing = false;
+    o.json = c.isSet("json");
+}
 
+Options parse(int argc, const char* const* argv, const std::string& version) {
+    CommandLine c(version);
+    c.parse(argc, argv);
     Options o;
-    if (!positional.isEmpty()) {
-        o.file = positional.front();
+    if (!c.positional().empty()) {
+        o.file = c.positional().front();
         o.scenario = loadScenario(o.file); // throws ScenarioFileError
     } else {
         o.scenario.duration = std::chrono::hours(24);
         o.randomFaults = true;
     }
-    Scenario& s = o.scenario;
-    if (p.isSet(u"electors"_qs))
-        s.electors = static_cast<int>(countOption(p, u"electors"_qs, 1));
-    if (p.isSet(u"duration"_qs))
-        s.duration = durationOption(p, u"duration"_qs);
-    if (p.isSet(u"seed"_qs))
-        s.seed = countOption(p, u"seed"_qs, 0);
-    o.firstSeed = s.seed;
-    if (p.isSet(u"seeds"_qs))
-        o.seeds = countOption(p, u"seeds"_qs, 1);
-    if (p.isSet(u"faults"_qs)) {
-        const QString mode = p.value(u"faults"_qs);
-        if (mode == u"none")
-            o.randomFaults = false;
-        else if (mode == u"random")
-            o.randomFaults = true;
-        else
-            usage(u"--faults expects none or random, got '"_qs + mode + u"'"_qs);
-    }
-    if (p.isSet(u"ttl"_qs))
-        s.timing.ttl = durationOption(p, u"ttl"_qs);
-    if (p.isSet(u"refresh"_qs))
-        s.timing.refreshInterval = durationOption(p, u"refresh"_qs);
-    if (p.isSet(u"retry"_qs))
-        s.timing.retryInterval = durationOption(p, u"retry"_qs);
-    if (p.isSet(u"drift"_qs))
-        s.drift = numberOption(p, u"drift"_qs);
-    if (p.isSet(u"max-drift"_qs))
-        s.maxDrift = numberOption(p, u"max-drift"_qs);
-    if (p.isSet(u"latency"_qs))
-        s.latency = durationOption(p, u"latency"_qs);
-    if (p.isSet(u"polling-only"_qs))
-        s.pollingOnly = true;
-    if (p.isSet(u"no-fencing"_qs))
-        s.fencing = false;
-    o.json = p.isSet(u"json"_qs);
+    applyOptions(c, o);
     try {
-        validate(s);
+        validate(o.scenario);
     } catch (const std::invalid_argument& e) {
-        usage(QString::fromStdString(e.what()));
+        usage(e.what());
     }
     return o;
 }
@@ -244,11 +290,11 @@ private:
     std::uint64_t m_lastDecile = 0;
 };
 
-QString replayHint(const Options& o, std::uint64_t seed) {
-    QString hint = u"replay: baton-sim"_qs;
-    if (!o.file.isEmpty())
-        hint += u" "_qs + o.file;
-    return hint + u" --seed "_qs + QString::number(seed) + u" (with the same other options)"_qs;
+std::string replayHint(const Options& o, std::uint64_t seed) {
+    std::string hint = "replay: baton-sim";
+    if (!o.file.empty())
+        hint += " " + o.file;
+    return hint + " --seed " + std::to_string(seed) + " (with the same other options)";
 }
 
 int runCampaign(const Options& o) {
@@ -272,37 +318,32 @@ int runCampaign(const Options& o) {
         progress.update(i + 1, unsafe);
     }
     const double hours = std::chrono::duration<double>(virtualTotal).count() / 3600.0;
+    const double rate = wall > 0 ? hours / wall : 0.0;
     if (o.json) {
-        QJsonObject campaign{{u"seeds"_qs, static_cast<qint64>(o.seeds)},
-                             {u"firstSeed"_qs, QString::number(o.firstSeed)},
-                             {u"unsafeSeeds"_qs, static_cast<qint64>(unsafe)},
-                             {u"worstSeed"_qs, QString::number(worst->report.seed)},
-                             {u"wallSeconds"_qs, wall},
-                             {u"virtualHoursPerWallSecond"_qs, wall > 0 ? hours / wall : 0.0}};
+        nlohmann::json campaign{
+            {"seeds", o.seeds},      {"firstSeed", std::to_string(o.firstSeed)},
+            {"unsafeSeeds", unsafe}, {"worstSeed", std::to_string(worst->report.seed)},
+            {"wallSeconds", wall},   {"virtualHoursPerWallSecond", rate}};
         if (firstUnsafe)
-            campaign.insert(
-                u"firstViolation"_qs,
-                describeViolation(firstUnsafe->report, *firstUnsafe->report.firstViolation()));
-        out() << QJsonDocument(QJsonObject{{u"campaign"_qs, campaign},
-                                           {u"worst"_qs, toJson(worst->report, worst->info)}})
-                     .toJson(QJsonDocument::Indented);
+            campaign["firstViolation"] =
+                describeViolation(firstUnsafe->report, *firstUnsafe->report.firstViolation());
+        std::cout << jsonText(
+            nlohmann::json{{"campaign", campaign}, {"worst", toJson(worst->report, worst->info)}});
     } else {
-        out() << u"campaign: "_qs << o.seeds << u" seeds ("_qs << o.firstSeed << u".."_qs
-              << (o.firstSeed + o.seeds - 1) << u"), "_qs << unsafe << u" unsafe, "_qs
-              << QString::number(hours, 'f', 1) << u" virtual hours in "_qs
-              << QString::number(wall, 'f', 2) << u" s ("_qs
-              << QString::number(wall > 0 ? hours / wall : 0.0, 'f', 1)
-              << u" virtual hours per wall second)\n"_qs;
-        out() << u"worst seed: "_qs << worst->report.seed << u"\n\n"_qs;
-        out() << summary(worst->report, worst->info);
+        std::cout << "campaign: " << o.seeds << " seeds (" << o.firstSeed << ".."
+                  << (o.firstSeed + o.seeds - 1) << "), " << unsafe << " unsafe, "
+                  << printed("%.1f", hours) << " virtual hours in " << printed("%.2f", wall)
+                  << " s (" << printed("%.1f", rate) << " virtual hours per wall second)\n";
+        std::cout << "worst seed: " << worst->report.seed << "\n\n";
+        std::cout << summary(worst->report, worst->info);
     }
-    out().flush();
+    std::cout.flush();
     if (firstUnsafe) {
-        err() << u"baton-sim: UNSAFE: "_qs << unsafe << u" of "_qs << o.seeds
-              << u" seeds; first violation: "_qs
-              << describeViolation(firstUnsafe->report, *firstUnsafe->report.firstViolation())
-              << u"\n  "_qs << replayHint(o, firstUnsafe->report.seed) << u'\n';
-        err().flush();
+        std::cerr << "baton-sim: UNSAFE: " << unsafe << " of " << o.seeds
+                  << " seeds; first violation: "
+                  << describeViolation(firstUnsafe->report, *firstUnsafe->report.firstViolation())
+                  << "\n  " << replayHint(o, firstUnsafe->report.seed) << '\n'
+                  << std::flush;
         return Unsafe;
     }
     return Safe;
@@ -311,14 +352,14 @@ int runCampaign(const Options& o) {
 int runOnce(const Options& o) {
     const Outcome result = runSeed(o, o.firstSeed);
     if (o.json)
-        out() << QJsonDocument(toJson(result.report, result.info)).toJson(QJsonDocument::Indented);
+        std::cout << jsonText(toJson(result.report, result.info));
     else
-        out() << summary(result.report, result.info);
-    out().flush();
+        std::cout << summary(result.report, result.info);
+    std::cout.flush();
     if (const Violation* v = result.report.firstViolation()) {
-        err() << u"baton-sim: UNSAFE: first violation: "_qs << describeViolation(result.report, *v)
-              << u"\n  "_qs << replayHint(o, result.report.seed) << u'\n';
-        err().flush();
+        std::cerr << "baton-sim: UNSAFE: first violation: " << describeViolation(result.report, *v)
+                  << "\n  " << replayHint(o, result.report.seed) << '\n'
+                  << std::flush;
         return Unsafe;
     }
     return Safe;
@@ -326,17 +367,16 @@ int runOnce(const Options& o) {
 
 } // namespace
 
-int run(const QStringList& arguments) {
+int run(int argc, const char* const* argv, const std::string& version) {
     Options o;
     try {
-        o = parse(arguments);
+        o = parse(argc, argv, version);
     } catch (const UsageError& e) {
-        err() << u"baton-sim: "_qs << QString::fromStdString(e.what())
-              << u"\nTry 'baton-sim --help'.\n"_qs;
+        std::cerr << "baton-sim: " << e.what() << "\nTry 'baton-sim --help'.\n";
         return BadUsage;
     } catch (const ScenarioFileError& e) {
-        err() << u"baton-sim: bad scenario file: line "_qs << e.line() << u": "_qs << e.reason()
-              << u'\n';
+        std::cerr << "baton-sim: bad scenario file: line " << e.line() << ": " << e.reason()
+                  << '\n';
         return BadUsage;
     }
     return o.seeds > 1 ? runCampaign(o) : runOnce(o);

@@ -2,11 +2,6 @@
 
 #include "cli.h"
 
-#include <QCoreApplication>
-
 int main(int argc, char* argv[]) {
-    QCoreApplication app(argc, argv);
-    QCoreApplication::setApplicationName(u"baton-sim"_qs);
-    QCoreApplication::setApplicationVersion(QStringLiteral(BATON_VERSION));
-    return baton::sim::run(QCoreApplication::arguments());
+    return baton::sim::run(argc, argv, BATON_VERSION);
 }

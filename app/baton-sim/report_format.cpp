@@ -1,213 +1,229 @@
 #include "report_format.h"
 
-#include <QJsonArray>
-#include <QStringList>
-
 #include <cmath>
+#include <cstdio>
+#include <map>
+#include <vector>
 
 namespace baton::sim {
 
 namespace {
 
-QString q(std::string_view s) {
-    return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
-}
+using Json = nlohmann::json;
 
 double ms(Duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
 }
 
-QString stats(const DurationStats& s) {
+std::string stats(const DurationStats& s) {
     if (s.count == 0)
-        return u"-"_qs;
-    return u"min "_qs + humanDuration(s.min) + u"  median "_qs + humanDuration(s.median) +
-           u"  p99 "_qs + humanDuration(s.p99) + u"  max "_qs + humanDuration(s.max);
+        return "-";
+    return "min " + humanDuration(s.min) + "  median " + humanDuration(s.median) + "  p99 " +
+           humanDuration(s.p99) + "  max " + humanDuration(s.max);
 }
 
-QJsonObject statsJson(const DurationStats& s) {
-    return QJsonObject{{u"count"_qs, static_cast<qint64>(s.count)},
-                       {u"minMs"_qs, ms(s.min)},
-                       {u"medianMs"_qs, ms(s.median)},
-                       {u"p99Ms"_qs, ms(s.p99)},
-                       {u"maxMs"_qs, ms(s.max)}};
+Json statsJson(const DurationStats& s) {
+    return Json{{"count", s.count},
+                {"minMs", ms(s.min)},
+                {"medianMs", ms(s.median)},
+                {"p99Ms", ms(s.p99)},
+                {"maxMs", ms(s.max)}};
 }
 
-QString kindName(Violation::Kind k) {
+std::string kindName(Violation::Kind k) {
     switch (k) {
     case Violation::Kind::Overlap:
-        return u"overlap"_qs;
+        return "overlap";
     case Violation::Kind::FenceOrder:
-        return u"fence-order"_qs;
+        return "fence-order";
     case Violation::Kind::CorruptedWrite:
-        return u"corrupted-write"_qs;
+        return "corrupted-write";
     }
-    return u"?"_qs;
+    return "?";
 }
 
-QString nodeName(int elector) {
-    return elector < 0 ? u"nobody"_qs : u"node-"_qs + QString::number(elector);
+std::string nodeName(int elector) {
+    return elector < 0 ? "nobody" : "node-" + std::to_string(elector);
 }
 
-} // namespace
-
-QString humanDuration(Duration d) {
-    const double ns = static_cast<double>(d.count());
-    const double a = std::fabs(ns);
-    if (a == 0)
-        return u"0s"_qs;
-    if (a < 1e3)
-        return QString::number(ns, 'f', 0) + u"ns"_qs;
-    if (a < 1e6)
-        return QString::number(ns / 1e3, 'g', 3) + u"us"_qs;
-    if (a < 1e9)
-        return QString::number(ns / 1e6, 'g', 4) + u"ms"_qs;
-    if (a < 60e9)
-        return QString::number(ns / 1e9, 'g', 4) + u"s"_qs;
-    const auto total = static_cast<long long>(std::llround(a / 1e9));
-    const QString sign = ns < 0 ? u"-"_qs : QString();
-    const long long h = total / 3600, m = total / 60 % 60, s = total % 60;
-    if (h > 0)
-        return sign + QString::asprintf("%lldh%02lldm%02llds", h, m, s);
-    return sign + QString::asprintf("%lldm%02llds", m, s);
+std::string padded(std::string s, std::size_t width) {
+    if (s.size() < width)
+        s.append(width - s.size(), ' ');
+    return s;
 }
 
-QString describeViolation(const Report& r, const Violation& v) {
-    return u"seed "_qs + QString::number(r.seed) + u" at t="_qs +
-           QString::number(std::chrono::duration<double>(v.at - r.start).count(), 'f', 6) +
-           u"s: "_qs + kindName(v.kind) + u": "_qs + q(v.description);
+std::string joined(const std::vector<std::string>& parts, const std::string& separator) {
+    std::string out;
+    for (const auto& p : parts)
+        out += (out.empty() ? "" : separator) + p;
+    return out;
 }
 
-QString summary(const Report& r, const RunInfo& info) {
+std::string header(const Report& r, const RunInfo& info) {
     const Scenario& s = info.scenario;
-    QStringList lines;
-    QString title = u"baton-sim: "_qs;
+    std::string title = "baton-sim: ";
     if (!s.name.empty())
-        title += q(s.name) + u", "_qs;
-    title += QString::number(r.electors) + u" electors, "_qs + humanDuration(r.duration) +
-             u" virtual, seed "_qs + QString::number(r.seed);
-    lines << title;
-    lines << u"  ttl "_qs + q(formatDuration(s.timing.ttl)) + u", refresh "_qs +
-                 q(formatDuration(s.timing.refreshInterval)) + u", retry "_qs +
-                 q(formatDuration(s.timing.retryInterval)) + u", drift "_qs +
-                 QString::number(r.largestDrift, 'g', 3) + u" (assumed "_qs +
-                 QString::number(s.maxDrift) + u"), latency "_qs + q(formatDuration(s.latency)) +
-                 u", "_qs + (s.pollingOnly ? u"polling-only polling"_qs : u"push wake-up"_qs) +
-                 u", fencing "_qs + (r.fencing ? u"on"_qs : u"off"_qs);
-    lines << u"  faults: "_qs + QString::number(r.faults) +
-                 (info.randomFaults ? u" (random schedule)"_qs : QString());
-    lines << QString();
-    lines
-        << (r.safe()
-                ? u"verdict: SAFE (no overlapping leadership, fences in order, no corrupted write)"_qs
-                : u"verdict: UNSAFE ("_qs + QString::number(r.violations.size()) +
-                      (r.violations.size() == 1 ? u" violation)"_qs : u" violations)"_qs));
-    lines << u"  terms:                "_qs + QString::number(r.terms);
-    lines << u"  overlaps:             "_qs + QString::number(r.overlaps) +
-                 (r.overlaps
-                      ? u" (both leading for "_qs + humanDuration(r.overlapTotal) + u" in all)"_qs
-                      : QString());
-    lines << u"  fence order:          "_qs +
-                 (r.fenceOrderViolations
-                      ? QString::number(r.fenceOrderViolations) + u" out of order"_qs
-                      : u"strictly increasing"_qs);
-    const double share = r.duration.count() > 0
-                             ? 100.0 * static_cast<double>(r.timeWithoutLeader.count()) /
-                                   static_cast<double>(r.duration.count())
-                             : 0.0;
-    lines << u"  time without leader:  "_qs + humanDuration(r.timeWithoutLeader) + u" ("_qs +
-                 QString::number(share, 'f', 3) + u"%), longest "_qs +
-                 humanDuration(r.longestWithoutLeader);
-    lines << u"  failovers:            "_qs + QString::number(r.failovers.size());
-    lines << u"    latency from fault: "_qs + stats(r.failoverLatency);
-    lines << u"    beyond lock expiry: "_qs + stats(r.beyondExpiry);
+        title += s.name + ", ";
+    title += std::to_string(r.electors) + " electors, " + humanDuration(r.duration) +
+             " virtual, seed " + std::to_string(r.seed) + "\n";
+    return title + "  ttl " + formatDuration(s.timing.ttl) + ", refresh " +
+           formatDuration(s.timing.refreshInterval) + ", retry " +
+           formatDuration(s.timing.retryInterval) + ", drift " + printed("%.3g", r.largestDrift) +
+           " (assumed " + printed("%g", s.maxDrift) + "), latency " + formatDuration(s.latency) +
+           ", " + (s.pollingOnly ? "polling-only polling" : "push wake-up") + ", fencing " +
+           (r.fencing ? "on" : "off") + "\n  faults: " + std::to_string(r.faults) +
+           (info.randomFaults ? " (random schedule)" : "") + "\n\n";
+}
+
+std::string failoverLines(const Report& r) {
+    std::string out = "  failovers:            " + std::to_string(r.failovers.size()) + "\n" +
+                      "    latency from fault: " + stats(r.failoverLatency) + "\n" +
+                      "    beyond lock expiry: " + stats(r.beyondExpiry) + "\n";
     std::map<FaultKind, std::vector<Duration>> byCause;
     for (const Failover& f : r.failovers)
         if (f.newLeader >= 0)
             byCause[f.cause].push_back(f.latency);
     for (const auto& [cause, values] : byCause)
-        lines << u"    by "_qs + q(faultName(cause)).leftJustified(10) + u"     "_qs +
-                     QString::number(values.size()) + u", median "_qs +
-                     humanDuration(statsOf(values).median);
-    QStringList perElector;
-    for (std::size_t i = 0; i < r.opsPerSecond.size() && i < 8; ++i)
-        perElector << nodeName(static_cast<int>(i)) + u" "_qs +
-                          QString::number(r.opsPerSecond[i], 'f', 2);
-    if (r.opsPerSecond.size() > 8)
-        perElector << u"..."_qs;
-    lines << u"  store ops/s/elector:  "_qs + QString::number(r.meanOpsPerSecond, 'f', 2) +
-                 u" mean ("_qs + perElector.join(u", "_qs) + u")"_qs;
-    lines << u"  protected resource:   "_qs + QString::number(r.writesAccepted) +
-                 u" writes accepted, "_qs + QString::number(r.writesRejected) +
-                 u" rejected by fencing, "_qs + QString::number(r.writesCorrupted) +
-                 u" corrupted"_qs;
-    if (const Violation* v = r.firstViolation())
-        lines << u"  first violation:      "_qs + describeViolation(r, *v);
-    if (info.wallSeconds > 0) {
-        const double hours = std::chrono::duration<double>(r.duration).count() / 3600.0;
-        lines << u"  ran in "_qs + QString::number(info.wallSeconds, 'f', 3) + u" s wall ("_qs +
-                     QString::number(hours / info.wallSeconds, 'f', 1) +
-                     u" virtual hours per wall second)"_qs;
-    }
-    return lines.join(u'\n') + u'\n';
+        out += "    by " + padded(std::string(faultName(cause)), 10) + "     " +
+               std::to_string(values.size()) + ", median " + humanDuration(statsOf(values).median) +
+               "\n";
+    return out;
 }
 
-QJsonObject toJson(const Report& r, const RunInfo& info) {
-    const Scenario& s = info.scenario;
-    QJsonObject config{{u"name"_qs, q(s.name)},
-                       {u"electors"_qs, static_cast<qint64>(r.electors)},
-                       {u"durationMs"_qs, ms(r.duration)},
-                       {u"seed"_qs, QString::number(r.seed)},
-                       {u"ttlMs"_qs, ms(s.timing.ttl)},
-                       {u"refreshMs"_qs, ms(s.timing.refreshInterval)},
-                       {u"retryMs"_qs, ms(s.timing.retryInterval)},
-                       {u"drift"_qs, r.largestDrift},
-                       {u"maxDrift"_qs, s.maxDrift},
-                       {u"latencyMs"_qs, ms(s.latency)},
-                       {u"pollingOnly"_qs, s.pollingOnly},
-                       {u"fencing"_qs, r.fencing},
-                       {u"randomFaults"_qs, info.randomFaults}};
-    QJsonArray violations;
-    for (const Violation& v : r.violations)
-        violations.append(QJsonObject{{u"kind"_qs, kindName(v.kind)},
-                                      {u"atMs"_qs, ms(v.at - r.start)},
-                                      {u"lengthMs"_qs, ms(v.length)},
-                                      {u"description"_qs, q(v.description)}});
-    QJsonArray failovers;
-    for (const Failover& f : r.failovers) {
-        QJsonObject o{{u"faultAtMs"_qs, ms(f.faultAt - r.start)},
-                      {u"cause"_qs, q(faultName(f.cause))},
-                      {u"oldLeader"_qs, nodeName(f.oldLeader)},
-                      {u"newLeader"_qs, nodeName(f.newLeader)},
-                      {u"latencyMs"_qs, ms(f.latency)}};
-        if (f.beyondExpiry)
-            o.insert(u"beyondExpiryMs"_qs, ms(*f.beyondExpiry));
-        failovers.append(o);
+} // namespace
+
+std::string printed(const char* format, double value) {
+    char buf[64];
+    const int n = std::snprintf(buf, sizeof buf, format, value);
+    return std::string(buf, n < 0 ? 0 : std::min<std::size_t>(std::size_t(n), sizeof buf - 1));
+}
+
+std::string humanDuration(Duration d) {
+    const double ns = static_cast<double>(d.count());
+    const double a = std::fabs(ns);
+    if (a == 0)
+        return "0s";
+    if (a < 1e3)
+        return printed("%.0f", ns) + "ns";
+    if (a < 1e6)
+        return printed("%.3g", ns / 1e3) + "us";
+    if (a < 1e9)
+        return printed("%.4g", ns / 1e6) + "ms";
+    if (a < 60e9)
+        return printed("%.4g", ns / 1e9) + "s";
+    const auto total = static_cast<long long>(std::llround(a / 1e9));
+    const std::string sign = ns < 0 ? "-" : "";
+    const long long h = total / 3600, m = total / 60 % 60, s = total % 60;
+    char buf[64];
+    if (h > 0)
+        std::snprintf(buf, sizeof buf, "%lldh%02lldm%02llds", h, m, s);
+    else
+        std::snprintf(buf, sizeof buf, "%lldm%02llds", m, s);
+    return sign + buf;
+}
+
+std::string describeViolation(const Report& r, const Violation& v) {
+    return "seed " + std::to_string(r.seed) +
+           " at t=" + printed("%.6f", std::chrono::duration<double>(v.at - r.start).count()) +
+           "s: " + kindName(v.kind) + ": " + v.description;
+}
+
+std::string summary(const Report& r, const RunInfo& info) {
+    std::string out = header(r, info);
+    out += r.safe() ? "verdict: SAFE (no overlapping leadership, fences in order, no corrupted "
+                      "write)\n"
+                    : "verdict: UNSAFE (" + std::to_string(r.violations.size()) +
+                          (r.violations.size() == 1 ? " violation)\n" : " violations)\n");
+    out += "  terms:                " + std::to_string(r.terms) + "\n";
+    out += "  overlaps:             " + std::to_string(r.overlaps) +
+           (r.overlaps ? " (both leading for " + humanDuration(r.overlapTotal) + " in all)" : "") +
+           "\n";
+    out += "  fence order:          " +
+           (r.fenceOrderViolations ? std::to_string(r.fenceOrderViolations) + " out of order"
+                                   : std::string("strictly increasing")) +
+           "\n";
+    const double share = r.duration.count() > 0
+                             ? 100.0 * static_cast<double>(r.timeWithoutLeader.count()) /
+                                   static_cast<double>(r.duration.count())
+                             : 0.0;
+    out += "  time without leader:  " + humanDuration(r.timeWithoutLeader) + " (" +
+           printed("%.3f", share) + "%), longest " + humanDuration(r.longestWithoutLeader) + "\n";
+    out += failoverLines(r);
+    std::vector<std::string> perElector;
+    for (std::size_t i = 0; i < r.opsPerSecond.size() && i < 8; ++i)
+        perElector.push_back(nodeName(static_cast<int>(i)) + " " +
+                             printed("%.2f", r.opsPerSecond[i]));
+    if (r.opsPerSecond.size() > 8)
+        perElector.push_back("...");
+    out += "  store ops/s/elector:  " + printed("%.2f", r.meanOpsPerSecond) + " mean (" +
+           joined(perElector, ", ") + ")\n";
+    out += "  protected resource:   " + std::to_string(r.writesAccepted) + " writes accepted, " +
+           std::to_string(r.writesRejected) + " rejected by fencing, " +
+           std::to_string(r.writesCorrupted) + " corrupted\n";
+    if (const Violation* v = r.firstViolation())
+        out += "  first violation:      " + describeViolation(r, *v) + "\n";
+    if (info.wallSeconds > 0) {
+        const double hours = std::chrono::duration<double>(r.duration).count() / 3600.0;
+        out += "  ran in " + printed("%.3f", info.wallSeconds) + " s wall (" +
+               printed("%.1f", hours / info.wallSeconds) + " virtual hours per wall second)\n";
     }
-    QJsonArray ops;
-    for (double v : r.opsPerSecond)
-        ops.append(v);
-    QJsonObject report{
-        {u"config"_qs, config},
-        {u"safe"_qs, r.safe()},
-        {u"terms"_qs, static_cast<qint64>(r.terms)},
-        {u"faults"_qs, static_cast<qint64>(r.faults)},
-        {u"overlaps"_qs, static_cast<qint64>(r.overlaps)},
-        {u"overlapTotalMs"_qs, ms(r.overlapTotal)},
-        {u"fenceOrderViolations"_qs, static_cast<qint64>(r.fenceOrderViolations)},
-        {u"timeWithoutLeaderMs"_qs, ms(r.timeWithoutLeader)},
-        {u"longestWithoutLeaderMs"_qs, ms(r.longestWithoutLeader)},
-        {u"failoverLatency"_qs, statsJson(r.failoverLatency)},
-        {u"beyondExpiry"_qs, statsJson(r.beyondExpiry)},
-        {u"failovers"_qs, failovers},
-        {u"opsPerSecondPerElector"_qs, ops},
-        {u"meanOpsPerSecond"_qs, r.meanOpsPerSecond},
-        {u"writes"_qs, QJsonObject{{u"accepted"_qs, static_cast<qint64>(r.writesAccepted)},
-                                   {u"rejected"_qs, static_cast<qint64>(r.writesRejected)},
-                                   {u"corrupted"_qs, static_cast<qint64>(r.writesCorrupted)}}},
-        {u"violations"_qs, violations},
-        {u"wallSeconds"_qs, info.wallSeconds},
+    return out;
+}
+
+Json toJson(const Report& r, const RunInfo& info) {
+    const Scenario& s = info.scenario;
+    Json violations = Json::array();
+    for (const Violation& v : r.violations)
+        violations.push_back({{"kind", kindName(v.kind)},
+                              {"atMs", ms(v.at - r.start)},
+                              {"lengthMs", ms(v.length)},
+                              {"description", v.description}});
+    Json failovers = Json::array();
+    for (const Failover& f : r.failovers) {
+        Json o{{"faultAtMs", ms(f.faultAt - r.start)},
+               {"cause", faultName(f.cause)},
+               {"oldLeader", nodeName(f.oldLeader)},
+               {"newLeader", nodeName(f.newLeader)},
+               {"latencyMs", ms(f.latency)}};
+        if (f.beyondExpiry)
+            o["beyondExpiryMs"] = ms(*f.beyondExpiry);
+        failovers.push_back(std::move(o));
+    }
+    return Json{
+        {"config",
+         {{"name", s.name},
+          {"electors", r.electors},
+          {"durationMs", ms(r.duration)},
+          {"seed", std::to_string(r.seed)},
+          {"ttlMs", ms(s.timing.ttl)},
+          {"refreshMs", ms(s.timing.refreshInterval)},
+          {"retryMs", ms(s.timing.retryInterval)},
+          {"drift", r.largestDrift},
+          {"maxDrift", s.maxDrift},
+          {"latencyMs", ms(s.latency)},
+          {"pollingOnly", s.pollingOnly},
+          {"fencing", r.fencing},
+          {"randomFaults", info.randomFaults}}},
+        {"safe", r.safe()},
+        {"terms", r.terms},
+        {"faults", r.faults},
+        {"overlaps", r.overlaps},
+        {"overlapTotalMs", ms(r.overlapTotal)},
+        {"fenceOrderViolations", r.fenceOrderViolations},
+        {"timeWithoutLeaderMs", ms(r.timeWithoutLeader)},
+        {"longestWithoutLeaderMs", ms(r.longestWithoutLeader)},
+        {"failoverLatency", statsJson(r.failoverLatency)},
+        {"beyondExpiry", statsJson(r.beyondExpiry)},
+        {"failovers", failovers},
+        {"opsPerSecondPerElector", r.opsPerSecond},
+        {"meanOpsPerSecond", r.meanOpsPerSecond},
+        {"writes",
+         {{"accepted", r.writesAccepted},
+          {"rejected", r.writesRejected},
+          {"corrupted", r.writesCorrupted}}},
+        {"violations", violations},
+        {"wallSeconds", info.wallSeconds},
     };
-    return report;
 }
 
 } // namespace baton::sim

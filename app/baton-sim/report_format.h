@@ -4,8 +4,9 @@
 #include <baton/sim/checker.h>
 #include <baton/sim/scenario.h>
 
-#include <QJsonObject>
-#include <QString>
+#include <nlohmann/json.hpp>
+
+#include <string>
 
 namespace baton::sim {
 
@@ -17,14 +18,17 @@ struct RunInfo {
 };
 
 /// "3.2ms", "4.998s", "1h02m03s": a duration at a readable precision.
-QString humanDuration(Duration d);
+std::string humanDuration(Duration d);
 
 /// The readable summary of one run (several lines, ending in a newline).
-QString summary(const Report& report, const RunInfo& info);
+std::string summary(const Report& report, const RunInfo& info);
 /// The full report of one run.
-QJsonObject toJson(const Report& report, const RunInfo& info);
+nlohmann::json toJson(const Report& report, const RunInfo& info);
 
 /// One line naming a violation with its seed and virtual time, and how to replay it.
-QString describeViolation(const Report& report, const Violation& violation);
+std::string describeViolation(const Report& report, const Violation& violation);
+
+/// `value` as printf's format `format` shows it (one double, e.g. "%.3f"), in the C locale.
+std::string printed(const char* format, double value);
 
 } // namespace baton::sim

@@ -21,8 +21,8 @@ struct WireEvent {
     QString detail;
 };
 
-/// An event line ({"t", "id", "event", "fence", "deadline", "leader", "reason"}), with its
-/// times in `clock`'s lab time; nullopt for anything else (control messages, release notices).
+/// An event line (baton/wire/event_message.h), its times in `clock`'s lab time; nullopt for
+/// anything else, such as control messages (a release notice reads as event "released").
 std::optional<WireEvent> parseWire(const std::string& json, const LabClock& clock);
 
 // Control messages for the agent `to` (which obeys them only with --allow-control).

@@ -9,12 +9,12 @@
 #include "windows/redis_connect_dialog.h"
 #include "windows/speed_scale.h"
 
-#include "scenario_file.h"
-
 #include <baton/redis/redis_url.h>
+#include <baton/sim/scenario_file.h>
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QInputDialog>
@@ -36,7 +36,7 @@ void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
 
 bool MainWindow::openScenario(const QString& path, QString* error) {
     try {
-        Scenario s = sim::loadScenario(path);
+        Scenario s = sim::loadScenario(QFile::encodeName(path).toStdString());
         m_controller.startSimulation(s);
     } catch (const std::exception& e) {
         if (error)
@@ -57,8 +57,8 @@ bool MainWindow::saveScenario(const QString& path, QString* error) const {
         return false;
     }
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(sim::scenarioJson(*scenario)) < 0 ||
-        !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) ||
+        file.write(QByteArray::fromStdString(sim::scenarioJson(*scenario))) < 0 || !file.commit()) {
         if (error)
             *error = tr("Cannot write %1: %2").arg(path, file.errorString());
         return false;

@@ -132,4 +132,14 @@ Duration parseDuration(const std::string& text) {
     return Duration(static_cast<std::int64_t>(std::llround(ns)));
 }
 
+double unixMsNow() {
+    return std::chrono::duration<double, std::milli>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+double unixMs(TimePoint at, const Clock& clock) {
+    return unixMsNow() - std::chrono::duration<double, std::milli>(clock.now() - at).count();
+}
+
 } // namespace baton

@@ -1,8 +1,20 @@
 #include "baton/redis/observer.h"
 
-#include "baton/wire/json.h"
+#include "baton/wire/event_message.h"
 
 namespace baton {
+
+namespace {
+
+// A release, a stop or an election: worth a look at once.
+bool changesWhatIsSeen(const Notice& n) {
+    if (n.kind == Notice::Kind::Released)
+        return true;
+    const auto e = wire::decodeEvent(n.payload);
+    return e && (e->event == "stopped" || e->event == "elected");
+}
+
+} // namespace
 
 Observer::Observer(RedisStore& store, std::string resource, Callbacks callbacks, Duration interval)
     : m_store(store)
@@ -30,9 +42,7 @@ void Observer::start() {
         if (n.kind == Notice::Kind::Message && m_callbacks.onEvent)
             m_callbacks.onEvent(n.payload);
         // A release or a stop changes what there is to see: look now.
-        if (n.kind == Notice::Kind::Released ||
-            n.payload.find("\"event\":\"stopped\"") != std::string::npos ||
-            n.payload.find("\"event\":\"elected\"") != std::string::npos) {
+        if (changesWhatIsSeen(n)) {
             {
                 std::lock_guard guard(m_mutex);
                 m_poke = true;
@@ -76,13 +86,12 @@ void Observer::look() {
         s.holder = m_store.inspect(m_resource);
         s.atMs = unixMsNow();
         for (const auto& [id, json] : m_store.hgetall(RedisStore::key(m_resource, "members"))) {
-            try {
-                MemberInfo m = MemberInfo::fromJson(id, json);
-                if (alive(m, s.atMs))
-                    s.members.push_back(std::move(m));
-            } catch (const std::invalid_argument& e) {
+            auto m = wire::decodeMember(id, json);
+            if (!m) {
                 if (m_callbacks.onError)
-                    m_callbacks.onError("member '" + id + "': " + e.what());
+                    m_callbacks.onError("member '" + id + "': " + m.error());
+            } else if (alive(*m, s.atMs)) {
+                s.members.push_back(*std::move(m));
             }
         }
     } catch (const StoreError& e) {

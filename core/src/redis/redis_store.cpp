@@ -3,12 +3,13 @@
 #include "redis_connection.h"
 #include "redis_subscriber.h"
 
-#include "baton/wire/json.h"
+#include "baton/wire/lock_value.h"
 
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
@@ -30,37 +31,54 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The lock value is wire::LockValue: {"id": identity, "fence": N, "token": secret}. Lua numbers
+// are doubles, exact only below 2^53, so the scripts never do arithmetic on a fence: they keep
+// its digits as text, read from the value ("fence":N can only be the field: an id is quoted).
+#define BATON_LUA_FENCE "string.match(cur, '\"fence\":%s*(%d+)')"
+
+// Reads KEYS[1] into cur, v (decoded) and fs (the fence's digits); garbage is an error.
+#define BATON_LUA_READ                                                                             \
+    "local cur = redis.call('GET', KEYS[1])\n"                                                     \
+    "local ok, v, fs\n"                                                                            \
+    "if cur then\n"                                                                                \
+    "  ok, v = pcall(cjson.decode, cur)\n"                                                         \
+    "  if ok and type(v) == 'table' then fs = " BATON_LUA_FENCE " end\n"                           \
+    "  if not ok or type(v) ~= 'table' or type(v.id) ~= 'string' or type(v.fence) ~= 'number'\n"   \
+    "     or not fs then\n"                                                                        \
+    "    return redis.error_reply('BATON_GARBAGE')\n"                                              \
+    "  end\n"                                                                                      \
+    "end\n"
+
 // acquire(KEYS: lock, fence; ARGV: token, identity, ttl ms) ->
 //   {1, fence} when taken (or already held by this token: a retry), {0, holder id, holder
 //   fence, pttl} when held by another.
 // A fence is max(INCR, server time in microseconds) so it stays increasing after data loss.
-constexpr const char* kAcquire = R"lua(
-local cur = redis.call('GET', KEYS[1])
+// INCR is exact in Redis (64-bit); its text is read back with GET, never through a double.
+constexpr const char* kAcquire = BATON_LUA_READ R"lua(
 if cur then
-  local ok, v = pcall(cjson.decode, cur)
-  if not ok or type(v) ~= 'table' or type(v.id) ~= 'string' or type(v.fence) ~= 'number' then
-    return redis.error_reply('BATON_GARBAGE')
-  end
   if v.token == ARGV[1] then
     redis.call('PEXPIRE', KEYS[1], ARGV[3])
-    return {1, string.format('%d', v.fence)}
+    return {1, fs}
   end
-  return {0, v.id, string.format('%d', v.fence), redis.call('PTTL', KEYS[1])}
+  return {0, v.id, fs, redis.call('PTTL', KEYS[1])}
+end
+local incr = redis.pcall('INCR', KEYS[2])
+if type(incr) == 'table' and incr.err then
+  return redis.error_reply('BATON_BAD_FENCE ' .. incr.err)
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local f = redis.call('INCR', KEYS[2])
-if f < now then
-  f = now
-  redis.call('SET', KEYS[2], string.format('%d', f))
+fs = redis.call('GET', KEYS[2])
+if tonumber(fs) < now then
+  fs = string.format('%d', now)
+  redis.call('SET', KEYS[2], fs)
 end
-local fs = string.format('%d', f)
 redis.call('SET', KEYS[1], '{"id":' .. cjson.encode(ARGV[2]) .. ',"fence":' .. fs ..
   ',"token":' .. cjson.encode(ARGV[1]) .. '}', 'PX', ARGV[3])
 return {1, fs}
 )lua";
 
-// Whether KEYS[1] holds a lock of token ARGV[1]: returns the decoded value or nil.
+// Whether KEYS[1] holds a lock of token ARGV[1]: returns 0 when it does not.
 #define BATON_LUA_HELD                                                                             \
     "local cur = redis.call('GET', KEYS[1])\n"                                                     \
     "if not cur then return 0 end\n"                                                               \
@@ -72,42 +90,45 @@ constexpr const char* kExtend = BATON_LUA_HELD "redis.call('PEXPIRE', KEYS[1], A
                                                "return 1\n";
 
 // release(KEYS: lock; ARGV: token, channel) -> 1 when released (and announced), 0 when not held.
+// The notice is wire::ReleaseNotice.
 constexpr const char* kRelease =
-    BATON_LUA_HELD "redis.call('DEL', KEYS[1])\n"
+    BATON_LUA_HELD "local fs = " BATON_LUA_FENCE "\n"
+                   "redis.call('DEL', KEYS[1])\n"
                    "redis.call('PUBLISH', ARGV[2], '{\"event\":\"released\",\"fence\":' ..\n"
-                   "  string.format('%d', v.fence) .. ',\"id\":' .. cjson.encode(v.id) .. '}')\n"
+                   "  (fs or '0') .. ',\"id\":' .. cjson.encode(v.id) .. '}')\n"
                    "return 1\n";
 
 // inspect(KEYS: lock) -> {} when free, {holder id, fence, pttl} when held.
-constexpr const char* kInspect = R"lua(
-local cur = redis.call('GET', KEYS[1])
+constexpr const char* kInspect = BATON_LUA_READ R"lua(
 if not cur then return {} end
-local ok, v = pcall(cjson.decode, cur)
-if not ok or type(v) ~= 'table' or type(v.id) ~= 'string' or type(v.fence) ~= 'number' then
-  return redis.error_reply('BATON_GARBAGE')
-end
-return {v.id, string.format('%d', v.fence), redis.call('PTTL', KEYS[1])}
+return {v.id, fs, redis.call('PTTL', KEYS[1])}
 )lua";
 
 enum ScriptId { Acquire, Extend, Release, Inspect, ScriptCount };
 constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend, kRelease, kInspect};
 
+// A fence from a script's reply: its digits, read exactly as 64 bits.
+std::uint64_t toFence(const redisReply* r) {
+    std::uint64_t fence = 0;
+    if (r->type == REDIS_REPLY_INTEGER && r->integer >= 0)
+        return static_cast<std::uint64_t>(r->integer);
+    if (r->type == REDIS_REPLY_STRING) {
+        const auto [end, error] = std::from_chars(r->str, r->str + r->len, fence);
+        if (error == std::errc() && end == r->str + r->len)
+            return fence;
+    }
+    throw StoreError("unexpected fence in a reply: " +
+                     (r->type == REDIS_REPLY_STRING ? replyText(r) : std::string("not a number")));
+}
 
 // A message on a resource's channel: a release notice if the release script wrote it.
 Notice toNotice(const std::string& resource, const std::string& payload) {
     Notice n{Notice::Kind::Message, resource, {}, 0, payload};
-    if (payload.rfind(R"({"event":"released",)", 0) != 0)
-        return n;
-    try {
-        const JsonObject o = JsonObject::parse(payload);
-        const double fence = o.number("fence");
-        if (!(fence >= 0 && fence <= 9007199254740992.0)) // exact below 2^53
-            return n;
-        n.identity = o.string("id");
-        n.fence = static_cast<std::uint64_t>(fence);
+    // Somebody else's text that only looks like a notice stays a message.
+    if (const auto notice = wire::decodeReleaseNotice(payload)) {
         n.kind = Notice::Kind::Released;
-    } catch (const std::invalid_argument&) {
-        // Somebody else's text that only looks like a notice: pass it on as a message.
+        n.identity = notice->id;
+        n.fence = notice->fence;
     }
     return n;
 }
@@ -122,7 +143,6 @@ std::string defaultRedisUrl() {
     const char* env = std::getenv("REDIS_URL");
     return env && *env ? std::string(env) : std::string("redis://127.0.0.1:6379");
 }
-
 
 class RedisStore::Impl {
 public:
@@ -243,6 +263,13 @@ namespace {
 
 std::string garbageMessage(const std::string& resource, const std::string& error) {
     const std::string k = RedisStore::key(resource, "lock");
+    if (const auto at = error.find("BATON_BAD_FENCE "); at != std::string::npos) {
+        const std::string f = RedisStore::key(resource, "fence");
+        return f + " is not a fence counter (" + error.substr(at + 16) +
+               "): Baton cannot issue a new fence; set it to a whole number at least the last "
+               "fence given out (redis-cli SET '" +
+               f + "' N), or delete it if no fence is in use (redis-cli DEL '" + f + "')";
+    }
     if (error.rfind("WRONGTYPE", 0) == 0)
         return k +
                " is not a string (somebody made it another type): Baton waits until it "
@@ -299,14 +326,14 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     AcquireReply reply;
     if (toInt(r->element[0]) == 1) {
         reply.acquired = true;
-        reply.fence = static_cast<std::uint64_t>(toInt(r->element[1]));
+        reply.fence = toFence(r->element[1]);
         reply.holder = {identity, reply.fence, ttl};
         return reply;
     }
     if (r->elements < 4)
         throw StoreError("acquire: unexpected reply from " + endpoint());
     reply.holder.identity = replyText(r->element[1]);
-    reply.holder.fence = static_cast<std::uint64_t>(toInt(r->element[2]));
+    reply.holder.fence = toFence(r->element[2]);
     reply.holder.remaining = pttl(r->element[3]);
     return reply;
 }
@@ -330,8 +357,7 @@ std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {
         throw StoreError("inspect: unexpected reply from " + endpoint());
     if (r->elements < 3)
         return std::nullopt;
-    return LockInfo{replyText(r->element[0]), static_cast<std::uint64_t>(toInt(r->element[1])),
-                    pttl(r->element[2])};
+    return LockInfo{replyText(r->element[0]), toFence(r->element[1]), pttl(r->element[2])};
 }
 
 void RedisStore::publish(const std::string& resource, const std::string& payload) {

@@ -76,4 +76,8 @@ std::string formatDuration(Duration d);
 /// milliseconds. Throws std::invalid_argument naming the text and the accepted forms.
 Duration parseDuration(const std::string& text);
 
+/// Unix time in milliseconds (fractional): now, and of `at` on `clock`.
+double unixMsNow();
+double unixMs(TimePoint at, const Clock& clock = SteadyClock::instance());
+
 } // namespace baton

@@ -1,0 +1,38 @@
+#pragma once
+// A presence entry: one field of baton:{R}:members per live elector, its value the JSON of a
+// MemberInfo (the field name is the id).
+
+#include "baton/base/clock.h"
+#include "baton/wire/decoded.h"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace baton {
+
+/// One elector as its presence entry describes it.
+struct MemberInfo {
+    std::string id;
+    std::string state = "follower"; ///< follower, leader, paused, partitioned, stopped
+    std::uint64_t fence = 0;
+    std::string leader; ///< who it believes leads
+    Duration ttl{}, refresh{}, retry{};
+    bool pollingOnly = false;
+    bool control = false; ///< obeys commands on baton:{R}:control (agent --allow-control)
+    std::string host;
+    std::int64_t pid = 0;
+    double seenMs = 0; ///< Unix time in ms of the last heartbeat
+    bool operator==(const MemberInfo&) const = default;
+};
+
+namespace wire {
+
+/// The entry's value (without the id, which is the hash field). Durations in whole ms.
+std::string encode(const MemberInfo& member);
+/// Needs "seen" and a positive "ttl".
+Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text);
+
+} // namespace wire
+
+} // namespace baton

@@ -1,0 +1,61 @@
+#include "baton/wire/member.h"
+
+#include "json_fields.h"
+
+namespace baton::wire {
+
+using namespace detail;
+
+namespace {
+
+constexpr std::uint64_t kLongestMs = 10'000'000'000; // 115 days: longer is not a timing
+constexpr std::uint64_t kLargestPid = 4'294'967'295;
+
+std::uint64_t toMs(Duration d) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    return ms < 0 ? 0 : static_cast<std::uint64_t>(ms);
+}
+
+Duration millis(const Json& o, const char* key) {
+    return std::chrono::milliseconds(static_cast<std::int64_t>(whole(o, key, kLongestMs)));
+}
+
+} // namespace
+
+std::string encode(const MemberInfo& m) {
+    return dump(OrderedJson{{"state", m.state},
+                            {"fence", m.fence},
+                            {"leader", m.leader},
+                            {"ttl", toMs(m.ttl)},
+                            {"refresh", toMs(m.refresh)},
+                            {"retry", toMs(m.retry)},
+                            {"pollingOnly", m.pollingOnly},
+                            {"control", m.control},
+                            {"host", m.host},
+                            {"pid", m.pid},
+                            {"seen", m.seenMs}});
+}
+
+Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text) {
+    return decodeWith<MemberInfo>("not a member entry", [&] {
+        const Json o = parseObject(text);
+        MemberInfo m;
+        m.id = id;
+        m.state = string(o, "state", "follower");
+        m.fence = whole(o, "fence");
+        m.leader = string(o, "leader");
+        m.ttl = millis(o, "ttl");
+        m.refresh = millis(o, "refresh");
+        m.retry = millis(o, "retry");
+        m.pollingOnly = boolean(o, "pollingOnly");
+        m.control = boolean(o, "control");
+        m.host = string(o, "host");
+        m.pid = static_cast<std::int64_t>(whole(o, "pid", kLargestPid));
+        m.seenMs = number(o, "seen", 0, 1e15);
+        if (!has(o, "seen") || m.ttl.count() <= 0)
+            throw FieldError("needs \"seen\" and a positive \"ttl\"");
+        return m;
+    });
+}
+
+} // namespace baton::wire
