@@ -13,6 +13,7 @@
 #include <memory>
 
 using namespace baton::test;
+using namespace Qt::StringLiterals;
 
 namespace {
 
@@ -238,6 +239,50 @@ private slots:
         qInfo("elected %.1f ms after SIGKILL; the lock had %.0f ms left", after, remaining);
         QVERIFY(after <= remaining + 150);
         QVERIFY(after >= remaining - 50);
+    }
+
+    // Every signal that asks an agent to end ends it gracefully (revoke, release, "stopped",
+    // exit 0), however many arrive and whenever: twice in a row, a closed terminal's SIGHUP,
+    // Ctrl-C on a follower, a SIGTERM before it has even connected.
+    void everyEndingSignalEndsGracefully_data() {
+        QTest::addColumn<QList<int>>("ending");
+        QTest::addColumn<bool>("leading"); // signal the leader (else a follower)
+        QTest::addColumn<bool>("atOnce");  // signal as soon as the process runs
+        QTest::newRow("SIGTERM twice, leading") << QList<int>{SIGTERM, SIGTERM} << true << false;
+        QTest::newRow("SIGTERM, SIGINT, SIGHUP, leading")
+            << QList<int>{SIGTERM, SIGINT, SIGHUP} << true << false;
+        QTest::newRow("SIGHUP, leading") << QList<int>{SIGHUP} << true << false;
+        QTest::newRow("SIGINT, following") << QList<int>{SIGINT} << false << false;
+        QTest::newRow("SIGTERM twice during start-up")
+            << QList<int>{SIGTERM, SIGTERM} << true << true;
+    }
+    void everyEndingSignalEndsGracefully() {
+        QFETCH(QList<int>, ending);
+        QFETCH(bool, leading);
+        QFETCH(bool, atOnce);
+        AgentProcess& first = launch(QStringLiteral("first"));
+        AgentProcess* target = &first;
+        if (atOnce) {
+            QVERIFY(first.process().waitForStarted(5000));
+        } else {
+            QTRY_VERIFY(leader() == &first);
+            if (!leading) {
+                target = &launch(QStringLiteral("second"));
+                QTRY_VERIFY(target->count(QStringLiteral("leader-changed")) > 0);
+            }
+        }
+        for (const int sig : ending)
+            target->signal(sig);
+        QVERIFY(target->process().waitForFinished(5000));
+        QCOMPARE(target->process().exitStatus(), QProcess::NormalExit);
+        QCOMPARE(target->process().exitCode(), 0);
+        QCOMPARE(target->count(QStringLiteral("stopped")), 1);
+        const QString holder =
+            m_server.cli({QStringLiteral("GET"), QStringLiteral("baton:{jobs}:lock")});
+        if (leading)
+            QVERIFY2(holder.isEmpty(), qPrintable(u"the lock is still held: "_s + holder));
+        else
+            QVERIFY(holder.contains(u"\"first\""_s));
     }
 
     void sigtermLeaderHandsOverQuickly_data() {

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <unistd.h>
 
@@ -200,17 +201,23 @@ std::string Agent::metrics() const {
     return out.str();
 }
 
-int Agent::run() {
-    // Signals are taken by sigwait below, never by a handler: block them before any thread.
+sigset_t Agent::endingSignals() {
     sigset_t signals;
     sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    for (const int sig : {SIGTERM, SIGINT, SIGHUP})
+        sigaddset(&signals, sig);
+    return signals;
+}
 
-    baton::RedisOptions redisOptions;
-    redisOptions.connectTimeout = 1s;
-    redisOptions.commandTimeout = 500ms; // a stop must finish within a second
+void Agent::blockEndingSignals() {
+    // Taken by sigtimedwait in run(), never by a handler. Blocked before any thread starts (the
+    // stdout writer's included), so that no thread can die of one however many arrive, and
+    // whenever: during the first connect, while leading, while stopping.
+    const sigset_t signals = endingSignals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+baton::Config Agent::electionConfig() {
     baton::Config config;
     config.resource = m_options.resource;
     config.identity = m_id;
@@ -220,12 +227,13 @@ int Agent::run() {
     config.maxClockDrift = m_options.maxDrift;
     config.pollingOnly = m_options.pollingOnly;
     config.onEvent = [this](const baton::Event& e) { onEvent(e); };
-    try {
-        baton::validate(config);
-    } catch (const baton::ConfigError& e) {
-        log(e.what());
-        return 2;
-    }
+    return config;
+}
+
+std::optional<int> Agent::connect(const baton::Config& config) {
+    baton::RedisOptions redisOptions;
+    redisOptions.connectTimeout = 1s;
+    redisOptions.commandTimeout = 500ms; // a stop must finish within a second
     try {
         m_store = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
         m_side = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
@@ -239,17 +247,10 @@ int Agent::run() {
     m_faults = std::make_unique<baton::FaultStore>(*m_store);
     m_locker = std::make_unique<baton::Locker>(*m_faults);
     m_election = std::make_unique<baton::Election>(*m_locker, config);
+    return std::nullopt;
+}
 
-    std::unique_ptr<MetricsServer> metricsServer;
-    if (m_options.metricsPort) {
-        try {
-            metricsServer = std::make_unique<MetricsServer>(*m_options.metricsPort,
-                                                            [this] { return metrics(); });
-        } catch (const std::exception& e) {
-            log(e.what());
-            return 2;
-        }
-    }
+void Agent::joinPresence() {
     baton::MemberInfo self;
     self.id = m_id;
     self.ttl = m_options.ttl;
@@ -268,6 +269,54 @@ int Agent::run() {
                                                            log(error);
                                                        m_lastPresenceError = error;
                                                    });
+}
+
+void Agent::waitForTheEnd() {
+    const sigset_t signals = endingSignals();
+    std::string shownState;
+    std::uint64_t reportedDrops = 0;
+    while (true) {
+        timespec tick{0, 100'000'000};
+        const int sig = sigtimedwait(&signals, nullptr, &tick);
+        if (sig > 0) {
+            log(std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+            return;
+        }
+        // Pauses and partitions end by themselves: keep the presence entry's state true.
+        const std::string state = currentState();
+        if (m_out.dropped() != reportedDrops) {
+            reportedDrops = m_out.dropped();
+            log("standard output is not being read: dropped " + std::to_string(reportedDrops) +
+                " event lines so far");
+        }
+        if (state != shownState) {
+            shownState = state;
+            m_presence->update([&](baton::MemberInfo& m) { m.state = state; });
+        }
+    }
+}
+
+int Agent::run() {
+    const baton::Config config = electionConfig();
+    try {
+        baton::validate(config);
+    } catch (const baton::ConfigError& e) {
+        log(e.what());
+        return 2;
+    }
+    if (const std::optional<int> failed = connect(config))
+        return *failed;
+    std::unique_ptr<MetricsServer> metricsServer;
+    if (m_options.metricsPort) {
+        try {
+            metricsServer = std::make_unique<MetricsServer>(*m_options.metricsPort,
+                                                            [this] { return metrics(); });
+        } catch (const std::exception& e) {
+            log(e.what());
+            return 2;
+        }
+    }
+    joinPresence();
     // On the election's subscription connection, which hears the leader's events each refresh
     // interval: a connection of its own would be quiet and cost the store a keep-alive PING
     // every second. onControl never calls the store, as a subscription callback must not.
@@ -282,28 +331,7 @@ int Agent::run() {
         (m_options.pollingOnly ? ", polling-only mode" : "") +
         (m_options.allowControl ? ", control allowed" : "") + ")");
     m_election->start();
-
-    std::string shownState;
-    std::uint64_t reportedDrops = 0;
-    while (true) {
-        timespec tick{0, 100'000'000};
-        const int sig = sigtimedwait(&signals, nullptr, &tick);
-        if (sig == SIGTERM || sig == SIGINT) {
-            log(std::string("got ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") + ", stopping");
-            break;
-        }
-        // Pauses and partitions end by themselves: keep the presence entry's state true.
-        const std::string state = currentState();
-        if (m_out.dropped() != reportedDrops) {
-            reportedDrops = m_out.dropped();
-            log("standard output is not being read: dropped " + std::to_string(reportedDrops) +
-                " event lines so far");
-        }
-        if (state != shownState) {
-            shownState = state;
-            m_presence->update([&](baton::MemberInfo& m) { m.state = state; });
-        }
-    }
+    waitForTheEnd();
     control.reset();
     m_election->stop(); // revoke (onRevoked returns), release, "stopped"
     m_presence->leave();

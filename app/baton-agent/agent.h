@@ -12,18 +12,31 @@
 #include <baton/wire/control.h>
 
 #include <atomic>
+#include <csignal>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 namespace agent {
 
 class Agent {
 public:
     explicit Agent(Options options);
-    /// Runs until SIGTERM, SIGINT or a stop command; returns the exit code.
+    /// Runs until SIGTERM, SIGINT, SIGHUP or a stop command; returns the exit code. Each of
+    /// those signals ends it gracefully (revoke, release, "stopped", exit 0), however many come.
     int run();
+    /// Blocks the signals that end an agent in the calling thread and every thread it starts
+    /// from then on: call it first thing in main(), before an Agent exists.
+    static void blockEndingSignals();
 
 private:
+    static sigset_t endingSignals();
+    baton::Config electionConfig();
+    /// Connects and builds the election; an exit code when that fails.
+    std::optional<int> connect(const baton::Config& config);
+    void joinPresence();
+    /// Keeps the presence entry's state true until a signal asks to end.
+    void waitForTheEnd();
     void onEvent(const baton::Event& e);
     void onControl(const std::string& payload);
     void obey(const baton::wire::ControlMessage& message);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+    agent::Agent::blockEndingSignals();
     agent::Options options;
     try {
         options = agent::parse(argc, argv);
