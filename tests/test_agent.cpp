@@ -5,6 +5,7 @@
 #include "support/redis_server.h"
 #include "support/words.h"
 
+#include <QFile>
 #include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTest>
@@ -112,6 +113,16 @@ class TestAgent : public QObject {
             }
         }
         return nullptr;
+    }
+    // Whether process `pid` has SIGTERM blocked (its SigBlk mask in /proc).
+    static bool blocksSigterm(qint64 pid) {
+        QFile status(u"/proc/%1/status"_s.arg(pid));
+        if (!status.open(QIODevice::ReadOnly))
+            return false;
+        for (const QByteArray& line : status.readAll().split('\n'))
+            if (line.startsWith("SigBlk:"))
+                return (line.mid(7).trimmed().toULongLong(nullptr, 16) >> (SIGTERM - 1)) & 1;
+        return false;
     }
     double lockPttl() const {
         return m_server.cli({QStringLiteral("PTTL"), QStringLiteral("baton:{jobs}:lock")})
@@ -263,7 +274,11 @@ private slots:
         AgentProcess& first = launch(QStringLiteral("first"));
         AgentProcess* target = &first;
         if (atOnce) {
+            // The server stopped, the agent hangs in its first connect; it has run its main()
+            // as soon as its signal mask shows SIGTERM blocked.
+            m_server.pause();
             QVERIFY(first.process().waitForStarted(5000));
+            QTRY_VERIFY(blocksSigterm(first.process().processId()));
         } else {
             QTRY_VERIFY(leader() == &first);
             if (!leading) {
@@ -273,6 +288,8 @@ private slots:
         }
         for (const int sig : ending)
             target->signal(sig);
+        if (atOnce)
+            m_server.resume(); // within its connect timeout: it connects, then stops
         QVERIFY(target->process().waitForFinished(5000));
         QCOMPARE(target->process().exitStatus(), QProcess::NormalExit);
         QCOMPARE(target->process().exitCode(), 0);
