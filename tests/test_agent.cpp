@@ -264,7 +264,7 @@ private slots:
             << QList<int>{SIGTERM, SIGINT, SIGHUP} << true << false;
         QTest::newRow("SIGHUP, leading") << QList<int>{SIGHUP} << true << false;
         QTest::newRow("SIGINT, following") << QList<int>{SIGINT} << false << false;
-        QTest::newRow("SIGTERM twice during start-up")
+        QTest::newRow("SIGTERM twice during the first connect")
             << QList<int>{SIGTERM, SIGTERM} << true << true;
     }
     void everyEndingSignalEndsGracefully() {
