@@ -12,7 +12,7 @@ const char* const kVersion = "baton-agent 0.1.0";
 const char* const kUsage = R"(Usage: baton-agent --resource NAME [options]
 
 Runs one elector on Redis. Prints one JSON object per event on standard output; logs go to
-standard error. SIGTERM or SIGINT stop it gracefully (revoke, release, exit 0).
+standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, exit 0).
 
   --redis URL          redis://[user:password@]host[:port][/db] or unix:///path.sock
                        (default: $REDIS_URL, else redis://127.0.0.1:6379)
@@ -23,7 +23,7 @@ standard error. SIGTERM or SIGINT stop it gracefully (revoke, release, exit 0).
   --retry DURATION     follower's longest wait between tries (default 5s; it also wakes
                        at the lock's expiry and on a release notice)
   --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
-  --polling-only          behave like the seed package: followers only poll every retry
+  --polling-only       behave like the seed package: followers only poll every retry
   --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
   --metrics-port PORT  serve Prometheus metrics on http://0.0.0.0:PORT/metrics
   --verbose            also print extended and extend-failed events
