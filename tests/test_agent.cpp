@@ -5,10 +5,12 @@
 #include "support/redis_server.h"
 #include "support/words.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
 #include <QTcpSocket>
 #include <QTest>
+#include <hiredis/hiredis.h>
 
 #include <algorithm>
 #include <memory>
@@ -457,6 +459,69 @@ private slots:
         QVERIFY(closed.running());
         QVERIFY(lockPttl() <= kTtlMs);
         QCOMPARE(closed.count(QStringLiteral("revoked")), 0);
+    }
+
+    // Given anyone who can publish on the control channel, when they flood it with junk
+    // (newlines, escape codes, invalid UTF-8, malformed JSON: 10,000 messages a second for 5 s),
+    // then an agent that does not allow control says nothing of it but a note now and then, one
+    // that does reports a bounded number of errors, every stdout line is valid JSON, stderr
+    // carries no raw control character, and the leader keeps extending on time.
+    void controlFloodIsBoundedAndEscaped() {
+        AgentProcess& closed = launch(QStringLiteral("closed"), {QStringLiteral("--verbose")});
+        QTRY_VERIFY(leader() == &closed);
+        AgentProcess& open = launch(QStringLiteral("open"), {QStringLiteral("--verbose"),
+                                                             QStringLiteral("--allow-control")});
+        QTRY_VERIFY(open.count(QStringLiteral("leader-changed")) > 0);
+        const int extendsBefore = closed.count(QStringLiteral("extended"));
+
+        redisContext* c = redisConnect("127.0.0.1", m_server.port());
+        QVERIFY(c && !c->err);
+        const QList<QByteArray> junk{"{\"to\":\"*\",\"cmd\":\"stop\"}\n\x1b[2J forged line\n",
+                                     "{\"to\":\"*\",\"cmd\":\"\xff\xfe\"}",
+                                     "{\"to\":\"*\",\"cmd\":", "\x07\x1b]0;title\x07",
+                                     "{\"to\":\"*\",\"cmd\":\"pause\",\"ms\":\"soon\"}"};
+        QElapsedTimer clock;
+        clock.start();
+        int sent = 0;
+        for (int batch = 0; batch < 50; ++batch) { // 50 x 1000 messages, one batch per 100 ms
+            for (int i = 0; i < 1000; ++i) {
+                const QByteArray& m = junk[(batch + i) % junk.size()];
+                redisAppendCommand(c, "PUBLISH baton:{jobs}:control %b", m.constData(),
+                                   static_cast<size_t>(m.size()));
+            }
+            for (int i = 0; i < 1000; ++i) {
+                void* reply = nullptr;
+                QVERIFY(redisGetReply(c, &reply) == REDIS_OK);
+                freeReplyObject(reply);
+                ++sent;
+            }
+            const qint64 due = (batch + 1) * 100;
+            if (clock.elapsed() < due)
+                QTest::qWait(int(due - clock.elapsed()));
+        }
+        redisFree(c);
+        qInfo("sent %d control messages in %lld ms", sent, clock.elapsed());
+        // Every step of the leader's term went on: an extend each 200 ms for 5 s.
+        QTRY_VERIFY(closed.count(QStringLiteral("extended")) >= extendsBefore + 20);
+        QCOMPARE(closed.count(QStringLiteral("revoked")), 0);
+        QVERIFY(closed.running() && open.running());
+
+        for (AgentProcess* a : {&closed, &open}) {
+            QVERIFY2(a->badLines().isEmpty(), qPrintable(a->badLines().value(0)));
+            const QString err = a->standardError();
+            for (const QChar ch : err)
+                QVERIFY2(ch == u'\n' || ch.unicode() >= 0x20, "a raw control character on stderr");
+            QVERIFY2(!err.contains(u"\uFFFD"), "invalid UTF-8 reached stderr");
+            QVERIFY2(err.count(u'\n') < 40,
+                     qPrintable(u"%1 lines on stderr"_s.arg(err.count(u'\n'))));
+        }
+        // The closed agent parsed nothing: no error event; the open one reported a few (a burst
+        // of 5, then one a second), none with a raw newline.
+        QCOMPARE(closed.count(QStringLiteral("error")), 0);
+        const int errors = open.count(QStringLiteral("error"));
+        QVERIFY2(errors >= 1 && errors <= 15, qPrintable(u"%1 error events"_s.arg(errors)));
+        for (const QJsonObject& e : open.events(QStringLiteral("error")))
+            QVERIFY(!e.value(QStringLiteral("reason")).toString().contains(u'\n'));
     }
 
     void controlCommandsWorkWhenAllowed() {

@@ -2,6 +2,7 @@
 
 #include "metrics.h"
 
+#include <baton/base/text.h>
 #include <baton/wire/control.h>
 #include <baton/wire/event_message.h>
 
@@ -50,7 +51,29 @@ void Agent::print(const std::string& line) {
 }
 
 void Agent::log(const std::string& text) const {
-    std::fprintf(stderr, "baton-agent[%s]: %s\n", m_id.c_str(), text.c_str());
+    // Text from outside (ids, resource names, control messages) is in these lines: nothing in
+    // them may end the line, forge another or reach the terminal as an escape code.
+    std::fprintf(stderr, "baton-agent[%s]: %s\n", baton::visible(m_id, 128).c_str(),
+                 baton::visible(text, 4096).c_str());
+}
+
+bool Agent::NoteLimiter::allow(std::uint64_t& held) {
+    const baton::TimePoint now = baton::SteadyClock::instance().now();
+    if (m_refilled == baton::TimePoint{})
+        m_refilled = now;
+    while (m_tokens < m_burst && now - m_refilled >= m_every) {
+        ++m_tokens;
+        m_refilled += m_every;
+    }
+    if (m_tokens == m_burst)
+        m_refilled = now;
+    if (m_tokens == 0) {
+        ++m_held;
+        return false;
+    }
+    --m_tokens;
+    held = std::exchange(m_held, 0);
+    return true;
 }
 
 void Agent::reportError(const std::string& reason) {
@@ -93,21 +116,27 @@ void Agent::onEvent(const baton::Event& e) {
 }
 
 void Agent::onControl(const std::string& payload) {
-    using baton::wire::ControlCommand;
+    std::uint64_t held = 0;
+    if (!m_options.allowControl) {
+        // Not parsed, not echoed, not republished: anyone who can publish on the channel could
+        // otherwise fill this agent's logs. A note now and then says that traffic arrives.
+        if (m_ignoredControl.allow(held))
+            log("ignoring messages on baton:{" + m_options.resource + "}:control" +
+                (held ? " (" + std::to_string(held) + " more since the last note)" : "") +
+                ": start with --allow-control to obey them");
+        return;
+    }
     const auto report = [&](const std::string& why) {
-        std::string shown = payload.size() > 200 ? payload.substr(0, 200) + "..." : payload;
-        reportError("bad control message (ignored): " + why + ": " + shown);
+        if (m_badControl.allow(held))
+            reportError("bad control message (ignored): " + why + ": " +
+                        baton::visible(payload, 200) +
+                        (held ? " (" + std::to_string(held) + " more held back)" : ""));
     };
     const auto header = baton::wire::decodeControlHeader(payload);
     if (!header)
         return report(header.error());
     if (!header->isFor(m_id))
         return;
-    if (!m_options.allowControl) {
-        log("ignored a control message (" + (header->cmd.empty() ? "no cmd" : header->cmd) +
-            "): start with --allow-control to obey them");
-        return;
-    }
     const auto message = baton::wire::decodeControl(payload);
     if (!message)
         return report(message.error());

@@ -46,6 +46,25 @@ private:
     void log(const std::string& text) const;
     std::string currentState() const;
 
+    /// A bounded amount of notes: a burst of `burst`, then one per `every` (a token bucket);
+    /// says how many it held back.
+    class NoteLimiter {
+    public:
+        NoteLimiter(int burst, baton::Duration every)
+            : m_burst(burst)
+            , m_every(every)
+            , m_tokens(burst) {}
+        /// Whether a note may be given now; if so, `held` is how many were held back before.
+        bool allow(std::uint64_t& held);
+
+    private:
+        int m_burst;
+        baton::Duration m_every;
+        int m_tokens;
+        baton::TimePoint m_refilled{};
+        std::uint64_t m_held = 0;
+    };
+
     Options m_options;
     std::string m_id;
     LineWriter m_out;                           // stdout, written on a thread of its own
@@ -57,6 +76,10 @@ private:
     std::unique_ptr<baton::Presence> m_presence;
     std::atomic<std::uint64_t> m_elected{0}, m_revoked{0}, m_presenceErrors{0};
     std::string m_lastPresenceError; // only touched on the presence thread
+    // Control traffic, on the subscription thread only: whatever arrives, an agent says a
+    // bounded amount about it.
+    NoteLimiter m_ignoredControl{1, std::chrono::seconds(10)};
+    NoteLimiter m_badControl{5, std::chrono::seconds(1)};
 };
 
 } // namespace agent
