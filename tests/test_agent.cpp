@@ -151,6 +151,8 @@ private slots:
         QTest::newRow("bad unit") << words("--resource r --retry=5parsecs")
                                   << "unknown unit 'parsecs'";
         QTest::newRow("zero ttl") << words("--resource r --ttl 0") << "invalid ttl = 0ms";
+        QTest::newRow("retry of a nanosecond")
+            << words("--resource r --retry 1ns") << "must be at least 1ms";
         QTest::newRow("refresh too long")
             << words("--resource r --ttl 2s --refresh 1s") << "must be below ttl / 2";
         QTest::newRow("drift") << words("--resource r --max-drift 0.7")

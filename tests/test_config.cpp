@@ -51,6 +51,12 @@ private slots:
         QTest::newRow("retry forever")
             << r << Duration(5s) << Duration(1s) << Duration::max() << 0.01 << "retryInterval"
             << "must be at most 7d";
+        QTest::newRow("retry of a nanosecond")
+            << r << Duration(5s) << Duration(1s) << Duration(1ns) << 0.01 << "retryInterval"
+            << "1ns: must be at least 1ms";
+        QTest::newRow("refresh under a millisecond")
+            << r << Duration(5s) << Duration(500us) << Duration(1s) << 0.01 << "refreshInterval"
+            << "must be at least 1ms";
         QTest::newRow("zero retry")
             << r << Duration(5s) << Duration(1s) << Duration(0s) << 0.01 << "retryInterval"
             << "must be positive";

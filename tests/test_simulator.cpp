@@ -15,6 +15,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
 
 Q_DECLARE_METATYPE(baton::Duration)
 
@@ -473,6 +474,24 @@ private slots:
 
     // Given a reader that consumed the records (the lab), when they are discarded, then the run
     // goes on and new records arrive; the faults and counters stay.
+    // Given a run that would record more than its cap, it ends where it reached the cap and
+    // says so, instead of growing without end; the checker's report carries the reason.
+    void aRunStopsAtItsRecordCap() {
+        Scenario s;
+        s.duration = 24h;
+        s.maxRecords = 20'000;
+        Simulator sim(s);
+        sim.run();
+        const History& h = sim.history();
+        QVERIFY(h.records() <= s.maxRecords + 100); // one step may add a few
+        QVERIFY(h.end - h.start < 24h);
+        QVERIFY(QString::fromStdString(h.cutShort).contains(u"cap of 20000 records"_s));
+        QCOMPARE(check(h).cutShort, h.cutShort);
+        Scenario roomy = s;
+        roomy.duration = 1min;
+        QVERIFY(simulate(roomy).cutShort.empty());
+    }
+
     void discardRecordsKeepsTheRunGoing() {
         Scenario s;
         s.duration = 10min;

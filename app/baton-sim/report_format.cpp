@@ -162,6 +162,8 @@ std::string summary(const Report& r, const RunInfo& info) {
            std::to_string(r.writesCorrupted) + " corrupted\n";
     if (const Violation* v = r.firstViolation())
         out += "  first violation:      " + describeViolation(r, *v) + "\n";
+    if (!r.cutShort.empty())
+        out += "  cut short:            " + r.cutShort + "\n";
     if (info.wallSeconds > 0) {
         const double hours = std::chrono::duration<double>(r.duration).count() / 3600.0;
         out += "  ran in " + printed("%.3f", info.wallSeconds) + " s wall (" +
@@ -222,6 +224,7 @@ Json toJson(const Report& r, const RunInfo& info) {
           {"rejected", r.writesRejected},
           {"corrupted", r.writesCorrupted}}},
         {"violations", violations},
+        {"cutShort", r.cutShort.empty() ? Json(nullptr) : Json(r.cutShort)},
         {"wallSeconds", info.wallSeconds},
     };
 }

@@ -25,6 +25,17 @@ void validate(const Timing& timing) {
     notTooLong("ttl", timing.ttl);
     notTooLong("refreshInterval", timing.refreshInterval);
     notTooLong("retryInterval", timing.retryInterval);
+    // Positive but shorter than a millisecond would flood the store (a follower retrying every
+    // nanosecond sent 6,350 requests a second); zero and negative get their own rules below.
+    constexpr Duration kShortest = std::chrono::milliseconds(1);
+    auto notTooShort = [&](const char* field, Duration d) {
+        if (d.count() > 0 && d < kShortest)
+            reject(field, formatDuration(d),
+                   "must be at least 1ms: a shorter interval would flood the store with requests");
+    };
+    notTooShort("ttl", timing.ttl);
+    notTooShort("refreshInterval", timing.refreshInterval);
+    notTooShort("retryInterval", timing.retryInterval);
     if (timing.ttl.count() <= 0)
         reject("ttl", formatDuration(timing.ttl),
                "must be positive (it is how long the lock lives without a refresh; try 5s)");

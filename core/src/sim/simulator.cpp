@@ -145,6 +145,13 @@ bool Simulator::Impl::step() {
     clock.advanceTo(at);
     history.end = at;
     dispatch(action, at);
+    if (history.records() > scenario.maxRecords && history.cutShort.empty()) {
+        end = at; // nothing after this instant runs
+        history.cutShort =
+            "the run reached its cap of " + std::to_string(scenario.maxRecords) + " records at " +
+            formatDuration(std::chrono::duration_cast<std::chrono::seconds>(at - history.start)) +
+            " of virtual time; run a shorter --duration or fewer electors";
+    }
     return true;
 }
 
@@ -164,9 +171,9 @@ bool Simulator::step() {
 }
 
 void Simulator::runUntil(TimePoint t) {
-    t = std::min(t, m_end);
-    while (!m_impl->queue.empty() && m_impl->queue.nextAt() <= t)
-        m_impl->step();
+    t = std::min(t, m_impl->end); // the scenario's end, or where a record cap cut it
+    while (!m_impl->queue.empty() && m_impl->queue.nextAt() <= t && m_impl->step())
+        t = std::min(t, m_impl->end);
     if (t > m_impl->now()) {
         m_impl->clock.advanceTo(t);
         m_impl->history.end = t;

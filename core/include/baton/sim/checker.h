@@ -64,6 +64,8 @@ struct Report {
     std::vector<double> opsPerSecond; ///< store calls per elector per second
     double meanOpsPerSecond = 0.0;
 
+    std::string cutShort; ///< History::cutShort: why the run ended early, or ""
+
     bool fencing = true;
     std::uint64_t writesAccepted = 0;
     std::uint64_t writesRejected = 0;

@@ -74,6 +74,11 @@ struct History {
     std::vector<StoreView> store;
     std::vector<WriteRecord> writes;
     std::vector<std::uint64_t> storeCalls; ///< calls that reached the store, per elector
+    /// Why the run ended before its scenario's end (a record cap), or "" when it did not.
+    std::string cutShort;
+
+    /// Events, store views and writes recorded: what grows with a run's length.
+    std::size_t records() const { return events.size() + store.size() + writes.size(); }
 };
 
 /// One line per record, in a stable format: for diffs, replays and determinism checks.

@@ -62,6 +62,10 @@ struct Scenario {
     bool pollingOnly = false;
     bool fencing = true; ///< the protected resource checks fences
     Duration writeInterval = std::chrono::milliseconds(250); ///< a leader's writes downstream
+    /// The most records (events, store views, writes) a run keeps: 5 M take about 420 MB, some
+    /// six virtual days of five electors at a 1 s refresh. A run that reaches it ends there and
+    /// its history says so (History::cutShort); an endless run (the lab) discards its records.
+    std::size_t maxRecords = 5'000'000;
     std::vector<ElectorSetup> setups;
     std::vector<Fault> faults;
 };
