@@ -1,5 +1,7 @@
 #include "report_format.h"
 
+#include <baton/base/enum_names.h>
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -31,15 +33,9 @@ Json statsJson(const DurationStats& s) {
 }
 
 std::string kindName(Violation::Kind k) {
-    switch (k) {
-    case Violation::Kind::Overlap:
-        return "overlap";
-    case Violation::Kind::FenceOrder:
-        return "fence-order";
-    case Violation::Kind::CorruptedWrite:
-        return "corrupted-write";
-    }
-    return "?";
+    static constexpr EnumNames<Violation::Kind, 3> names{
+        {"overlap", "fence-order", "corrupted-write"}};
+    return std::string(names.name(k));
 }
 
 std::string nodeName(int elector) {
