@@ -185,21 +185,20 @@ Json toJson(const Report& r, const RunInfo& info) {
             o["beyondExpiryMs"] = ms(*f.beyondExpiry);
         failovers.push_back(std::move(o));
     }
+    Json config{{"name", s.name},
+                {"electors", r.electors},
+                {"durationMs", ms(r.duration)},
+                {"seed", std::to_string(r.seed)},
+                {"drift", r.largestDrift},
+                {"maxDrift", s.maxDrift},
+                {"latencyMs", ms(s.latency)},
+                {"pollingOnly", s.pollingOnly},
+                {"fencing", r.fencing},
+                {"randomFaults", info.randomFaults}};
+    for (const auto& [name, member] : kTimingFields)
+        config[std::string(name) + "Ms"] = ms(s.timing.*member);
     return Json{
-        {"config",
-         {{"name", s.name},
-          {"electors", r.electors},
-          {"durationMs", ms(r.duration)},
-          {"seed", std::to_string(r.seed)},
-          {"ttlMs", ms(s.timing.ttl)},
-          {"refreshMs", ms(s.timing.refreshInterval)},
-          {"retryMs", ms(s.timing.retryInterval)},
-          {"drift", r.largestDrift},
-          {"maxDrift", s.maxDrift},
-          {"latencyMs", ms(s.latency)},
-          {"pollingOnly", s.pollingOnly},
-          {"fencing", r.fencing},
-          {"randomFaults", info.randomFaults}}},
+        {"config", config},
         {"safe", r.safe()},
         {"terms", r.terms},
         {"faults", r.faults},

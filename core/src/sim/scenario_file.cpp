@@ -259,11 +259,8 @@ Scenario Reader::scenario() const {
     field("electors", [&](const Json& v, const std::string& p) { s.electors = integer(v, p); });
     field("duration", [&](const Json& v, const std::string& p) { s.duration = duration(v, p); });
     field("seed", [&](const Json& v, const std::string&) { s.seed = seed(v); });
-    field("ttl", [&](const Json& v, const std::string& p) { s.timing.ttl = duration(v, p); });
-    field("refresh",
-          [&](const Json& v, const std::string& p) { s.timing.refreshInterval = duration(v, p); });
-    field("retry",
-          [&](const Json& v, const std::string& p) { s.timing.retryInterval = duration(v, p); });
+    for (const auto& [key, member] : kTimingFields)
+        field(key, [&](const Json& v, const std::string& p) { s.timing.*member = duration(v, p); });
     field("drift", [&](const Json& v, const std::string& p) { s.drift = number(v, p); });
     field("maxDrift", [&](const Json& v, const std::string& p) { s.maxDrift = number(v, p); });
     field("latency", [&](const Json& v, const std::string& p) { s.latency = duration(v, p); });
@@ -376,9 +373,6 @@ std::string scenarioJson(const Scenario& s) {
            {"electors", s.electors},
            {"duration", text(s.duration)},
            {"seed", s.seed},
-           {"ttl", text(s.timing.ttl)},
-           {"refresh", text(s.timing.refreshInterval)},
-           {"retry", text(s.timing.retryInterval)},
            {"drift", s.drift},
            {"maxDrift", s.maxDrift},
            {"latency", text(s.latency)},
@@ -387,6 +381,8 @@ std::string scenarioJson(const Scenario& s) {
            {"pollingOnly", s.pollingOnly},
            {"fencing", s.fencing},
            {"writeInterval", text(s.writeInterval)}};
+    for (const auto& [key, member] : kTimingFields)
+        o[key] = text(s.timing.*member);
     for (const ElectorSetup& e : s.setups)
         o["electorSetups"].push_back(setupJson(e));
     for (const Fault& f : s.faults)
