@@ -187,12 +187,9 @@ void applyOptions(const CommandLine& c, Options& o) {
         else
             usage("--faults expects none or random, got '" + mode + "'");
     }
-    if (c.isSet("ttl"))
-        s.timing.ttl = c.duration("ttl");
-    if (c.isSet("refresh"))
-        s.timing.refreshInterval = c.duration("refresh");
-    if (c.isSet("retry"))
-        s.timing.retryInterval = c.duration("retry");
+    for (const auto& [name, member] : kTimingFields)
+        if (c.isSet(name))
+            s.timing.*member = c.duration(name);
     if (c.isSet("drift"))
         s.drift = c.number("drift");
     if (c.isSet("max-drift"))

@@ -1,5 +1,7 @@
 #include "report_format.h"
 
+#include <baton/base/enum_names.h>
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -31,15 +33,9 @@ Json statsJson(const DurationStats& s) {
 }
 
 std::string kindName(Violation::Kind k) {
-    switch (k) {
-    case Violation::Kind::Overlap:
-        return "overlap";
-    case Violation::Kind::FenceOrder:
-        return "fence-order";
-    case Violation::Kind::CorruptedWrite:
-        return "corrupted-write";
-    }
-    return "?";
+    static constexpr EnumNames<Violation::Kind, 3> names{
+        {"overlap", "fence-order", "corrupted-write"}};
+    return std::string(names.name(k));
 }
 
 std::string nodeName(int elector) {
@@ -191,21 +187,20 @@ Json toJson(const Report& r, const RunInfo& info) {
             o["beyondExpiryMs"] = ms(*f.beyondExpiry);
         failovers.push_back(std::move(o));
     }
+    Json config{{"name", s.name},
+                {"electors", r.electors},
+                {"durationMs", ms(r.duration)},
+                {"seed", std::to_string(r.seed)},
+                {"drift", r.largestDrift},
+                {"maxDrift", s.maxDrift},
+                {"latencyMs", ms(s.latency)},
+                {"pollingOnly", s.pollingOnly},
+                {"fencing", r.fencing},
+                {"randomFaults", info.randomFaults}};
+    for (const auto& [name, member] : kTimingFields)
+        config[std::string(name) + "Ms"] = ms(s.timing.*member);
     return Json{
-        {"config",
-         {{"name", s.name},
-          {"electors", r.electors},
-          {"durationMs", ms(r.duration)},
-          {"seed", std::to_string(r.seed)},
-          {"ttlMs", ms(s.timing.ttl)},
-          {"refreshMs", ms(s.timing.refreshInterval)},
-          {"retryMs", ms(s.timing.retryInterval)},
-          {"drift", r.largestDrift},
-          {"maxDrift", s.maxDrift},
-          {"latencyMs", ms(s.latency)},
-          {"pollingOnly", s.pollingOnly},
-          {"fencing", r.fencing},
-          {"randomFaults", info.randomFaults}}},
+        {"config", config},
         {"safe", r.safe()},
         {"terms", r.terms},
         {"faults", r.faults},

@@ -1,28 +1,27 @@
 #include "baton/fault/fault.h"
 
+#include "baton/base/enum_names.h"
+
 #include <array>
 #include <cstdio>
+#include <utility>
 
 namespace baton {
 
 namespace {
 
-constexpr std::array<std::string_view, kFaultKinds> kFaultNames = {
-    "crash",     "restart", "stop",    "start",  "pause", "resume",
-    "partition", "heal",    "latency", "timing", "drift",
-};
+constexpr EnumNames<FaultKind, kFaultKinds> kFaultNames{{"crash", "restart", "stop", "start",
+                                                         "pause", "resume", "partition", "heal",
+                                                         "latency", "timing", "drift"}};
 
 } // namespace
 
 std::string_view faultName(FaultKind kind) {
-    return kFaultNames.at(static_cast<std::size_t>(kind));
+    return kFaultNames.name(kind);
 }
 
 std::optional<FaultKind> faultKind(std::string_view name) {
-    for (std::size_t i = 0; i < kFaultNames.size(); ++i)
-        if (kFaultNames[i] == name)
-            return static_cast<FaultKind>(i);
-    return std::nullopt;
+    return kFaultNames.find(name);
 }
 
 bool isLasting(FaultKind kind) {
@@ -31,18 +30,16 @@ bool isLasting(FaultKind kind) {
 }
 
 std::optional<FaultKind> endingFault(FaultKind kind) {
-    switch (kind) {
-    case FaultKind::Crash:
-        return FaultKind::Restart;
-    case FaultKind::Stop:
-        return FaultKind::Start;
-    case FaultKind::Pause:
-        return FaultKind::Resume;
-    case FaultKind::Partition:
-        return FaultKind::Heal;
-    default:
-        return std::nullopt;
-    }
+    static constexpr std::array<std::pair<FaultKind, FaultKind>, 4> endings = {{
+        {FaultKind::Crash, FaultKind::Restart},
+        {FaultKind::Stop, FaultKind::Start},
+        {FaultKind::Pause, FaultKind::Resume},
+        {FaultKind::Partition, FaultKind::Heal},
+    }};
+    for (const auto& [lasting, ending] : endings)
+        if (lasting == kind)
+            return ending;
+    return std::nullopt;
 }
 
 std::string clockRateError(double rate) {
@@ -70,6 +67,22 @@ std::string faultStrengthError(FaultKind kind, Duration duration, Duration extra
     return {};
 }
 
+namespace {
+
+// A pause or a partition: it needs a running elector that is not in that state yet.
+std::string entering(const FaultSubject& s, bool in, std::string_view state) {
+    if (!s.running)
+        return "it is not running";
+    return in ? "it is " + std::string(state) + " already" : std::string();
+}
+
+// A resume or a heal: it needs an elector in that state.
+std::string leaving(bool in, std::string_view state) {
+    return in ? std::string() : "it is not " + std::string(state);
+}
+
+} // namespace
+
 std::string faultUnavailable(FaultKind kind, const FaultSubject& s) {
     switch (kind) {
     case FaultKind::Crash:
@@ -79,17 +92,13 @@ std::string faultUnavailable(FaultKind kind, const FaultSubject& s) {
     case FaultKind::Start:
         return s.running ? "it is running" : std::string();
     case FaultKind::Pause:
-        if (!s.running)
-            return "it is not running";
-        return s.paused ? "it is paused already" : std::string();
+        return entering(s, s.paused, "paused");
     case FaultKind::Resume:
-        return s.paused ? std::string() : "it is not paused";
+        return leaving(s.paused, "paused");
     case FaultKind::Partition:
-        if (!s.running)
-            return "it is not running";
-        return s.partitioned ? "it is partitioned already" : std::string();
+        return entering(s, s.partitioned, "partitioned");
     case FaultKind::Heal:
-        return s.partitioned ? std::string() : "it is not partitioned";
+        return leaving(s.partitioned, "partitioned");
     case FaultKind::Latency: // they take effect whenever it runs
     case FaultKind::Drift:
     case FaultKind::Timing:

@@ -3,6 +3,8 @@
 
 #include "redis_connection.h"
 
+#include "baton/store/subscriber_list.h"
+
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
@@ -43,10 +45,8 @@ public:
     }
 
     Subscription add(const std::string& channel, std::function<void(const std::string&)> fn) {
-        auto entry = std::make_shared<Entry>();
-        entry->fn = std::move(fn);
         std::unique_lock lock(m_mutex);
-        m_entries.emplace(channel, entry);
+        auto entry = m_entries.add(channel, std::move(fn));
         wake();
         // Wait until the server confirms, so that no notice sent after subscribe() returns is
         // missed; give up after one connection's worth of time (it is retried on its own).
@@ -56,138 +56,149 @@ public:
         });
         lock.unlock();
         return Subscription([this, channel, entry] {
-            {
-                std::lock_guard guard(entry->mutex);
-                entry->active = false;
-            }
-            std::lock_guard guard(m_mutex);
-            auto [first, last] = m_entries.equal_range(channel);
-            for (auto it = first; it != last; ++it) {
-                if (it->second == entry) {
-                    m_entries.erase(it);
-                    break;
-                }
-            }
+            m_entries.cancel(channel, entry);
             wake();
         });
     }
 
 private:
-    struct Entry {
-        std::mutex mutex;
-        bool active = true;
-        std::function<void(const std::string&)> fn;
-    };
-
     void wake() {
         const std::uint64_t one = 1;
         [[maybe_unused]] auto n = ::write(m_wakeFd, &one, sizeof one);
     }
 
-    void run() {
+    // The connection as the thread sees it; only the thread touches it.
+    struct Link {
         Context ctx;
         std::set<std::string> sent; // channels we asked the server for
-        Duration backoff = m_options.reconnectBackoffMin;
-        TimePoint nextTry = SteadyClock::instance().now();
+        Duration backoff{};
+        TimePoint nextTry;
         // A half-open connection shows no error until TCP keepalive gives up (minutes): ping
         // when the line has been quiet, and drop it when the pong does not come in time.
-        const Duration pingEvery =
-            std::max<Duration>(std::chrono::seconds(1), m_options.commandTimeout);
-        TimePoint lastHeard = nextTry;
+        TimePoint lastHeard;
         TimePoint pingSent = TimePoint::max(); // max: no ping out
+    };
+
+    void run() {
+        Link link;
+        link.backoff = m_options.reconnectBackoffMin;
+        link.nextTry = SteadyClock::instance().now();
+        link.lastHeard = link.nextTry;
         std::unique_lock lock(m_mutex);
         while (!m_quit) {
-            std::set<std::string> wanted;
-            for (const auto& [channel, entry] : m_entries)
-                wanted.insert(channel);
-            if (!ctx && !wanted.empty() && SteadyClock::instance().now() >= nextTry) {
+            const std::set<std::string> wanted = m_entries.channels();
+            if (!link.ctx && !wanted.empty() && SteadyClock::instance().now() >= link.nextTry) {
                 lock.unlock();
-                try {
-                    ctx = connectTo(m_url, m_options, false);
-                    backoff = m_options.reconnectBackoffMin;
-                    lastHeard = SteadyClock::instance().now();
-                    pingSent = TimePoint::max();
-                } catch (const StoreError&) {
-                    nextTry = SteadyClock::instance().now() + backoff;
-                    backoff = std::min(backoff * 2, m_options.reconnectBackoffMax);
-                }
+                connect(link);
                 lock.lock();
-                if (!ctx) {
+                if (!link.ctx) {
                     ++m_connectFailures; // nobody waits for a confirmation that cannot come
                     m_cv.notify_all();
                 }
-                sent.clear();
+                link.sent.clear();
                 m_confirmed.clear();
                 continue;
             }
-            if (ctx) {
-                std::vector<std::string> subscribe{"SUBSCRIBE"}, unsubscribe{"UNSUBSCRIBE"};
-                for (const auto& c : wanted)
-                    if (!sent.count(c))
-                        subscribe.push_back(c);
-                for (const auto& c : sent)
-                    if (!wanted.count(c))
-                        unsubscribe.push_back(c);
-                const TimePoint now = SteadyClock::instance().now();
-                std::vector<std::string> ping;
-                if (pingSent == TimePoint::max() && now >= lastHeard + pingEvery) {
-                    ping = {"PING", ""};
-                    pingSent = now;
-                }
-                if (pingSent != TimePoint::max() && now >= pingSent + m_options.commandTimeout) {
-                    drop(ctx, nextTry, backoff); // no pong: the connection is dead
-                    continue;
-                }
-                if (!send(ctx.get(), subscribe) || !send(ctx.get(), unsubscribe) ||
-                    !send(ctx.get(), ping)) {
-                    drop(ctx, nextTry, backoff);
-                    continue;
-                }
-                // Not confirmed from now on: a subscribe() for it must wait for the new
-                // SUBSCRIBE's answer, not take the old one's.
-                for (std::size_t i = 1; i < unsubscribe.size(); ++i)
-                    m_confirmed.erase(unsubscribe[i]);
-                sent = wanted;
-            }
+            if (link.ctx && !sync(link, wanted))
+                continue;
             lock.unlock();
-            pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {ctx ? ctx->fd : -1, POLLIN, 0}};
-            TimePoint wakeAt = TimePoint::max();
-            if (!ctx && !wanted.empty())
-                wakeAt = nextTry;
-            else if (ctx)
-                wakeAt = pingSent != TimePoint::max() ? pingSent + m_options.commandTimeout
-                                                      : lastHeard + pingEvery;
-            int timeout = -1;
-            if (wakeAt != TimePoint::max())
-                timeout = static_cast<int>(
-                    std::clamp<std::int64_t>(std::chrono::ceil<std::chrono::milliseconds>(
-                                                 wakeAt - SteadyClock::instance().now())
-                                                 .count(),
-                                             1, 60'000));
-            ::poll(fds, ctx ? 2 : 1, timeout);
-            if (fds[0].revents & POLLIN) {
-                std::uint64_t value;
-                [[maybe_unused]] auto n = ::read(m_wakeFd, &value, sizeof value);
-            }
-            std::vector<Reply> replies;
-            bool failed = false;
-            if (ctx && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
-                if (redisBufferRead(ctx.get()) != REDIS_OK) {
-                    failed = true;
-                } else {
-                    void* r = nullptr;
-                    while (redisGetReplyFromReader(ctx.get(), &r) == REDIS_OK && r)
-                        replies.emplace_back(static_cast<redisReply*>(r));
-                    lastHeard = SteadyClock::instance().now(); // any traffic proves it alive
-                    pingSent = TimePoint::max();
-                }
-            }
-            for (const auto& r : replies)
-                handle(r.get());
+            const bool failed = await(link, wanted.empty());
             lock.lock();
             if (failed)
-                drop(ctx, nextTry, backoff);
+                drop(link);
         }
+    }
+
+    Duration pingEvery() const {
+        return std::max<Duration>(std::chrono::seconds(1), m_options.commandTimeout);
+    }
+
+    // Runs without m_mutex: connecting may take up to the connect timeout.
+    void connect(Link& link) {
+        try {
+            link.ctx = connectTo(m_url, m_options, false);
+            link.backoff = m_options.reconnectBackoffMin;
+            link.lastHeard = SteadyClock::instance().now();
+            link.pingSent = TimePoint::max();
+        } catch (const StoreError&) {
+            backOff(link);
+        }
+    }
+
+    // Asks the server for the channels now `wanted` and pings a quiet line; false when the
+    // connection was dropped (a pong overdue, a send failed). Runs under m_mutex.
+    bool sync(Link& link, const std::set<std::string>& wanted) {
+        std::vector<std::string> subscribe{"SUBSCRIBE"}, unsubscribe{"UNSUBSCRIBE"};
+        for (const auto& c : wanted)
+            if (!link.sent.count(c))
+                subscribe.push_back(c);
+        for (const auto& c : link.sent)
+            if (!wanted.count(c))
+                unsubscribe.push_back(c);
+        const TimePoint now = SteadyClock::instance().now();
+        std::vector<std::string> ping;
+        if (link.pingSent == TimePoint::max() && now >= link.lastHeard + pingEvery()) {
+            ping = {"PING", ""};
+            link.pingSent = now;
+        }
+        if (link.pingSent != TimePoint::max() && now >= link.pingSent + m_options.commandTimeout) {
+            drop(link); // no pong: the connection is dead
+            return false;
+        }
+        redisContext* c = link.ctx.get();
+        if (!send(c, subscribe) || !send(c, unsubscribe) || !send(c, ping)) {
+            drop(link);
+            return false;
+        }
+        // Not confirmed from now on: a subscribe() for it must wait for the new SUBSCRIBE's
+        // answer, not take the old one's.
+        for (std::size_t i = 1; i < unsubscribe.size(); ++i)
+            m_confirmed.erase(unsubscribe[i]);
+        link.sent = wanted;
+        return true;
+    }
+
+    // Waits for the server, a wake-up or the next timer, and handles the replies that came;
+    // true when the connection failed. Runs without m_mutex: callbacks must not run under it.
+    bool await(Link& link, bool nothingWanted) {
+        pollfd fds[2] = {{m_wakeFd, POLLIN, 0}, {link.ctx ? link.ctx->fd : -1, POLLIN, 0}};
+        ::poll(fds, link.ctx ? 2 : 1, pollTimeout(link, nothingWanted));
+        if (fds[0].revents & POLLIN) {
+            std::uint64_t value;
+            [[maybe_unused]] auto n = ::read(m_wakeFd, &value, sizeof value);
+        }
+        std::vector<Reply> replies;
+        bool failed = false;
+        if (link.ctx && (fds[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+            if (redisBufferRead(link.ctx.get()) != REDIS_OK) {
+                failed = true;
+            } else {
+                void* r = nullptr;
+                while (redisGetReplyFromReader(link.ctx.get(), &r) == REDIS_OK && r)
+                    replies.emplace_back(static_cast<redisReply*>(r));
+                link.lastHeard = SteadyClock::instance().now(); // any traffic proves it alive
+                link.pingSent = TimePoint::max();
+            }
+        }
+        for (const auto& r : replies)
+            handle(r.get());
+        return failed;
+    }
+
+    // Milliseconds to the next reconnect or ping timer, -1 for none.
+    int pollTimeout(const Link& link, bool nothingWanted) const {
+        TimePoint wakeAt = TimePoint::max();
+        if (!link.ctx && !nothingWanted)
+            wakeAt = link.nextTry;
+        else if (link.ctx)
+            wakeAt = link.pingSent != TimePoint::max() ? link.pingSent + m_options.commandTimeout
+                                                       : link.lastHeard + pingEvery();
+        if (wakeAt == TimePoint::max())
+            return -1;
+        return static_cast<int>(std::clamp<std::int64_t>(
+            std::chrono::ceil<std::chrono::milliseconds>(wakeAt - SteadyClock::instance().now())
+                .count(),
+            1, 60'000));
     }
 
     bool send(redisContext* c, const std::vector<std::string>& args) {
@@ -209,11 +220,15 @@ private:
         return true;
     }
 
-    void drop(Context& ctx, TimePoint& nextTry, Duration& backoff) {
-        ctx.reset();
+    void drop(Link& link) {
+        link.ctx.reset();
         m_confirmed.clear();
-        nextTry = SteadyClock::instance().now() + backoff;
-        backoff = std::min(backoff * 2, m_options.reconnectBackoffMax);
+        backOff(link);
+    }
+
+    void backOff(Link& link) {
+        link.nextTry = SteadyClock::instance().now() + link.backoff;
+        link.backoff = std::min(link.backoff * 2, m_options.reconnectBackoffMax);
     }
 
     // Runs without m_mutex held: callbacks must not run under it.
@@ -236,19 +251,7 @@ private:
         }
         if (kind != "message" || r->element[2]->type != REDIS_REPLY_STRING)
             return;
-        const std::string payload = replyText(r->element[2]);
-        std::vector<std::shared_ptr<Entry>> targets;
-        {
-            std::lock_guard guard(m_mutex);
-            auto [first, last] = m_entries.equal_range(channel);
-            for (auto it = first; it != last; ++it)
-                targets.push_back(it->second);
-        }
-        for (const auto& entry : targets) {
-            std::lock_guard guard(entry->mutex);
-            if (entry->active)
-                entry->fn(payload);
-        }
+        m_entries.deliver(channel, replyText(r->element[2]));
     }
 
     const RedisUrl m_url;
@@ -256,7 +259,7 @@ private:
     const int m_wakeFd;
     std::mutex m_mutex;
     std::condition_variable m_cv;
-    std::multimap<std::string, std::shared_ptr<Entry>> m_entries;
+    SubscriberList<std::string> m_entries; // the channels wanted, and who gets their messages
     std::set<std::string> m_confirmed;
     std::uint64_t m_connectFailures = 0;
     bool m_quit = false;

@@ -23,6 +23,8 @@ enum class ActionKind : std::uint8_t {
     WriteArrive, // a write reaches the protected resource
     Stop,        // a graceful stop that arrived during a pause
 };
+inline constexpr std::size_t kActionKinds = 10;
+static_assert(static_cast<std::size_t>(ActionKind::Stop) + 1 == kActionKinds);
 
 struct Action {
     ActionKind kind = ActionKind::Wake;

@@ -1,5 +1,7 @@
 #include "baton/sim/history.h"
 
+#include "baton/base/enum_names.h"
+
 #include <cmath>
 #include <sstream>
 
@@ -32,17 +34,7 @@ std::string stamp(const History& h, TimePoint t) {
     return std::to_string((t - h.start).count()) + "ns";
 }
 
-const char* outcomeName(WriteRecord::Outcome o) {
-    switch (o) {
-    case WriteRecord::Outcome::Accepted:
-        return "accepted";
-    case WriteRecord::Outcome::Rejected:
-        return "rejected";
-    case WriteRecord::Outcome::Corrupted:
-        return "corrupted";
-    }
-    return "?";
-}
+constexpr EnumNames<WriteRecord::Outcome, 3> kOutcomeNames{{"accepted", "rejected", "corrupted"}};
 
 } // namespace
 
@@ -77,8 +69,8 @@ std::string toText(const History& h) {
             << stamp(h, s.expiresAt) << '\n';
     for (const WriteRecord& w : h.writes)
         out << stamp(h, w.at) << " write e" << w.elector << " fence " << w.fence << " decided "
-            << stamp(h, w.decidedAt) << " newest " << w.newestSeen << ' ' << outcomeName(w.outcome)
-            << '\n';
+            << stamp(h, w.decidedAt) << " newest " << w.newestSeen << ' '
+            << kOutcomeNames.name(w.outcome) << '\n';
     return out.str();
 }
 

@@ -2,13 +2,17 @@
 
 #include "json_lines.h"
 
+#include "baton/base/enum_names.h"
+
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <climits>
 #include <cmath>
-#include <cstring>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 namespace baton::sim {
 
@@ -25,6 +29,13 @@ std::string shown(double d) {
 std::string join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
 }
+
+// The targets that go by a name, in FaultTarget::Kind's order (an elector goes by its number).
+constexpr EnumNames<FaultTarget::Kind, 4> kTargetNames{{"", "leader", "follower", "all"}};
+
+// The timings a timing change may carry, by key.
+constexpr std::array<std::pair<const char*, std::optional<Duration> Fault::*>, 3> kFaultTimings = {
+    {{"ttl", &Fault::ttl}, {"refresh", &Fault::refresh}, {"retry", &Fault::retry}}};
 
 class Reader {
 public:
@@ -108,6 +119,8 @@ private:
     FaultTarget target(const Json& v, const std::string& path) const;
     Fault fault(const Json& v, const std::string& path) const;
     void faultOptions(const Json& o, const std::string& path, Fault& f) const;
+    bool kindField(const Json& o, const std::string& path, const Fault& f, const char* key,
+                   FaultKind kind, const char* which) const;
     ElectorSetup setup(const Json& v, const std::string& path) const;
     void checkRules(const Scenario& s) const;
 
@@ -122,12 +135,8 @@ FaultTarget Reader::target(const Json& v, const std::string& path) const {
         return t;
     }
     const std::string s = string(v, path);
-    if (s == "leader") {
-        t.kind = FaultTarget::Kind::Leader;
-    } else if (s == "follower") {
-        t.kind = FaultTarget::Kind::Follower;
-    } else if (s == "all") {
-        t.kind = FaultTarget::Kind::All;
+    if (const auto named = kTargetNames.find(s); named && *named != FaultTarget::Kind::Elector) {
+        t.kind = *named;
     } else {
         // "node-N", N a number that fits an int (as QString::toInt read it).
         const std::string digits = s.rfind("node-", 0) == 0 ? s.substr(5) : std::string();
@@ -188,33 +197,27 @@ void Reader::faultOptions(const Json& o, const std::string& path, Fault& f) cons
         else
             fail(join(path, "mode"), "unknown partition mode '" + mode + "' (fail or hang)");
     }
-    if (o.contains("extra")) {
-        if (f.kind != FaultKind::Latency)
-            fail(join(path, "extra"), "only a latency spike has 'extra'");
+    if (kindField(o, path, f, "extra", FaultKind::Latency, "a latency spike"))
         f.extra = duration(o["extra"], join(path, "extra"));
-    }
-    if (f.kind == FaultKind::Latency && !o.contains("extra"))
+    else if (f.kind == FaultKind::Latency)
         fail(path, "a latency spike needs 'extra' (the added one-way latency)");
-    if (o.contains("rate")) {
-        if (f.kind != FaultKind::Drift)
-            fail(join(path, "rate"), "only a clock drift has 'rate'");
+    if (kindField(o, path, f, "rate", FaultKind::Drift, "a clock drift"))
         f.rate = number(o["rate"], join(path, "rate"));
-    }
-    if (f.kind == FaultKind::Drift && !o.contains("rate"))
+    else if (f.kind == FaultKind::Drift)
         fail(path, "a clock drift needs 'rate' (local seconds per true second, e.g. 1.05)");
-    for (const char* key : {"ttl", "refresh", "retry"}) {
-        if (!o.contains(key))
-            continue;
-        if (f.kind != FaultKind::Timing)
-            fail(join(path, key), "only a timing change has '" + std::string(key) + "'");
-        const Duration d = duration(o[key], join(path, key));
-        if (std::strcmp(key, "ttl") == 0)
-            f.ttl = d;
-        else if (std::strcmp(key, "refresh") == 0)
-            f.refresh = d;
-        else
-            f.retry = d;
-    }
+    for (const auto& [key, field] : kFaultTimings)
+        if (kindField(o, path, f, key, FaultKind::Timing, "a timing change"))
+            f.*field = duration(o[key], join(path, key));
+}
+
+// Whether `o` has `key`, a field that only faults of `kind` (`which`: "a clock drift") have.
+bool Reader::kindField(const Json& o, const std::string& path, const Fault& f, const char* key,
+                       FaultKind kind, const char* which) const {
+    if (!o.contains(key))
+        return false;
+    if (f.kind != kind)
+        fail(join(path, key), std::string("only ") + which + " has '" + key + "'");
+    return true;
 }
 
 ElectorSetup Reader::setup(const Json& v, const std::string& path) const {
@@ -256,11 +259,8 @@ Scenario Reader::scenario() const {
     field("electors", [&](const Json& v, const std::string& p) { s.electors = integer(v, p); });
     field("duration", [&](const Json& v, const std::string& p) { s.duration = duration(v, p); });
     field("seed", [&](const Json& v, const std::string&) { s.seed = seed(v); });
-    field("ttl", [&](const Json& v, const std::string& p) { s.timing.ttl = duration(v, p); });
-    field("refresh",
-          [&](const Json& v, const std::string& p) { s.timing.refreshInterval = duration(v, p); });
-    field("retry",
-          [&](const Json& v, const std::string& p) { s.timing.retryInterval = duration(v, p); });
+    for (const auto& [key, member] : kTimingFields)
+        field(key, [&](const Json& v, const std::string& p) { s.timing.*member = duration(v, p); });
     field("drift", [&](const Json& v, const std::string& p) { s.drift = number(v, p); });
     field("maxDrift", [&](const Json& v, const std::string& p) { s.maxDrift = number(v, p); });
     field("latency", [&](const Json& v, const std::string& p) { s.latency = duration(v, p); });
@@ -330,17 +330,9 @@ std::string text(Duration d) {
 }
 
 Json targetJson(const FaultTarget& t) {
-    switch (t.kind) {
-    case FaultTarget::Kind::Elector:
+    if (t.kind == FaultTarget::Kind::Elector)
         return t.index;
-    case FaultTarget::Kind::Leader:
-        return "leader";
-    case FaultTarget::Kind::Follower:
-        return "follower";
-    case FaultTarget::Kind::All:
-        return "all";
-    }
-    return nullptr;
+    return std::string(kTargetNames.name(t.kind));
 }
 
 Json faultJson(const Fault& f) {
@@ -353,12 +345,9 @@ Json faultJson(const Fault& f) {
         o["extra"] = text(f.extra);
     if (f.kind == FaultKind::Drift)
         o["rate"] = f.rate;
-    if (f.ttl)
-        o["ttl"] = text(*f.ttl);
-    if (f.refresh)
-        o["refresh"] = text(*f.refresh);
-    if (f.retry)
-        o["retry"] = text(*f.retry);
+    for (const auto& [key, field] : kFaultTimings)
+        if (f.*field)
+            o[key] = text(*(f.*field));
     return o;
 }
 
@@ -384,9 +373,6 @@ std::string scenarioJson(const Scenario& s) {
            {"electors", s.electors},
            {"duration", text(s.duration)},
            {"seed", s.seed},
-           {"ttl", text(s.timing.ttl)},
-           {"refresh", text(s.timing.refreshInterval)},
-           {"retry", text(s.timing.retryInterval)},
            {"drift", s.drift},
            {"maxDrift", s.maxDrift},
            {"latency", text(s.latency)},
@@ -395,6 +381,8 @@ std::string scenarioJson(const Scenario& s) {
            {"pollingOnly", s.pollingOnly},
            {"fencing", s.fencing},
            {"writeInterval", text(s.writeInterval)}};
+    for (const auto& [key, member] : kTimingFields)
+        o[key] = text(s.timing.*member);
     for (const ElectorSetup& e : s.setups)
         o["electorSetups"].push_back(setupJson(e));
     for (const Fault& f : s.faults)

@@ -56,9 +56,7 @@ void Simulator::Impl::faultStart(const Fault& f, TimePoint v) {
     for (int index : hit) {
         Node& n = nodes[static_cast<std::size_t>(index)];
         FaultRecord record{v, v, index, f.kind, believesLeader(n, v), true, {}};
-        const bool lasting = f.kind == FaultKind::Crash || f.kind == FaultKind::Stop ||
-                             f.kind == FaultKind::Pause || f.kind == FaultKind::Partition ||
-                             f.kind == FaultKind::Latency;
+        const bool lasting = isLasting(f.kind);
         if (lasting)
             record.end = f.duration.count() > 0 ? v + f.duration : TimePoint::max();
         const bool took = strike(n, f, v, record.detail);
@@ -222,7 +220,7 @@ bool Simulator::Impl::strikeClock(Node& n, const Fault& f, TimePoint v, std::str
     return false;
 }
 
-void Simulator::Impl::faultEnd(const Action& a, TimePoint v) {
+void Simulator::Impl::faultEnd(Action& a, TimePoint v) {
     FaultRecord& record = history.faults[a.token];
     if (record.end != v)
         return; // already ended by an explicit fault, or a crash cut it short

@@ -8,7 +8,7 @@ void Simulator::Impl::startWriting(Node& n, TimePoint v) {
     push(v, std::move(a));
 }
 
-void Simulator::Impl::writeTick(const Action& a, TimePoint v) {
+void Simulator::Impl::writeTick(Action& a, TimePoint v) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     if (a.token != n.writeToken || a.incarnation != n.incarnation || !n.alive || !n.machine ||
         n.paused())
@@ -28,7 +28,7 @@ void Simulator::Impl::sendWrite(Node& n, std::uint64_t fence, TimePoint decidedA
     push(v + oneWay(n), std::move(a));
 }
 
-void Simulator::Impl::writeArrive(const Action& a, TimePoint v) {
+void Simulator::Impl::writeArrive(Action& a, TimePoint v) {
     const std::uint64_t newest = resource.newestFence();
     const auto result = resource.write(a.fence);
     WriteRecord w{a.decidedAt, v, a.node, a.fence, newest, WriteRecord::Outcome::Accepted};

@@ -1,6 +1,7 @@
 #include "simulator_impl.h"
 
 #include <algorithm>
+#include <array>
 
 namespace baton {
 
@@ -98,43 +99,34 @@ void Simulator::Impl::setup() {
     }
 }
 
+void Simulator::Impl::boot(Action& a, TimePoint v) {
+    bringUp(nodes[static_cast<std::size_t>(a.node)], v);
+}
+
+void Simulator::Impl::wake(Action& a, TimePoint v) {
+    Node& n = nodes[static_cast<std::size_t>(a.node)];
+    if (a.token != n.wakeToken || a.incarnation != n.incarnation)
+        return;
+    n.wakeAt = TimePoint::max();
+    drive(n, v);
+}
+
+void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
+    faultStart(a.fault, v);
+}
+
+// Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
+void Simulator::Impl::ignore(Action&, TimePoint) {}
+
 void Simulator::Impl::dispatch(Action& a, TimePoint v) {
-    switch (a.kind) {
-    case ActionKind::Boot:
-        bringUp(nodes[static_cast<std::size_t>(a.node)], v);
-        break;
-    case ActionKind::Wake: {
-        Node& n = nodes[static_cast<std::size_t>(a.node)];
-        if (a.token != n.wakeToken || a.incarnation != n.incarnation)
-            break;
-        n.wakeAt = TimePoint::max();
-        drive(n, v);
-        break;
-    }
-    case ActionKind::Arrive:
-        arrive(a, v);
-        break;
-    case ActionKind::Reply:
-        reply(a, v);
-        break;
-    case ActionKind::Notice:
-        notice(a, v);
-        break;
-    case ActionKind::FaultStart:
-        faultStart(a.fault, v);
-        break;
-    case ActionKind::FaultEnd:
-        faultEnd(a, v);
-        break;
-    case ActionKind::WriteTick:
-        writeTick(a, v);
-        break;
-    case ActionKind::WriteArrive:
-        writeArrive(a, v);
-        break;
-    case ActionKind::Stop:
-        break;
-    }
+    using Handler = void (Impl::*)(Action&, TimePoint);
+    // In ActionKind's order.
+    static constexpr auto handlers =
+        std::to_array<Handler>({&Impl::boot, &Impl::wake, &Impl::arrive, &Impl::reply,
+                                &Impl::notice, &Impl::strikeScheduled, &Impl::faultEnd,
+                                &Impl::writeTick, &Impl::writeArrive, &Impl::ignore});
+    static_assert(handlers.size() == sim_detail::kActionKinds);
+    (this->*handlers[static_cast<std::size_t>(a.kind)])(a, v);
 }
 
 bool Simulator::Impl::step() {

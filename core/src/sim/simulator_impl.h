@@ -93,7 +93,12 @@ struct Simulator::Impl {
 
     // the run: setting up, the loop (simulator.cpp)
     void setup();
+    // Hands `a` to the handler of its kind; each handler owns the action it is given.
     void dispatch(Action& a, TimePoint v);
+    void boot(Action& a, TimePoint v);
+    void wake(Action& a, TimePoint v);
+    void strikeScheduled(Action& a, TimePoint v);
+    void ignore(Action& a, TimePoint v);
     bool step();
 
     // electors: driving their machines, bringing them up and down (sim_electors.cpp)
@@ -129,13 +134,13 @@ struct Simulator::Impl {
     bool strikeProcess(Node& n, const Fault& f, TimePoint v, std::string& detail); // its life
     bool strikeNetwork(Node& n, const Fault& f, TimePoint v, std::string& detail); // its link
     bool strikeClock(Node& n, const Fault& f, TimePoint v, std::string& detail);   // clock, timing
-    void faultEnd(const Action& a, TimePoint v);
+    void faultEnd(Action& a, TimePoint v);
 
     // the protected resource's writes (sim_writes.cpp)
     void startWriting(Node& n, TimePoint v);
-    void writeTick(const Action& a, TimePoint v);
+    void writeTick(Action& a, TimePoint v);
     void sendWrite(Node& n, std::uint64_t fence, TimePoint decidedAt, TimePoint v);
-    void writeArrive(const Action& a, TimePoint v);
+    void writeArrive(Action& a, TimePoint v);
 };
 
 } // namespace baton

@@ -1,26 +1,16 @@
 #include "baton/sim/terms.h"
 
+#include "baton/base/enum_names.h"
+
 #include <algorithm>
 #include <tuple>
 
 namespace baton {
 
 std::string_view termEndLabel(TermEnd how) {
-    switch (how) {
-    case TermEnd::Open:
-        return "open";
-    case TermEnd::Revoked:
-        return "revoked";
-    case TermEnd::Stopped:
-        return "stopped";
-    case TermEnd::Crashed:
-        return "crashed";
-    case TermEnd::Deadline:
-        return "deadline passed";
-    case TermEnd::Reelected:
-        return "elected again";
-    }
-    return {};
+    static constexpr EnumNames<TermEnd, 6> labels{
+        {"open", "revoked", "stopped", "crashed", "deadline passed", "elected again"}};
+    return labels.name(how);
 }
 
 TimePoint TermTracker::add(const TermInput& input, const Callback& onChange) {

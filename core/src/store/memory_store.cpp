@@ -2,14 +2,6 @@
 
 namespace baton {
 
-// One per subscription. Its mutex is held while its callback runs, so cancelling waits for a
-// running callback and no callback starts after cancel() returns.
-struct MemoryStore::Subscriber {
-    std::mutex mutex;
-    bool active = true;
-    std::function<void(const Notice&)> fn;
-};
-
 MemoryStore::MemoryStore(const Clock& clock)
     : m_clock(clock) {}
 
@@ -93,42 +85,13 @@ void MemoryStore::publish(const std::string& resource, const std::string& payloa
 
 Subscription MemoryStore::subscribe(const std::string& resource,
                                     std::function<void(const Notice&)> fn) {
-    auto subscriber = std::make_shared<Subscriber>();
-    subscriber->fn = std::move(fn);
-    {
-        std::lock_guard guard(m_subscribersMutex);
-        m_subscribers.emplace(resource, subscriber);
-    }
-    return Subscription([this, resource, subscriber] {
-        {
-            std::lock_guard guard(subscriber->mutex);
-            subscriber->active = false;
-        }
-        std::lock_guard guard(m_subscribersMutex);
-        auto [first, last] = m_subscribers.equal_range(resource);
-        for (auto it = first; it != last; ++it) {
-            if (it->second == subscriber) {
-                m_subscribers.erase(it);
-                break;
-            }
-        }
-    });
+    auto entry = m_subscribers.add(resource, std::move(fn));
+    return Subscription([this, resource, entry] { m_subscribers.cancel(resource, entry); });
 }
 
+// Callbacks run outside the store's locks, on the caller's thread.
 void MemoryStore::notify(const Notice& notice) {
-    // Callbacks run outside the store's locks, on the caller's thread.
-    std::vector<std::shared_ptr<Subscriber>> targets;
-    {
-        std::lock_guard guard(m_subscribersMutex);
-        auto [first, last] = m_subscribers.equal_range(notice.resource);
-        for (auto it = first; it != last; ++it)
-            targets.push_back(it->second);
-    }
-    for (const auto& subscriber : targets) {
-        std::lock_guard guard(subscriber->mutex);
-        if (subscriber->active)
-            subscriber->fn(notice);
-    }
+    m_subscribers.deliver(notice.resource, notice);
 }
 
 std::optional<std::string> MemoryStore::get(const std::string& key) {

@@ -2,6 +2,9 @@
 
 #include "json_fields.h"
 
+#include "baton/base/enum_names.h"
+
+#include <array>
 #include <cmath>
 
 namespace baton::wire {
@@ -35,13 +38,13 @@ Duration duration(const Json& o, const char* key) {
     return d;
 }
 
-std::optional<ControlCommand> command(const std::string& name) {
-    for (ControlCommand c : {ControlCommand::Set, ControlCommand::Stop, ControlCommand::Pause,
-                             ControlCommand::Partition})
-        if (commandName(c) == name)
-            return c;
-    return std::nullopt;
-}
+constexpr EnumNames<ControlCommand, 4> kCommandNames{{"set", "stop", "pause", "partition"}};
+
+// The timings a set message may carry, by key.
+constexpr std::array<std::pair<const char*, std::optional<Duration> ControlMessage::*>, 3>
+    kTimings = {{{"ttl", &ControlMessage::ttl},
+                 {"refresh", &ControlMessage::refresh},
+                 {"retry", &ControlMessage::retry}}};
 
 // Whole milliseconds as an integer (what the lab always sent), anything finer as a fraction.
 OrderedJson millis(Duration d) {
@@ -60,17 +63,7 @@ ControlHeader header(const Json& o) {
 } // namespace
 
 std::string_view commandName(ControlCommand c) {
-    switch (c) {
-    case ControlCommand::Set:
-        return "set";
-    case ControlCommand::Stop:
-        return "stop";
-    case ControlCommand::Pause:
-        return "pause";
-    case ControlCommand::Partition:
-        return "partition";
-    }
-    return "";
+    return kCommandNames.name(c);
 }
 
 bool ControlHeader::isFor(const std::string& id) const {
@@ -109,12 +102,9 @@ std::string encode(const ControlMessage& m) {
     OrderedJson o{{"to", m.to}, {"cmd", commandName(m.command)}};
     switch (m.command) {
     case ControlCommand::Set:
-        if (m.ttl)
-            o["ttl"] = millis(*m.ttl);
-        if (m.refresh)
-            o["refresh"] = millis(*m.refresh);
-        if (m.retry)
-            o["retry"] = millis(*m.retry);
+        for (const auto& [key, field] : kTimings)
+            if (m.*field)
+                o[key] = millis(*(m.*field));
         break;
     case ControlCommand::Pause:
     case ControlCommand::Partition:
@@ -134,19 +124,16 @@ Decoded<ControlMessage> decodeControl(std::string_view text) {
     return decodeWith<ControlMessage>("", [&] {
         const Json o = parseObject(text);
         const ControlHeader h = header(o);
-        const auto c = command(h.cmd);
+        const auto c = kCommandNames.find(h.cmd);
         if (!c)
             throw FieldError("unknown cmd '" + h.cmd + "' (set, stop, pause, partition)");
         ControlMessage m;
         m.to = h.to;
         m.command = *c;
         if (m.command == ControlCommand::Set) {
-            if (o.contains("ttl"))
-                m.ttl = duration(o, "ttl");
-            if (o.contains("refresh"))
-                m.refresh = duration(o, "refresh");
-            if (o.contains("retry"))
-                m.retry = duration(o, "retry");
+            for (const auto& [key, field] : kTimings)
+                if (o.contains(key))
+                    m.*field = duration(o, key);
         } else if (m.command != ControlCommand::Stop) {
             m.length = duration(o, "ms");
         }

@@ -6,6 +6,7 @@
 #include "baton/base/clock.h"
 #include "baton/election/event.h"
 
+#include <array>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,16 @@ struct Timing {
     /// makes a healthy follower cost one request per TTL.
     Duration retryInterval = 5s;
 };
+
+/// A Timing field by the short name that scenario files, control messages, reports and command
+/// lines give it: "ttl", "refresh" or "retry".
+struct TimingField {
+    const char* name;
+    Duration Timing::*field;
+};
+inline constexpr std::array<TimingField, 3> kTimingFields = {{{"ttl", &Timing::ttl},
+                                                              {"refresh", &Timing::refreshInterval},
+                                                              {"retry", &Timing::retryInterval}}};
 
 struct Config {
     std::string resource;

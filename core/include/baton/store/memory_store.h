@@ -2,11 +2,10 @@
 // The embedded store: everything in one process's memory, expiry on a Clock. Thread-safe.
 
 #include "baton/store/store.h"
+#include "baton/store/subscriber_list.h"
 
-#include <map>
 #include <mutex>
 #include <unordered_map>
-#include <vector>
 
 namespace baton {
 
@@ -43,8 +42,6 @@ private:
         std::string value;
         TimePoint expiresAt = TimePoint::max();
     };
-    struct Subscriber;
-
     Lock* liveLock(const std::string& resource, TimePoint now);
     void notify(const Notice& notice);
 
@@ -53,9 +50,7 @@ private:
     std::unordered_map<std::string, Lock> m_locks;
     std::unordered_map<std::string, std::uint64_t> m_fences;
     std::unordered_map<std::string, Value> m_values;
-
-    std::mutex m_subscribersMutex;
-    std::multimap<std::string, std::shared_ptr<Subscriber>> m_subscribers;
+    SubscriberList<Notice> m_subscribers;
 };
 
 } // namespace baton
