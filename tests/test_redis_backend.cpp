@@ -6,13 +6,13 @@
 #include "backend/redis_backend.h"
 #include "support/agent_process.h"
 #include "support/gap_probe.h"
+#include "support/lab_test_case.h"
 #include "support/redis_server.h"
 
 #include <baton/redis/redis_store.h>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -134,15 +134,12 @@ bool processGone(qint64 pid) {
 
 } // namespace
 
-class TestRedisBackend : public QObject {
+class TestRedisBackend : public baton::test::LabTestCase {
     Q_OBJECT
     RedisServer m_server;
 
 private Q_SLOTS:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
-    }
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
 
     // Given three agents the lab started, when the lock's holder is killed, then it shows
     // crashed, the crash was of a leader, and another agent is elected with a higher fence.

@@ -2,7 +2,9 @@
 // hand-made events, and the timeline view painting it: following live, scrolling, tooltips,
 // export.
 
+#include "support/columns.h"
 #include "support/lab_events.h"
+#include "support/lab_test_case.h"
 
 #include "timeline/leadership_history.h"
 #include "timeline/timeline_view.h"
@@ -11,7 +13,6 @@
 #include <QScrollBar>
 #include <QSet>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
@@ -21,6 +22,7 @@
 
 using namespace baton::lab;
 using namespace lab_events;
+using baton::test::addColumns;
 
 namespace {
 
@@ -33,12 +35,10 @@ QScrollBar* horizontalBar(TimelineView& view) {
 
 } // namespace
 
-class TestTimeline : public QObject {
+class TestTimeline : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
     // --- the history -------------------------------------------------------------------------
 
     void termWithExtendTicks() {
@@ -63,10 +63,8 @@ private Q_SLOTS:
     }
 
     void termEnds_data() {
-        QTest::addColumn<QVector<LabEvent>>("after");
-        QTest::addColumn<double>("snapshotAt"); // 0: no snapshot
-        QTest::addColumn<double>("end");
-        QTest::addColumn<int>("how");
+        // snapshotAt: 0: no snapshot
+        addColumns<QVector<LabEvent>, double, double, int>("after", "snapshotAt", "end", "how");
         // Every term: elector 0 elected at 1 s with its deadline at 6 s.
         QTest::newRow("revoked") << QVector<LabEvent>{revoked(0, 4)} << 0.0 << 4.0
                                  << int(TermEnd::Revoked);
@@ -141,11 +139,9 @@ private Q_SLOTS:
     }
 
     void faults_data() {
-        QTest::addColumn<QVector<LabEvent>>("events");
-        QTest::addColumn<double>("now");
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<double>("end"); // -1: still open
-        QTest::addColumn<bool>("instant");
+        // end: -1: still open
+        addColumns<QVector<LabEvent>, double, QString, double, bool>("events", "now", "kind", "end",
+                                                                     "instant");
         QTest::newRow("pause, resume")
             << QVector<LabEvent>{fault(0, 2, "pause"), fault(0, 5, "resume")} << 10.0
             << QStringLiteral("pause") << 5.0 << false;
@@ -374,8 +370,7 @@ private Q_SLOTS:
     // --- the view ----------------------------------------------------------------------------
 
     void rendersAtSeveralSizes_data() {
-        QTest::addColumn<QSize>("size");
-        QTest::addColumn<int>("electors");
+        addColumns<QSize, int>("size", "electors");
         QTest::newRow("tiny") << QSize(1, 1) << 3;
         QTest::newRow("small") << QSize(60, 40) << 3;
         QTest::newRow("typical") << QSize(800, 300) << 5;
