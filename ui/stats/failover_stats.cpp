@@ -37,17 +37,6 @@ QString causeName(FailoverCause cause) {
     return nameIn(names, cause);
 }
 
-FailoverStats::FailoverStats(QObject* parent)
-    : QObject(parent) {}
-
-void FailoverStats::addEvents(const QVector<LabEvent>& events) {
-    if (events.isEmpty())
-        return;
-    for (const LabEvent& e : events)
-        handle(e);
-    Q_EMIT changed();
-}
-
 void FailoverStats::setSnapshot(const ClusterSnapshot& snapshot) {
     m_tracker.advance(snapshot, [this](const TermChange& c) { onTermChange(c); });
     m_now = std::max(m_now, snapshot.now);
