@@ -73,9 +73,7 @@ private slots:
         QFETCH(QString, mentions);
         Config c;
         c.resource = resource.toStdString();
-        c.timing.ttl = ttl;
-        c.timing.refreshInterval = refresh;
-        c.timing.retryInterval = retry;
+        c.timing = {ttl, refresh, retry};
         c.maxClockDrift = drift;
         bool started = false;
         c.onElected = [&] { started = true; };
