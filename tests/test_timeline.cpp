@@ -33,6 +33,26 @@ QScrollBar* horizontalBar(TimelineView& view) {
     return nullptr;
 }
 
+// A history fed `events` and then a snapshot at 10 s.
+struct FedHistory {
+    explicit FedHistory(const QVector<LabEvent>& events) {
+        history.addEvents(events);
+        history.setSnapshot(snapshot(10));
+    }
+    LeadershipHistory history;
+};
+
+// Its timeline, made once the history is fed, shown at 600 x 260: what the exports draw.
+struct ShownTimeline : FedHistory {
+    explicit ShownTimeline(const QVector<LabEvent>& events)
+        : FedHistory(events)
+        , view(&history) {
+        view.resize(600, 260);
+        view.show();
+    }
+    TimelineView view;
+};
+
 } // namespace
 
 class TestTimeline : public baton::test::LabTestCase {
@@ -534,13 +554,9 @@ private Q_SLOTS:
     void exportPng() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        LeadershipHistory h;
-        h.addEvents({elected(0, 1, 7, 30), extended(0, 2, 7, 31), elected(1, 5, 8, 30),
-                     holder(0, 1, 7), fault(2, 3, "partition")});
-        h.setSnapshot(snapshot(10));
-        TimelineView view(&h);
-        view.resize(600, 260);
-        view.show();
+        ShownTimeline shown({elected(0, 1, 7, 30), extended(0, 2, 7, 31), elected(1, 5, 8, 30),
+                             holder(0, 1, 7), fault(2, 3, "partition")});
+        TimelineView& view = shown.view;
         const QString path = dir.filePath(QStringLiteral("timeline.png"));
         QString error;
         QVERIFY2(view.exportPng(path, &error), qPrintable(error));
@@ -578,12 +594,8 @@ private Q_SLOTS:
     void exportSvg() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        LeadershipHistory h;
-        h.addEvents({elected(0, 1, 7, 30), elected(1, 5, 8, 6), holder(0, 1, 7)});
-        h.setSnapshot(snapshot(10));
-        TimelineView view(&h);
-        view.resize(600, 260);
-        view.show();
+        ShownTimeline shown({elected(0, 1, 7, 30), elected(1, 5, 8, 6), holder(0, 1, 7)});
+        TimelineView& view = shown.view;
         const QString path = dir.filePath(QStringLiteral("timeline.svg"));
         QString error;
         QVERIFY2(view.exportSvg(path, &error), qPrintable(error));
