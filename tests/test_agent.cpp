@@ -2,6 +2,7 @@
 // real signals; leadership judged from the JSON lines they print.
 
 #include "support/agent_process.h"
+#include "support/columns.h"
 #include "support/redis_server.h"
 #include "support/words.h"
 
@@ -139,8 +140,7 @@ private slots:
     }
 
     void usageErrorsExitTwoWithOneLine_data() {
-        QTest::addColumn<QStringList>("args");
-        QTest::addColumn<QString>("reason");
+        addColumns<QStringList, QString>("args", "reason");
         QTest::newRow("unknown option")
             << words("--resource r --frobnicate") << "unknown option '--frobnicate'";
         QTest::newRow("no resource") << QStringList{} << "missing --resource";
@@ -183,8 +183,7 @@ private slots:
     }
 
     void unreachableOrRefusedRedisExitsThree_data() {
-        QTest::addColumn<QString>("url");
-        QTest::addColumn<QString>("reason");
+        addColumns<QString, QString>("url", "reason");
         QTest::newRow("no server") << "redis://127.0.0.1:1"
                                    << "cannot connect";
         QTest::newRow("wrong password") << ""

@@ -1,12 +1,16 @@
 // The real baton-sim binary: exit codes, messages for bad files and flags, the drift scenario's
 // failure, and the JSON report.
 
+#include "support/columns.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+using baton::test::addColumns;
 
 namespace {
 
@@ -51,9 +55,7 @@ private slots:
 
     // Given a bad scenario file, then exit 2 with the line and the reason.
     void badScenarioFileExits2WithLineAndReason_data() {
-        QTest::addColumn<QByteArray>("text");
-        QTest::addColumn<int>("line");
-        QTest::addColumn<QString>("reason");
+        addColumns<QByteArray, int, QString>("text", "line", "reason");
         QTest::newRow("wrong JSON")
             << QByteArray("{\n  \"electors\": 3,\n  \"duration\": \"10s\"\n  \"seed\": 1\n}\n") << 4
             << u"not valid JSON"_qs;
@@ -104,8 +106,7 @@ private slots:
     }
 
     void badFlagsExit2_data() {
-        QTest::addColumn<QStringList>("args");
-        QTest::addColumn<QString>("message");
+        addColumns<QStringList, QString>("args", "message");
         QTest::newRow("faults") << QStringList{u"--faults"_qs, u"sometimes"_qs}
                                 << u"none or random"_qs;
         QTest::newRow("electors") << QStringList{u"--electors"_qs, u"0"_qs} << u"--electors"_qs;

@@ -57,6 +57,16 @@ void sortEvents(History& h) {
                      [](const auto& a, const auto& b) { return a.at < b.at; });
 }
 
+// Elector 0 elected at 0 s with fence 1 and a deadline at 10 s; elector 1 elected at `second`
+// with fence 2 and a deadline at 20 s.
+History twoTerms(Duration second) {
+    History h = history(2);
+    elected(h, 0, 0s, 1, 10s);
+    elected(h, 1, second, 2, 20s);
+    sortEvents(h);
+    return h;
+}
+
 } // namespace
 
 class TestChecker : public QObject {
@@ -65,11 +75,7 @@ class TestChecker : public QObject {
 private slots:
     // Given two terms that overlap by 2 s, then one overlap of exactly 2 s, at the second start.
     void overlappingTermsAreAViolation() {
-        History h = history(2);
-        elected(h, 0, 0s, 1, 10s);
-        elected(h, 1, 8s, 2, 20s);
-        sortEvents(h);
-        const Report r = check(h);
+        const Report r = check(twoTerms(8s));
         QVERIFY(!r.safe());
         QCOMPARE(r.overlaps, std::size_t(1));
         QCOMPARE(r.overlapTotal, Duration(2s));
@@ -80,11 +86,7 @@ private slots:
 
     // Given a term that ends exactly where the next begins, then no overlap.
     void touchingTermsAreFine() {
-        History h = history(2);
-        elected(h, 0, 0s, 1, 10s);
-        elected(h, 1, 10s, 2, 20s);
-        sortEvents(h);
-        const Report r = check(h);
+        const Report r = check(twoTerms(10s));
         QVERIFY(r.safe());
         QCOMPARE(r.terms, std::size_t(2));
         QCOMPARE(r.timeWithoutLeader, Duration(80s)); // from 20 s to the end at 100 s

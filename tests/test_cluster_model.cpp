@@ -1,5 +1,7 @@
 // The cluster table: one row per elector, updated in place from snapshots.
 
+#include "support/lab_test_case.h"
+
 #include "cluster/cluster_model.h"
 #include "style/lab_colors.h"
 
@@ -7,7 +9,6 @@
 #include <QColor>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 
 using namespace baton;
@@ -50,12 +51,10 @@ QList<int> changedRows(const QSignalSpy& spy) {
 
 } // namespace
 
-class TestClusterModel : public QObject {
+class TestClusterModel : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
     // Given snapshots whose elector count changes, the model inserts and removes rows (never a
     // reset) and always matches the latest snapshot.
     void followsTheCount_data() {

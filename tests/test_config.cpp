@@ -1,5 +1,7 @@
 // Config validation and the duration helpers: every rule, as a table.
 
+#include "support/columns.h"
+
 #include <baton/election/election.h>
 #include <baton/store/memory_store.h>
 
@@ -7,6 +9,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using baton::test::addColumns;
 
 Q_DECLARE_METATYPE(baton::Duration)
 
@@ -15,13 +18,9 @@ class TestConfig : public QObject {
 
 private slots:
     void rejectsBadConfig_data() {
-        QTest::addColumn<QString>("resource");
-        QTest::addColumn<Duration>("ttl");
-        QTest::addColumn<Duration>("refresh");
-        QTest::addColumn<Duration>("retry");
-        QTest::addColumn<double>("drift");
-        QTest::addColumn<QString>("field");
-        QTest::addColumn<QString>("mentions"); // the value and the rule in the message
+        // mentions: the value and the rule in the message
+        addColumns<QString, Duration, Duration, Duration, double, QString, QString>(
+            "resource", "ttl", "refresh", "retry", "drift", "field", "mentions");
 
         const QString r = QStringLiteral("jobs");
         QTest::newRow("empty resource")
@@ -80,9 +79,7 @@ private slots:
         QFETCH(QString, mentions);
         Config c;
         c.resource = resource.toStdString();
-        c.timing.ttl = ttl;
-        c.timing.refreshInterval = refresh;
-        c.timing.retryInterval = retry;
+        c.timing = {ttl, refresh, retry};
         c.maxClockDrift = drift;
         bool started = false;
         c.onElected = [&] { started = true; };
@@ -113,8 +110,7 @@ private slots:
     }
 
     void parsesDurations_data() {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<Duration>("expected");
+        addColumns<QString, Duration>("text", "expected");
         QTest::newRow("ms") << "1500ms" << Duration(1500ms);
         QTest::newRow("bare ms") << "250" << Duration(250ms);
         QTest::newRow("s") << "5s" << Duration(5s);

@@ -2,6 +2,7 @@
 // when a test moves it.
 
 #include "support/cluster.h"
+#include "support/columns.h"
 #include "support/printing.h"
 #include <baton/store/forwarding_store.h>
 
@@ -12,6 +13,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using baton::test::addColumns;
 using test::Cluster;
 
 Q_DECLARE_METATYPE(baton::Duration)
@@ -100,8 +102,7 @@ private slots:
     // leads kExpirySlack (1 ms) after the lock's expiry; in polling-only mode only at its next
     // poll.
     void crashFailoverLandsRightAfterExpiry_data() {
-        QTest::addColumn<bool>("pollingOnly");
-        QTest::addColumn<Duration>("expectedDelay");
+        addColumns<bool, Duration>("pollingOnly", "expectedDelay");
         QTest::newRow("push (remaining TTL)") << false << Duration(ElectionMachine::kExpirySlack);
         // Followers started 300 ms after the leader poll at +300 ms past each whole second.
         QTest::newRow("seed (poll every retry)") << true << Duration(300ms);

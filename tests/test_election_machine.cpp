@@ -17,9 +17,7 @@ Config config(bool pollingOnly = false) {
     Config c;
     c.resource = "r";
     c.identity = "me";
-    c.timing.ttl = 3s;
-    c.timing.refreshInterval = 1s;
-    c.timing.retryInterval = 1s;
+    c.timing = {3s, 1s, 1s};
     c.maxClockDrift = 0.01;
     c.pollingOnly = pollingOnly;
     return c;

@@ -1,5 +1,8 @@
 // The event log: the capped ring buffer model, its filter proxy, and the CSV / JSON exports.
 
+#include "support/columns.h"
+#include "support/lab_test_case.h"
+
 #include "log/event_export.h"
 #include "log/event_filter_model.h"
 #include "log/event_log_model.h"
@@ -13,7 +16,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +23,7 @@ using namespace baton;
 using namespace baton::lab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+using baton::test::addColumns;
 
 namespace {
 
@@ -117,17 +120,14 @@ QVector<LabEvent> mixedEvents() {
 
 } // namespace
 
-class TestEventLog : public QObject {
+class TestEventLog : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
     // Given a log with a cap, when batches arrive, then it holds the newest `capacity` events in
     // order, inserting each batch with one insert and dropping with at most one remove.
     void ringKeepsNewest_data() {
-        QTest::addColumn<int>("capacity");
-        QTest::addColumn<QVector<int>>("batches");
+        addColumns<int, QVector<int>>("capacity", "batches");
         QTest::newRow("under the cap") << 10 << QVector<int>{3, 4};
         QTest::newRow("exactly the cap") << 10 << QVector<int>{5, 5};
         QTest::newRow("one past") << 10 << QVector<int>{10, 1};
@@ -279,9 +279,8 @@ private Q_SLOTS:
 
     // Given events of three electors and several kinds, the filter keeps what the sets name.
     void filters_data() {
-        QTest::addColumn<QStringList>("electors");
-        QTest::addColumn<QStringList>("events");
-        QTest::addColumn<QStringList>("expected"); // "identity/name" per kept row, in order
+        // expected: "identity/name" per kept row, in order
+        addColumns<QStringList, QStringList, QStringList>("electors", "events", "expected");
         QTest::newRow("no filter") << QStringList{} << QStringList{}
                                    << QStringList{u"e0/elected"_s, u"e1/extended"_s, u"e2/crash"_s,
                                                   u"e0/revoked"_s, u"/error"_s};
@@ -377,8 +376,7 @@ private Q_SLOTS:
     }
 
     void csvField_data() {
-        QTest::addColumn<QString>("value");
-        QTest::addColumn<QString>("written");
+        addColumns<QString, QString>("value", "written");
         QTest::newRow("plain") << u"abc"_s << u"abc"_s;
         QTest::newRow("empty") << QString() << QString();
         QTest::newRow("comma") << u"a,b"_s << u"\"a,b\""_s;
@@ -445,8 +443,8 @@ private Q_SLOTS:
 
     // Given a path that cannot be written, the export fails with an error naming the path.
     void unwritablePath_data() {
-        QTest::addColumn<bool>("json");
-        QTest::addColumn<QString>("name"); // relative to a temporary directory
+        // name: relative to a temporary directory
+        addColumns<bool, QString>("json", "name");
         QTest::newRow("csv, missing directory") << false << u"missing/dir/events.csv"_s;
         QTest::newRow("json, missing directory") << true << u"missing/dir/events.json"_s;
         QTest::newRow("csv, a directory") << false << u"adir"_s;

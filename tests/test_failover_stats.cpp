@@ -1,18 +1,19 @@
 // Failover figures from hand-made lab events: latency per cause, median and p99, time without a
 // leader, overlaps, caps; and the statistics panel showing them.
 
+#include "support/columns.h"
 #include "support/lab_events.h"
+#include "support/lab_test_case.h"
 
 #include "stats/failover_stats.h"
-#include "timeline/leadership_history.h"
 #include "stats/stats_panel.h"
+#include "timeline/leadership_history.h"
 
 #include <QBarSet>
 #include <QChart>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QStackedBarSeries>
-#include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
@@ -21,6 +22,7 @@
 using namespace baton::lab;
 using namespace lab_events;
 using baton::Duration;
+using baton::test::addColumns;
 
 namespace {
 
@@ -52,17 +54,12 @@ QLabel* label(const QWidget& panel, const char* name) {
 
 } // namespace
 
-class TestFailoverStats : public QObject {
+class TestFailoverStats : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
     void latencyPerCause_data() {
-        QTest::addColumn<QVector<LabEvent>>("events");
-        QTest::addColumn<int>("cause");
-        QTest::addColumn<int>("count");
-        QTest::addColumn<double>("latencyMs");
+        addColumns<QVector<LabEvent>, int, int, double>("events", "cause", "count", "latencyMs");
 
         const int crash = int(FailoverCause::Crash);
         const int pause = int(FailoverCause::Pause);
@@ -167,9 +164,7 @@ private Q_SLOTS:
     }
 
     void medianAndP99_data() {
-        QTest::addColumn<QVector<double>>("latencies");
-        QTest::addColumn<double>("median");
-        QTest::addColumn<double>("p99");
+        addColumns<QVector<double>, double, double>("latencies", "median", "p99");
         QVector<double> hundred;
         for (int i = 1; i <= 100; ++i)
             hundred.append(i);

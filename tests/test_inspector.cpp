@@ -1,5 +1,8 @@
 // The inspector: shows the selected elector, validates timing changes, asks for faults.
 
+#include "support/columns.h"
+#include "support/lab_test_case.h"
+
 #include "backend/sim_backend.h"
 #include "inspector/inspector.h"
 
@@ -9,13 +12,13 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTest>
 
 using namespace baton;
 using namespace baton::lab;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+using baton::test::addColumns;
 
 Q_DECLARE_METATYPE(baton::lab::ElectorKind)
 Q_DECLARE_METATYPE(baton::lab::ElectorState)
@@ -46,7 +49,7 @@ Action actionOf(const QSignalSpy& spy, int i = 0) {
 
 } // namespace
 
-class TestInspector : public QObject {
+class TestInspector : public baton::test::LabTestCase {
     Q_OBJECT
 
 private:
@@ -67,7 +70,6 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
         // Typed numbers use '.' whatever the machine's locale.
         QLocale::setDefault(QLocale::c());
     }
@@ -141,11 +143,8 @@ private Q_SLOTS:
     // Given timings that break a rule, Apply asks for nothing and shows the rule next to the
     // field it concerns.
     void invalidTimingIsRefused_data() {
-        QTest::addColumn<double>("ttl");
-        QTest::addColumn<double>("refresh");
-        QTest::addColumn<double>("retry");
-        QTest::addColumn<QString>("errorLabel");
-        QTest::addColumn<QString>("rule");
+        addColumns<double, double, double, QString, QString>("ttl", "refresh", "retry",
+                                                             "errorLabel", "rule");
         QTest::newRow("refresh = ttl / 2")
             << 5.0 << 2.5 << 1.0 << u"refreshError"_s << u"must be below ttl / 2"_s;
         QTest::newRow("refresh above ttl")
@@ -226,12 +225,8 @@ private Q_SLOTS:
 
     // Each fault button asks for its kind of action with the amounts set beside it.
     void faultButtons_data() {
-        QTest::addColumn<ElectorState>("state");
-        QTest::addColumn<QString>("button");
-        QTest::addColumn<Action::Kind>("kind");
-        QTest::addColumn<qint64>("durationMs");
-        QTest::addColumn<qint64>("extraMs");
-        QTest::addColumn<double>("rate");
+        addColumns<ElectorState, QString, Action::Kind, qint64, qint64, double>(
+            "state", "button", "kind", "durationMs", "extraMs", "rate");
         const auto f = ElectorState::Follower;
         QTest::newRow("kill") << f << u"killButton"_s << Action::Kind::Crash << qint64(0)
                               << qint64(0) << 1.0;
@@ -286,11 +281,8 @@ private Q_SLOTS:
 
     // Buttons that make no sense for the elector are disabled and say why.
     void disabledStates_data() {
-        QTest::addColumn<ElectorKind>("kind");
-        QTest::addColumn<ElectorState>("state");
-        QTest::addColumn<bool>("controllable");
-        QTest::addColumn<QString>("button");
-        QTest::addColumn<bool>("enabled");
+        addColumns<ElectorKind, ElectorState, bool, QString, bool>("kind", "state", "controllable",
+                                                                   "button", "enabled");
         const auto sim = ElectorKind::Simulated;
         const auto f = ElectorState::Follower;
         QTest::newRow("start when running") << sim << f << true << u"startButton"_s << false;

@@ -6,6 +6,7 @@
 #include "log/event_log_model.h"
 #include "stats/failover_stats.h"
 #include "support/lab_events.h"
+#include "support/lab_test_case.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
 
@@ -23,7 +24,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -44,12 +44,10 @@ MainWindow::Options fast(double speed = 20) {
 
 } // namespace
 
-class TestLab : public QObject {
+class TestLab : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
     // Given a fresh start, then the lab runs a simulated cluster of five and one of them leads,
     // in real time (1x), within a second or two.
     void opensSimulatedAndALeaderAppears() {

@@ -2,14 +2,16 @@
 // own and real baton-agent processes: handover after "Kill leader", a hung server that never
 // stalls the window, and a password that never shows.
 
-#include "log/event_log_model.h"
-#include "timeline/leadership_history.h"
 #include "backend/local_redis_server.h"
-#include "windows/main_window.h"
-#include "windows/redis_connect_dialog.h"
+#include "log/event_log_model.h"
+#include "support/columns.h"
 #include "support/gap_probe.h"
 #include "support/lab_events.h"
+#include "support/lab_test_case.h"
 #include "support/redis_server.h"
+#include "timeline/leadership_history.h"
+#include "windows/main_window.h"
+#include "windows/redis_connect_dialog.h"
 
 #include "timeline/timeline_view.h"
 #include <baton/redis/redis_url.h>
@@ -21,7 +23,6 @@
 #include <QProcess>
 #include <QPushButton>
 #include <QSettings>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 
@@ -31,6 +32,7 @@ using namespace baton;
 using namespace baton::lab;
 using baton::test::RedisServer;
 using namespace std::chrono_literals;
+using baton::test::addColumns;
 using lab_events::countEvents;
 using lab_events::leaderOf;
 using lab_events::otherLeader;
@@ -57,14 +59,11 @@ QString everythingShown(MainWindow& w) {
 
 } // namespace
 
-class TestLabRedis : public QObject {
+class TestLabRedis : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(m_redis.start(), qPrintable(m_redis.error()));
-    }
+    void initTestCase() { QVERIFY2(m_redis.start(), qPrintable(m_redis.error())); }
 
     // Given three agent processes on Redis, when the operator presses "Kill leader", then the
     // leader's process gets SIGKILL, it shows crashed, another agent is elected with a higher
@@ -163,10 +162,7 @@ private Q_SLOTS:
     // own fields (the password masked), and gives back a URL that the core reads to the same
     // credentials, percent-encoded; what it shows and remembers holds no password.
     void connectDialogMasksThePassword_data() {
-        QTest::addColumn<QString>("given");
-        QTest::addColumn<QString>("address");
-        QTest::addColumn<QString>("user");
-        QTest::addColumn<QString>("password");
+        addColumns<QString, QString, QString, QString>("given", "address", "user", "password");
         QTest::newRow("user and password with @")
             << u"redis://alice:pa@ss@db.example:6380/2"_qs << u"redis://db.example:6380/2"_qs
             << u"alice"_qs << u"pa@ss"_qs;

@@ -6,13 +6,13 @@
 #include "backend/redis_backend.h"
 #include "support/agent_process.h"
 #include "support/gap_probe.h"
+#include "support/lab_test_case.h"
 #include "support/redis_server.h"
 
 #include <baton/redis/redis_store.h>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 #include <QThread>
 #include <QTimer>
@@ -32,10 +32,11 @@ Timing quick() {
     return Timing{1s, 200ms, 200ms};
 }
 
-Action make(Action::Kind kind, int elector = -1) {
+Action make(Action::Kind kind, int elector = -1, Duration duration = {}) {
     Action a;
     a.kind = kind;
     a.elector = elector;
+    a.duration = duration;
     a.timing = quick();
     return a;
 }
@@ -134,15 +135,12 @@ bool processGone(qint64 pid) {
 
 } // namespace
 
-class TestRedisBackend : public QObject {
+class TestRedisBackend : public baton::test::LabTestCase {
     Q_OBJECT
     RedisServer m_server;
 
 private Q_SLOTS:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
-    }
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
 
     // Given three agents the lab started, when the lock's holder is killed, then it shows
     // crashed, the crash was of a leader, and another agent is elected with a higher fence.
@@ -193,9 +191,7 @@ private Q_SLOTS:
         QVERIFY(!run.cannot(follower, Action::Kind::Latency).isEmpty());
         QVERIFY(run.cannot(follower, Action::Kind::Drift).contains(u"simulated"_s));
         QVERIFY(run.cannot(follower, Action::Kind::Pause).isEmpty());
-        Action pause = make(Action::Kind::Pause, follower);
-        pause.duration = 600ms;
-        run.act(pause);
+        run.act(make(Action::Kind::Pause, follower, 600ms));
         QTRY_COMPARE(run.stateOf(follower), ElectorState::Paused);
         QTRY_COMPARE(run.stateOf(follower), ElectorState::Follower);
         Action timing = make(Action::Kind::Timing, follower);
@@ -235,16 +231,12 @@ private Q_SLOTS:
         const int follower = 1 - leader;
 
         // A pause freezes it, and ends by itself.
-        Action pause = make(Action::Kind::Pause, follower);
-        pause.duration = 700ms;
-        run.act(pause);
+        run.act(make(Action::Kind::Pause, follower, 700ms));
         QTRY_COMPARE(run.stateOf(follower), ElectorState::Paused);
         QTRY_COMPARE(run.stateOf(follower), ElectorState::Follower);
 
         // A partition cuts the leader off: it loses the lock to the other.
-        Action partition = make(Action::Kind::Partition, leader);
-        partition.duration = 2s;
-        run.act(partition);
+        run.act(make(Action::Kind::Partition, leader, 2s));
         QTRY_COMPARE(run.stateOf(leader), ElectorState::Partitioned);
         QTRY_VERIFY_WITH_TIMEOUT(run.leader() == follower, 5000);
         const auto partitions =

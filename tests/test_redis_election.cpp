@@ -61,9 +61,7 @@ struct Elector {
         Config c;
         c.resource = "jobs";
         c.identity = id;
-        c.timing.ttl = kTtl;
-        c.timing.refreshInterval = kRefresh;
-        c.timing.retryInterval = kRetry;
+        c.timing = {kTtl, kRefresh, kRetry};
         c.onEvent = [&journal, id](const Event& e) {
             std::lock_guard guard(journal.mutex);
             journal.events.push_back({id, e});

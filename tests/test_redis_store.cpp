@@ -1,6 +1,7 @@
 // RedisStore against a real redis-server that this test starts: primitives, notices, logins,
 // bad servers and bad data.
 
+#include "support/columns.h"
 #include "support/redis_server.h"
 #include "support/words.h"
 
@@ -16,6 +17,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using baton::test::addColumns;
 using baton::test::words;
 
 namespace {
@@ -177,9 +179,7 @@ private slots:
     }
 
     void badLoginsSayAuthenticationFailed_data() {
-        QTest::addColumn<QString>("credentials");
-        QTest::addColumn<QString>("secret");
-        QTest::addColumn<QString>("hint");
+        addColumns<QString, QString, QString>("credentials", "secret", "hint");
         QTest::newRow("wrong password") << ":hunter2"
                                         << "hunter2"
                                         << "WRONGPASS";
@@ -224,8 +224,7 @@ private slots:
     // Somebody else's data in the lock key: clear errors, no crash, and the key works again
     // once it is deleted or expires.
     void garbageInTheLockKey_data() {
-        QTest::addColumn<QStringList>("write");
-        QTest::addColumn<QString>("message");
+        addColumns<QStringList, QString>("write", "message");
         QTest::newRow("text") << QStringList{QStringLiteral("SET"),
                                              QStringLiteral("baton:{jobs}:lock"),
                                              QStringLiteral("not json")}

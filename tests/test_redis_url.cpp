@@ -1,23 +1,21 @@
 // Redis URLs: every accepted form, and a table of malformed ones that must fail clearly.
 
+#include "support/columns.h"
+
 #include <baton/redis/redis_url.h>
 
 #include <QTest>
 
 using namespace baton;
+using baton::test::addColumns;
 
 class TestRedisUrl : public QObject {
     Q_OBJECT
 
 private slots:
     void parsesValidUrls_data() {
-        QTest::addColumn<QString>("url");
-        QTest::addColumn<bool>("unix");
-        QTest::addColumn<QString>("hostOrPath");
-        QTest::addColumn<int>("port");
-        QTest::addColumn<QString>("user");
-        QTest::addColumn<QString>("password");
-        QTest::addColumn<int>("db");
+        addColumns<QString, bool, QString, int, QString, QString, int>(
+            "url", "unix", "hostOrPath", "port", "user", "password", "db");
         QTest::newRow("host") << "redis://localhost" << false << "localhost" << 6379 << ""
                               << "" << 0;
         QTest::newRow("port") << "redis://127.0.0.1:7000" << false << "127.0.0.1" << 7000 << ""
@@ -70,8 +68,8 @@ private slots:
     }
 
     void rejectsMalformedUrls_data() {
-        QTest::addColumn<QString>("url");
-        QTest::addColumn<QString>("reason"); // what the message must say
+        // reason: what the message must say
+        addColumns<QString, QString>("url", "reason");
         QTest::newRow("empty") << ""
                                << "it is empty";
         QTest::newRow("no scheme") << "localhost:6379"

@@ -1,6 +1,7 @@
 // The simulator: determinism, the example scenarios' verdicts and figures, faults, the
 // protected resource, stepping and pacing. Everything runs on virtual time.
 
+#include "support/columns.h"
 #include "support/printing.h"
 
 #include <baton/sim/checker.h>
@@ -16,6 +17,7 @@
 using namespace baton;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
+using baton::test::addColumns;
 
 Q_DECLARE_METATYPE(baton::Duration)
 
@@ -263,8 +265,7 @@ private slots:
 
     // Given random faults and true drift at most the assumed drift, then no seed is unsafe.
     void randomFaultsWithinDriftAreSafe_data() {
-        QTest::addColumn<double>("drift");
-        QTest::addColumn<Duration>("latency");
+        addColumns<double, Duration>("drift", "latency");
         QTest::newRow("no drift") << 0.0 << Duration(1ms);
         QTest::newRow("drift = max") << 0.01 << Duration(1ms);
         QTest::newRow("drift = max, slow store") << 0.01 << Duration(80ms);
@@ -365,8 +366,7 @@ private slots:
     // Given a partitioned leader, then its calls fail after one latency ("fail") or after the
     // command timeout ("hang").
     void partitionFailsOrHangs_data() {
-        QTest::addColumn<bool>("hang");
-        QTest::addColumn<Duration>("failsAfter");
+        addColumns<bool, Duration>("hang", "failsAfter");
         QTest::newRow("fail") << false << Duration(20ms);
         QTest::newRow("hang") << true << Duration(1s);
     }

@@ -1,6 +1,7 @@
 // The term and failover rule (baton/sim/terms.h) on hand-built event sequences: when a term
 // begins, moves and ends, what a new incarnation and a crash do, and what a failover is.
 
+#include "support/columns.h"
 #include "support/printing.h"
 
 #include <baton/sim/terms.h>
@@ -9,6 +10,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using baton::test::addColumns;
 
 namespace {
 
@@ -91,8 +93,7 @@ class TestTerms : public QObject {
 private slots:
     // Given one input that ends a term, then the term ends there, for that reason.
     void howATermEnds_data() {
-        QTest::addColumn<int>("kind");
-        QTest::addColumn<int>("how");
+        addColumns<int, int>("kind", "how");
         QTest::newRow("revoked") << int(TermInput::Kind::Revoked) << int(TermEnd::Revoked);
         QTest::newRow("stopped") << int(TermInput::Kind::Stopped) << int(TermEnd::Stopped);
         QTest::newRow("crashed") << int(TermInput::Kind::Crashed) << int(TermEnd::Crashed);
@@ -244,9 +245,7 @@ private slots:
     // cost leadership (the last pause) and the checker's the first that outlasted the term (the
     // partition).
     void whichFaultIsBlamed_data() {
-        QTest::addColumn<bool>("live");
-        QTest::addColumn<int>("cause");
-        QTest::addColumn<int>("sinceSeconds");
+        addColumns<bool, int, int>("live", "cause", "sinceSeconds");
         QTest::newRow("live: the newest") << true << int(FaultKind::Pause) << 5;
         QTest::newRow("history: the first outlasting") << false << int(FaultKind::Partition) << 3;
     }

@@ -2,7 +2,9 @@
 // hand-made events, and the timeline view painting it: following live, scrolling, tooltips,
 // export.
 
+#include "support/columns.h"
 #include "support/lab_events.h"
+#include "support/lab_test_case.h"
 
 #include "timeline/leadership_history.h"
 #include "timeline/timeline_view.h"
@@ -11,7 +13,6 @@
 #include <QScrollBar>
 #include <QSet>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolTip>
@@ -21,6 +22,7 @@
 
 using namespace baton::lab;
 using namespace lab_events;
+using baton::test::addColumns;
 
 namespace {
 
@@ -31,14 +33,32 @@ QScrollBar* horizontalBar(TimelineView& view) {
     return nullptr;
 }
 
+// A history fed `events` and then a snapshot at 10 s.
+struct FedHistory {
+    explicit FedHistory(const QVector<LabEvent>& events) {
+        history.addEvents(events);
+        history.setSnapshot(snapshot(10));
+    }
+    LeadershipHistory history;
+};
+
+// Its timeline, made once the history is fed, shown at 600 x 260: what the exports draw.
+struct ShownTimeline : FedHistory {
+    explicit ShownTimeline(const QVector<LabEvent>& events)
+        : FedHistory(events)
+        , view(&history) {
+        view.resize(600, 260);
+        view.show();
+    }
+    TimelineView view;
+};
+
 } // namespace
 
-class TestTimeline : public QObject {
+class TestTimeline : public baton::test::LabTestCase {
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
     // --- the history -------------------------------------------------------------------------
 
     void termWithExtendTicks() {
@@ -63,10 +83,8 @@ private Q_SLOTS:
     }
 
     void termEnds_data() {
-        QTest::addColumn<QVector<LabEvent>>("after");
-        QTest::addColumn<double>("snapshotAt"); // 0: no snapshot
-        QTest::addColumn<double>("end");
-        QTest::addColumn<int>("how");
+        // snapshotAt: 0: no snapshot
+        addColumns<QVector<LabEvent>, double, double, int>("after", "snapshotAt", "end", "how");
         // Every term: elector 0 elected at 1 s with its deadline at 6 s.
         QTest::newRow("revoked") << QVector<LabEvent>{revoked(0, 4)} << 0.0 << 4.0
                                  << int(TermEnd::Revoked);
@@ -141,11 +159,9 @@ private Q_SLOTS:
     }
 
     void faults_data() {
-        QTest::addColumn<QVector<LabEvent>>("events");
-        QTest::addColumn<double>("now");
-        QTest::addColumn<QString>("kind");
-        QTest::addColumn<double>("end"); // -1: still open
-        QTest::addColumn<bool>("instant");
+        // end: -1: still open
+        addColumns<QVector<LabEvent>, double, QString, double, bool>("events", "now", "kind", "end",
+                                                                     "instant");
         QTest::newRow("pause, resume")
             << QVector<LabEvent>{fault(0, 2, "pause"), fault(0, 5, "resume")} << 10.0
             << QStringLiteral("pause") << 5.0 << false;
@@ -374,8 +390,7 @@ private Q_SLOTS:
     // --- the view ----------------------------------------------------------------------------
 
     void rendersAtSeveralSizes_data() {
-        QTest::addColumn<QSize>("size");
-        QTest::addColumn<int>("electors");
+        addColumns<QSize, int>("size", "electors");
         QTest::newRow("tiny") << QSize(1, 1) << 3;
         QTest::newRow("small") << QSize(60, 40) << 3;
         QTest::newRow("typical") << QSize(800, 300) << 5;
@@ -539,13 +554,9 @@ private Q_SLOTS:
     void exportPng() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        LeadershipHistory h;
-        h.addEvents({elected(0, 1, 7, 30), extended(0, 2, 7, 31), elected(1, 5, 8, 30),
-                     holder(0, 1, 7), fault(2, 3, "partition")});
-        h.setSnapshot(snapshot(10));
-        TimelineView view(&h);
-        view.resize(600, 260);
-        view.show();
+        ShownTimeline shown({elected(0, 1, 7, 30), extended(0, 2, 7, 31), elected(1, 5, 8, 30),
+                             holder(0, 1, 7), fault(2, 3, "partition")});
+        TimelineView& view = shown.view;
         const QString path = dir.filePath(QStringLiteral("timeline.png"));
         QString error;
         QVERIFY2(view.exportPng(path, &error), qPrintable(error));
@@ -583,12 +594,8 @@ private Q_SLOTS:
     void exportSvg() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        LeadershipHistory h;
-        h.addEvents({elected(0, 1, 7, 30), elected(1, 5, 8, 6), holder(0, 1, 7)});
-        h.setSnapshot(snapshot(10));
-        TimelineView view(&h);
-        view.resize(600, 260);
-        view.show();
+        ShownTimeline shown({elected(0, 1, 7, 30), elected(1, 5, 8, 6), holder(0, 1, 7)});
+        TimelineView& view = shown.view;
         const QString path = dir.filePath(QStringLiteral("timeline.svg"));
         QString error;
         QVERIFY2(view.exportSvg(path, &error), qPrintable(error));

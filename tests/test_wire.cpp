@@ -1,6 +1,7 @@
 // The wire module: every message Baton writes to or reads from Redis round-trips, fences stay
 // exact 64-bit integers, and garbage gets an error (never a crash or an exception).
 
+#include "support/columns.h"
 #include <baton/wire/control.h>
 #include <baton/wire/event_message.h>
 #include <baton/wire/lock_value.h>
@@ -11,6 +12,7 @@
 using namespace baton;
 using namespace baton::wire;
 using namespace std::chrono_literals;
+using baton::test::addColumns;
 
 namespace {
 
@@ -125,8 +127,7 @@ private slots:
     }
 
     void controlErrorsSayWhy_data() {
-        QTest::addColumn<QString>("text");
-        QTest::addColumn<QString>("reason");
+        addColumns<QString, QString>("text", "reason");
         QTest::newRow("unknown cmd") << R"({"cmd":"explode"})"
                                      << "unknown cmd 'explode'";
         QTest::newRow("huge ms") << R"({"cmd":"pause","ms":1e300})"

@@ -30,9 +30,7 @@ public:
         Config c;
         c.resource = "job-scheduler";
         c.identity = identity;
-        c.timing.ttl = ttl;
-        c.timing.refreshInterval = refresh;
-        c.timing.retryInterval = retry;
+        c.timing = {ttl, refresh, retry};
         return c;
     }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Processes the lab starts (agents, a private redis-server) must not outlive a lab that crashes.
+// Processes the lab starts (agents, a private redis-server): they must not outlive a lab that
+// crashes, and their output is read a line at a time.
 
 #include <QProcess>
 
@@ -18,6 +19,18 @@ inline void dieWithLab(QProcess& process) {
         if (::getppid() != lab)
             ::_exit(1);
     });
+}
+
+/// Hands each complete line at the front of `buffer` (without its '\n') to `onLine`, in order,
+/// and removes it; what follows the last newline stays for the next read.
+template <typename OnLine>
+void takeLines(QByteArray& buffer, OnLine&& onLine) {
+    qsizetype nl;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+        const QByteArray line = buffer.left(nl);
+        buffer.remove(0, nl + 1);
+        onLine(line);
+    }
 }
 
 } // namespace baton::lab

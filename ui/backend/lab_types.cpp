@@ -1,39 +1,25 @@
 #include "backend/lab_types.h"
 
+#include "common/enum_names.h"
+
 #include <cmath>
 
 namespace baton::lab {
 
+using namespace Qt::StringLiterals;
+
 QString kindName(ElectorKind kind) {
-    switch (kind) {
-    case ElectorKind::Simulated:
-        return QStringLiteral("simulated");
-    case ElectorKind::Thread:
-        return QStringLiteral("thread");
-    case ElectorKind::Agent:
-        return QStringLiteral("agent");
-    case ElectorKind::External:
-        return QStringLiteral("external");
-    }
-    return {};
+    static const std::array<QString, 4> names = {u"simulated"_s, u"thread"_s, u"agent"_s,
+                                                 u"external"_s};
+    static_assert(names.size() == std::size_t(ElectorKind::External) + 1);
+    return nameIn(names, kind);
 }
 
 QString stateName(ElectorState state) {
-    switch (state) {
-    case ElectorState::Follower:
-        return QStringLiteral("follower");
-    case ElectorState::Leader:
-        return QStringLiteral("leader");
-    case ElectorState::Paused:
-        return QStringLiteral("paused");
-    case ElectorState::Partitioned:
-        return QStringLiteral("partitioned");
-    case ElectorState::Crashed:
-        return QStringLiteral("crashed");
-    case ElectorState::Stopped:
-        return QStringLiteral("stopped");
-    }
-    return {};
+    static const std::array<QString, 6> names = {u"follower"_s,    u"leader"_s,  u"paused"_s,
+                                                 u"partitioned"_s, u"crashed"_s, u"stopped"_s};
+    static_assert(names.size() == std::size_t(ElectorState::Stopped) + 1);
+    return nameIn(names, state);
 }
 
 QString eventDetail(const Event& e) {

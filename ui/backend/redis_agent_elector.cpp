@@ -93,13 +93,10 @@ void AgentElector::onOutput() {
     if (!m_process)
         return;
     m_stdout += m_process->readAllStandardOutput();
-    qsizetype nl;
-    while ((nl = m_stdout.indexOf('\n')) >= 0) {
-        const std::string line = m_stdout.left(nl).toStdString();
-        m_stdout.remove(0, nl + 1);
-        if (auto w = parseWire(line, m_host.clock()); w && w->id == identityStd())
+    takeLines(m_stdout, [this](const QByteArray& line) {
+        if (auto w = parseWire(line.toStdString(), m_host.clock()); w && w->id == identityStd())
             apply(*w);
-    }
+    });
     if (m_stdout.size() > kMaxLineBytes)
         m_stdout.clear(); // not an event line; keep memory bounded
 }
@@ -108,13 +105,11 @@ void AgentElector::onError() {
     if (!m_process)
         return;
     m_stderr += m_process->readAllStandardError();
-    qsizetype nl;
-    while ((nl = m_stderr.indexOf('\n')) >= 0) {
-        const QString line = QString::fromUtf8(m_stderr.left(nl)).trimmed();
-        m_stderr.remove(0, nl + 1);
+    takeLines(m_stderr, [this](const QByteArray& bytes) {
+        const QString line = QString::fromUtf8(bytes).trimmed();
         if (!line.isEmpty())
             m_lastStderr = line.left(kMaxStderrLine);
-    }
+    });
     if (m_stderr.size() > kMaxLineBytes)
         m_stderr.clear();
 }
@@ -220,12 +215,11 @@ std::optional<QString> AgentElector::whyNot(const Action& a, LabTime now) const 
     case Action::Kind::Crash:
     case Action::Kind::Stop:
     case Action::Kind::Timing:
-        return isRunning ? std::nullopt : notRunning(a);
-    case Action::Kind::Start:
-        return isRunning ? alreadyRunning() : std::nullopt;
     case Action::Kind::Pause:
     case Action::Kind::Partition:
-        return isRunning ? badLength(a) : notRunning(a);
+        return needsRunning(a, isRunning);
+    case Action::Kind::Start:
+        return isRunning ? alreadyRunning() : std::nullopt;
     case Action::Kind::Resume:
         return isRunning && m_pausedUntil != LabTime{} ? std::nullopt : notPaused();
     case Action::Kind::Heal:
@@ -246,28 +240,25 @@ void AgentElector::act(const Action& a, LabTime now) {
     const bool leads = believesLeader(now);
     switch (a.kind) {
     case Action::Kind::Partition:
-        m_host.sendControl(identity(), partitionMessage(identityStd(), a.duration));
         m_partitionedUntil = now + a.duration;
-        fault(QStringLiteral("partition"), leads, m_partitionedUntil);
         break;
     case Action::Kind::Heal:
-        m_host.sendControl(identity(), partitionMessage(identityStd(), Duration{}));
         m_partitionedUntil = {};
-        fault(QStringLiteral("heal"), leads);
         break;
     case Action::Kind::Timing:
-        m_host.sendControl(identity(), timingMessage(identityStd(), a.timing));
         m_timing = a.timing;
-        fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
         break;
     case Action::Kind::Start:
         fault(m_life == Life::Crashed ? QStringLiteral("restart") : QStringLiteral("start"), false);
         launch();
-        break;
+        return;
     default:
         actSignal(a, now, leads);
-        break;
+        return;
     }
+    // The lab starts its agents with --allow-control: these go over the control channel.
+    m_host.sendControl(identity(), *controlMessage(a, identityStd()));
+    reportFault(a, now, leads);
 }
 
 void AgentElector::actSignal(const Action& a, LabTime now, bool leads) {
@@ -276,23 +267,23 @@ void AgentElector::actSignal(const Action& a, LabTime now, bool leads) {
         m_ending = Ending::Kill;
         m_pausedUntil = {};
         m_process->kill(); // SIGKILL
-        fault(QStringLiteral("crash"), leads);
+        reportFault(a, now, leads);
         break;
     case Action::Kind::Stop:
         m_ending = Ending::Stop;
         m_pausedUntil = {};
         terminate();
-        fault(QStringLiteral("stop"), leads);
+        reportFault(a, now, leads);
         break;
     case Action::Kind::Pause:
         ::kill(pid_t(m_process->processId()), SIGSTOP);
         m_pausedUntil = now + a.duration;
-        fault(QStringLiteral("pause"), leads, m_pausedUntil, QStringLiteral("SIGSTOP"));
+        reportFault(a, now, leads, QStringLiteral("SIGSTOP"));
         break;
     case Action::Kind::Resume:
         ::kill(pid_t(m_process->processId()), SIGCONT);
         m_pausedUntil = {};
-        fault(QStringLiteral("resume"), leads, {}, QStringLiteral("SIGCONT"));
+        reportFault(a, now, leads, QStringLiteral("SIGCONT"));
         break;
     case Action::Kind::Remove:
         markRemoved();

@@ -84,6 +84,12 @@ private:
 
     void labEvent(const QString& name, const QString& detail);
     void refuse(const QString& why) { Q_EMIT q.actionRefused(why); }
+    /// Refuses with `why` if there is one.
+    bool refused(const std::optional<QString>& why) {
+        if (why)
+            refuse(*why);
+        return why.has_value();
+    }
 
     // Electors.
     template <class T, class... Args>
@@ -92,6 +98,9 @@ private:
     QString freeName(const QString& prefix, int& counter) const;
     std::optional<QString> noUrl(const QString& what) const;
     static std::optional<QString> badTiming(const QString& what, const Timing& t);
+    std::optional<QString> noAgentProgram() const;
+    /// Logs that elector `r` of `kind` ("agent", ...) joined, with the timing it runs.
+    void added(const QString& kind, const RedisElector& r, const Action& a);
     void addThread(const Action& a);
     void addAgent(const Action& a);
     void killLeader(const Action& a);
@@ -335,43 +344,38 @@ std::optional<QString> RedisBackend::Impl::badTiming(const QString& what, const 
 
 void RedisBackend::Impl::addThread(const Action& a) {
     const QString what = QStringLiteral("add thread elector");
-    std::optional<QString> why = noUrl(what);
-    if (!why)
-        why = badTiming(what, a.timing);
-    if (why) {
-        refuse(*why);
+    if (refused(noUrl(what)) || refused(badTiming(what, a.timing)))
         return;
-    }
     auto& r = add<ThreadElector>(freeName(QStringLiteral("lab-thread-"), m_nextThread), m_inbox,
                                  m_urlStd, m_resourceStd, a.timing, a.pollingOnly);
-    labEvent(QStringLiteral("info"),
-             QStringLiteral("added thread elector %1 (%2%3)")
-                 .arg(r.identity(), describe(a.timing),
-                      a.pollingOnly ? QStringLiteral(", polling-only mode") : QString()));
+    added(QStringLiteral("thread elector"), r, a);
     r.build();
 }
 
 void RedisBackend::Impl::addAgent(const Action& a) {
     const QString what = QStringLiteral("add agent");
-    std::optional<QString> why = noUrl(what);
-    const QFileInfo exe(m_agentPath);
-    if (!why && (m_agentPath.isEmpty() || !exe.isFile() || !exe.isExecutable()))
-        why = QStringLiteral("add agent: baton-agent not found at '%1': build it (ninja "
-                             "baton-agent) and give the lab its path")
-                  .arg(m_agentPath);
-    if (!why)
-        why = badTiming(what, a.timing);
-    if (why) {
-        refuse(*why);
+    if (refused(noUrl(what)) || refused(noAgentProgram()) || refused(badTiming(what, a.timing)))
         return;
-    }
     auto& r = add<AgentElector>(freeName(QStringLiteral("lab-agent-"), m_nextAgent), q, m_url,
                                 m_resource, m_agentPath, a.timing, a.pollingOnly);
-    labEvent(QStringLiteral("info"),
-             QStringLiteral("added agent %1 (%2%3)")
-                 .arg(r.identity(), describe(a.timing),
-                      a.pollingOnly ? QStringLiteral(", polling-only mode") : QString()));
+    added(QStringLiteral("agent"), r, a);
     r.launch();
+}
+
+std::optional<QString> RedisBackend::Impl::noAgentProgram() const {
+    const QFileInfo exe(m_agentPath);
+    if (!m_agentPath.isEmpty() && exe.isFile() && exe.isExecutable())
+        return std::nullopt;
+    return QStringLiteral("add agent: baton-agent not found at '%1': build it (ninja "
+                          "baton-agent) and give the lab its path")
+        .arg(m_agentPath);
+}
+
+void RedisBackend::Impl::added(const QString& kind, const RedisElector& r, const Action& a) {
+    labEvent(QStringLiteral("info"),
+             QStringLiteral("added %1 %2 (%3%4)")
+                 .arg(kind, r.identity(), describe(a.timing),
+                      a.pollingOnly ? QStringLiteral(", polling-only mode") : QString()));
 }
 
 // ---- actions --------------------------------------------------------------------------------
@@ -434,16 +438,11 @@ void RedisBackend::Impl::actOn(const Action& a) {
         refuse(QStringLiteral("%1: %2 was removed").arg(actionName(a.kind), r->identity()));
         return;
     }
-    if (a.kind == Action::Kind::Timing) {
-        if (auto why = badTiming(QStringLiteral("set timing"), a.timing)) {
-            refuse(*why);
-            return;
-        }
-    }
+    if (a.kind == Action::Kind::Timing &&
+        refused(badTiming(QStringLiteral("set timing"), a.timing)))
+        return;
     const LabTime now = m_clock.now();
-    if (auto why = r->whyNot(a, now))
-        refuse(*why);
-    else
+    if (!refused(r->whyNot(a, now)))
         r->act(a, now);
 }
 

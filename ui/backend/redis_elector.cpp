@@ -126,9 +126,28 @@ void RedisElector::fault(const QString& name, bool wasLeader, LabTime until,
         m_host.push(crashRevocation(e, fence));
 }
 
+void RedisElector::reportFault(const Action& a, LabTime now, bool wasLeader, QString detail) {
+    const FaultKind kind = *faultOf(a.kind);
+    const bool timed =
+        kind == FaultKind::Pause || kind == FaultKind::Partition || kind == FaultKind::Latency;
+    if (detail.isEmpty() && kind == FaultKind::Latency)
+        detail = QStringLiteral("+%1 each way").arg(qstr(formatDuration(a.extra)));
+    else if (detail.isEmpty() && kind == FaultKind::Timing)
+        detail = describe(a.timing);
+    fault(qstr(faultName(kind)), wasLeader, timed ? now + a.duration : LabTime{}, detail);
+}
+
 std::optional<QString> RedisElector::notRunning(const Action& a) const {
     return QStringLiteral("%1: %2 is not running (start it first)")
         .arg(actionName(a.kind), m_identity);
+}
+
+std::optional<QString> RedisElector::needsRunning(const Action& a, bool running) const {
+    if (!running)
+        return notRunning(a);
+    if (a.kind == Action::Kind::Pause || a.kind == Action::Kind::Partition)
+        return badLength(a);
+    return std::nullopt;
 }
 
 std::optional<QString> RedisElector::alreadyRunning() const {

@@ -87,8 +87,15 @@ protected:
     virtual void noted(const WireEvent& /*w*/) {}
 
     void fault(const QString& name, bool wasLeader, LabTime until = {}, const QString& detail = {});
+    /// Reports the fault `a` (one of the core's kinds) under the core's name: what lasts a
+    /// duration (pause, partition, latency) with its planned end; `detail` by default says what
+    /// a latency or timing change sets.
+    void reportFault(const Action& a, LabTime now, bool wasLeader, QString detail = {});
     /// Refusals shared by the kinds.
     std::optional<QString> notRunning(const Action& a) const;
+    /// For what needs it running: notRunning() when it is not, else a pause's or partition's
+    /// length check.
+    std::optional<QString> needsRunning(const Action& a, bool running) const;
     std::optional<QString> alreadyRunning() const;
     std::optional<QString> notPaused() const;
     static std::optional<QString> badLength(const Action& a);

@@ -112,35 +112,11 @@ std::optional<QString> ExternalElector::whyNot(const Action& a, LabTime /*now*/)
 }
 
 void ExternalElector::act(const Action& a, LabTime now) {
+    // Everything it obeys comes over its control channel (whyNot() let only that through).
     const bool leads = believesLeader(now);
-    const std::string& to = identityStd();
-    switch (a.kind) {
-    case Action::Kind::Stop:
-        m_host.sendControl(identity(), stopMessage(to));
-        fault(QStringLiteral("stop"), leads);
-        break;
-    case Action::Kind::Pause:
-        m_host.sendControl(identity(), pauseMessage(to, a.duration));
-        fault(QStringLiteral("pause"), leads, now + a.duration);
-        break;
-    case Action::Kind::Resume:
-        m_host.sendControl(identity(), pauseMessage(to, Duration{}));
-        fault(QStringLiteral("resume"), leads);
-        break;
-    case Action::Kind::Partition:
-        m_host.sendControl(identity(), partitionMessage(to, a.duration));
-        fault(QStringLiteral("partition"), leads, now + a.duration);
-        break;
-    case Action::Kind::Heal:
-        m_host.sendControl(identity(), partitionMessage(to, Duration{}));
-        fault(QStringLiteral("heal"), leads);
-        break;
-    case Action::Kind::Timing:
-        m_host.sendControl(identity(), timingMessage(to, a.timing));
-        fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
-        break;
-    default:
-        break;
+    if (const std::optional<std::string> message = controlMessage(a, identityStd())) {
+        m_host.sendControl(identity(), *message);
+        reportFault(a, now, leads);
     }
 }
 

@@ -210,11 +210,10 @@ std::optional<QString> ThreadElector::whyNot(const Action& a, LabTime /*now*/) c
     switch (a.kind) {
     case Action::Kind::Crash:
     case Action::Kind::Stop:
-        return running ? std::nullopt : notRunning(a);
+    case Action::Kind::Pause:
+        return needsRunning(a, running);
     case Action::Kind::Start:
         return running ? alreadyRunning() : std::nullopt;
-    case Action::Kind::Pause:
-        return running ? badLength(a) : notRunning(a);
     case Action::Kind::Timing:
     case Action::Kind::Remove:
         return std::nullopt;
@@ -258,40 +257,34 @@ void ThreadElector::act(const Action& a, LabTime now) {
     switch (a.kind) {
     case Action::Kind::Pause:
         onWorker([d = a.duration](Parts& p) { ElectionFaults::pause(*p.election, d); });
-        fault(QStringLiteral("pause"), leads, now + a.duration);
         break;
     case Action::Kind::Resume:
         onWorker([](Parts& p) { ElectionFaults::pause(*p.election, Duration{}); });
-        fault(QStringLiteral("resume"), leads);
         break;
     case Action::Kind::Partition:
         onWorker([d = a.duration](Parts& p) { p.faults->partitionFor(d); });
-        fault(QStringLiteral("partition"), leads, now + a.duration);
         break;
     case Action::Kind::Heal:
         onWorker([](Parts& p) {
             p.faults->partitionFor(Duration{});
             p.faults->delayFor(Duration{}, Duration{});
         });
-        fault(QStringLiteral("heal"), leads);
         break;
     case Action::Kind::Latency:
         onWorker([x = a.extra, d = a.duration](Parts& p) { p.faults->delayFor(x, d); });
-        fault(QStringLiteral("latency"), leads, now + a.duration,
-              QStringLiteral("+%1 each way").arg(qstr(formatDuration(a.extra))));
         break;
     case Action::Kind::Timing:
         m_timing = a.timing;
         onWorker([t = a.timing](Parts& p) { p.election->setTiming(t); });
-        fault(QStringLiteral("timing"), leads, {}, describe(a.timing));
         break;
     default:
-        actLifecycle(a, leads);
-        break;
+        actLifecycle(a, now, leads);
+        return;
     }
+    reportFault(a, now, leads);
 }
 
-void ThreadElector::actLifecycle(const Action& a, bool leads) {
+void ThreadElector::actLifecycle(const Action& a, LabTime now, bool leads) {
     auto stop = [](Parts& p) { stopElection(p); };
     switch (a.kind) {
     case Action::Kind::Crash:
@@ -301,13 +294,13 @@ void ThreadElector::actLifecycle(const Action& a, bool leads) {
             p.faults->delayFor(Duration{}, Duration{}); // as a stop: no delay to sit out
             ElectionFaults::kill(*p.election);
         });
-        fault(QStringLiteral("crash"), leads);
+        reportFault(a, now, leads);
         break;
     case Action::Kind::Stop:
         m_life = Life::Stopped;
         m_note = QStringLiteral("stopped");
         onWorker(stop);
-        fault(QStringLiteral("stop"), leads);
+        reportFault(a, now, leads);
         break;
     case Action::Kind::Start:
         fault(m_life == Life::Crashed ? QStringLiteral("restart") : QStringLiteral("start"), false);

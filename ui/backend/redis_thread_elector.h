@@ -41,7 +41,7 @@ private:
     /// Runs `fn` on its parts, on its worker; an exception becomes a lab error.
     void onWorker(std::function<void(Parts&)> fn);
     std::optional<QString> whyNotFault(const Action& a) const;
-    void actLifecycle(const Action& a, bool leads);
+    void actLifecycle(const Action& a, LabTime now, bool leads);
 
     const std::shared_ptr<Inbox> m_inbox;
     const std::string m_url;

@@ -25,20 +25,24 @@ std::optional<WireEvent> parseWire(const std::string& json, const LabClock& cloc
     return w;
 }
 
-std::string stopMessage(const std::string& to) {
-    return wire::encode(wire::ControlMessage::stop(to));
-}
-
-std::string pauseMessage(const std::string& to, Duration length) {
-    return wire::encode(wire::ControlMessage::pause(to, length));
-}
-
-std::string partitionMessage(const std::string& to, Duration length) {
-    return wire::encode(wire::ControlMessage::partition(to, length));
-}
-
-std::string timingMessage(const std::string& to, const Timing& t) {
-    return wire::encode(wire::ControlMessage::set(to, t));
+std::optional<std::string> controlMessage(const Action& a, const std::string& to) {
+    using wire::ControlMessage;
+    switch (a.kind) {
+    case Action::Kind::Stop:
+        return wire::encode(ControlMessage::stop(to));
+    case Action::Kind::Pause:
+    case Action::Kind::Resume:
+        return wire::encode(
+            ControlMessage::pause(to, a.kind == Action::Kind::Pause ? a.duration : Duration{}));
+    case Action::Kind::Partition:
+    case Action::Kind::Heal:
+        return wire::encode(ControlMessage::partition(
+            to, a.kind == Action::Kind::Partition ? a.duration : Duration{}));
+    case Action::Kind::Timing:
+        return wire::encode(ControlMessage::set(to, a.timing));
+    default:
+        return std::nullopt;
+    }
 }
 
 } // namespace baton::lab

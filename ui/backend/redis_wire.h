@@ -2,6 +2,7 @@
 // The lab's side of what travels over Redis: election events as JSON (an agent's stdout, the
 // resource's event channel) and the control messages it sends to agents on the control channel.
 
+#include "backend/action.h"
 #include "backend/lab_clock.h"
 
 #include <optional>
@@ -25,13 +26,9 @@ struct WireEvent {
 /// anything else, such as control messages (a release notice reads as event "released").
 std::optional<WireEvent> parseWire(const std::string& json, const LabClock& clock);
 
-// Control messages for the agent `to` (which obeys them only with --allow-control).
-std::string stopMessage(const std::string& to);
-/// Pauses for `length`; zero resumes.
-std::string pauseMessage(const std::string& to, Duration length);
-/// Cuts it off from the store for `length`; zero heals.
-std::string partitionMessage(const std::string& to, Duration length);
-/// New ttl, refresh and retry intervals.
-std::string timingMessage(const std::string& to, const Timing& t);
+/// The control message that asks the agent `to` (which obeys only with --allow-control) for
+/// `a`: stop, pause (resume: a pause of zero), partition (heal: a partition of zero) or new
+/// timings; nullopt for what no control message carries.
+std::optional<std::string> controlMessage(const Action& a, const std::string& to);
 
 } // namespace baton::lab

@@ -1,5 +1,6 @@
 #include "log/event_log_model.h"
 
+#include "common/enum_names.h"
 #include "style/lab_colors.h"
 
 #include <algorithm>
@@ -7,18 +8,12 @@
 
 namespace baton::lab {
 
+using namespace Qt::StringLiterals;
+
 QString eventSourceName(LabEvent::Source source) {
-    switch (source) {
-    case LabEvent::Source::Elector:
-        return QStringLiteral("elector");
-    case LabEvent::Source::Fault:
-        return QStringLiteral("fault");
-    case LabEvent::Source::Store:
-        return QStringLiteral("store");
-    case LabEvent::Source::Lab:
-        return QStringLiteral("lab");
-    }
-    return {};
+    static const std::array<QString, 4> names = {u"elector"_s, u"fault"_s, u"store"_s, u"lab"_s};
+    static_assert(names.size() == std::size_t(LabEvent::Source::Lab) + 1);
+    return nameIn(names, source);
 }
 
 QString eventLabel(const LabEvent& event) {

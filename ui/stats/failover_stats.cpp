@@ -1,58 +1,40 @@
 #include "stats/failover_stats.h"
 
+#include "common/enum_names.h"
+
 #include <baton/sim/checker.h>
 #include <baton/sim/scenario.h>
 
+#include <utility>
 #include <vector>
 
 namespace baton::lab {
 
+using namespace Qt::StringLiterals;
+
 namespace {
 
+// The faults whose hit on a leader is a cause of its own; any other (or none) is "other".
+constexpr std::pair<FaultKind, FailoverCause> kCauses[] = {
+    {FaultKind::Crash, FailoverCause::Crash},
+    {FaultKind::Pause, FailoverCause::Pause},
+    {FaultKind::Partition, FailoverCause::Partition},
+    {FaultKind::Stop, FailoverCause::Stop},
+};
+
 FailoverCause causeOf(const std::optional<FaultKind>& kind) {
-    if (!kind)
-        return FailoverCause::Other;
-    switch (*kind) {
-    case FaultKind::Crash:
-        return FailoverCause::Crash;
-    case FaultKind::Pause:
-        return FailoverCause::Pause;
-    case FaultKind::Partition:
-        return FailoverCause::Partition;
-    case FaultKind::Stop:
-        return FailoverCause::Stop;
-    default:
-        return FailoverCause::Other;
-    }
+    for (const auto& [fault, cause] : kCauses)
+        if (kind == fault)
+            return cause;
+    return FailoverCause::Other;
 }
 
 } // namespace
 
 QString causeName(FailoverCause cause) {
-    switch (cause) {
-    case FailoverCause::Crash:
-        return QStringLiteral("crash");
-    case FailoverCause::Pause:
-        return QStringLiteral("pause");
-    case FailoverCause::Partition:
-        return QStringLiteral("partition");
-    case FailoverCause::Stop:
-        return QStringLiteral("stop");
-    case FailoverCause::Other:
-        return QStringLiteral("other");
-    }
-    return {};
-}
-
-FailoverStats::FailoverStats(QObject* parent)
-    : QObject(parent) {}
-
-void FailoverStats::addEvents(const QVector<LabEvent>& events) {
-    if (events.isEmpty())
-        return;
-    for (const LabEvent& e : events)
-        handle(e);
-    Q_EMIT changed();
+    static const std::array<QString, failoverCauseCount> names = {
+        u"crash"_s, u"pause"_s, u"partition"_s, u"stop"_s, u"other"_s};
+    return nameIn(names, cause);
 }
 
 void FailoverStats::setSnapshot(const ClusterSnapshot& snapshot) {

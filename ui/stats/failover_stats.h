@@ -5,9 +5,8 @@
 // (baton/sim/terms.h).
 
 #include "backend/lab_types.h"
+#include "common/lab_feed.h"
 #include "timeline/leadership_terms.h"
-
-#include <QObject>
 
 #include <array>
 #include <deque>
@@ -31,16 +30,15 @@ struct LatencySummary {
     Duration p99{};
 };
 
-class FailoverStats : public QObject {
+class FailoverStats : public LabFeed {
     Q_OBJECT
 public:
     static constexpr qsizetype defaultLatencyCap = 1000;
 
-    explicit FailoverStats(QObject* parent = nullptr);
+    using LabFeed::LabFeed;
 
-    void addEvents(const QVector<LabEvent>& events);
-    void setSnapshot(const ClusterSnapshot& snapshot);
-    void clear();
+    void setSnapshot(const ClusterSnapshot& snapshot) override;
+    void clear() override;
 
     /// How many latencies are kept per cause (and overall); the oldest go.
     void setLatencyCap(qsizetype cap);
@@ -68,16 +66,13 @@ public:
     /// Grows whenever the latencies change (views redraw their plot only then).
     quint64 revision() const { return m_revision; }
 
-Q_SIGNALS:
-    void changed();
-
 private:
     struct Ring {
         std::deque<Duration> values;
         qsizetype count = 0;
     };
 
-    void handle(const LabEvent& event);
+    void handle(const LabEvent& event) override;
     void onTermChange(const TermChange& change);
     void record(FailoverCause cause, Duration latency);
     static LatencySummary summarize(const Ring& ring);

@@ -3,21 +3,19 @@
 namespace baton::lab {
 
 QColor faultColor(const QString& kind) {
-    if (kind == u"crash")
-        return QColor(0x7f, 0x7f, 0x7f);
-    if (kind == u"stop")
-        return QColor(0x8c, 0x6d, 0x31);
-    if (kind == u"pause")
-        return QColor(0xf0, 0x9a, 0x1a);
-    if (kind == u"partition")
-        return QColor(0x94, 0x67, 0xbd);
-    if (kind == u"latency")
-        return QColor(0x17, 0xbe, 0xcf);
-    if (kind == u"timing")
-        return QColor(0x2c, 0xa0, 0x2c);
-    if (kind == u"drift")
-        return QColor(0xe3, 0x77, 0xc2);
-    return QColor(0x1f, 0x77, 0xb4);
+    struct Shade {
+        const char16_t* kind;
+        QRgb rgb;
+    };
+    static constexpr Shade shades[] = {
+        {u"crash", 0x7f7f7f},     {u"stop", 0x8c6d31},    {u"pause", 0xf09a1a},
+        {u"partition", 0x9467bd}, {u"latency", 0x17becf}, {u"timing", 0x2ca02c},
+        {u"drift", 0xe377c2},
+    };
+    for (const Shade& s : shades)
+        if (kind == QStringView(s.kind))
+            return QColor::fromRgb(s.rgb);
+    return QColor::fromRgb(0x1f77b4); // "other", and kinds without a colour of their own
 }
 
 QColor overlapColor() {

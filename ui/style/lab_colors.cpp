@@ -4,6 +4,8 @@
 #include <QGuiApplication>
 #include <QPalette>
 
+#include <array>
+
 namespace baton::lab {
 
 namespace {
@@ -29,21 +31,18 @@ bool darkPaletteInUse() {
 }
 
 QColor stateColor(ElectorState state, bool dark) {
-    switch (state) {
-    case ElectorState::Leader:
-        return pick(dark, 0x1e7b34, 0x5fd17a);
-    case ElectorState::Follower:
-        return pick(dark, 0x2f5f9e, 0x7aa7e0);
-    case ElectorState::Paused:
-        return pick(dark, 0x9a6a00, 0xe8b84a);
-    case ElectorState::Partitioned:
-        return pick(dark, 0x7a3fa0, 0xc08ae6);
-    case ElectorState::Crashed:
-        return pick(dark, 0xb3261e, 0xff7b72);
-    case ElectorState::Stopped:
-        return pick(dark, 0x6b6b6b, 0xa8a8a8);
-    }
-    return {};
+    // In ElectorState's order: {on a light palette, on a dark one}.
+    constexpr std::array<std::array<QRgb, 2>, 6> shades = {{
+        {0x2f5f9e, 0x7aa7e0}, // follower
+        {0x1e7b34, 0x5fd17a}, // leader
+        {0x9a6a00, 0xe8b84a}, // paused
+        {0x7a3fa0, 0xc08ae6}, // partitioned
+        {0xb3261e, 0xff7b72}, // crashed
+        {0x6b6b6b, 0xa8a8a8}, // stopped
+    }};
+    static_assert(shades.size() == std::size_t(ElectorState::Stopped) + 1);
+    const auto i = static_cast<std::size_t>(state);
+    return i < shades.size() ? pick(dark, shades[i][0], shades[i][1]) : QColor();
 }
 
 QColor errorColor(bool dark) {

@@ -29,18 +29,6 @@ LabTime frontBegin(const SpanSeries<T>& s, LabTime fallback) {
 
 } // namespace
 
-LeadershipHistory::LeadershipHistory(QObject* parent)
-    : QObject(parent) {}
-
-void LeadershipHistory::addEvents(const QVector<LabEvent>& events) {
-    if (events.isEmpty())
-        return;
-    for (const LabEvent& e : events)
-        handle(e);
-    prune();
-    Q_EMIT changed();
-}
-
 void LeadershipHistory::setSnapshot(const ClusterSnapshot& snapshot) {
     for (auto& [id, l] : m_lanes)
         l.inSnapshot = false;

@@ -4,10 +4,9 @@
 // from it. Fed on the GUI thread; memory is bounded by a retention window and a cap per lane.
 
 #include "backend/lab_types.h"
+#include "common/lab_feed.h"
 #include "timeline/leadership_terms.h"
 #include "timeline/span_series.h"
-
-#include <QObject>
 
 #include <algorithm>
 #include <deque>
@@ -43,20 +42,18 @@ struct OverlapItem : Span {
     QVector<int> electors;
 };
 
-class LeadershipHistory : public QObject {
+class LeadershipHistory : public LabFeed {
     Q_OBJECT
 public:
     static constexpr LabTime defaultRetention = std::chrono::minutes(30);
     static constexpr qsizetype defaultCap = 2000;
 
-    explicit LeadershipHistory(QObject* parent = nullptr);
+    using LabFeed::LabFeed;
 
-    /// Events in time order (a late one counts as happening at the latest time seen).
-    void addEvents(const QVector<LabEvent>& events);
     /// Lab time moves to `snapshot.now`; lapsed terms and planned fault ends close; identities
     /// come from it.
-    void setSnapshot(const ClusterSnapshot& snapshot);
-    void clear();
+    void setSnapshot(const ClusterSnapshot& snapshot) override;
+    void clear() override;
 
     /// Items that ended longer than this before now are dropped.
     void setRetention(LabTime retention);
@@ -120,9 +117,6 @@ public:
     qsizetype storeItemCount() const;
     qsizetype overlapCount() const { return m_overlaps.size(); }
 
-Q_SIGNALS:
-    void changed();
-
 private:
     struct Lane {
         QString identity;
@@ -141,7 +135,8 @@ private:
     /// The lane of `elector`; the cluster's for a negative id.
     Lane& lane(int elector);
     const Lane* findLane(int elector) const;
-    void handle(const LabEvent& event);
+    void handle(const LabEvent& event) override;
+    void batchHandled() override { prune(); }
     void onTermChange(const TermChange& change);
     void handleFault(const LabEvent& event, LabTime at);
     void handleStore(const LabEvent& event, LabTime at);

@@ -105,6 +105,11 @@ private:
     void askSaveScenario();
     void askExportEvents();
     void askExportTimeline();
+    using FileWriter = bool (MainWindow::*)(const QString& path, QString* error) const;
+    /// Writes `path` (the operator's choice; empty: cancelled, nothing happens) with `write`: a
+    /// warning titled `title` if that fails, else `done` (%1: the path) in the status bar.
+    void writeChosen(const QString& path, FileWriter write, const QString& title,
+                     const QString& done);
     void askConnectRedis();
     void startLocalRedis();
 

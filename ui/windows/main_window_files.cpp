@@ -93,40 +93,32 @@ void MainWindow::askOpenScenario() {
 void MainWindow::askSaveScenario() {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Save run as scenario"), QStringLiteral("run.json"), tr("Scenarios (*.json)"));
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!saveScenario(path, &error))
-        QMessageBox::warning(this, tr("Save scenario"), error);
-    else
-        statusBar()->showMessage(tr("Saved %1 (play it with baton-sim)").arg(path), 6000);
+    writeChosen(path, &MainWindow::saveScenario, tr("Save scenario"),
+                tr("Saved %1 (play it with baton-sim)"));
 }
 
 void MainWindow::askExportEvents() {
-    QString filter;
-    const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export events"), QStringLiteral("events.csv"),
-                                     tr("CSV (*.csv);;JSON (*.json)"), &filter);
-    if (path.isEmpty())
-        return;
-    QString error;
-    if (!exportEvents(path, &error))
-        QMessageBox::warning(this, tr("Export events"), error);
-    else
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export events"), QStringLiteral("events.csv"), tr("CSV (*.csv);;JSON (*.json)"));
+    writeChosen(path, &MainWindow::exportEvents, tr("Export events"), tr("Wrote %1"));
 }
 
 void MainWindow::askExportTimeline() {
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Export timeline"), QStringLiteral("timeline.png"),
                                      tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    writeChosen(path, &MainWindow::exportTimeline, tr("Export timeline"), tr("Wrote %1"));
+}
+
+void MainWindow::writeChosen(const QString& path, FileWriter write, const QString& title,
+                             const QString& done) {
     if (path.isEmpty())
         return;
     QString error;
-    if (!exportTimeline(path, &error))
-        QMessageBox::warning(this, tr("Export timeline"), error);
+    if (!(this->*write)(path, &error))
+        QMessageBox::warning(this, title, error);
     else
-        statusBar()->showMessage(tr("Wrote %1").arg(path), 6000);
+        statusBar()->showMessage(done.arg(path), 6000);
 }
 
 bool MainWindow::exportEvents(const QString& path, QString* error) const {
