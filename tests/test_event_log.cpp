@@ -118,6 +118,22 @@ QVector<LabEvent> mixedEvents() {
     return {elected, crash, error};
 }
 
+// Writes mixedEvents() with `write` into a file of a fresh directory and reads it back; empty
+// when that failed, with the reason in `error`.
+template <class Write>
+QByteArray exportedMixedEvents(Write write, const QString& fileName, QString& error) {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(fileName);
+    if (!dir.isValid() || !write(mixedEvents(), path, &error))
+        return {};
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = u"cannot read back "_s + path;
+        return {};
+    }
+    return file.readAll();
+}
+
 } // namespace
 
 class TestEventLog : public baton::test::LabTestCase {
@@ -351,15 +367,10 @@ private Q_SLOTS:
     }
 
     void csvRoundTrip() {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(u"events.csv"_s);
         QString error;
-        QVERIFY2(exportEventsCsv(mixedEvents(), path, &error), qPrintable(error));
-
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
-        const QString text = QString::fromUtf8(file.readAll());
+        const QByteArray written = exportedMixedEvents(exportEventsCsv, u"events.csv"_s, error);
+        QVERIFY2(!written.isEmpty(), qPrintable(error));
+        const QString text = QString::fromUtf8(written);
         QVERIFY(text.endsWith(u"\r\n"_s));
         const QList<QStringList> rows = parseCsv(text);
         QCOMPARE(rows.size(), 4);
@@ -391,16 +402,11 @@ private Q_SLOTS:
     }
 
     void jsonRoundTrip() {
-        QTemporaryDir dir;
-        QVERIFY(dir.isValid());
-        const QString path = dir.filePath(u"events.json"_s);
         QString error;
-        QVERIFY2(exportEventsJson(mixedEvents(), path, &error), qPrintable(error));
-
-        QFile file(path);
-        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray written = exportedMixedEvents(exportEventsJson, u"events.json"_s, error);
+        QVERIFY2(!written.isEmpty(), qPrintable(error));
         QJsonParseError parseError;
-        const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+        const QJsonDocument doc = QJsonDocument::fromJson(written, &parseError);
         QCOMPARE(parseError.error, QJsonParseError::NoError);
         QVERIFY(doc.isArray());
         const QJsonArray array = doc.array();

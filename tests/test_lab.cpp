@@ -7,6 +7,7 @@
 #include "stats/failover_stats.h"
 #include "support/lab_events.h"
 #include "support/lab_test_case.h"
+#include "support/lab_window.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
 
@@ -30,9 +31,7 @@
 using namespace baton;
 using namespace baton::lab;
 using namespace std::chrono_literals;
-using lab_events::countEvents;
-using lab_events::leaderOf;
-using lab_events::otherLeader;
+using namespace baton::test;
 
 namespace {
 
@@ -94,12 +93,7 @@ private Q_SLOTS:
         QVERIFY(h->overlaps(LabTime::min(), LabTime::max()).isEmpty());
 
         // The log: the crash, the old leader's revocation and the new leader's election.
-        const auto rows = [&](const QString& name, int elector) {
-            return countEvents(w.eventLog()->events(), name, elector);
-        };
-        QCOMPARE(rows(u"crash"_qs, first), 1);
-        QCOMPARE(rows(u"revoked"_qs, first), 1);
-        QCOMPARE(rows(u"elected"_qs, second), 1);
+        QCOMPARE(handoverRows(w, first, second), (HandoverRows{1, 1, 1}));
         // The statistics: one failover caused by a crash, a few ms after the lock expired.
         QTRY_COMPARE(w.stats()->overall().count, qsizetype(1));
         QCOMPARE(w.stats()->summary(FailoverCause::Crash).count, qsizetype(1));
@@ -202,10 +196,8 @@ private Q_SLOTS:
     // accepts the file and it holds the crash at the time it struck; the lab plays it back.
     void savedRunReplays() {
         MainWindow w(fast());
-        w.show();
-        QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
-        const int first = leaderOf(w.controller().snapshot());
-        w.action(u"killLeader"_qs)->trigger();
+        const int first = killTheLeader(w);
+        QVERIFY(first >= 0);
         QTRY_COMPARE(w.controller().snapshot().electors[first].state, ElectorState::Crashed);
         QTemporaryDir dir;
         const QString path = dir.filePath(u"run.json"_qs);
@@ -228,10 +220,8 @@ private Q_SLOTS:
     // same rows, the PNG loads at the timeline's size and the SVG is a drawing with the fences.
     void exportsWriteWhatTheWindowShows() {
         MainWindow w(fast());
-        w.show();
-        QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
-        const int first = leaderOf(w.controller().snapshot());
-        w.action(u"killLeader"_qs)->trigger();
+        const int first = killTheLeader(w);
+        QVERIFY(first >= 0);
         QTRY_VERIFY_WITH_TIMEOUT(otherLeader(w.controller().snapshot(), first), 5000);
         // The new term runs a few seconds, so its bar is wide enough for its label.
         const LabTime elected = w.controller().snapshot().now;

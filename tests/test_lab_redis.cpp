@@ -8,6 +8,7 @@
 #include "support/gap_probe.h"
 #include "support/lab_events.h"
 #include "support/lab_test_case.h"
+#include "support/lab_window.h"
 #include "support/redis_server.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
@@ -30,12 +31,8 @@
 
 using namespace baton;
 using namespace baton::lab;
-using baton::test::RedisServer;
 using namespace std::chrono_literals;
-using baton::test::addColumns;
-using lab_events::countEvents;
-using lab_events::leaderOf;
-using lab_events::otherLeader;
+using namespace baton::test;
 
 namespace {
 
@@ -92,12 +89,7 @@ private Q_SLOTS:
         QTRY_COMPARE(h->terms(first, LabTime::min(), LabTime::max()).size(), qsizetype(1));
         QTRY_COMPARE(h->terms(second, LabTime::min(), LabTime::max()).size(), qsizetype(1));
         QVERIFY(h->overlaps(LabTime::min(), LabTime::max()).isEmpty());
-        const auto rows = [&](const QString& name, int elector) {
-            return countEvents(w.eventLog()->events(), name, elector);
-        };
-        QCOMPARE(rows(u"crash"_qs, first), 1);
-        QCOMPARE(rows(u"revoked"_qs, first), 1);
-        QTRY_COMPARE(rows(u"elected"_qs, second), 1);
+        QTRY_COMPARE(handoverRows(w, first, second), (HandoverRows{1, 1, 1}));
         const QByteArray out = qgetenv("BATON_SCREENSHOT");
         if (!out.isEmpty())
             QVERIFY(w.grab().save(QString::fromLocal8Bit(out)));

@@ -1,7 +1,6 @@
 #include "backend/action.h"
 
 #include "backend/lab_types.h"
-#include "common/enum_names.h"
 
 namespace baton::lab {
 
@@ -15,11 +14,11 @@ QString actionName(Action::Kind kind) {
     if (const std::optional<FaultKind> fault = faultOf(kind))
         return qstr(faultName(*fault));
     // The lab's own verbs, in Kind's order after the faults.
-    static const std::array<QString, kActionKinds - kFaultKinds> verbs = {
-        u"kill leader"_s, u"add thread elector"_s, u"add agent"_s, u"remove"_s};
+    static constexpr std::array<std::string_view, kActionKinds - kFaultKinds> kVerbs = {
+        "kill leader", "add thread elector", "add agent", "remove"};
     static_assert(std::size_t(Action::Kind::KillLeader) == kFaultKinds &&
                   std::size_t(Action::Kind::Remove) + 1 == kActionKinds);
-    return nameIn(verbs, static_cast<int>(kind) - kFaultKinds);
+    return qstr(kVerbs.at(std::size_t(kind) - kFaultKinds));
 }
 
 } // namespace baton::lab

@@ -1,6 +1,6 @@
 #include "backend/lab_types.h"
 
-#include "common/enum_names.h"
+#include <baton/base/enum_names.h>
 
 #include <cmath>
 
@@ -9,17 +9,16 @@ namespace baton::lab {
 using namespace Qt::StringLiterals;
 
 QString kindName(ElectorKind kind) {
-    static const std::array<QString, 4> names = {u"simulated"_s, u"thread"_s, u"agent"_s,
-                                                 u"external"_s};
-    static_assert(names.size() == std::size_t(ElectorKind::External) + 1);
-    return nameIn(names, kind);
+    static constexpr EnumNames<ElectorKind, 4> kNames{{"simulated", "thread", "agent", "external"}};
+    static_assert(kNames.names.size() == std::size_t(ElectorKind::External) + 1);
+    return qstr(kNames.name(kind));
 }
 
 QString stateName(ElectorState state) {
-    static const std::array<QString, 6> names = {u"follower"_s,    u"leader"_s,  u"paused"_s,
-                                                 u"partitioned"_s, u"crashed"_s, u"stopped"_s};
-    static_assert(names.size() == std::size_t(ElectorState::Stopped) + 1);
-    return nameIn(names, state);
+    static constexpr EnumNames<ElectorState, 6> kNames{
+        {"follower", "leader", "paused", "partitioned", "crashed", "stopped"}};
+    static_assert(kNames.names.size() == std::size_t(ElectorState::Stopped) + 1);
+    return qstr(kNames.name(state));
 }
 
 QString eventDetail(const Event& e) {

@@ -1,7 +1,7 @@
 #include "log/event_log_model.h"
 
-#include "common/enum_names.h"
 #include "style/lab_colors.h"
+#include <baton/base/enum_names.h>
 
 #include <algorithm>
 #include <utility>
@@ -11,9 +11,9 @@ namespace baton::lab {
 using namespace Qt::StringLiterals;
 
 QString eventSourceName(LabEvent::Source source) {
-    static const std::array<QString, 4> names = {u"elector"_s, u"fault"_s, u"store"_s, u"lab"_s};
-    static_assert(names.size() == std::size_t(LabEvent::Source::Lab) + 1);
-    return nameIn(names, source);
+    static constexpr EnumNames<LabEvent::Source, 4> kNames{{"elector", "fault", "store", "lab"}};
+    static_assert(kNames.names.size() == std::size_t(LabEvent::Source::Lab) + 1);
+    return qstr(kNames.name(source));
 }
 
 QString eventLabel(const LabEvent& event) {

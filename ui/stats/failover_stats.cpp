@@ -1,6 +1,6 @@
 #include "stats/failover_stats.h"
 
-#include "common/enum_names.h"
+#include <baton/base/enum_names.h>
 
 #include <baton/sim/checker.h>
 #include <baton/sim/scenario.h>
@@ -32,9 +32,9 @@ FailoverCause causeOf(const std::optional<FaultKind>& kind) {
 } // namespace
 
 QString causeName(FailoverCause cause) {
-    static const std::array<QString, failoverCauseCount> names = {
-        u"crash"_s, u"pause"_s, u"partition"_s, u"stop"_s, u"other"_s};
-    return nameIn(names, cause);
+    static constexpr EnumNames<FailoverCause, failoverCauseCount> kNames{
+        {"crash", "pause", "partition", "stop", "other"}};
+    return qstr(kNames.name(cause));
 }
 
 void FailoverStats::setSnapshot(const ClusterSnapshot& snapshot) {

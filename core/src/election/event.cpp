@@ -1,32 +1,23 @@
 #include "baton/election/event.h"
 
-#include <array>
+#include "baton/base/enum_names.h"
 
 namespace baton {
 
 namespace {
 
-constexpr std::array<std::string_view, 8> kEventNames = {
-    "started", "elected",        "extended", "extend-failed",
-    "revoked", "leader-changed", "stopped",  "error",
-};
-constexpr std::array<std::string_view, 5> kReasonNames = {"", "lost", "expired", "stopped",
-                                                          "error"};
-
-template <class Table, class Enum>
-std::string_view nameIn(const Table& table, Enum value, std::string_view fallback) {
-    const auto i = static_cast<std::size_t>(value);
-    return i < table.size() ? table[i] : fallback;
-}
+constexpr EnumNames<EventType, 8> kEventNames{{"started", "elected", "extended", "extend-failed",
+                                               "revoked", "leader-changed", "stopped", "error"}};
+constexpr EnumNames<RevokeReason, 5> kReasonNames{{"", "lost", "expired", "stopped", "error"}};
 
 } // namespace
 
 std::string_view eventName(EventType type) {
-    return nameIn(kEventNames, type, "unknown");
+    return kEventNames.name(type);
 }
 
 std::string_view reasonName(RevokeReason reason) {
-    return nameIn(kReasonNames, reason, "");
+    return kReasonNames.name(reason);
 }
 
 } // namespace baton
