@@ -325,16 +325,16 @@ private Q_SLOTS:
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         QTRY_COMPARE(label(panel, "failoverCount")->text(), QStringLiteral("4"));
-        QCOMPARE(label(panel, "lastLatency")->text(), QStringLiteral("500 ms"));
-        QCOMPARE(label(panel, "medianLatency")->text(), QStringLiteral("200 ms"));
-        QCOMPARE(label(panel, "p99Latency")->text(), QStringLiteral("500 ms"));
-        QCOMPARE(label(panel, "count_crash")->text(), QStringLiteral("3"));
-        QCOMPARE(label(panel, "last_crash")->text(), QStringLiteral("200 ms"));
-        QCOMPARE(label(panel, "median_crash")->text(), QStringLiteral("200 ms"));
-        QCOMPARE(label(panel, "p99_crash")->text(), QStringLiteral("300 ms"));
-        QCOMPARE(label(panel, "count_other")->text(), QStringLiteral("1"));
-        QCOMPARE(label(panel, "count_pause")->text(), QStringLiteral("0"));
-        QCOMPARE(label(panel, "median_pause")->text(), QStringLiteral("\u2014"));
+        // Every figure in its label.
+        const std::pair<const char*, QString> figures[] = {
+            {"lastLatency", QStringLiteral("500 ms")}, {"medianLatency", QStringLiteral("200 ms")},
+            {"p99Latency", QStringLiteral("500 ms")},  {"count_crash", QStringLiteral("3")},
+            {"last_crash", QStringLiteral("200 ms")},  {"median_crash", QStringLiteral("200 ms")},
+            {"p99_crash", QStringLiteral("300 ms")},   {"count_other", QStringLiteral("1")},
+            {"count_pause", QStringLiteral("0")},      {"median_pause", QStringLiteral("\u2014")},
+        };
+        for (const auto& [name, text] : figures)
+            QCOMPARE(label(panel, name)->text(), text);
         QCOMPARE(label(panel, "storeOps")->text(), QStringLiteral("42.2 per second"));
         QVERIFY(label(panel, "timeWithoutLeader")->text().endsWith(QStringLiteral(" s")));
         QCOMPARE(label(panel, "overlaps")->text(), QStringLiteral("0 (0.000 s in all)"));

@@ -17,6 +17,7 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
 using baton::test::addColumns;
 using baton::test::words;
 
@@ -180,18 +181,10 @@ private slots:
 
     void badLoginsSayAuthenticationFailed_data() {
         addColumns<QString, QString, QString>("credentials", "secret", "hint");
-        QTest::newRow("wrong password") << ":hunter2"
-                                        << "hunter2"
-                                        << "WRONGPASS";
-        QTest::newRow("unknown ACL user") << "mallory:hunter2"
-                                          << "hunter2"
-                                          << "WRONGPASS";
-        QTest::newRow("wrong ACL password") << "alice:hunter2"
-                                            << "hunter2"
-                                            << "WRONGPASS";
-        QTest::newRow("no password") << ""
-                                     << ""
-                                     << "NOAUTH";
+        QTest::newRow("wrong password") << u":hunter2"_s << u"hunter2"_s << u"WRONGPASS"_s;
+        QTest::newRow("unknown ACL user") << u"mallory:hunter2"_s << u"hunter2"_s << u"WRONGPASS"_s;
+        QTest::newRow("wrong ACL password") << u"alice:hunter2"_s << u"hunter2"_s << u"WRONGPASS"_s;
+        QTest::newRow("no password") << QString() << QString() << u"NOAUTH"_s;
     }
     void badLoginsSayAuthenticationFailed() {
         QFETCH(QString, credentials);
