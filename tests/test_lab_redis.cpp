@@ -62,6 +62,37 @@ class TestLabRedis : public baton::test::LabTestCase {
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_redis.start(), qPrintable(m_redis.error())); }
 
+    // Given the lab itself (its executable) running agents on Redis, when it gets SIGTERM (or
+    // SIGINT, SIGHUP), then it closes as if its window were closed: its agents stop gracefully
+    // and release, so no lock and no presence entry is left behind (before, they were killed
+    // with the lab and the lock stayed until its TTL ran out).
+    void signalledLabStopsItsAgents_data() {
+        QTest::addColumn<int>("sig");
+        QTest::newRow("SIGTERM") << int(SIGTERM);
+        QTest::newRow("SIGHUP") << int(SIGHUP);
+    }
+    void signalledLabStopsItsAgents() {
+        QFETCH(int, sig);
+        const QStringList lock{u"GET"_qs, u"baton:{job-scheduler}:lock"_qs};
+        QProcess lab;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_QPA_PLATFORM"_qs, u"offscreen"_qs);
+        lab.setProcessEnvironment(env);
+        lab.start(QStringLiteral(BATON_LAB_PATH),
+                  {u"--redis"_qs, QString::fromStdString(m_redis.url()), u"--agents"_qs, u"2"_qs});
+        QTRY_VERIFY_WITH_TIMEOUT(!m_redis.cli(lock).isEmpty(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_redis.cli({u"HLEN"_qs, u"baton:{job-scheduler}:members"_qs}),
+                                  u"2"_qs, 10000);
+        QElapsedTimer sinceSignal;
+        sinceSignal.start();
+        ::kill(static_cast<pid_t>(lab.processId()), sig);
+        QVERIFY(lab.waitForFinished(10000));
+        QCOMPARE(lab.exitStatus(), QProcess::NormalExit);
+        QVERIFY(sinceSignal.elapsed() < 4000); // well inside the lock's 5 s TTL: released
+        QCOMPARE(m_redis.cli(lock), QString());
+        QCOMPARE(m_redis.cli({u"HLEN"_qs, u"baton:{job-scheduler}:members"_qs}), u"0"_qs);
+    }
+
     // Given three agent processes on Redis, when the operator presses "Kill leader", then the
     // leader's process gets SIGKILL, it shows crashed, another agent is elected with a higher
     // fence once the lock expires, and the timeline and the log show the handover.

@@ -4,6 +4,8 @@
 
 #include <baton/redis/redis_url.h>
 
+#include "windows/quit_on_signal.h"
+
 #include <QApplication>
 #include <QCommandLineParser>
 
@@ -123,6 +125,7 @@ int main(int argc, char** argv) {
     if (!options)
         return exitCode;
     QApplication app(argc, argv);
+    baton::lab::quitOnEndingSignals(app);
     baton::lab::MainWindow window(*options);
     window.show();
     return QApplication::exec();

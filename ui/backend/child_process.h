@@ -10,12 +10,13 @@
 
 namespace baton::lab {
 
-/// The child gets SIGKILL when the thread that forked it ends (PDEATHSIG follows the thread,
-/// so start it from a long-lived one), and gives up if the lab is gone already.
-inline void dieWithLab(QProcess& process) {
+/// The child gets `sig` when the thread that forked it ends (PDEATHSIG follows the thread, so
+/// start it from a long-lived one), and gives up if the lab is gone already. Agents get SIGTERM,
+/// so that even a lab that crashes leaves no lock behind: they revoke and release.
+inline void dieWithLab(QProcess& process, int sig = SIGKILL) {
     const pid_t lab = ::getpid();
-    process.setChildProcessModifier([lab] {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    process.setChildProcessModifier([lab, sig] {
+        ::prctl(PR_SET_PDEATHSIG, sig);
         if (::getppid() != lab)
             ::_exit(1);
     });

@@ -69,7 +69,7 @@ void AgentElector::launch() {
     p->setProcessEnvironment(env);
     p->setStandardInputFile(QProcess::nullDevice());
     // Forked from the backend's thread, which lives until shutdown() has stopped the agents.
-    dieWithLab(*p);
+    dieWithLab(*p, SIGTERM);
     connectProcess(p);
     p->start(m_agentPath, arguments());
 }
