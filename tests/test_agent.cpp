@@ -444,6 +444,18 @@ private slots:
         }
     }
 
+    // Given an agent, when a second one starts with the same --id, then the second warns that
+    // the two share one presence entry (the election itself stays safe: tokens hold the lock).
+    void theSameIdTwiceIsWarnedOf() {
+        AgentProcess& first = launch(QStringLiteral("twin"));
+        QTRY_VERIFY(leader() == &first);
+        QTRY_VERIFY(!m_server.cli({u"HGET"_s, u"baton:{jobs}:members"_s, u"twin"_s}).isEmpty());
+        AgentProcess& second = launch(QStringLiteral("twin"));
+        QTRY_VERIFY(second.standardError().contains(u"another elector uses the id 'twin'"_s));
+        QVERIFY(!first.standardError().contains(u"another elector"_s));
+        QVERIFY(leader() == &first);
+    }
+
     void controlNeedsAllowControl() {
         AgentProcess& closed = launch(QStringLiteral("closed"));
         QTRY_VERIFY(leader() == &closed);

@@ -5,6 +5,7 @@
 #include <baton/base/text.h>
 #include <baton/wire/control.h>
 #include <baton/wire/event_message.h>
+#include <baton/wire/member.h>
 
 #include <csignal>
 #include <cstdio>
@@ -279,7 +280,31 @@ std::optional<int> Agent::connect(const baton::Config& config) {
     return std::nullopt;
 }
 
+void Agent::warnOfATwin() {
+    // Two electors with one id share one presence entry: observers then see one elector where
+    // there are two. The election stays safe (tokens, not ids, hold the lock), so a warning.
+    try {
+        for (const auto& [id, value] :
+             m_side->hgetall(baton::RedisStore::key(m_options.resource, "members"))) {
+            if (id != m_id)
+                continue;
+            const auto twin = baton::wire::decodeMember(id, value);
+            const double ageMs = baton::unixMsNow() - (twin ? twin->seenMs : 0);
+            if (twin && (twin->pid != ::getpid() || twin->host != hostName()) &&
+                ageMs < std::chrono::duration<double, std::milli>(twin->ttl).count())
+                log("warning: another elector uses the id '" + m_id + "' (pid " +
+                    std::to_string(twin->pid) + " on " + twin->host + ", seen " +
+                    std::to_string(static_cast<long long>(ageMs)) +
+                    " ms ago): the two share one presence entry and observers see one; give "
+                    "each elector its own --id");
+        }
+    } catch (const baton::StoreError&) {
+        // Presence reports its own errors when it starts; this check is only a courtesy.
+    }
+}
+
 void Agent::joinPresence() {
+    warnOfATwin();
     baton::MemberInfo self;
     self.id = m_id;
     self.ttl = m_options.ttl;

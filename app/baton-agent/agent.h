@@ -35,6 +35,8 @@ private:
     /// Connects and builds the election; an exit code when that fails.
     std::optional<int> connect(const baton::Config& config);
     void joinPresence();
+    /// Warns when a live elector already uses this agent's id.
+    void warnOfATwin();
     /// Keeps the presence entry's state true until a signal asks to end.
     void waitForTheEnd();
     void onEvent(const baton::Event& e);
