@@ -456,6 +456,21 @@ private slots:
         QVERIFY(leader() == &first);
     }
 
+    // Given an id with a newline, an escape code, a tab and a non-ASCII character, then every
+    // stdout line is still one JSON object with the id in it (escaped), and stderr shows the
+    // escapes.
+    void hostileTextInAnIdIsEscaped() {
+        const QString id = QString::fromUtf8("evil\n\x1b[31mred\t") + QChar(0x2603);
+        AgentProcess& a = launch(id);
+        QTRY_VERIFY(a.count(QStringLiteral("elected")) == 1);
+        QVERIFY2(a.badLines().isEmpty(), qPrintable(a.badLines().value(0)));
+        QCOMPARE(a.events(QStringLiteral("elected")).first().value(u"id"_s).toString(), id);
+        const QString err = a.standardError();
+        QVERIFY(err.contains(u"evil\\n\\x1b[31mred\\t"_s + QChar(0x2603)));
+        for (const QChar ch : err)
+            QVERIFY2(ch == u'\n' || ch.unicode() >= 0x20, "a raw control character on stderr");
+    }
+
     void controlNeedsAllowControl() {
         AgentProcess& closed = launch(QStringLiteral("closed"));
         QTRY_VERIFY(leader() == &closed);

@@ -114,6 +114,7 @@ private slots:
                                   << u"bad duration"_qs;
         QTest::newRow("unknown") << QStringList{u"--frobnicate"_qs} << u"frobnicate"_qs;
         QTest::newRow("two files") << QStringList{u"a.json"_qs, u"b.json"_qs} << u"at most one"_qs;
+        QTest::newRow("an endless file") << QStringList{u"/dev/zero"_qs} << u"larger than 4 MiB"_qs;
         QTest::newRow("missing file")
             << QStringList{u"/nonexistent/x.json"_qs} << u"cannot read"_qs;
         QTest::newRow("drift") << QStringList{u"--max-drift"_qs, u"0.7"_qs} << u"maxDrift"_qs;

@@ -549,6 +549,16 @@ private slots:
         Scenario t;
         t.timing.refreshInterval = 3s;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{t});
+        // Intervals with no floor grew a run without end (a write every nanosecond: 40 MB/s).
+        Scenario writes;
+        writes.writeInterval = 1ns;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{writes});
+        Scenario timeouts;
+        timeouts.commandTimeout = 500us;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{timeouts});
+        Scenario retries;
+        retries.timing.retryInterval = 1ns;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{retries});
     }
 };
 
