@@ -106,6 +106,23 @@ class TestRedisElection : public QObject {
         return nullptr;
     }
 
+    // Once one elector leads and every one has seen it (so followers wait on the lock's TTL,
+    // not on their start-up): stops it and waits for the next "elected". Returns when it was
+    // stopped; check QTest::currentTestFailed() after.
+    TimePoint stopTheLeaderSeenByAll() {
+        TimePoint stoppedAt{};
+        [&] {
+            QTRY_COMPARE(leaderCount(), 1);
+            Elector* old = leader();
+            for (const auto& e : m_electors)
+                QTRY_COMPARE(e->election.leader(), old->election.identity());
+            stoppedAt = SteadyClock::instance().now();
+            old->election.stop();
+            QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));
+        }();
+        return stoppedAt;
+    }
+
 private slots:
     void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
     void init() {
@@ -165,14 +182,9 @@ private slots:
     // A gracefully stopped leader is replaced at once: the release notice is pushed.
     void stoppedLeaderIsReplacedAtOnce() {
         startElectors(3);
-        QTRY_COMPARE(leaderCount(), 1);
-        Elector* old = leader();
-        // Every follower has seen the leader: it waits on the lock's TTL, not on its start-up.
-        for (const auto& e : m_electors)
-            QTRY_COMPARE(e->election.leader(), old->election.identity());
-        const TimePoint stoppedAt = SteadyClock::instance().now();
-        old->election.stop();
-        QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));
+        const TimePoint stoppedAt = stopTheLeaderSeenByAll();
+        if (QTest::currentTestFailed())
+            return;
         const auto next = m_journal.of(EventType::Elected, stoppedAt).front();
         const Duration after = next.event.at - stoppedAt;
         qInfo("new leader %lld us after stop()",
@@ -282,13 +294,9 @@ private slots:
         QVERIFY2(node.start({}, test::RedisServer::clusterNode()), qPrintable(node.error()));
         QVERIFY(node.serveAllSlots());
         startElectors(2, node.url(), resource.toStdString());
-        QTRY_COMPARE(leaderCount(), 1);
-        Elector* old = leader();
-        for (const auto& e : m_electors)
-            QTRY_COMPARE(e->election.leader(), old->election.identity());
-        const TimePoint stoppedAt = SteadyClock::instance().now();
-        old->election.stop();
-        QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));
+        const TimePoint stoppedAt = stopTheLeaderSeenByAll();
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(m_journal.of(EventType::Elected, stoppedAt).front().event.at - stoppedAt < 200ms);
         const auto errors = m_journal.of(EventType::Error);
         QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().event.message.c_str());

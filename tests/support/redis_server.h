@@ -5,6 +5,7 @@
 // thread, is ui/local_redis_server.h.
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -32,10 +33,13 @@ public:
     }
     /// Arguments for a Redis Cluster node (see serveAllSlots()).
     static QStringList clusterNode() {
-        // A short node timeout: the state turns ok that much after the slots are added.
+        // A short node timeout: the state turns ok that much after the slots are added. The
+        // bus port is a free one of its own (by default it is the port + 10000, which may not
+        // exist).
         return {QStringLiteral("--cluster-enabled"),      QStringLiteral("yes"),
                 QStringLiteral("--cluster-config-file"),  QStringLiteral("nodes.conf"),
-                QStringLiteral("--cluster-node-timeout"), QStringLiteral("500")};
+                QStringLiteral("--cluster-node-timeout"), QStringLiteral("500"),
+                QStringLiteral("--cluster-port"),         QString::number(freePort())};
     }
     /// Makes a started cluster node a one-node Cluster that serves every slot: commands work,
     /// and keys of one call in different slots fail with CROSSSLOT, as on a real Cluster.
@@ -180,8 +184,15 @@ private:
             m_error = QStringLiteral("redis-server did not start: ") + m_process.errorString();
             return false;
         }
-        if (!QTest::qWaitFor([this] { return answers(); }, 10000)) {
-            m_error = QStringLiteral("redis-server on port %1 does not answer").arg(m_port);
+        if (!QTest::qWaitFor(
+                [this] { return answers() || m_process.state() == QProcess::NotRunning; }, 10000) ||
+            m_process.state() == QProcess::NotRunning) {
+            QFile log(m_dir.filePath(QStringLiteral("redis.log")));
+            const QByteArray last =
+                log.open(QIODevice::ReadOnly) ? log.readAll().trimmed().split('\n').last() : "";
+            m_error = QStringLiteral("redis-server on port %1 does not answer: %2")
+                          .arg(m_port)
+                          .arg(QString::fromUtf8(last));
             return false;
         }
         return true;

@@ -8,19 +8,10 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
-#include <map>
 #include <mutex>
-#include <poll.h>
-#include <set>
-#include <sys/eventfd.h>
-#include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace baton {

@@ -17,6 +17,11 @@
 // one, as long as its clock does not go back and fewer than a million terms a second were
 // issued. (An epoch key would be lost with the data it was meant to outlive.)
 //
+// What is read back is bounded: a lock value longer than Baton writes (64 KiB), a holder id
+// over 1 KiB or a presence entry over 16 KiB never leaves the server; the call says so instead.
+// A missing permission (ACL) or a replica is found at start by checkElectionAccess(), and said
+// with the command and the way out whenever a call meets it later.
+//
 // Threads: one connection for commands, used under a mutex (calls from many threads are
 // serialised, one at a time); one connection for subscriptions, owned by a thread of its own.
 // A lost connection is re-made on a later call, with capped exponential backoff; calls made in
