@@ -3,6 +3,7 @@
 
 #include "support/agent_process.h"
 #include "support/columns.h"
+#include "support/proc_status.h"
 #include "support/redis_server.h"
 #include "support/words.h"
 
@@ -206,6 +207,72 @@ private slots:
         const QString err = QString::fromUtf8(p.readAllStandardError());
         QVERIFY2(err.contains(reason), qPrintable(err));
         QVERIFY2(!err.contains(u"wrong"), qPrintable(err));
+    }
+
+    // Given a Redis that does not let an election do all it needs (a user without SUBSCRIBE,
+    // EVALSHA or PUBLISH; a read-only replica), then the agent exits 3 at once with one line
+    // naming what is missing and the way out, instead of running on without notices or with
+    // errors without end.
+    void missingAccessExitsThreeNamingIt_data() {
+        QTest::addColumn<QString>("grants"); // empty: a replica of the test's server
+        QTest::addColumn<QString>("named");
+        QTest::newRow("no SUBSCRIBE") << "~* &* +@all -subscribe"
+                                      << "may not run SUBSCRIBE";
+        QTest::newRow("no EVALSHA") << "~* &* +@all -evalsha"
+                                    << "may not run EVALSHA";
+        QTest::newRow("no PUBLISH") << "~* &* +@all -publish"
+                                    << "may not run PUBLISH";
+        QTest::newRow("replica") << ""
+                                 << "is a replica of 127.0.0.1:";
+    }
+    void missingAccessExitsThreeNamingIt() {
+        QFETCH(QString, grants);
+        QFETCH(QString, named);
+        RedisServer server;
+        std::string url;
+        if (grants.isEmpty()) {
+            QVERIFY2(server.start({}, RedisServer::replicaOf(m_server.port())),
+                     qPrintable(server.error()));
+            url = server.url();
+        } else {
+            QVERIFY2(server.start({{}, {QStringLiteral("worker on >hunter2 ") + grants}}),
+                     qPrintable(server.error()));
+            url = server.url(QStringLiteral("worker:hunter2"));
+        }
+        QProcess p;
+        p.start(QStringLiteral(BATON_AGENT_PATH),
+                {QStringLiteral("--resource"), QStringLiteral("jobs"), QStringLiteral("--redis"),
+                 QString::fromStdString(url)});
+        const bool ended = p.waitForFinished(5000);
+        if (!ended)
+            p.kill();
+        QVERIFY2(ended, "the agent ran on");
+        QCOMPARE(p.exitCode(), 3);
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+        QVERIFY2(err.contains(named), qPrintable(err));
+        QVERIFY2(err.contains(grants.isEmpty() ? u"point the Redis URL at it"_s
+                                               : u"ACL SETUSER worker +"_s),
+                 qPrintable(err));
+        QVERIFY2(!err.contains(u'\n') && !err.contains(u"hunter2"), qPrintable(err));
+        QVERIFY(p.readAllStandardOutput().isEmpty());
+    }
+
+    // Given a 20 MB holder id in somebody else's lock value, then the agent reports it in one
+    // short error event and stays small: the value never leaves the server.
+    void oversizedLockValueKeepsTheAgentSmall() {
+        QCOMPARE(m_server.cli(writeLockWithIdOf(u"baton:{jobs}:lock"_s, 20'000'000)), QString());
+        AgentProcess& a = launch(QStringLiteral("small"));
+        QTRY_VERIFY(a.count(QStringLiteral("error")) >= 2);
+        const QString reason =
+            a.events(QStringLiteral("error")).first().value(QStringLiteral("reason")).toString();
+        QVERIFY2(reason.contains(u"holds 20000036 bytes, more than Baton ever writes"),
+                 qPrintable(reason.left(300)));
+        const long peakKb = statusKb(QString::number(a.process().processId()), "VmHWM");
+        QVERIFY2(peakKb > 0 && peakKb < 64 * 1024, qPrintable(QString::number(peakKb)));
+        QCOMPARE(a.count(QStringLiteral("elected")), 0);
+        for (const QJsonObject& e : a.events())
+            QVERIFY(QJsonDocument(e).toJson(QJsonDocument::Compact).size() < 4096);
+        QVERIFY(a.badLines().isEmpty());
     }
 
     void helpAndVersion() {

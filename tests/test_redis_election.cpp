@@ -52,14 +52,15 @@ struct Journal {
 
 // One elector with a connection of its own.
 struct Elector {
-    Elector(const std::string& url, const std::string& id, Journal& journal)
+    Elector(const std::string& url, const std::string& id, Journal& journal,
+            const std::string& resource = "jobs")
         : store(url, quick())
         , locker(store)
-        , election(locker, config(id, journal)) {}
+        , election(locker, config(id, journal, resource)) {}
 
-    static Config config(const std::string& id, Journal& journal) {
+    static Config config(const std::string& id, Journal& journal, const std::string& resource) {
         Config c;
-        c.resource = "jobs";
+        c.resource = resource;
         c.identity = id;
         c.timing = {kTtl, kRefresh, kRetry};
         c.onEvent = [&journal, id](const Event& e) {
@@ -82,10 +83,11 @@ class TestRedisElection : public QObject {
     Journal m_journal;
     std::vector<std::unique_ptr<Elector>> m_electors;
 
-    void startElectors(int n) {
+    void startElectors(int n, const std::string& url = {}, const std::string& resource = "jobs") {
         for (int i = 0; i < n; ++i) {
-            m_electors.push_back(
-                std::make_unique<Elector>(m_server.url(), "node-" + std::to_string(i), m_journal));
+            m_electors.push_back(std::make_unique<Elector>(url.empty() ? m_server.url() : url,
+                                                           "node-" + std::to_string(i), m_journal,
+                                                           resource));
             m_electors.back()->election.start();
         }
     }
@@ -100,6 +102,23 @@ class TestRedisElection : public QObject {
             if (e->election.isLeader())
                 return e.get();
         return nullptr;
+    }
+
+    // Once one elector leads and every one has seen it (so followers wait on the lock's TTL,
+    // not on their start-up): stops it and waits for the next "elected". Returns when it was
+    // stopped; check QTest::currentTestFailed() after.
+    TimePoint stopTheLeaderSeenByAll() {
+        TimePoint stoppedAt{};
+        [&] {
+            QTRY_COMPARE(leaderCount(), 1);
+            Elector* old = leader();
+            for (const auto& e : m_electors)
+                QTRY_COMPARE(e->election.leader(), old->election.identity());
+            stoppedAt = SteadyClock::instance().now();
+            old->election.stop();
+            QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));
+        }();
+        return stoppedAt;
     }
 
 private slots:
@@ -161,14 +180,9 @@ private slots:
     // A gracefully stopped leader is replaced at once: the release notice is pushed.
     void stoppedLeaderIsReplacedAtOnce() {
         startElectors(3);
-        QTRY_COMPARE(leaderCount(), 1);
-        Elector* old = leader();
-        // Every follower has seen the leader: it waits on the lock's TTL, not on its start-up.
-        for (const auto& e : m_electors)
-            QTRY_COMPARE(e->election.leader(), old->election.identity());
-        const TimePoint stoppedAt = SteadyClock::instance().now();
-        old->election.stop();
-        QTRY_COMPARE(m_journal.of(EventType::Elected, stoppedAt).size(), std::size_t(1));
+        const TimePoint stoppedAt = stopTheLeaderSeenByAll();
+        if (QTest::currentTestFailed())
+            return;
         const auto next = m_journal.of(EventType::Elected, stoppedAt).front();
         const Duration after = next.event.at - stoppedAt;
         qInfo("new leader %lld us after stop()",
@@ -261,6 +275,48 @@ private slots:
         QCOMPARE(leaderCount(), 0);
         m_server.cli({QStringLiteral("DEL"), QStringLiteral("baton:{jobs}:lock")});
         QTRY_COMPARE(leaderCount(), 1);
+    }
+
+    // Given a resource name with braces (one that starts with '}' once broke the hash tag, so
+    // lock and fence fell in two slots: CROSSSLOT), then on a Redis Cluster node electors elect
+    // one leader without an error and hand over at once on a graceful stop.
+    void electionOnANameWithBracesWorksOnACluster_data() {
+        QTest::addColumn<QString>("resource");
+        QTest::newRow("a}b") << "a}b";
+        QTest::newRow("}b") << "}b";
+        QTest::newRow("}{") << "}{";
+    }
+    void electionOnANameWithBracesWorksOnACluster() {
+        QFETCH(QString, resource);
+        test::RedisServer node;
+        QVERIFY2(node.start({}, test::RedisServer::clusterNode()), qPrintable(node.error()));
+        QVERIFY(node.serveAllSlots());
+        startElectors(2, node.url(), resource.toStdString());
+        const TimePoint stoppedAt = stopTheLeaderSeenByAll();
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(m_journal.of(EventType::Elected, stoppedAt).front().event.at - stoppedAt < 200ms);
+        const auto errors = m_journal.of(EventType::Error);
+        QVERIFY2(errors.empty(), errors.empty() ? "" : errors.front().event.message.c_str());
+    }
+
+    // Given a permission revoked while electors run, then the failed calls become error events
+    // that name the command and how to grant it (not the server's bare NOPERM, over and over).
+    void revokedPermissionBecomesANamedErrorEvent() {
+        test::RedisServer server;
+        QVERIFY2(server.start({{}, {QStringLiteral("worker on >hunter2 ~* &* +@all")}}),
+                 qPrintable(server.error()));
+        startElectors(2, server.url(QStringLiteral("worker:hunter2")));
+        QTRY_COMPARE(leaderCount(), 1);
+        const TimePoint revokedAt = SteadyClock::instance().now();
+        server.cli({QStringLiteral("ACL"), QStringLiteral("SETUSER"), QStringLiteral("worker"),
+                    QStringLiteral("-evalsha")});
+        QTRY_VERIFY(!m_journal.of(EventType::Error, revokedAt).empty());
+        const std::string message = m_journal.of(EventType::Error, revokedAt).front().event.message;
+        QVERIFY2(QString::fromStdString(message).contains(u"may not run EVALSHA"), message.c_str());
+        QVERIFY2(QString::fromStdString(message).contains(u"ACL SETUSER worker +"),
+                 message.c_str());
+        QTRY_COMPARE(leaderCount(), 0); // the leader revoked at its deadline
     }
 };
 

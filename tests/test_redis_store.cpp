@@ -2,6 +2,7 @@
 // bad servers and bad data.
 
 #include "support/columns.h"
+#include "support/proc_status.h"
 #include "support/redis_server.h"
 #include "support/words.h"
 
@@ -9,17 +10,24 @@
 #include <baton/store/locker.h>
 #include <baton/wire/lock_value.h>
 
+#include <baton/redis/observer.h>
+
 #include <QElapsedTimer>
+#include <QSet>
 #include <QTest>
 
 #include <atomic>
 #include <mutex>
+#include <set>
 
 using namespace baton;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
 using baton::test::addColumns;
+using baton::test::resetPeakMemory;
+using baton::test::statusKb;
 using baton::test::words;
+using baton::test::writeLockWithIdOf;
 
 namespace {
 
@@ -43,6 +51,14 @@ QString messageOf(const std::function<void()>& fn) {
         return QString::fromUtf8(e.what());
     }
     return {};
+}
+
+// The start-up check's message, or empty when it passes (the store's own start included).
+QString accessProblem(const std::string& url) {
+    return messageOf([&] {
+        RedisStore store(url, quick());
+        store.checkElectionAccess("jobs");
+    });
 }
 
 } // namespace
@@ -207,6 +223,35 @@ private slots:
         QVERIFY2(message.startsWith(u"authentication failed on"), qPrintable(message));
         QVERIFY2(message.contains(u"remove it from the URL"), qPrintable(message));
         QVERIFY(!message.contains(u"hunter2"));
+    }
+
+    // Given redis://NAME@host (NAME is read as a password), when the login fails, then the
+    // message says NAME was taken for a password and how to write a user or a password,
+    // without showing NAME (it may be a password).
+    void aNameAloneBeforeTheAtIsExplained_data() {
+        QTest::addColumn<bool>("secured");
+        QTest::addColumn<QString>("said");
+        QTest::newRow("server without a password") << false << "remove it from the URL";
+        QTest::newRow("server with ACL users") << true << "WRONGPASS";
+    }
+    void aNameAloneBeforeTheAtIsExplained() {
+        QFETCH(bool, secured);
+        QFETCH(QString, said);
+        test::RedisServer server;
+        QVERIFY2(secured ? server.start({QStringLiteral("topsecret"),
+                                         {QStringLiteral("alice on >wonder ~* &* +@all")}})
+                         : server.start(),
+                 qPrintable(server.error()));
+        const QString message =
+            messageOf([&] { RedisStore s(server.url(QStringLiteral("alice")), quick()); });
+        QVERIFY2(message.startsWith(u"authentication failed on"), qPrintable(message));
+        QVERIFY2(message.contains(said), qPrintable(message));
+        QVERIFY2(message.contains(u"the name alone before '@' was read as a password, not a user"),
+                 qPrintable(message));
+        QVERIFY2(message.contains(u"for an ACL user write redis://USER:PASSWORD@host, for a "
+                                  u"password redis://:PASSWORD@host"),
+                 qPrintable(message));
+        QVERIFY2(!message.contains(u"alice"), qPrintable(message));
     }
 
     void dbOutOfRange() {
@@ -380,6 +425,239 @@ private slots:
         QVERIFY2(text.contains(u"baton:{jobs}:fence is not a fence counter"), qPrintable(text));
         QVERIFY2(text.contains(u"redis-cli SET 'baton:{jobs}:fence'"), qPrintable(text));
         QVERIFY(!store.inspect("jobs"));
+    }
+
+    // Given a Redis user that lacks one thing an election needs, then the start-up check fails
+    // with a message naming it and the ACL SETUSER line that grants it (never the password).
+    void missingPermissionsAreNamedAtStart_data() {
+        QTest::addColumn<QString>("grants");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("no SUBSCRIBE") << "~* &* +@all -subscribe"
+                                      << "may not run SUBSCRIBE";
+        QTest::newRow("no channels") << "~* +@all"
+                                     << "may not use the channels baton:* (PUBLISH)";
+        QTest::newRow("no control channel") << "~* &baton:{jobs}:events +@all"
+                                            << "cannot subscribe to baton:{jobs}:control";
+        QTest::newRow("no EVALSHA") << "~* &* +@all -evalsha"
+                                    << "may not run EVALSHA";
+        QTest::newRow("no SCRIPT LOAD") << "~* &* +@all -script|load"
+                                        << "may not run SCRIPT LOAD";
+        QTest::newRow("no PUBLISH") << "~* &* +@all -publish"
+                                    << "may not run PUBLISH";
+        QTest::newRow("no keys") << "~other:* &* +@all"
+                                 << "may not use the keys baton:* (EVALSHA)";
+        QTest::newRow("no DEL in scripts") << "~* &* +@all -del"
+                                           << "may not run DEL";
+        QTest::newRow("no TIME in scripts") << "~* &* +@all -time"
+                                            << "may not run TIME";
+    }
+    void missingPermissionsAreNamedAtStart() {
+        QFETCH(QString, grants);
+        QFETCH(QString, named);
+        test::RedisServer server;
+        QVERIFY2(server.start({{}, {QStringLiteral("worker on >hunter2 ") + grants}}),
+                 qPrintable(server.error()));
+        const QString message = accessProblem(server.url(QStringLiteral("worker:hunter2")));
+        QVERIFY2(message.contains(named), qPrintable(message));
+        QVERIFY2(message.contains(u"ACL SETUSER worker +"), qPrintable(message));
+        QVERIFY2(!message.contains(u"hunter2") && !message.contains(u'\n'), qPrintable(message));
+
+        // The line it gives, alone, is enough for an election and presence.
+        const QString line = message.mid(message.indexOf(u"ACL SETUSER"));
+        server.cli(QStringList{QStringLiteral("ACL"), QStringLiteral("SETUSER"),
+                               QStringLiteral("worker"), QStringLiteral("reset"),
+                               QStringLiteral("on"), QStringLiteral(">hunter2")} +
+                   line.split(u' ').mid(3));
+        QCOMPARE(accessProblem(server.url(QStringLiteral("worker:hunter2"))), QString());
+        RedisStore store(server.url(QStringLiteral("worker:hunter2")), quick());
+        std::atomic<int> notices{0};
+        auto sub = store.subscribe("jobs", [&](const Notice&) { ++notices; });
+        QVERIFY(store.acquire("jobs", "t", "a", 5s).acquired);
+        QVERIFY(store.extend("jobs", "t", 5s));
+        QVERIFY(store.inspect("jobs"));
+        QVERIFY(store.release("jobs", "t"));
+        QTRY_COMPARE(notices.load(), 1);
+        store.hset(RedisStore::key("jobs", "members"), "a", "{}");
+        QCOMPARE(store.members("jobs").entries.size(), std::size_t(1));
+        QVERIFY(store.hdel(RedisStore::key("jobs", "members"), "a"));
+    }
+
+    // Given a replica, then the check refuses it and names the primary; when the user may not
+    // ask ROLE, the check's harmless write shows it is read-only.
+    void replicasAreRefusedAtStart() {
+        test::RedisServer replica;
+        QVERIFY2(replica.start({{}, {QStringLiteral("reader on >hunter2 ~* &* +@all -role")}},
+                               test::RedisServer::replicaOf(m_server.port())),
+                 qPrintable(replica.error()));
+        const QString named = accessProblem(replica.url());
+        QVERIFY2(
+            named.contains(QStringLiteral("is a replica of 127.0.0.1:%1").arg(m_server.port())),
+            qPrintable(named));
+        QVERIFY2(named.contains(u"point the Redis URL at it"), qPrintable(named));
+        const QString readOnly = accessProblem(replica.url(QStringLiteral("reader:hunter2")));
+        QVERIFY2(readOnly.contains(u"is a read-only replica (READONLY)"), qPrintable(readOnly));
+        QVERIFY2(readOnly.contains(u"point the Redis URL at it"), qPrintable(readOnly));
+        QCOMPARE(accessProblem(m_server.url()), QString()); // the primary passes
+    }
+
+    // Given permissions revoked (or the server made a replica) while a store runs, then its
+    // calls fail with the command named and the way out, not the bare server error.
+    void permissionsLostWhileRunningAreNamed() {
+        test::RedisServer server;
+        QVERIFY2(server.start({{}, {QStringLiteral("worker on >hunter2 ~* &* +@all")}}),
+                 qPrintable(server.error()));
+        RedisStore store(server.url(QStringLiteral("worker:hunter2")), quick());
+        store.checkElectionAccess("jobs");
+        QVERIFY(store.acquire("jobs", "t", "a", 5s).acquired);
+        const auto setUser = [&](const char* change) {
+            server.cli({QStringLiteral("ACL"), QStringLiteral("SETUSER"), QStringLiteral("worker"),
+                        QString::fromUtf8(change)});
+        };
+        setUser("-evalsha");
+        QString message = messageOf([&] { store.extend("jobs", "t", 5s); });
+        QVERIFY2(message.contains(u"may not run EVALSHA"), qPrintable(message));
+        QVERIFY2(message.contains(u"ACL SETUSER worker +"), qPrintable(message));
+        setUser("+evalsha");
+        setUser("-pexpire");
+        message = messageOf([&] { store.extend("jobs", "t", 5s); });
+        QVERIFY2(message.contains(u"commands of Baton's scripts (STRLEN, GET, PEXPIRE;"),
+                 qPrintable(message));
+        QVERIFY2(message.contains(u"ACL SETUSER worker +"), qPrintable(message));
+        setUser("+pexpire");
+        QVERIFY(store.release("jobs", "t")); // so that the last acquire below writes
+        setUser("-publish");
+        message = messageOf([&] { store.publish("jobs", "x"); });
+        QVERIFY2(message.contains(u"may not run PUBLISH"), qPrintable(message));
+        server.cli({QStringLiteral("REPLICAOF"), QStringLiteral("127.0.0.1"),
+                    QString::number(m_server.port())});
+        QTRY_VERIFY2((message = messageOf([&] {
+                          store.acquire("jobs", "u", "b", 5s);
+                      })).contains(u"read-only replica (READONLY)"),
+                     qPrintable(message));
+        QVERIFY2(message.contains(u"point the Redis URL at it"), qPrintable(message));
+    }
+
+    // Given a 20 MB holder id in the lock key, then no call reads it: acquire and inspect say
+    // how long it is and how to delete it, and this process's memory does not grow by it.
+    void oversizedLockValuesAreNotRead_data() {
+        QTest::addColumn<int>("idBytes");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("20 MB") << 20'000'000 << "holds 20000036 bytes, more than Baton ever writes";
+        QTest::newRow("long id") << 2000 << "names a holder id of 2000 bytes";
+    }
+    void oversizedLockValuesAreNotRead() {
+        QFETCH(int, idBytes);
+        QFETCH(QString, message);
+        RedisStore store(m_server.url(), quick());
+        QCOMPARE(m_server.cli(writeLockWithIdOf(QStringLiteral("baton:{jobs}:lock"), idBytes)),
+                 QString());
+        const bool measured = resetPeakMemory();
+        const long before = statusKb(QStringLiteral("self"), "VmHWM");
+        for (auto call : std::initializer_list<std::function<void()>>{
+                 [&] { store.acquire("jobs", "t", "a", 5s); }, [&] { store.inspect("jobs"); }}) {
+            const QString text = messageOf(call);
+            QVERIFY2(text.contains(message), qPrintable(text.left(500)));
+            QVERIFY2(text.contains(u"redis-cli DEL 'baton:{jobs}:lock'"),
+                     qPrintable(text.left(500)));
+            QVERIFY(text.size() < 1000);
+        }
+        QVERIFY(!store.extend("jobs", "t", 5s));
+        QVERIFY(!store.release("jobs", "t"));
+        if (measured) {
+            const long grown = statusKb(QStringLiteral("self"), "VmHWM") - before;
+            QVERIFY2(grown < 8 * 1024, qPrintable(QStringLiteral("grew by %1 kB").arg(grown)));
+        }
+        // Baton itself never writes an id it would refuse to read.
+        QVERIFY(messageOf([&] {
+                    store.acquire("other", "t", std::string(1025, 'x'), 5s);
+                }).contains(u"more than 1024"));
+    }
+
+    // Given presence entries too long to be Baton's (a 20 MB entry, a 2000-byte id), then the
+    // observer reads neither: it reports each, keeps the good one, and memory stays small.
+    void oversizedPresenceEntriesAreNotRead() {
+        const QString members = QStringLiteral("baton:{jobs}:members");
+        m_server.cli({QStringLiteral("EVAL"),
+                      QStringLiteral("redis.call('HSET', KEYS[1], 'big', string.rep('x', 20000000))"
+                                     " redis.call('HSET', KEYS[1], string.rep('i', 2000), '{}')"),
+                      QStringLiteral("1"), members});
+        MemberInfo good;
+        good.id = "good";
+        good.ttl = 60s;
+        good.refresh = 1s;
+        good.seenMs = unixMsNow();
+        m_server.cli({QStringLiteral("HSET"), members, QStringLiteral("good"),
+                      QString::fromStdString(wire::encode(good))});
+        RedisStore store(m_server.url(), quick());
+        const bool measured = resetPeakMemory();
+        const long before = statusKb(QStringLiteral("self"), "VmHWM");
+        std::mutex mutex;
+        QStringList errors;
+        std::vector<std::string> seen;
+        Observer::Callbacks callbacks;
+        callbacks.onError = [&](const std::string& e) {
+            std::lock_guard guard(mutex);
+            errors << QString::fromStdString(e);
+        };
+        callbacks.onState = [&](const ObservedState& s) {
+            std::lock_guard guard(mutex);
+            seen.clear();
+            for (const auto& m : s.members)
+                seen.push_back(m.id);
+        };
+        Observer observer(store, "jobs", callbacks);
+        observer.start();
+        auto errorCount = [&] {
+            std::lock_guard guard(mutex);
+            return errors.size();
+        };
+        QTRY_VERIFY(errorCount() >= 2);
+        observer.stop();
+        std::lock_guard guard(mutex);
+        QVERIFY2(errors.join(u'\n').contains(
+                     u"the entry of 'big' in baton:{jobs}:members holds 20000000 bytes"),
+                 qPrintable(errors.join(u'\n').left(1000)));
+        QVERIFY2(errors.join(u'\n').contains(u"redis-cli HDEL 'baton:{jobs}:members' 'big'"),
+                 qPrintable(errors.join(u'\n').left(1000)));
+        QVERIFY2(errors.join(u'\n').contains(u"an id of 2000 bytes in baton:{jobs}:members"),
+                 qPrintable(errors.join(u'\n').left(1000)));
+        QCOMPARE(seen, std::vector<std::string>{"good"});
+        if (measured) {
+            const long grown = statusKb(QStringLiteral("self"), "VmHWM") - before;
+            QVERIFY2(grown < 8 * 1024, qPrintable(QStringLiteral("grew by %1 kB").arg(grown)));
+        }
+    }
+
+    // Given a resource name with braces anywhere, then every key of it lands in one Redis
+    // Cluster slot (asked of a real cluster node), and the lock calls work on a Cluster,
+    // where keys of one call in two slots would fail with CROSSSLOT.
+    void everyKeyOfAResourceSharesOneSlot() {
+        test::RedisServer node;
+        QVERIFY2(node.start({}, test::RedisServer::clusterNode()), qPrintable(node.error()));
+        QVERIFY(node.serveAllSlots());
+        RedisStore store(node.url(), quick());
+        const std::vector<std::string> names{"jobs", "a}b", "}b",   "}{",    "{}",
+                                             "{x}",  "}",   "%7Db", "a{b}c", "}}}"};
+        std::set<std::string> keys;
+        for (const std::string& name : names) {
+            QSet<QString> slotsOfName;
+            for (const char* kind : {"lock", "fence", "events", "members", "control"}) {
+                const std::string k = RedisStore::key(name, kind);
+                QVERIFY2(keys.insert(k).second, k.c_str()); // no two names share a key
+                slotsOfName << node.cli({QStringLiteral("CLUSTER"), QStringLiteral("KEYSLOT"),
+                                         QString::fromStdString(k)});
+            }
+            QVERIFY2(slotsOfName.size() == 1, name.c_str());
+            store.checkElectionAccess(name);
+            const auto r = store.acquire(name, "t", "a", 5s);
+            QVERIFY2(r.acquired, name.c_str());
+            QVERIFY(store.extend(name, "t", 5s));
+            QCOMPARE(store.inspect(name)->fence, r.fence);
+            QVERIFY(store.release(name, "t"));
+        }
+        // Ordinary names keep the keys they always had.
+        QCOMPARE(RedisStore::key("jobs", "lock"), std::string("baton:{jobs}:lock"));
+        QCOMPARE(RedisStore::key("a}b", "fence"), std::string("baton:{a}b}:fence"));
     }
 };
 

@@ -41,6 +41,11 @@ private slots:
         QTest::newRow("slash and at in password")
             << "redis://u:a/b@c@h:1/2" << false << "h" << 1 << "u"
             << "a/b@c" << 2;
+        QTest::newRow("leading zero in the port") << "redis://h:06379" << false << "h" << 6379 << ""
+                                                  << "" << 0;
+        QTest::newRow("many leading zeros in the port")
+            << "redis://h:0000000000006379" << false << "h" << 6379 << ""
+            << "" << 0;
         QTest::newRow("unix auth")
             << "unix://bob:pw@/tmp/r.sock" << true << "/tmp/r.sock" << 6379 << "bob"
             << "pw" << 0;
@@ -147,6 +152,50 @@ private slots:
             QVERIFY2(message.contains(u"redis://[user:password@]host[:port][/db]"),
                      qPrintable(message));
             QVERIFY(message.size() < 400); // a long URL is cut, not echoed whole
+        }
+    }
+
+    // Given text with no scheme and no '@' (perhaps a password given as --redis), then the
+    // message says what is wrong and how to write it, and shows none of the text.
+    void schemelessTextIsNeverShown_data() {
+        QTest::addColumn<QString>("text");
+        QTest::newRow("a password") << "S3CRETpw";
+        QTest::newRow("with a colon") << "S3CRET:pw";
+        QTest::newRow("one slash") << "redis:/S3CRETpw";
+        QTest::newRow("no colon") << "redis//S3CRETpw";
+    }
+    void schemelessTextIsNeverShown() {
+        QFETCH(QString, text);
+        try {
+            RedisUrl::parse(text.toStdString());
+            QFAIL("accepted");
+        } catch (const UrlError& e) {
+            const QString message = QString::fromUtf8(e.what());
+            QVERIFY2(!message.contains(u"S3CRET"), qPrintable(message));
+            QVERIFY2(message.contains(u"not shown, in case it is a password"), qPrintable(message));
+            QVERIFY2(message.contains(u"no scheme; write redis://host:port"), qPrintable(message));
+        }
+    }
+
+    // Given a name alone before '@', then it is read as the password, and the URL says so, so
+    // that a login error can tell a user name from a password (see test_redis_store).
+    void aNameAloneBeforeTheAtIsMarked_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<bool>("bare");
+        QTest::newRow("name alone") << "redis://alice@h" << true;
+        QTest::newRow("password") << "redis://:alice@h" << false;
+        QTest::newRow("user and password") << "redis://alice:pw@h" << false;
+        QTest::newRow("unix name alone") << "unix://alice@/tmp/r.sock" << true;
+        QTest::newRow("no credentials") << "redis://h" << false;
+    }
+    void aNameAloneBeforeTheAtIsMarked() {
+        QFETCH(QString, url);
+        QFETCH(bool, bare);
+        const RedisUrl u = RedisUrl::parse(url.toStdString());
+        QCOMPARE(u.bareCredential, bare);
+        if (bare) {
+            QCOMPARE(QString::fromStdString(u.password), QStringLiteral("alice"));
+            QVERIFY(!QString::fromStdString(u.redacted()).contains(u"alice"));
         }
     }
 

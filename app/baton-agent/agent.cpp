@@ -267,6 +267,9 @@ std::optional<int> Agent::connect(const baton::Config& config) {
     try {
         m_store = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
         m_side = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
+        // A missing permission or a replica would otherwise show only as errors without end,
+        // or not at all (a SUBSCRIBE refused loses every notice): say it once, and exit 3.
+        m_store->checkElectionAccess(m_options.resource);
     } catch (const baton::UrlError& e) {
         log(e.what());
         return 2;

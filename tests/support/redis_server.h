@@ -5,6 +5,7 @@
 // thread, is ui/local_redis_server.h.
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -26,6 +27,33 @@ public:
         QStringList aclUsers; ///< e.g. "alice on >secret ~* &* +@all"
     };
 
+    /// Arguments that make a server a replica of the one on `port` (read-only).
+    static QStringList replicaOf(int port) {
+        return {QStringLiteral("--replicaof"), QStringLiteral("127.0.0.1"), QString::number(port)};
+    }
+    /// Arguments for a Redis Cluster node (see serveAllSlots()).
+    static QStringList clusterNode() {
+        // A short node timeout: the state turns ok that much after the slots are added. The
+        // bus port is a free one of its own (by default it is the port + 10000, which may not
+        // exist).
+        return {QStringLiteral("--cluster-enabled"),      QStringLiteral("yes"),
+                QStringLiteral("--cluster-config-file"),  QStringLiteral("nodes.conf"),
+                QStringLiteral("--cluster-node-timeout"), QStringLiteral("500"),
+                QStringLiteral("--cluster-port"),         QString::number(freePort())};
+    }
+    /// Makes a started cluster node a one-node Cluster that serves every slot: commands work,
+    /// and keys of one call in different slots fail with CROSSSLOT, as on a real Cluster.
+    [[nodiscard]] bool serveAllSlots() {
+        cli({QStringLiteral("CLUSTER"), QStringLiteral("ADDSLOTSRANGE"), QStringLiteral("0"),
+             QStringLiteral("16383")});
+        return QTest::qWaitFor(
+            [this] {
+                return cli({QStringLiteral("CLUSTER"), QStringLiteral("INFO")})
+                    .contains(u"cluster_state:ok");
+            },
+            10000);
+    }
+
     RedisServer() = default;
     ~RedisServer() { stop(); }
     RedisServer(const RedisServer&) = delete;
@@ -36,8 +64,10 @@ public:
     }
 
     /// Starts on a free port; returns false (with a message in error()) when it cannot.
-    [[nodiscard]] bool start(Options options = {}) {
+    /// `extraArgs` are more redis-server arguments, e.g. replicaOf(port) or clusterNode().
+    [[nodiscard]] bool start(Options options = {}, QStringList extraArgs = {}) {
         m_options = std::move(options);
+        m_extraArgs = std::move(extraArgs);
         if (executable().isEmpty()) {
             m_error = QStringLiteral("redis-server not found: apt-get install redis-server");
             return false;
@@ -146,6 +176,7 @@ private:
             args << QStringLiteral("--requirepass") << m_options.password;
         for (const QString& user : m_options.aclUsers)
             args << QStringLiteral("--user") << user.split(QLatin1Char(' '));
+        args << m_extraArgs;
         m_process.setProgram(executable());
         m_process.setArguments(args);
         m_process.start();
@@ -153,14 +184,22 @@ private:
             m_error = QStringLiteral("redis-server did not start: ") + m_process.errorString();
             return false;
         }
-        if (!QTest::qWaitFor([this] { return answers(); }, 10000)) {
-            m_error = QStringLiteral("redis-server on port %1 does not answer").arg(m_port);
+        if (!QTest::qWaitFor(
+                [this] { return answers() || m_process.state() == QProcess::NotRunning; }, 10000) ||
+            m_process.state() == QProcess::NotRunning) {
+            QFile log(m_dir.filePath(QStringLiteral("redis.log")));
+            const QByteArray last =
+                log.open(QIODevice::ReadOnly) ? log.readAll().trimmed().split('\n').last() : "";
+            m_error = QStringLiteral("redis-server on port %1 does not answer: %2")
+                          .arg(m_port)
+                          .arg(QString::fromUtf8(last));
             return false;
         }
         return true;
     }
 
     Options m_options;
+    QStringList m_extraArgs;
     QTemporaryDir m_dir;
     QProcess m_process;
     int m_port = 0;

@@ -85,7 +85,11 @@ void Observer::look() {
     try {
         s.holder = m_store.inspect(m_resource);
         s.atMs = unixMsNow();
-        for (const auto& [id, json] : m_store.hgetall(RedisStore::key(m_resource, "members"))) {
+        MemberEntries read = m_store.members(m_resource);
+        if (m_callbacks.onError)
+            for (const std::string& why : read.refused)
+                m_callbacks.onError(why);
+        for (const auto& [id, json] : read.entries) {
             auto m = wire::decodeMember(id, json);
             if (!m) {
                 if (m_callbacks.onError)

@@ -72,10 +72,17 @@ Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectD
         if (r->type != REDIS_REPLY_ERROR)
             return;
         const std::string text = replyText(r.get());
+        // redis://NAME@host reads NAME as a password; the user may have meant a user name.
+        const std::string bare =
+            url.bareCredential
+                ? "; the name alone before '@' was read as a password, not a user: for an ACL "
+                  "user write redis://USER:PASSWORD@host, for a password redis://:PASSWORD@host"
+                : "";
         if (text.rfind("WRONGPASS", 0) == 0)
-            throw StoreError("authentication failed on " + where +
-                             ": the server refused this user name and password (WRONGPASS); "
-                             "check the user and password in the URL");
+            throw StoreError(
+                "authentication failed on " + where +
+                ": the server refused this user name and password (WRONGPASS); " +
+                (bare.empty() ? "check the user and password in the URL" : bare.substr(2)));
         if (text.rfind("NOAUTH", 0) == 0)
             throw StoreError("authentication failed on " + where +
                              ": the server requires a password (NOAUTH); put it in the URL: "
@@ -83,7 +90,8 @@ Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectD
         if (text.find("without any password configured") != std::string::npos)
             throw StoreError("authentication failed on " + where +
                              ": the URL gives a password but the server has none set; remove "
-                             "it from the URL");
+                             "it from the URL" +
+                             bare);
         if (std::string(step) == "log in")
             throw StoreError("authentication failed on " + where + ": " +
                              text.substr(0, text.find(' ')) + " (check the user and password)");

@@ -1,26 +1,17 @@
 #include "baton/redis/redis_store.h"
 
-#include "redis_connection.h"
-#include "redis_subscriber.h"
+#include "redis_access.h"
+#include "redis_store_impl.h"
 
 #include "baton/wire/lock_value.h"
 
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
-#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
-#include <cstring>
-#include <map>
 #include <mutex>
-#include <poll.h>
-#include <set>
-#include <sys/eventfd.h>
-#include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace baton {
@@ -30,82 +21,6 @@ using namespace redis_detail;
 namespace {
 
 using namespace std::chrono_literals;
-
-// The lock value is wire::LockValue: {"id": identity, "fence": N, "token": secret}. Lua numbers
-// are doubles, exact only below 2^53, so the scripts never do arithmetic on a fence: they keep
-// its digits as text, read from the value ("fence":N can only be the field: an id is quoted).
-#define BATON_LUA_FENCE "string.match(cur, '\"fence\":%s*(%d+)')"
-
-// Reads KEYS[1] into cur, v (decoded) and fs (the fence's digits); garbage is an error.
-#define BATON_LUA_READ                                                                             \
-    "local cur = redis.call('GET', KEYS[1])\n"                                                     \
-    "local ok, v, fs\n"                                                                            \
-    "if cur then\n"                                                                                \
-    "  ok, v = pcall(cjson.decode, cur)\n"                                                         \
-    "  if ok and type(v) == 'table' then fs = " BATON_LUA_FENCE " end\n"                           \
-    "  if not ok or type(v) ~= 'table' or type(v.id) ~= 'string' or type(v.fence) ~= 'number'\n"   \
-    "     or not fs then\n"                                                                        \
-    "    return redis.error_reply('BATON_GARBAGE')\n"                                              \
-    "  end\n"                                                                                      \
-    "end\n"
-
-// acquire(KEYS: lock, fence; ARGV: token, identity, ttl ms) ->
-//   {1, fence} when taken (or already held by this token: a retry), {0, holder id, holder
-//   fence, pttl} when held by another.
-// A fence is max(INCR, server time in microseconds) so it stays increasing after data loss.
-// INCR is exact in Redis (64-bit); its text is read back with GET, never through a double.
-constexpr const char* kAcquire = BATON_LUA_READ R"lua(
-if cur then
-  if v.token == ARGV[1] then
-    redis.call('PEXPIRE', KEYS[1], ARGV[3])
-    return {1, fs}
-  end
-  return {0, v.id, fs, redis.call('PTTL', KEYS[1])}
-end
-local incr = redis.pcall('INCR', KEYS[2])
-if type(incr) == 'table' and incr.err then
-  return redis.error_reply('BATON_BAD_FENCE ' .. incr.err)
-end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-fs = redis.call('GET', KEYS[2])
-if tonumber(fs) < now then
-  fs = string.format('%d', now)
-  redis.call('SET', KEYS[2], fs)
-end
-redis.call('SET', KEYS[1], '{"id":' .. cjson.encode(ARGV[2]) .. ',"fence":' .. fs ..
-  ',"token":' .. cjson.encode(ARGV[1]) .. '}', 'PX', ARGV[3])
-return {1, fs}
-)lua";
-
-// Whether KEYS[1] holds a lock of token ARGV[1]: returns 0 when it does not.
-#define BATON_LUA_HELD                                                                             \
-    "local cur = redis.call('GET', KEYS[1])\n"                                                     \
-    "if not cur then return 0 end\n"                                                               \
-    "local ok, v = pcall(cjson.decode, cur)\n"                                                     \
-    "if not ok or type(v) ~= 'table' or v.token ~= ARGV[1] then return 0 end\n"
-
-// extend(KEYS: lock; ARGV: token, ttl ms) -> 1 when extended, 0 when not held.
-constexpr const char* kExtend = BATON_LUA_HELD "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
-                                               "return 1\n";
-
-// release(KEYS: lock; ARGV: token, channel) -> 1 when released (and announced), 0 when not held.
-// The notice is wire::ReleaseNotice.
-constexpr const char* kRelease =
-    BATON_LUA_HELD "local fs = " BATON_LUA_FENCE "\n"
-                   "redis.call('DEL', KEYS[1])\n"
-                   "redis.call('PUBLISH', ARGV[2], '{\"event\":\"released\",\"fence\":' ..\n"
-                   "  (fs or '0') .. ',\"id\":' .. cjson.encode(v.id) .. '}')\n"
-                   "return 1\n";
-
-// inspect(KEYS: lock) -> {} when free, {holder id, fence, pttl} when held.
-constexpr const char* kInspect = BATON_LUA_READ R"lua(
-if not cur then return {} end
-return {v.id, fs, redis.call('PTTL', KEYS[1])}
-)lua";
-
-enum ScriptId { Acquire, Extend, Release, Inspect, ScriptCount };
-constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend, kRelease, kInspect};
 
 // A fence from a script's reply: its digits, read exactly as 64 bits.
 std::uint64_t toFence(const redisReply* r) {
@@ -136,7 +51,16 @@ Notice toNotice(const std::string& resource, const std::string& payload) {
 } // namespace
 
 std::string RedisStore::key(const std::string& resource, const std::string& kind) {
-    return "baton:{" + resource + "}:" + kind;
+    // Redis Cluster hashes what lies between a key's first '{' and the first '}' after it; when
+    // that is empty it hashes the whole key, and lock and fence scatter over slots (CROSSSLOT).
+    // Only a name that starts with '}' (or is empty) does that: it gets an escaped tag behind
+    // another prefix, so it can meet no other name's keys; every other name keeps its keys.
+    if (!resource.empty() && resource.front() != '}')
+        return "baton:{" + resource + "}:" + kind;
+    std::string tag = resource.empty() ? "%" : "";
+    for (const char c : resource)
+        tag += c == '%' ? "%25" : c == '{' ? "%7B" : c == '}' ? "%7D" : std::string(1, c);
+    return "baton:%{" + tag + "}:" + kind;
 }
 
 std::string defaultRedisUrl() {
@@ -144,125 +68,117 @@ std::string defaultRedisUrl() {
     return env && *env ? std::string(env) : std::string("redis://127.0.0.1:6379");
 }
 
-class RedisStore::Impl {
-public:
-    Impl(const std::string& text, RedisOptions options)
-        : m_url(RedisUrl::parse(text))
-        , m_options(options) {
-        // hiredis writes with write(2): a peer that went away must give EPIPE, not kill us.
-        struct sigaction current {};
-        if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
-            std::signal(SIGPIPE, SIG_IGN);
-        std::lock_guard guard(m_mutex);
-        connect();
-    }
+RedisStore::Impl::Impl(const std::string& text, RedisOptions options)
+    : m_url(RedisUrl::parse(text))
+    , m_options(options) {
+    // hiredis writes with write(2): a peer that went away must give EPIPE, not kill us.
+    struct sigaction current {};
+    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
+        std::signal(SIGPIPE, SIG_IGN);
+    std::lock_guard guard(m_mutex);
+    connect();
+}
 
-    // Runs `args` on the command connection, connecting first if needed. Throws StoreError.
-    Reply run(const std::vector<std::string>& args) {
-        std::lock_guard guard(m_mutex);
-        ensureConnected();
-        Reply r = command(m_ctx.get(), args);
+Reply RedisStore::Impl::run(const std::vector<std::string>& args) {
+    std::lock_guard guard(m_mutex);
+    ensureConnected();
+    Reply r = command(m_ctx.get(), args);
+    if (!r)
+        lose(contextError(m_ctx.get(), m_options.commandTimeout));
+    return r;
+}
+
+Reply RedisStore::Impl::eval(ScriptId id, const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args) {
+    std::lock_guard guard(m_mutex);
+    ensureConnected();
+    for (int attempt = 0;; ++attempt) {
+        std::vector<std::string> argv{"EVALSHA", m_shas[id], std::to_string(keys.size())};
+        argv.insert(argv.end(), keys.begin(), keys.end());
+        argv.insert(argv.end(), args.begin(), args.end());
+        Reply r = command(m_ctx.get(), argv);
         if (!r)
             lose(contextError(m_ctx.get(), m_options.commandTimeout));
+        if (attempt == 0 && r->type == REDIS_REPLY_ERROR &&
+            replyText(r.get()).rfind("NOSCRIPT", 0) == 0) {
+            loadScripts();
+            continue;
+        }
         return r;
     }
+}
 
-    // EVALSHA of a script, loading it again if the server forgot it (NOSCRIPT).
-    Reply eval(ScriptId id, const std::vector<std::string>& keys,
-               const std::vector<std::string>& args) {
-        std::lock_guard guard(m_mutex);
-        ensureConnected();
-        for (int attempt = 0;; ++attempt) {
-            std::vector<std::string> argv{"EVALSHA", m_shas[id], std::to_string(keys.size())};
-            argv.insert(argv.end(), keys.begin(), keys.end());
-            argv.insert(argv.end(), args.begin(), args.end());
-            Reply r = command(m_ctx.get(), argv);
-            if (!r)
-                lose(contextError(m_ctx.get(), m_options.commandTimeout));
-            if (attempt == 0 && r->type == REDIS_REPLY_ERROR &&
-                replyText(r.get()).rfind("NOSCRIPT", 0) == 0) {
-                loadScripts();
-                continue;
-            }
-            return r;
-        }
-    }
+SubscriberThread& RedisStore::Impl::subscriber() {
+    std::lock_guard guard(m_subscriberMutex);
+    if (!m_subscriber)
+        m_subscriber = std::make_unique<SubscriberThread>(m_url, m_options);
+    return *m_subscriber;
+}
 
-    std::string endpoint() const { return m_url.redacted(); }
-    SubscriberThread& subscriber() {
-        std::lock_guard guard(m_subscriberMutex);
-        if (!m_subscriber)
-            m_subscriber = std::make_unique<SubscriberThread>(m_url, m_options);
-        return *m_subscriber;
-    }
-
-private:
-    void connect() {
-        m_ctx = connectTo(m_url, m_options, true);
-        try {
-            loadScripts();
-        } catch (...) {
-            m_ctx.reset();
-            throw;
-        }
-    }
-
-    void loadScripts() {
-        for (int i = 0; i < ScriptCount; ++i) {
-            Reply r = command(m_ctx.get(), {"SCRIPT", "LOAD", kScripts[i]});
-            if (!r)
-                lose(contextError(m_ctx.get(), m_options.commandTimeout));
-            if (r->type != REDIS_REPLY_STRING)
-                throw StoreError(
-                    "cannot load Baton's scripts on " + endpoint() + ": " +
-                    (r->type == REDIS_REPLY_ERROR ? replyText(r.get()) : std::string("odd reply")));
-            m_shas[i] = replyText(r.get());
-        }
-    }
-
-    void ensureConnected() {
-        if (m_ctx)
-            return;
-        const TimePoint now = SteadyClock::instance().now();
-        if (now < m_nextTry)
-            throw StoreError("not connected to " + endpoint() + " (" + m_lastError +
-                             "); next try in " + ms(m_nextTry - now) + " ms");
-        try {
-            connect();
-            m_backoff = m_options.reconnectBackoffMin;
-        } catch (const StoreError& e) {
-            m_lastError = e.what();
-            m_nextTry = SteadyClock::instance().now() + m_backoff;
-            m_backoff = std::min(m_backoff * 2, m_options.reconnectBackoffMax);
-            throw;
-        }
-    }
-
-    [[noreturn]] void lose(const std::string& why) {
+void RedisStore::Impl::connect() {
+    m_ctx = connectTo(m_url, m_options, true);
+    try {
+        loadScripts();
+    } catch (...) {
         m_ctx.reset();
-        m_lastError = why;
-        // The first reconnect is tried at once; backoff only grows when reconnecting fails.
-        m_nextTry = SteadyClock::instance().now();
-        throw StoreError("lost the connection to " + endpoint() + ": " + why +
-                         "; it is re-made on the next call");
+        throw;
     }
+}
 
-    const RedisUrl m_url;
-    const RedisOptions m_options;
-    std::mutex m_mutex;
-    Context m_ctx;
-    std::string m_shas[ScriptCount];
-    TimePoint m_nextTry{};
-    Duration m_backoff = m_options.reconnectBackoffMin;
-    std::string m_lastError;
-    std::mutex m_subscriberMutex;
-    std::unique_ptr<SubscriberThread> m_subscriber;
-};
+void RedisStore::Impl::loadScripts() {
+    for (int i = 0; i < ScriptCount; ++i) {
+        Reply r = command(m_ctx.get(), {"SCRIPT", "LOAD", kScripts[i]});
+        if (!r)
+            lose(contextError(m_ctx.get(), m_options.commandTimeout));
+        if (r->type == REDIS_REPLY_ERROR)
+            throw StoreError("cannot load Baton's scripts on " + endpoint() + ": " +
+                             explainAccess(m_url, "SCRIPT LOAD", replyText(r.get())));
+        if (r->type != REDIS_REPLY_STRING)
+            throw StoreError("cannot load Baton's scripts on " + endpoint() + ": odd reply");
+        m_shas[i] = replyText(r.get());
+    }
+}
+
+void RedisStore::Impl::ensureConnected() {
+    if (m_ctx)
+        return;
+    const TimePoint now = SteadyClock::instance().now();
+    if (now < m_nextTry)
+        throw StoreError("not connected to " + endpoint() + " (" + m_lastError + "); next try in " +
+                         ms(m_nextTry - now) + " ms");
+    try {
+        connect();
+        m_backoff = m_options.reconnectBackoffMin;
+    } catch (const StoreError& e) {
+        m_lastError = e.what();
+        m_nextTry = SteadyClock::instance().now() + m_backoff;
+        m_backoff = std::min(m_backoff * 2, m_options.reconnectBackoffMax);
+        throw;
+    }
+}
+
+void RedisStore::Impl::lose(const std::string& why) {
+    m_ctx.reset();
+    m_lastError = why;
+    // The first reconnect is tried at once; backoff only grows when reconnecting fails.
+    m_nextTry = SteadyClock::instance().now();
+    throw StoreError("lost the connection to " + endpoint() + ": " + why +
+                     "; it is re-made on the next call");
+}
 
 namespace {
 
-std::string garbageMessage(const std::string& resource, const std::string& error) {
+// The number after `tag` in a script's error, or 0.
+std::string numberAfter(const std::string& error, const std::string& tag) {
+    const auto at = error.find(tag);
+    return at == std::string::npos ? std::string() : error.substr(at + tag.size());
+}
+
+// Somebody else's data in a resource's keys, in words with the way out; nullopt otherwise.
+std::optional<std::string> garbageMessage(const std::string& resource, const std::string& error) {
     const std::string k = RedisStore::key(resource, "lock");
+    const std::string waits =
+        ": Baton waits until it expires or is deleted (redis-cli DEL '" + k + "')";
     if (const auto at = error.find("BATON_BAD_FENCE "); at != std::string::npos) {
         const std::string f = RedisStore::key(resource, "fence");
         return f + " is not a fence counter (" + error.substr(at + 16) +
@@ -271,21 +187,38 @@ std::string garbageMessage(const std::string& resource, const std::string& error
                f + "' N), or delete it if no fence is in use (redis-cli DEL '" + f + "')";
     }
     if (error.rfind("WRONGTYPE", 0) == 0)
-        return k +
-               " is not a string (somebody made it another type): Baton waits until it "
-               "expires or is deleted (redis-cli DEL '" +
-               k + "')";
+        return k + " is not a string (somebody made it another type)" + waits;
     if (error.find("BATON_GARBAGE") != std::string::npos)
-        return k +
-               " holds a value Baton did not write: Baton waits until it expires or is "
-               "deleted (redis-cli DEL '" +
-               k + "')";
-    return error;
+        return k + " holds a value Baton did not write" + waits;
+    if (const std::string n = numberAfter(error, "BATON_TOO_LONG "); !n.empty())
+        return k + " holds " + n + " bytes, more than Baton ever writes (at most " +
+               std::to_string(kMaxLockValue) + "), so it is not read" + waits;
+    if (const std::string n = numberAfter(error, "BATON_LONG_ID "); !n.empty())
+        return k + " names a holder id of " + n +
+               " bytes, longer than Baton ever writes (at most " + std::to_string(kMaxIdentity) +
+               "), so it is not read" + waits;
+    return std::nullopt;
 }
 
-void throwIfError(const Reply& r, const std::string& resource, const char* what) {
+// Throws a StoreError for an error reply to `command`, the call said as `what`.
+void throwIfFailed(const RedisUrl& url, const Reply& r, const char* command,
+                   const std::string& what) {
     if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError(std::string(what) + ": " + garbageMessage(resource, replyText(r.get())));
+        throw StoreError(what + ": " + explainAccess(url, command, replyText(r.get())));
+}
+
+// Throws a StoreError for an error reply to `what` on `resource`: bad data, a missing
+// permission or a read-only replica said with the way out, anything else as it came.
+void throwIfError(const RedisUrl& url, const Reply& r, const std::string& resource,
+                  const char* what, ScriptId script = ScriptCount) {
+    if (r->type != REDIS_REPLY_ERROR)
+        return;
+    const std::string text = replyText(r.get());
+    if (auto garbage = garbageMessage(resource, text))
+        throw StoreError(std::string(what) + ": " + *garbage);
+    throw StoreError(std::string(what) + ": " +
+                     explainAccess(url, script == ScriptCount ? what : "EVALSHA", text,
+                                   script == ScriptCount ? nullptr : kScriptCommands[script]));
 }
 
 std::string msArg(Duration ttl, const char* what) {
@@ -318,9 +251,13 @@ std::string RedisStore::endpoint() const {
 AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
                                  const std::string& identity, Duration ttl) {
     const std::string ttlMs = msArg(ttl, "acquire");
+    // Never write a lock value that a reader would refuse as too long.
+    if (identity.size() > kMaxIdentity)
+        throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
+                         " bytes long, more than " + std::to_string(kMaxIdentity));
     Reply r = m_impl->eval(Acquire, {key(resource, "lock"), key(resource, "fence")},
                            {token, identity, ttlMs});
-    throwIfError(r, resource, "acquire");
+    throwIfError(m_impl->url(), r, resource, "acquire", Acquire);
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
         throw StoreError("acquire: unexpected reply from " + endpoint());
     AcquireReply reply;
@@ -340,19 +277,19 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
 
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
     Reply r = m_impl->eval(Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")});
-    throwIfError(r, resource, "extend");
+    throwIfError(m_impl->url(), r, resource, "extend", Extend);
     return toInt(r.get()) == 1;
 }
 
 bool RedisStore::release(const std::string& resource, const std::string& token) {
     Reply r = m_impl->eval(Release, {key(resource, "lock")}, {token, key(resource, "events")});
-    throwIfError(r, resource, "release");
+    throwIfError(m_impl->url(), r, resource, "release", Release);
     return toInt(r.get()) == 1;
 }
 
 std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {
     Reply r = m_impl->eval(Inspect, {key(resource, "lock")}, {});
-    throwIfError(r, resource, "inspect");
+    throwIfError(m_impl->url(), r, resource, "inspect", Inspect);
     if (r->type != REDIS_REPLY_ARRAY)
         throw StoreError("inspect: unexpected reply from " + endpoint());
     if (r->elements < 3)
@@ -362,7 +299,7 @@ std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {
 
 void RedisStore::publish(const std::string& resource, const std::string& payload) {
     Reply r = m_impl->run({"PUBLISH", key(resource, "events"), payload});
-    throwIfError(r, resource, "publish");
+    throwIfError(m_impl->url(), r, resource, "PUBLISH");
 }
 
 Subscription RedisStore::subscribe(const std::string& resource,
@@ -380,32 +317,67 @@ Subscription RedisStore::subscribeChannel(const std::string& channel,
 
 void RedisStore::publishChannel(const std::string& channel, const std::string& payload) {
     Reply r = m_impl->run({"PUBLISH", channel, payload});
-    if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError("publish to " + channel + ": " + replyText(r.get()));
+    throwIfFailed(m_impl->url(), r, "PUBLISH", "publish to " + channel);
 }
 
 void RedisStore::hset(const std::string& k, const std::string& field, const std::string& value) {
     Reply r = m_impl->run({"HSET", k, field, value});
-    if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError("hset " + k + ": " + replyText(r.get()));
+    throwIfFailed(m_impl->url(), r, "HSET", "hset " + k);
 }
 
 bool RedisStore::hdel(const std::string& k, const std::string& field) {
     Reply r = m_impl->run({"HDEL", k, field});
-    if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError("hdel " + k + ": " + replyText(r.get()));
+    throwIfFailed(m_impl->url(), r, "HDEL", "hdel " + k);
     return toInt(r.get()) > 0;
 }
 
 std::vector<std::pair<std::string, std::string>> RedisStore::hgetall(const std::string& k) {
     Reply r = m_impl->run({"HGETALL", k});
-    if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError("hgetall " + k + ": " + replyText(r.get()));
+    throwIfFailed(m_impl->url(), r, "HGETALL", "hgetall " + k);
     std::vector<std::pair<std::string, std::string>> out;
     if (r->type != REDIS_REPLY_ARRAY)
         return out;
     for (std::size_t i = 0; i + 1 < r->elements; i += 2)
         out.emplace_back(replyText(r->element[i]), replyText(r->element[i + 1]));
+    return out;
+}
+
+MemberEntries RedisStore::members(const std::string& resource) {
+    const std::string k = key(resource, "members");
+    Reply r = m_impl->eval(Members, {k},
+                           {std::to_string(kMaxMembers), std::to_string(kMaxIdentity),
+                            std::to_string(kMaxMemberEntry)});
+    throwIfError(m_impl->url(), r, resource, "members", Members);
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1)
+        throw StoreError("members: unexpected reply from " + endpoint());
+    MemberEntries out;
+    for (std::size_t i = 1; i + 1 < r->elements; i += 2) {
+        const redisReply* id = r->element[i];
+        const redisReply* entry = r->element[i + 1];
+        if (entry->type == REDIS_REPLY_STRING) {
+            out.entries.emplace_back(replyText(id), replyText(entry));
+            continue;
+        }
+        // The script sends a length in place of an entry too long to be Baton's: negative
+        // when it is the id that is too long (then cut to its first 64 bytes).
+        const auto length = toInt(entry);
+        if (length < 0)
+            out.refused.push_back("an id of " + std::to_string(-length) + " bytes in " + k +
+                                  " (starting '" + replyText(id) +
+                                  "') is longer than Baton ever writes (at most " +
+                                  std::to_string(kMaxIdentity) + "), so its entry is not read");
+        else
+            out.refused.push_back("the entry of '" + replyText(id) + "' in " + k + " holds " +
+                                  std::to_string(length) +
+                                  " bytes, more than Baton ever writes (at most " +
+                                  std::to_string(kMaxMemberEntry) +
+                                  "), so it is not read; delete it: redis-cli HDEL '" + k + "' '" +
+                                  replyText(id) + "'");
+    }
+    const auto total = static_cast<std::size_t>(toInt(r->element[0]));
+    if (total > kMaxMembers)
+        out.refused.push_back(k + " has " + std::to_string(total) + " entries; only " +
+                              std::to_string(kMaxMembers) + " are read");
     return out;
 }
 
@@ -432,14 +404,12 @@ void RedisStore::set(const std::string& k, const std::string& value, Duration tt
         throw StoreError("set: ttl must not be negative, got " + formatDuration(ttl));
     Reply r = ttl.count() == 0 ? m_impl->run({"SET", k, value})
                                : m_impl->run({"SET", k, value, "PX", msArg(ttl, "set")});
-    if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError("set " + k + ": " + replyText(r.get()));
+    throwIfFailed(m_impl->url(), r, "SET", "set " + k);
 }
 
 bool RedisStore::del(const std::string& k) {
     Reply r = m_impl->run({"DEL", k});
-    if (r->type == REDIS_REPLY_ERROR)
-        throw StoreError("del " + k + ": " + replyText(r.get()));
+    throwIfFailed(m_impl->url(), r, "DEL", "del " + k);
     return toInt(r.get()) > 0;
 }
 

@@ -12,6 +12,11 @@ constexpr const char* kForms =
     "use redis://[user:password@]host[:port][/db] or unix:///path/to.sock[?db=N]";
 
 [[noreturn]] void fail(const std::string& text, const std::string& why) {
+    // Text with neither a scheme nor an '@' may be a password given where the URL belongs
+    // (--redis S3CRET): none of it is shown.
+    if (text.find("://") == std::string::npos && text.find('@') == std::string::npos)
+        throw UrlError("bad Redis URL (not shown, in case it is a password): " + why + " (" +
+                       kForms + ")");
     std::string shown = redactUrl(text);
     if (shown.size() > 80)
         shown = shown.substr(0, 77) + "...";
@@ -50,10 +55,13 @@ int parseNumber(const std::string& text, const std::string& digits, const char* 
     for (char c : digits)
         if (!std::isdigit(static_cast<unsigned char>(c)))
             fail(text, std::string("the ") + what + " '" + digits + "' is not a number");
-    if (digits.size() > 10 || std::stol(digits) < min || std::stol(digits) > max)
+    // Leading zeros are accepted (06379 is 6379); only the significant digits count.
+    const std::string significant =
+        digits.substr(std::min(digits.find_first_not_of('0'), digits.size() - 1));
+    if (significant.size() > 10 || std::stol(significant) < min || std::stol(significant) > max)
         fail(text, std::string("the ") + what + " " + digits + " is out of range " +
                        std::to_string(min) + "-" + std::to_string(max));
-    return static_cast<int>(std::stol(digits));
+    return static_cast<int>(std::stol(significant));
 }
 
 // Where the credentials end: the '@' before the host (the last '@' of a redis:// URL; the
@@ -67,8 +75,10 @@ std::size_t credentialsEnd(const std::string& text, std::size_t start, bool unix
 void takeCredentials(const std::string& text, const std::string& info, RedisUrl& url) {
     const auto colon = info.find(':');
     if (colon == std::string::npos) {
-        // "redis://secret@host" is how many tools write a bare password.
+        // "redis://secret@host" is how many tools write a bare password. It may also be a user
+        // name without its password: login errors say both (bareCredential).
         url.password = percentDecode(text, info, "password");
+        url.bareCredential = true;
     } else {
         url.user = percentDecode(text, info.substr(0, colon), "user name");
         url.password = percentDecode(text, info.substr(colon + 1), "password");
@@ -186,7 +196,7 @@ RedisUrl RedisUrl::parse(const std::string& text) {
             fail(text, "it contains a space or a control character");
     const auto schemeEnd = text.find("://");
     if (schemeEnd == std::string::npos)
-        fail(text, "no scheme");
+        fail(text, "no scheme; write redis://host:port");
     const std::string scheme = text.substr(0, schemeEnd);
     std::string rest = text.substr(schemeEnd + 3);
     RedisUrl url;

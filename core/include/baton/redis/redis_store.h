@@ -2,7 +2,8 @@
 // A Store on a Redis server (hiredis), so that electors in many processes and on many machines
 // share one lock.
 //
-// Keys of a resource R (the hash tag keeps them in one Redis Cluster slot):
+// Keys of a resource R (the hash tag keeps them in one Redis Cluster slot; a name that starts
+// with '}' would make the tag empty, so it is written escaped: baton:%{%7Db}:lock for "}b"):
 //   baton:{R}:lock    the holder: {"id":..., "fence":N, "token":...} with a TTL (redis-cli GET)
 //   baton:{R}:fence   the fencing counter
 //   baton:{R}:events  pub/sub channel: release notices ({"event":"released",...}) and events
@@ -15,6 +16,11 @@
 // microseconds). A Redis that restarts empty therefore still issues fences above every earlier
 // one, as long as its clock does not go back and fewer than a million terms a second were
 // issued. (An epoch key would be lost with the data it was meant to outlive.)
+//
+// What is read back is bounded: a lock value longer than Baton writes (64 KiB), a holder id
+// over 1 KiB or a presence entry over 16 KiB never leaves the server; the call says so instead.
+// A missing permission (ACL) or a replica is found at start by checkElectionAccess(), and said
+// with the command and the way out whenever a call meets it later.
 //
 // Threads: one connection for commands, used under a mutex (calls from many threads are
 // serialised, one at a time); one connection for subscriptions, owned by a thread of its own.
@@ -37,6 +43,12 @@ struct RedisOptions {
     Duration reconnectBackoffMax = std::chrono::seconds(5);
 };
 
+/// A resource's presence entries as read, bounded: nothing longer than Baton writes is read.
+struct MemberEntries {
+    std::vector<std::pair<std::string, std::string>> entries; ///< id -> entry (JSON)
+    std::vector<std::string> refused; ///< what was not read and why (too long, too many)
+};
+
 class RedisStore final : public Store {
 public:
     /// Parses `url` (throws UrlError) and connects, logs in, selects the db and loads the
@@ -49,6 +61,12 @@ public:
     bool extend(const std::string& resource, const std::string& token, Duration ttl) override;
     bool release(const std::string& resource, const std::string& token) override;
     std::optional<LockInfo> inspect(const std::string& resource) override;
+
+    /// Checks with harmless real calls that an election on `resource` may do all it needs
+    /// here: run Baton's scripts on the resource's keys and write them (not on a replica),
+    /// PUBLISH and SUBSCRIBE on its channels. Throws StoreError naming what is missing and the
+    /// way out (the ACL SETUSER line that grants it, or: point the URL at the primary).
+    void checkElectionAccess(const std::string& resource);
 
     void publish(const std::string& resource, const std::string& payload) override;
     Subscription subscribe(const std::string& resource,
@@ -68,6 +86,9 @@ public:
     void hset(const std::string& key, const std::string& field, const std::string& value);
     bool hdel(const std::string& key, const std::string& field);
     std::vector<std::pair<std::string, std::string>> hgetall(const std::string& key);
+    /// The presence entries of `resource` (baton:{R}:members), at most 1000, none longer than
+    /// Baton writes: what is left out is said in `refused`.
+    MemberEntries members(const std::string& resource);
 
     /// The text of INFO `section` ("stats", "server", ...): the server's own figures.
     std::string info(const std::string& section);
@@ -75,7 +96,8 @@ public:
     /// The server as a URL without the password.
     std::string endpoint() const;
 
-    /// The Redis key or channel of a resource: kind is "lock", "fence", "events", ...
+    /// The Redis key or channel of a resource: kind is "lock", "fence", "events", ... Every
+    /// key of one resource lands in one Cluster slot, whatever its name.
     static std::string key(const std::string& resource, const std::string& kind);
 
     class Impl;

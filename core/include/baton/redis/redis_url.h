@@ -21,6 +21,9 @@ struct RedisUrl {
     std::string path; ///< unix socket path
     std::string user; ///< ACL user; empty: the default user
     std::string password;
+    /// The URL had a name alone before '@' (redis://NAME@host): read as the password, though
+    /// it may have been meant as a user name (login errors then say how to write either).
+    bool bareCredential = false;
     int db = 0;
 
     /// Throws UrlError naming the problem and the accepted forms.

@@ -1,0 +1,21 @@
+#pragma once
+// What the Redis user of a store may do: permission and replica errors said with the way out
+// (used by redis_store.cpp; RedisStore::checkElectionAccess is in redis_access.cpp).
+
+#include "baton/redis/redis_url.h"
+
+#include <string>
+
+namespace baton::redis_detail {
+
+/// The ACL SETUSER line that grants `url`'s user what an election needs (commands, keys
+/// baton:*, channels baton:*).
+std::string aclAdvice(const RedisUrl& url);
+
+/// A server's error reply to `command` in words with the way out when it is a missing
+/// permission (NOPERM, or a command a script may not run: `scriptCommands` lists the
+/// script's) or a read-only replica (READONLY); any other error as it came.
+std::string explainAccess(const RedisUrl& url, const std::string& command, const std::string& error,
+                          const char* scriptCommands = nullptr);
+
+} // namespace baton::redis_detail
