@@ -93,6 +93,17 @@ private slots:
         QTest::newRow("raw NUL") << QByteArray("{\n  \"electors\": 3,\n  \"name\": \"a\0b\"\n}\n",
                                                37)
                                  << 3 << u"not valid JSON"_qs;
+        // Found by fuzzing (tests/fuzz/corpus/scenario_file/): an uncaught exception (abort),
+        // undefined behaviour (a double beyond int64), memory growing with depth squared.
+        QTest::newRow("number beyond a double")
+            << QByteArray("{\n  \"electors\": 3,\n  \"seed\": 1e400\n}\n") << 3
+            << u"not valid JSON: number overflow parsing '1e400'"_qs;
+        QTest::newRow("duration beyond 292 years")
+            << QByteArray("{\n  \"duration\": 1e13\n}\n") << 2
+            << u"duration: out of range, got 1e+13 ms (at most 9e12)"_qs;
+        QTest::newRow("deep nesting") << QByteArray("{\n  \"name\": " + QByteArray(100'000, '[') +
+                                                    QByteArray(100'000, ']') + "\n}\n")
+                                      << 2 << u"nested deeper than 32 levels"_qs;
     }
     void badScenarioFileExits2WithLineAndReason() {
         QFETCH(QByteArray, text);

@@ -61,6 +61,8 @@ struct Frame {
 
 class LineRecorder {
 public:
+    static constexpr std::size_t kMaxDepth = 32;
+
     explicit LineRecorder(const Position& position, std::map<std::string, int>& lines)
         : m_position(position)
         , m_lines(lines) {}
@@ -70,6 +72,10 @@ public:
         switch (event) {
         case E::object_start:
         case E::array_start:
+            // Each value's path is recorded, so deep nesting would cost depth^2 memory.
+            if (m_frames.size() >= kMaxDepth)
+                throw JsonLinesError(m_position.line,
+                                     "nested deeper than " + std::to_string(kMaxDepth) + " levels");
             m_lines.emplace(path(), m_position.line);
             m_frames.push_back(Frame{event == E::array_start, 0, {}, {}});
             break;
@@ -128,6 +134,13 @@ std::string reasonOf(const Json::parse_error& e) {
     return colon == std::string::npos ? what : what.substr(colon + 2);
 }
 
+// "[json.exception.out_of_range.406] number overflow parsing '1e400'": the part after the id.
+std::string reasonOf(const Json::exception& e) {
+    const std::string what = e.what();
+    const auto id = what.find("] ");
+    return id == std::string::npos ? what : what.substr(id + 2);
+}
+
 } // namespace
 
 int JsonWithLines::lineOf(std::string path) const {
@@ -155,6 +168,9 @@ JsonWithLines parseWithLines(std::string_view text) {
         const auto upTo = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
         const auto line = 1 + std::count(text.begin(), text.begin() + upTo, '\n');
         throw JsonLinesError(static_cast<int>(line), "not valid JSON: " + reasonOf(e));
+    } catch (const Json::exception& e) {
+        // A number too large for a double (1e400) is no parse error to nlohmann-json.
+        throw JsonLinesError(position.line, "not valid JSON: " + reasonOf(e));
     }
     return out;
 }

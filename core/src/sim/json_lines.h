@@ -1,6 +1,7 @@
 #pragma once
 // JSON text parsed with the line where each value starts, by path ("faults[2].at"), so that a
-// scenario file's errors can name their line. Refuses duplicate keys and NUL in strings.
+// scenario file's errors can name their line. Refuses duplicate keys, NUL in strings, numbers
+// beyond a double and nesting deeper than 32 levels.
 
 #include <nlohmann/json.hpp>
 
@@ -11,7 +12,7 @@
 
 namespace baton::sim {
 
-/// A syntax error (or a duplicate key, or a NUL) at `line`.
+/// A syntax error (or a duplicate key, a NUL, a number too large, too deep a nesting) at `line`.
 class JsonLinesError : public std::runtime_error {
 public:
     JsonLinesError(int at, const std::string& reason)

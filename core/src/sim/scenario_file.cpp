@@ -52,7 +52,8 @@ private:
 
     void onlyKeys(const Json& o, const std::string& path,
                   std::initializer_list<const char*> known) const {
-        for (const auto& [key, value] : o.items()) {
+        for (const auto& item : o.items()) {
+            const std::string& key = item.key(); // a lambda may not capture a binding (clang 14)
             if (std::find_if(known.begin(), known.end(), [&](const char* k) { return key == k; }) !=
                 known.end())
                 continue;
@@ -64,13 +65,13 @@ private:
     }
 
     Duration duration(const Json& v, const std::string& path, bool allowNegative = false) const {
-        // Beyond about 292 years nanoseconds overflow: refuse long before.
-        constexpr double kLongestMs = 9e15;
+        // Beyond about 292 years (9.2e12 ms) nanoseconds overflow: refuse before.
+        constexpr double kLongestMs = 9e12;
         Duration d{};
         if (v.is_number()) {
             const double ms = v.get<double>();
             if (!(std::fabs(ms) <= kLongestMs))
-                fail(path, "out of range, got " + shown(ms) + " ms (at most 9e15)");
+                fail(path, "out of range, got " + shown(ms) + " ms (at most 9e12)");
             d = Duration(static_cast<Duration::rep>(ms * 1e6));
         } else if (v.is_string()) {
             try {

@@ -86,8 +86,10 @@ void TermTracker::advanceTo(TimePoint now, const Callback& onChange) {
             continue;
         }
         auto [first, last] = m_orphans.equal_range(id);
-        const auto it = std::find_if(
-            first, last, [&](const auto& entry) { return entry.second.deadline == deadline; });
+        // An init-capture: clang 14 cannot capture a structured binding.
+        const auto it = std::find_if(first, last, [lapsed = deadline](const auto& entry) {
+            return entry.second.deadline == lapsed;
+        });
         if (it == last)
             continue;
         const Term term = it->second;
