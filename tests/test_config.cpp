@@ -98,6 +98,22 @@ private slots:
         QVERIFY(!store.inspect(c.resource));
     }
 
+    // An identity is written into the lock and every event: a megabyte of it is refused.
+    void rejectsAnOverlongIdentity() {
+        Config c;
+        c.resource = "job-scheduler";
+        c.identity = std::string(1024, 'x');
+        validate(c);
+        c.identity += 'x';
+        try {
+            validate(c);
+            QFAIL("a 1025-byte identity was accepted");
+        } catch (const ConfigError& e) {
+            QCOMPARE(e.field(), std::string("identity"));
+            QVERIFY(std::string(e.what()).find("at most 1024 bytes") != std::string::npos);
+        }
+    }
+
     void acceptsTheSeedDefaults() {
         Config c;
         c.resource = "job-scheduler";

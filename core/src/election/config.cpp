@@ -54,6 +54,9 @@ void validate(const Timing& timing) {
 void validate(const Config& config) {
     if (config.resource.empty())
         reject("resource", "\"\"", "must not be empty (name the thing to elect a leader for)");
+    if (config.identity.size() > 1024)
+        reject("identity", std::to_string(config.identity.size()) + " bytes",
+               "must be at most 1024 bytes (it is written into the lock and every event)");
     validate(config.timing);
     if (!(config.maxClockDrift >= 0.0 && config.maxClockDrift < 0.5)) {
         std::ostringstream value;

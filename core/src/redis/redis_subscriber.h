@@ -249,7 +249,10 @@ private:
             m_cv.notify_all();
             return;
         }
-        if (kind != "message" || r->element[2]->type != REDIS_REPLY_STRING)
+        // Baton never publishes more than 64 KiB: a larger message is somebody else's, and is
+        // not copied to every subscriber.
+        if (kind != "message" || r->element[2]->type != REDIS_REPLY_STRING ||
+            r->element[2]->len > 64 * 1024)
             return;
         m_entries.deliver(channel, replyText(r->element[2]));
     }
