@@ -22,6 +22,7 @@
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSettings>
 #include <QTest>
@@ -61,6 +62,31 @@ class TestLabRedis : public baton::test::LabTestCase {
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_redis.start(), qPrintable(m_redis.error())); }
+
+    // Given no display (no DISPLAY, no WAYLAND_DISPLAY, no headless QT_QPA_PLATFORM), when the
+    // lab starts, then it exits 2 and names xvfb-run and baton-sim (Qt alone aborts: exit 134);
+    // --help and --version still work.
+    void withoutADisplayTheLabSaysHowToRunIt() {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QString::fromLatin1(name));
+        QProcess lab;
+        lab.setProcessEnvironment(env);
+        lab.start(QStringLiteral(BATON_LAB_PATH), {});
+        QVERIFY(lab.waitForFinished(10000));
+        QCOMPARE(lab.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(lab.exitCode(), 2);
+        const QString err = QString::fromUtf8(lab.readAllStandardError());
+        QVERIFY2(err.contains(u"no display"_qs), qPrintable(err));
+        QVERIFY2(err.contains(u"xvfb-run scripts/run.sh"_qs), qPrintable(err));
+        QVERIFY2(err.contains(u"baton-sim"_qs), qPrintable(err));
+        for (const char* flag : {"--help", "--version", "-v"}) {
+            lab.start(QStringLiteral(BATON_LAB_PATH), {QString::fromLatin1(flag)});
+            QVERIFY(lab.waitForFinished(10000));
+            QCOMPARE(lab.exitCode(), 0);
+            QVERIFY(!lab.readAllStandardOutput().isEmpty());
+        }
+    }
 
     // Given the lab itself (its executable) running agents on Redis, when it gets SIGTERM (or
     // SIGINT, SIGHUP), then it closes as if its window were closed: its agents stop gracefully
