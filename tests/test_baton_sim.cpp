@@ -2,6 +2,7 @@
 // failure, and the JSON report.
 
 #include "support/columns.h"
+#include "support/no_display.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -321,11 +322,8 @@ private slots:
     // Given no display, then scripts/run.sh says so, with xvfb-run and baton-sim, before it
     // installs or builds anything.
     void runScriptWithoutADisplaySaysHowToRunIt() {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
-            env.remove(QString::fromLatin1(name));
         QProcess p;
-        p.setProcessEnvironment(env);
+        p.setProcessEnvironment(baton::test::withoutADisplay());
         p.start(sourceDir() + u"/scripts/run.sh"_qs, {});
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitCode(), 2);

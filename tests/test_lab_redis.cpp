@@ -9,6 +9,7 @@
 #include "support/lab_events.h"
 #include "support/lab_test_case.h"
 #include "support/lab_window.h"
+#include "support/no_display.h"
 #include "support/redis_server.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
@@ -22,7 +23,6 @@
 #include <QElapsedTimer>
 #include <QLineEdit>
 #include <QProcess>
-#include <QProcessEnvironment>
 #include <QPushButton>
 #include <QSettings>
 #include <QTest>
@@ -67,11 +67,8 @@ private Q_SLOTS:
     // lab starts, then it exits 2 and names xvfb-run and baton-sim (Qt alone aborts: exit 134);
     // --help and --version still work.
     void withoutADisplayTheLabSaysHowToRunIt() {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
-            env.remove(QString::fromLatin1(name));
         QProcess lab;
-        lab.setProcessEnvironment(env);
+        lab.setProcessEnvironment(baton::test::withoutADisplay());
         lab.start(QStringLiteral(BATON_LAB_PATH), {});
         QVERIFY(lab.waitForFinished(10000));
         QCOMPARE(lab.exitStatus(), QProcess::NormalExit);
