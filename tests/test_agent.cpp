@@ -7,9 +7,11 @@
 #include "support/redis_server.h"
 #include "support/words.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTest>
 #include <hiredis/hiredis.h>
@@ -284,6 +286,39 @@ private slots:
         p.start(QStringLiteral(BATON_AGENT_PATH), {QStringLiteral("--version")});
         QVERIFY(p.waitForFinished(10000));
         QVERIFY(p.readAllStandardOutput().startsWith("baton-agent "));
+    }
+
+    // Given the agent's human log on stderr, then each line carries a UTC time to the
+    // millisecond, the agent's id and a level; -v is --version, as in baton and baton-sim.
+    void logLinesHaveTimeIdAndLevel() {
+        const QRegularExpression line(
+            uR"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z baton-agent\[([^\]]+)\] (info|warning|error): .+$)"_s);
+        QProcess failed;
+        failed.start(QStringLiteral(BATON_AGENT_PATH),
+                     words("--resource r --id lost --redis redis://127.0.0.1:1"));
+        QVERIFY(failed.waitForFinished(10000));
+        QCOMPARE(failed.exitCode(), 3);
+        const QString error = QString::fromUtf8(failed.readAllStandardError()).trimmed();
+        const auto m = line.match(error);
+        QVERIFY2(m.hasMatch(), qPrintable(error));
+        QCOMPARE(m.captured(1), u"lost"_s);
+        QCOMPARE(m.captured(2), u"error"_s);
+
+        AgentProcess& agent = launch(QStringLiteral("stamped"));
+        QTRY_VERIFY(agent.standardError().contains(u"electing for"_s));
+        const QStringList lines = agent.standardError().split(u'\n', Qt::SkipEmptyParts);
+        for (const QString& l : lines)
+            QVERIFY2(line.match(l).hasMatch(), qPrintable(l));
+        QVERIFY(lines.first().contains(u"baton-agent[stamped] info: electing for 'jobs'"_s));
+        const QDateTime stamp = QDateTime::fromString(lines.first().left(24), Qt::ISODateWithMs);
+        QVERIFY2(stamp.isValid(), qPrintable(lines.first()));
+        QVERIFY(qAbs(stamp.msecsTo(QDateTime::currentDateTimeUtc())) < 60'000);
+
+        QProcess version;
+        version.start(QStringLiteral(BATON_AGENT_PATH), {QStringLiteral("-v")});
+        QVERIFY(version.waitForFinished(10000));
+        QCOMPARE(version.exitCode(), 0);
+        QVERIFY(version.readAllStandardOutput().startsWith("baton-agent "));
     }
 
     void threeAgentsElectExactlyOne() {

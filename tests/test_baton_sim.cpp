@@ -2,13 +2,16 @@
 // failure, and the JSON report.
 
 #include "support/columns.h"
+#include "support/no_display.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 using baton::test::addColumns;
 
@@ -20,8 +23,9 @@ struct Result {
     QString err;
 };
 
-Result baton_sim(const QStringList& args) {
+Result baton_sim(const QStringList& args, const QString& workingDirectory = {}) {
     QProcess p;
+    p.setWorkingDirectory(workingDirectory);
     p.start(QStringLiteral(BATON_SIM_PATH), args);
     if (!p.waitForFinished(120000))
         return {};
@@ -32,6 +36,62 @@ Result baton_sim(const QStringList& args) {
 
 QString scenario(const char* name) {
     return QStringLiteral(BATON_SCENARIO_DIR "/") + QString::fromLatin1(name) + u".json"_qs;
+}
+
+// The source tree: the README and scripts beside the example scenarios.
+QString sourceDir() {
+    return QStringLiteral(BATON_SCENARIO_DIR "/../..");
+}
+
+// One JUnit file as read back: its test cases (name and failure message, empty when it passed).
+struct JUnit {
+    QString error;
+    QList<std::pair<QString, QString>> cases;
+};
+
+JUnit readJUnit(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {u"cannot open "_qs + path, {}};
+    JUnit result;
+    QXmlStreamReader xml(&f);
+    while (!xml.atEnd()) {
+        if (xml.readNext() != QXmlStreamReader::StartElement)
+            continue;
+        if (xml.name() == u"testcase")
+            result.cases.push_back({xml.attributes().value(u"name"_qs).toString(), {}});
+        else if (xml.name() == u"failure" && !result.cases.isEmpty())
+            result.cases.back().second = xml.attributes().value(u"message"_qs).toString();
+    }
+    if (xml.hasError())
+        result.error = xml.errorString();
+    return result;
+}
+
+// The README's sample of `command`: the lines after "$ command" up to the next "$ " or the end
+// of its code block.
+QStringList readmeSample(const QString& command) {
+    QFile f(sourceDir() + u"/README.md"_qs);
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+        return {};
+    const QStringList lines = QString::fromUtf8(f.readAll()).split(u'\n');
+    const qsizetype start = lines.indexOf(u"$ "_qs + command);
+    if (start < 0)
+        return {};
+    QStringList sample;
+    for (qsizetype i = start + 1; i < lines.size(); ++i) {
+        if (lines[i].startsWith(u"$ "_qs) || lines[i].startsWith(u"```"_qs))
+            break;
+        sample << lines[i];
+    }
+    return sample;
+}
+
+// What a run prints, as lines, without the one that differs from machine to machine.
+QStringList withoutWallTime(const QString& text) {
+    QStringList lines = text.split(u'\n', Qt::SkipEmptyParts);
+    lines.removeIf([](const QString& l) { return l.startsWith(u"  ran in "_qs); });
+    return lines;
 }
 
 } // namespace
@@ -187,6 +247,101 @@ private slots:
         QCOMPARE(o[u"violations"_qs].toArray().size(), 1);
         QVERIFY(o[u"failoverLatency"_qs].toObject()[u"count"_qs].toInt() >= 1);
         QCOMPARE(o[u"config"_qs].toObject()[u"electors"_qs].toInt(), 3);
+    }
+
+    // Given --junit, then one test case per seed; a failure with the violation for the drift
+    // scenario, and for none of a safe campaign's seeds.
+    void junitReport_data() {
+        addColumns<QStringList, int, int, QString>("args", "code", "cases", "failure");
+        QTest::newRow("drift scenario")
+            << QStringList{scenario("clock-drift")} << 1 << 1 << u"overlap: node-1 (fence 2)"_qs;
+        QTest::newRow("safe campaign")
+            << QStringList{u"--seeds"_qs, u"4"_qs, u"--duration"_qs, u"10m"_qs} << 0 << 4
+            << QString();
+        QTest::newRow("drift campaign")
+            << QStringList{scenario("clock-drift"), u"--seeds"_qs, u"3"_qs} << 1 << 3
+            << u"overlap"_qs;
+    }
+    void junitReport() {
+        QFETCH(QStringList, args);
+        QFETCH(int, code);
+        QFETCH(int, cases);
+        QFETCH(QString, failure);
+        const QString path = m_dir.filePath(u"junit.xml"_qs);
+        QFile::remove(path);
+        const Result r = baton_sim(args + QStringList{u"--junit"_qs, path});
+        QCOMPARE(r.code, code);
+        const JUnit junit = readJUnit(path);
+        QVERIFY2(junit.error.isEmpty(), qPrintable(junit.error));
+        QCOMPARE(junit.cases.size(), cases);
+        for (const auto& [name, message] : junit.cases) {
+            QVERIFY2(name.contains(u"seed "_qs), qPrintable(name));
+            if (failure.isEmpty())
+                QVERIFY2(message.isEmpty(), qPrintable(message));
+        }
+        if (!failure.isEmpty())
+            QVERIFY2(junit.cases.front().second.contains(failure),
+                     qPrintable(junit.cases.front().second));
+    }
+
+    // Given a scenario whose name needs escaping, then the JUnit file is still valid XML.
+    void junitEscapesText() {
+        const QString file = write("odd.json", "{\"name\": \"a<b>&\\\"c\\u0001\", \"electors\": 2, "
+                                               "\"duration\": \"10s\"}\n");
+        const QString path = m_dir.filePath(u"odd.xml"_qs);
+        QCOMPARE(baton_sim({file, u"--junit"_qs, path}).code, 0);
+        const JUnit junit = readJUnit(path);
+        QVERIFY2(junit.error.isEmpty(), qPrintable(junit.error));
+        QCOMPARE(junit.cases.size(), 1);
+        QVERIFY2(junit.cases.front().first.startsWith(u"a<b>&\"c"_qs),
+                 qPrintable(junit.cases.front().first));
+    }
+
+    void junitToAnUnwritablePathExits2() {
+        const Result r = baton_sim({u"--junit"_qs, u"/nonexistent/dir/x.xml"_qs});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(u"cannot write"_qs), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+    }
+
+    // The README's sample outputs are what this build prints (the wall time aside): run the
+    // README's exact commands from the source tree.
+    void readmeSamplesAreCurrent_data() {
+        QTest::addColumn<QString>("command");
+        QTest::newRow("a run") << u"baton-sim --duration 24h --seed 1"_qs;
+        QTest::newRow("drift")
+            << u"baton-sim resources/scenarios/clock-drift.json; echo \"exit $?\""_qs;
+    }
+    void readmeSamplesAreCurrent() {
+        QFETCH(QString, command);
+        const QStringList sample = readmeSample(command);
+        QVERIFY2(!sample.isEmpty(),
+                 qPrintable(u"no sample of '"_qs + command + u"' in README.md"_qs));
+        QString args = command.section(u' ', 1);
+        const bool echoesExit = args.endsWith(u"; echo \"exit $?\""_qs);
+        if (echoesExit)
+            args = args.section(u';', 0, 0);
+        const Result r = baton_sim(args.split(u' '), sourceDir());
+        QString printed = r.out + r.err;
+        if (echoesExit)
+            printed += u"exit "_qs + QString::number(r.code) + u'\n';
+        const QStringList expected = withoutWallTime(sample.join(u'\n'));
+        const QStringList actual = withoutWallTime(printed);
+        for (qsizetype i = 0; i < std::max(expected.size(), actual.size()); ++i)
+            QCOMPARE(actual.value(i), expected.value(i));
+    }
+
+    // Given no display, then scripts/run.sh says so, with xvfb-run and baton-sim, before it
+    // installs or builds anything.
+    void runScriptWithoutADisplaySaysHowToRunIt() {
+        QProcess p;
+        p.setProcessEnvironment(baton::test::withoutADisplay());
+        p.start(sourceDir() + u"/scripts/run.sh"_qs, {});
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromUtf8(p.readAllStandardError());
+        QVERIFY2(err.contains(u"xvfb-run scripts/run.sh"_qs), qPrintable(err));
+        QVERIFY2(err.contains(u"baton-sim"_qs), qPrintable(err));
     }
 
     // A campaign with drift beyond the assumption finds unsafe seeds and names the worst.

@@ -9,6 +9,7 @@
 #include "support/lab_events.h"
 #include "support/lab_test_case.h"
 #include "support/lab_window.h"
+#include "support/no_display.h"
 #include "support/redis_server.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
@@ -61,6 +62,28 @@ class TestLabRedis : public baton::test::LabTestCase {
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY2(m_redis.start(), qPrintable(m_redis.error())); }
+
+    // Given no display (no DISPLAY, no WAYLAND_DISPLAY, no headless QT_QPA_PLATFORM), when the
+    // lab starts, then it exits 2 and names xvfb-run and baton-sim (Qt alone aborts: exit 134);
+    // --help and --version still work.
+    void withoutADisplayTheLabSaysHowToRunIt() {
+        QProcess lab;
+        lab.setProcessEnvironment(baton::test::withoutADisplay());
+        lab.start(QStringLiteral(BATON_LAB_PATH), {});
+        QVERIFY(lab.waitForFinished(10000));
+        QCOMPARE(lab.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(lab.exitCode(), 2);
+        const QString err = QString::fromUtf8(lab.readAllStandardError());
+        QVERIFY2(err.contains(u"no display"_qs), qPrintable(err));
+        QVERIFY2(err.contains(u"xvfb-run scripts/run.sh"_qs), qPrintable(err));
+        QVERIFY2(err.contains(u"baton-sim"_qs), qPrintable(err));
+        for (const char* flag : {"--help", "--version", "-v"}) {
+            lab.start(QStringLiteral(BATON_LAB_PATH), {QString::fromLatin1(flag)});
+            QVERIFY(lab.waitForFinished(10000));
+            QCOMPARE(lab.exitCode(), 0);
+            QVERIFY(!lab.readAllStandardOutput().isEmpty());
+        }
+    }
 
     // Given the lab itself (its executable) running agents on Redis, when it gets SIGTERM (or
     // SIGINT, SIGHUP), then it closes as if its window were closed: its agents stop gracefully

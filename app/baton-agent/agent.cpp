@@ -7,10 +7,12 @@
 #include <baton/wire/event_message.h>
 #include <baton/wire/member.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <sstream>
 #include <unistd.h>
 
@@ -51,11 +53,25 @@ void Agent::print(const std::string& line) {
     m_out.push(line);
 }
 
-void Agent::log(const std::string& text) const {
+void Agent::log(Level level, const std::string& text) const {
+    // UTC with milliseconds, as ISO 8601 writes it: lines from agents on several hosts sort
+    // together, and match the event lines' wall-clock times to the millisecond.
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char stamp[32] = {};
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
+    const char* name = level == Level::Error     ? "error"
+                       : level == Level::Warning ? "warning"
+                                                 : "info";
     // Text from outside (ids, resource names, control messages) is in these lines: nothing in
     // them may end the line, forge another or reach the terminal as an escape code.
-    std::fprintf(stderr, "baton-agent[%s]: %s\n", baton::visible(m_id, 128).c_str(),
-                 baton::visible(text, 4096).c_str());
+    std::fprintf(stderr, "%s.%03dZ baton-agent[%s] %s: %s\n", stamp, static_cast<int>(ms),
+                 baton::visible(m_id, 128).c_str(), name, baton::visible(text, 4096).c_str());
 }
 
 bool Agent::NoteLimiter::allow(std::uint64_t& held) {
@@ -85,7 +101,7 @@ void Agent::reportError(const std::string& reason) {
     const std::string json =
         baton::wire::encode(baton::wire::eventMessage(e, m_id, m_options.resource));
     print(json);
-    log(reason);
+    log(Level::Error, reason);
     if (m_presence)
         m_presence->publish(json);
 }
@@ -98,7 +114,7 @@ void Agent::onEvent(const baton::Event& e) {
     if (!chatty || m_options.verbose)
         print(json);
     if (e.type == EventType::Error || e.type == EventType::ExtendFailed)
-        log(e.message);
+        log(Level::Error, e.message);
     if (e.type == EventType::Elected)
         ++m_elected;
     if (e.type == EventType::Revoked)
@@ -122,9 +138,10 @@ void Agent::onControl(const std::string& payload) {
         // Not parsed, not echoed, not republished: anyone who can publish on the channel could
         // otherwise fill this agent's logs. A note now and then says that traffic arrives.
         if (m_ignoredControl.allow(held))
-            log("ignoring messages on baton:{" + m_options.resource + "}:control" +
-                (held ? " (" + std::to_string(held) + " more since the last note)" : "") +
-                ": start with --allow-control to obey them");
+            log(Level::Info,
+                "ignoring messages on baton:{" + m_options.resource + "}:control" +
+                    (held ? " (" + std::to_string(held) + " more since the last note)" : "") +
+                    ": start with --allow-control to obey them");
         return;
     }
     const auto report = [&](const std::string& why) {
@@ -162,21 +179,21 @@ void Agent::obey(const baton::wire::ControlMessage& m) {
             member.refresh = t.refreshInterval;
             member.retry = t.retryInterval;
         });
-        log("control: ttl " + baton::formatDuration(t.ttl) + ", refresh " +
-            baton::formatDuration(t.refreshInterval) + ", retry " +
-            baton::formatDuration(t.retryInterval));
+        log(Level::Info, "control: ttl " + baton::formatDuration(t.ttl) + ", refresh " +
+                             baton::formatDuration(t.refreshInterval) + ", retry " +
+                             baton::formatDuration(t.retryInterval));
         break;
     }
     case ControlCommand::Stop:
-        log("control: stop");
+        log(Level::Info, "control: stop");
         ::kill(::getpid(), SIGTERM);
         break;
     case ControlCommand::Pause:
-        log("control: pause for " + baton::formatDuration(m.length));
+        log(Level::Info, "control: pause for " + baton::formatDuration(m.length));
         baton::ElectionFaults::pause(*m_election, m.length);
         break;
     case ControlCommand::Partition:
-        log("control: partition for " + baton::formatDuration(m.length));
+        log(Level::Info, "control: partition for " + baton::formatDuration(m.length));
         m_faults->partitionFor(m.length);
         break;
     }
@@ -271,10 +288,10 @@ std::optional<int> Agent::connect(const baton::Config& config) {
         // or not at all (a SUBSCRIBE refused loses every notice): say it once, and exit 3.
         m_store->checkElectionAccess(m_options.resource);
     } catch (const baton::UrlError& e) {
-        log(e.what());
+        log(Level::Error, e.what());
         return 2;
     } catch (const baton::StoreError& e) {
-        log(e.what());
+        log(Level::Error, e.what());
         return 3;
     }
     m_faults = std::make_unique<baton::FaultStore>(*m_store);
@@ -295,11 +312,12 @@ void Agent::warnOfATwin() {
             const double ageMs = baton::unixMsNow() - (twin ? twin->seenMs : 0);
             if (twin && (twin->pid != ::getpid() || twin->host != hostName()) &&
                 ageMs < std::chrono::duration<double, std::milli>(twin->ttl).count())
-                log("warning: another elector uses the id '" + m_id + "' (pid " +
-                    std::to_string(twin->pid) + " on " + twin->host + ", seen " +
-                    std::to_string(static_cast<long long>(ageMs)) +
-                    " ms ago): the two share one presence entry and observers see one; give "
-                    "each elector its own --id");
+                log(Level::Warning,
+                    "another elector uses the id '" + m_id + "' (pid " + std::to_string(twin->pid) +
+                        " on " + twin->host + ", seen " +
+                        std::to_string(static_cast<long long>(ageMs)) +
+                        " ms ago): the two share one presence entry and observers see one; give "
+                        "each elector its own --id");
         }
     } catch (const baton::StoreError&) {
         // Presence reports its own errors when it starts; this check is only a courtesy.
@@ -323,7 +341,7 @@ void Agent::joinPresence() {
                                                        // A dead Redis fails every heartbeat:
                                                        // say so once, not five times a second.
                                                        if (error != m_lastPresenceError)
-                                                           log(error);
+                                                           log(Level::Error, error);
                                                        m_lastPresenceError = error;
                                                    });
 }
@@ -336,15 +354,15 @@ void Agent::waitForTheEnd() {
         timespec tick{0, 100'000'000};
         const int sig = sigtimedwait(&signals, nullptr, &tick);
         if (sig > 0) {
-            log(std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+            log(Level::Info, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
             return;
         }
         // Pauses and partitions end by themselves: keep the presence entry's state true.
         const std::string state = currentState();
         if (m_out.dropped() != reportedDrops) {
             reportedDrops = m_out.dropped();
-            log("standard output is not being read: dropped " + std::to_string(reportedDrops) +
-                " event lines so far");
+            log(Level::Error, "standard output is not being read: dropped " +
+                                  std::to_string(reportedDrops) + " event lines so far");
         }
         if (state != shownState) {
             shownState = state;
@@ -358,7 +376,7 @@ int Agent::run() {
     try {
         baton::validate(config);
     } catch (const baton::ConfigError& e) {
-        log(e.what());
+        log(Level::Error, e.what());
         return 2;
     }
     if (const std::optional<int> failed = connect(config))
@@ -369,7 +387,7 @@ int Agent::run() {
             metricsServer = std::make_unique<MetricsServer>(*m_options.metricsPort,
                                                             [this] { return metrics(); });
         } catch (const std::exception& e) {
-            log(e.what());
+            log(Level::Error, e.what());
             return 2;
         }
     }
@@ -381,19 +399,20 @@ int Agent::run() {
         m_store->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),
                                   [this](const std::string& payload) { onControl(payload); });
 
-    log("electing for '" + m_options.resource + "' on " + m_store->endpoint() + " (ttl " +
-        baton::formatDuration(m_options.ttl) + ", refresh " +
-        baton::formatDuration(m_options.refresh) + ", retry " +
-        baton::formatDuration(m_options.retry) +
-        (m_options.pollingOnly ? ", polling-only mode" : "") +
-        (m_options.allowControl ? ", control allowed" : "") + ")");
+    log(Level::Info, "electing for '" + m_options.resource + "' on " + m_store->endpoint() +
+                         " (ttl " + baton::formatDuration(m_options.ttl) + ", refresh " +
+                         baton::formatDuration(m_options.refresh) + ", retry " +
+                         baton::formatDuration(m_options.retry) +
+                         (m_options.pollingOnly ? ", polling-only mode" : "") +
+                         (m_options.allowControl ? ", control allowed" : "") + ")");
     m_election->start();
     waitForTheEnd();
     control.reset();
     m_election->stop(); // revoke (onRevoked returns), release, "stopped"
     m_presence->leave();
     if (!m_out.finish(std::chrono::seconds(1))) {
-        log("standard output is blocked: exiting without writing the last event lines");
+        log(Level::Error,
+            "standard output is blocked: exiting without writing the last event lines");
         std::fflush(stderr);
         std::_Exit(0); // the writer thread still holds this object: leave at once
     }

@@ -45,7 +45,9 @@ private:
     void reportError(const std::string& reason);
     std::string metrics() const;
     void print(const std::string& line);
-    void log(const std::string& text) const;
+    enum class Level { Info, Warning, Error };
+    /// One human line on stderr: "2026-12-01T10:15:02.123Z baton-agent[ID] info: text" (UTC).
+    void log(Level level, const std::string& text) const;
     std::string currentState() const;
 
     /// A bounded amount of notes: a burst of `burst`, then one per `every` (a token bucket);

@@ -26,8 +26,13 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
   --polling-only       behave like the seed package: followers only poll every retry
   --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
   --metrics-port PORT  serve Prometheus metrics on http://0.0.0.0:PORT/metrics
-  --verbose            also print extended and extend-failed events
-  --help, --version
+  --verbose            also print extended and extend-failed events (long form only:
+                       -v is --version, as in baton and baton-sim)
+  -h, --help           show this help
+  -v, --version        show the version
+
+Log lines on standard error: "2026-12-01T10:15:02.123Z baton-agent[ID] info: ..." (UTC,
+milliseconds; levels info, warning, error).
 
 Durations take a unit (250ms, 1.5s, 2m); a bare number is milliseconds.
 Exit codes: 0 stopped by a signal or a stop command; 2 bad usage or config;
@@ -73,7 +78,7 @@ Options parse(int argc, char** argv) {
         if (arg == "--help" || arg == "-h") {
             o.help = true;
             return o;
-        } else if (arg == "--version") {
+        } else if (arg == "--version" || arg == "-v") {
             o.version = true;
             return o;
         } else if (arg == "--redis") {
@@ -104,7 +109,7 @@ Options parse(int argc, char** argv) {
         } else if (arg == "--allow-control") {
             flag();
             o.allowControl = true;
-        } else if (arg == "--verbose" || arg == "-v") {
+        } else if (arg == "--verbose") {
             flag();
             o.verbose = true;
         } else if (arg == "--metrics-port") {

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "junit.h"
 #include "report_format.h"
 
 #include <baton/sim/checker.h>
@@ -40,6 +41,7 @@ struct Options {
     std::uint64_t firstSeed = 1;
     std::uint64_t seeds = 1;
     bool json = false;
+    std::string junit; // a JUnit XML file to write, when set
 };
 
 [[noreturn]] void usage(const std::string& message) {
@@ -97,13 +99,21 @@ CommandLine::CommandLine(const std::string& version)
            "MODE");
     option("ttl", "Lock TTL (default 5s).", "D");
     option("refresh", "Leader refresh interval (default 1s).", "D");
-    option("retry", "Follower retry interval (default 1s).", "D");
+    option("retry",
+           "Follower retry interval (default 1s; baton-agent's is 5s: a simulated cluster whose "
+           "followers retry each second is busier, and easier to watch). --ttl, --refresh and "
+           "--max-drift default as in baton-agent.",
+           "D");
     option("drift", "Largest true clock-rate error in the cluster (default 0).", "F");
     option("max-drift", "Clock-rate error the electors assume (default 0.01).", "F");
     option("latency", "One-way store latency, e.g. 2ms (a bare number is ms).", "MS");
     flag("polling-only", "Followers only poll every retry interval (as the seed).");
     flag("no-fencing", "The protected resource accepts any fence.");
     flag("json", "Prints the full report as JSON.");
+    option("junit",
+           "Also writes the result as JUnit XML for CI: one test case per seed, a failure with "
+           "the violations for each unsafe one.",
+           "FILE");
 }
 
 void CommandLine::option(const std::string& name, const std::string& help,
@@ -201,6 +211,8 @@ void applyOptions(const CommandLine& c, Options& o) {
     if (c.isSet("no-fencing"))
         s.fencing = false;
     o.json = c.isSet("json");
+    if (c.isSet("junit"))
+        o.junit = c.value("junit");
 }
 
 Options parse(int argc, const char* const* argv, const std::string& version) {
@@ -294,7 +306,24 @@ std::string replayHint(const Options& o, std::uint64_t seed) {
     return hint + " --seed " + std::to_string(seed) + " (with the same other options)";
 }
 
-int runCampaign(const Options& o) {
+// The JUnit file, when asked for: opened before the first run, so that a path that cannot be
+// written is a usage error at once, not after an hour of seeds.
+std::optional<JUnitReport> junitFor(const Options& o) {
+    if (o.junit.empty())
+        return std::nullopt;
+    try {
+        return std::optional<JUnitReport>(std::in_place, o.junit,
+                                          o.scenario.name.empty() ? "random" : o.scenario.name);
+    } catch (const std::runtime_error& e) {
+        usage(e.what());
+    }
+}
+
+std::string caseName(const Options& o, std::uint64_t seed) {
+    return (o.scenario.name.empty() ? "" : o.scenario.name + " ") + "seed " + std::to_string(seed);
+}
+
+int runCampaign(const Options& o, std::optional<JUnitReport>& junit) {
     Progress progress(o.seeds);
     std::optional<Outcome> worst;
     std::optional<Outcome> firstUnsafe;
@@ -305,6 +334,8 @@ int runCampaign(const Options& o) {
         Outcome result = runSeed(o, o.firstSeed + i);
         wall += result.info.wallSeconds;
         virtualTotal += result.report.duration;
+        if (junit)
+            junit->add(caseName(o, result.report.seed), result.info.wallSeconds, result.report);
         if (!result.report.safe()) {
             ++unsafe;
             if (!firstUnsafe)
@@ -346,8 +377,10 @@ int runCampaign(const Options& o) {
     return Safe;
 }
 
-int runOnce(const Options& o) {
+int runOnce(const Options& o, std::optional<JUnitReport>& junit) {
     const Outcome result = runSeed(o, o.firstSeed);
+    if (junit)
+        junit->add(caseName(o, result.report.seed), result.info.wallSeconds, result.report);
     if (o.json)
         std::cout << jsonText(toJson(result.report, result.info));
     else
@@ -366,8 +399,10 @@ int runOnce(const Options& o) {
 
 int run(int argc, const char* const* argv, const std::string& version) {
     Options o;
+    std::optional<JUnitReport> junit;
     try {
         o = parse(argc, argv, version);
+        junit = junitFor(o);
     } catch (const UsageError& e) {
         std::cerr << "baton-sim: " << e.what() << "\nTry 'baton-sim --help'.\n";
         return BadUsage;
@@ -376,7 +411,16 @@ int run(int argc, const char* const* argv, const std::string& version) {
                   << '\n';
         return BadUsage;
     }
-    return o.seeds > 1 ? runCampaign(o) : runOnce(o);
+    const int code = o.seeds > 1 ? runCampaign(o, junit) : runOnce(o, junit);
+    if (junit) {
+        try {
+            junit->write();
+        } catch (const std::runtime_error& e) {
+            std::cerr << "baton-sim: " << e.what() << '\n';
+            return BadUsage;
+        }
+    }
+    return code;
 }
 
 } // namespace baton::sim

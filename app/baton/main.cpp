@@ -11,6 +11,7 @@
 
 #include <cstdio>
 #include <optional>
+#include <string>
 
 namespace {
 
@@ -31,8 +32,33 @@ QString withPasswordFromEnvironment(const QString& url) {
     }
 }
 
+// Why Qt cannot open a window here (empty when it can): no display server to talk to, and no
+// platform plugin that needs none. Without this check QApplication aborts (exit 134) with
+// advice to reinstall the application.
+std::string missingDisplay() {
+    const QString platform = QString::fromLocal8Bit(qgetenv("QT_QPA_PLATFORM"))
+                                 .section(u';', 0, 0)
+                                 .section(u':', 0, 0)
+                                 .trimmed();
+    static const QStringList headless{QStringLiteral("offscreen"),   QStringLiteral("minimal"),
+                                      QStringLiteral("minimalegl"),  QStringLiteral("vnc"),
+                                      QStringLiteral("eglfs"),       QStringLiteral("linuxfb"),
+                                      QStringLiteral("vkkhrdisplay")};
+    if (headless.contains(platform))
+        return {};
+    const bool x11 = !qEnvironmentVariableIsEmpty("DISPLAY");
+    const bool wayland = !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+    if (platform == u"xcb" && !x11)
+        return "QT_QPA_PLATFORM=xcb, and DISPLAY is unset";
+    if (platform.startsWith(u"wayland") && !wayland)
+        return "QT_QPA_PLATFORM=" + platform.toStdString() + ", and WAYLAND_DISPLAY is unset";
+    if (!x11 && !wayland)
+        return "DISPLAY and WAYLAND_DISPLAY are unset";
+    return {};
+}
+
 // Reads the command line (exit code in `exitCode` when the lab must not start). It runs before
-// the GUI does, so --help and bad options work without a display.
+// the GUI does, so --help, --version and bad options work without a display.
 std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** argv,
                                                                int* exitCode) {
     QCoreApplication app(argc, argv);
@@ -124,6 +150,16 @@ int main(int argc, char** argv) {
     const auto options = readCommandLine(argc, argv, &exitCode);
     if (!options)
         return exitCode;
+    if (const std::string why = missingDisplay(); !why.empty()) {
+        std::fprintf(stderr,
+                     "baton: no display to open the lab's window on (%s).\n"
+                     "  On a machine without one, give it a virtual display: xvfb-run "
+                     "scripts/run.sh (or xvfb-run baton ...).\n"
+                     "  For headless runs, baton-sim plays the same scenarios on virtual time "
+                     "and checks them: baton-sim --help.\n",
+                     why.c_str());
+        return 2;
+    }
     QApplication app(argc, argv);
     baton::lab::quitOnEndingSignals(app);
     baton::lab::MainWindow window(*options);
