@@ -21,8 +21,8 @@ configure_file(${CMAKE_CURRENT_LIST_DIR}/baton.pc.in ${PROJECT_BINARY_DIR}/baton
 install(FILES ${PROJECT_BINARY_DIR}/baton.pc DESTINATION ${BATON_PC_DIR})
 
 # One package, baton, for Debian 12. dpkg-shlibdeps (dpkg-dev) finds the libraries the
-# executables link (Qt 6, hiredis); the Qt platform plugins and the SVG icon engine are loaded
-# at run time, so they are named here.
+# executables link (Qt 6 with its SVG library, hiredis); the Qt platform plugins are loaded at
+# run time, so they are named here.
 set(CPACK_PACKAGE_NAME baton)
 set(CPACK_PACKAGE_VENDOR "The Baton maintainers")
 set(CPACK_PACKAGE_CONTACT "The Baton maintainers <maintainers@users.noreply.r-seed-b9adaf06.example>")
@@ -36,7 +36,7 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins, libqt6svg6")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "qt6-qpa-plugins")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "redis-server")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "redis-tools, xvfb")
 include(CPack)
