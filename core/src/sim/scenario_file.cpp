@@ -260,8 +260,10 @@ Scenario Reader::scenario() const {
     field("electors", [&](const Json& v, const std::string& p) { s.electors = integer(v, p); });
     field("duration", [&](const Json& v, const std::string& p) { s.duration = duration(v, p); });
     field("seed", [&](const Json& v, const std::string&) { s.seed = seed(v); });
-    for (const auto& [key, member] : kTimingFields)
-        field(key, [&](const Json& v, const std::string& p) { s.timing.*member = duration(v, p); });
+    for (const TimingField& t : kTimingFields) // (clang 14 cannot capture a structured binding)
+        field(t.name, [&, member = t.field](const Json& v, const std::string& p) {
+            s.timing.*member = duration(v, p);
+        });
     field("drift", [&](const Json& v, const std::string& p) { s.drift = number(v, p); });
     field("maxDrift", [&](const Json& v, const std::string& p) { s.maxDrift = number(v, p); });
     field("latency", [&](const Json& v, const std::string& p) { s.latency = duration(v, p); });
