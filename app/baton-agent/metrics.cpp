@@ -9,6 +9,7 @@
 #include <list>
 #include <mutex>
 #include <stdexcept>
+#include <sys/socket.h>
 
 namespace agent {
 
@@ -113,10 +114,21 @@ MetricsServer::MetricsServer(const std::string& address, int port,
         if (res.status == 404)
             res.set_content("not found: try /metrics or /healthz\n", "text/plain");
     });
+    // httplib listens with a backlog of 5: a burst of new connections while the accept thread
+    // waits for a core would see SYNs dropped and retried a second later. Listening again on
+    // the same socket only enlarges the queue.
+    int listening = -1;
+    s.set_socket_options([&listening](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listening = sock;
+    });
     if (!s.bind_to_port(address, port))
         throw std::runtime_error("--metrics-address " + address + " --metrics-port " +
                                  std::to_string(port) + ": cannot listen: " + std::strerror(errno) +
                                  " (choose another port or address)");
+    s.set_socket_options(httplib::default_socket_options);
+    if (listening >= 0)
+        ::listen(listening, SOMAXCONN);
     m_thread = std::thread([this] { m_server->listen_after_bind(); });
 }
 
