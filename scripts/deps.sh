@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Baton needs, when any is missing. Sourced by run.sh/test.sh.
 BATON_PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev
-    libgl-dev libhiredis-dev nlohmann-json3-dev libcli11-dev redis-server redis-tools xvfb)
+    libgl-dev libhiredis-dev nlohmann-json3-dev libcli11-dev redis-server redis-tools xvfb
+    libcpp-httplib-dev prometheus)
 
 baton_install_deps() {
     local missing=()
