@@ -29,7 +29,9 @@ public:
         std::lock_guard lock(m_mutex);
         joinRetired();
         m_jobs.push_back(std::move(fn));
-        if (m_idle == 0 && m_workers.size() < m_max) {
+        // Every queued job needs an idle worker of its own: one woken but not yet running still
+        // counts as idle, and two jobs must not wait for it.
+        if (m_jobs.size() > m_idle && m_workers.size() < m_max) {
             m_workers.emplace_back();
             m_workers.back() =
                 std::thread([this, self = std::prev(m_workers.end())] { work(self); });
