@@ -3,7 +3,7 @@
 # bench.sh and fuzz.sh.
 BATON_PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev
     libgl-dev libhiredis-dev nlohmann-json3-dev libcli11-dev redis-server redis-tools xvfb
-    clang-14 libclang-rt-14-dev)
+    clang-14 libclang-rt-14-dev libcpp-httplib-dev prometheus)
 # Packaging: man pages, the DEB's dependencies, desktop-entry and metainfo checks.
 BATON_PACKAGES+=(help2man dpkg-dev desktop-file-utils appstream)
 

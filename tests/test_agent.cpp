@@ -10,8 +10,10 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProcess>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTcpSocket>
 #include <QTest>
 #include <hiredis/hiredis.h>
@@ -86,6 +88,43 @@ QString overlaps(const QList<Term>& terms) {
                     .arg(terms[j].start, 0, 'f', 3)
                     .arg(terms[j].end, 0, 'f', 3);
     return {};
+}
+
+// One request to an agent's metrics port: the whole response, empty when none came.
+QByteArray httpGet(int port, const QByteArray& path) {
+    QTcpSocket s;
+    s.connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
+    if (!s.waitForConnected(1000))
+        return {};
+    s.write("GET " + path + " HTTP/1.0\r\n\r\n");
+    QByteArray response;
+    while (s.waitForReadyRead(1000))
+        response += s.readAll();
+    return response;
+}
+
+QByteArray bodyOf(const QByteArray& response) {
+    const qsizetype end = response.indexOf("\r\n\r\n");
+    return end < 0 ? QByteArray() : response.mid(end + 4);
+}
+
+// promtool check metrics on `scrape`: empty when it passes, else what it said.
+QString promtoolComplaints(const QByteArray& scrape) {
+    const QString promtool = QStandardPaths::findExecutable(QStringLiteral("promtool"));
+    if (promtool.isEmpty())
+        return QStringLiteral("promtool not found (Debian package prometheus, scripts/deps.sh)");
+    QProcess p;
+    p.start(promtool, {QStringLiteral("check"), QStringLiteral("metrics")});
+    p.write(scrape);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(10000))
+        return QStringLiteral("promtool did not finish");
+    const QString said = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
+    return p.exitCode() == 0 ? QString() : said;
+}
+
+int randomPort() {
+    return 20000 + int(QRandomGenerator::global()->bounded(20000));
 }
 
 } // namespace
@@ -727,7 +766,7 @@ private slots:
                 body += s.readAll();
             return body.contains("baton_is_leader");
         }());
-        QVERIFY2(body.startsWith("HTTP/1.0 200"), body.constData());
+        QVERIFY2(body.startsWith("HTTP/1.1 200"), body.constData());
         QVERIFY(body.contains("baton_is_leader{resource=\"jobs\",id=\"measured\"} 1"));
         QVERIFY(body.contains(
             "baton_election_attempts_total{resource=\"jobs\",id=\"measured\",status=\"won\"} 1"));
@@ -737,6 +776,119 @@ private slots:
             "baton_errors_total{resource=\"jobs\",id=\"measured\",operation=\"extend\"} 0"));
         QVERIFY(body.contains("baton_fence{"));
         QVERIFY(body.contains("baton_lease_remaining_seconds{"));
+    }
+
+    void scrapeUnderIdleConnectionsIsQuick() {
+        const int port = randomPort();
+        AgentProcess& a = launch(QStringLiteral("busy"),
+                                 {QStringLiteral("--metrics-port"), QString::number(port)});
+        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());
+        // 200 clients that connect and say nothing: a server that gives each a worker in turn,
+        // or a worker pool they fill, makes the scrape wait for them.
+        std::vector<std::unique_ptr<QTcpSocket>> idle;
+        for (int i = 0; i < 200; ++i) {
+            idle.push_back(std::make_unique<QTcpSocket>());
+            idle.back()->connectToHost(QStringLiteral("127.0.0.1"), quint16(port));
+            QVERIFY2(idle.back()->waitForConnected(1000),
+                     qPrintable(u"connection %1: "_s.arg(i) + idle.back()->errorString()));
+        }
+        const int extendedBefore = a.count(QStringLiteral("extended"));
+        double slowest = 0; // ms
+        for (int i = 0; i < 5; ++i) {
+            QTest::qWait(150); // the election goes on meanwhile
+            QElapsedTimer timer;
+            timer.start();
+            const QByteArray response = httpGet(port, "/metrics");
+            slowest = std::max(slowest, double(timer.nsecsElapsed()) / 1e6);
+            QVERIFY2(response.startsWith("HTTP/1.1 200"), response.left(200).constData());
+            QVERIFY(response.contains("baton_is_leader{resource=\"jobs\",id=\"busy\"} 1"));
+        }
+        qInfo("slowest of 5 scrapes under 200 idle connections: %.2f ms", slowest);
+        QVERIFY2(slowest < 100, qPrintable(u"a scrape took %1 ms"_s.arg(slowest)));
+        QTRY_VERIFY(a.count(QStringLiteral("extended")) > extendedBefore + 2);
+        QVERIFY(leader() == &a);
+    }
+
+    void promtoolAcceptsAScrape() {
+        const int leaderPort = randomPort(), followerPort = leaderPort + 1;
+        AgentProcess& a = launch(QStringLiteral("first"),
+                                 {QStringLiteral("--metrics-port"), QString::number(leaderPort)});
+        QTRY_VERIFY(leader() == &a);
+        launch(QStringLiteral("second"),
+               {QStringLiteral("--metrics-port"), QString::number(followerPort)});
+        QByteArray leaderScrape, followerScrape;
+        QTRY_VERIFY((leaderScrape = bodyOf(httpGet(leaderPort, "/metrics"))).contains("} 1\n"));
+        QTRY_VERIFY((followerScrape = bodyOf(httpGet(followerPort, "/metrics")))
+                        .contains("baton_is_leader{resource=\"jobs\",id=\"second\"} 0"));
+        for (const QByteArray& scrape : {leaderScrape, followerScrape}) {
+            const QString complaints = promtoolComplaints(scrape);
+            QVERIFY2(complaints.isEmpty(),
+                     qPrintable(complaints + u"\n"_s + QString::fromUtf8(scrape)));
+            QVERIFY(scrape.contains("baton_build_info{version=\""));
+            QVERIFY(scrape.contains("baton_store_call_duration_seconds_bucket{resource=\"jobs\","));
+            QVERIFY(scrape.contains("# TYPE baton_failover_seconds histogram"));
+        }
+        QVERIFY(leaderScrape.contains("baton_fence{resource=\"jobs\",id=\"first\"} "));
+        QVERIFY(leaderScrape.contains(
+            "baton_store_call_duration_seconds_count{resource=\"jobs\",id=\"first\","
+            "operation=\"acquire\"} 1\n"));
+        // A follower has no fence and no lease: no sample at all, not a 0.
+        QVERIFY(followerScrape.contains("baton_is_leader{resource=\"jobs\",id=\"second\"} 0"));
+        QVERIFY(!followerScrape.contains("baton_fence{"));
+        QVERIFY(!followerScrape.contains("baton_lease_remaining_seconds{"));
+    }
+
+    void failoverTimeIsMeasured() {
+        const int port = randomPort();
+        AgentProcess& a = launch(QStringLiteral("doomed"));
+        QTRY_VERIFY(leader() == &a);
+        AgentProcess& b = launch(QStringLiteral("heir"),
+                                 {QStringLiteral("--metrics-port"), QString::number(port)});
+        QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());
+        a.signal(SIGKILL);
+        QTRY_VERIFY_WITH_TIMEOUT(leader() == &b, 5000);
+        const QByteArray scrape = bodyOf(httpGet(port, "/metrics"));
+        QVERIFY2(scrape.contains("baton_failover_seconds_count{resource=\"jobs\",id=\"heir\"} 1"),
+                 scrape.constData());
+        // Seen from the end of the lease the heir last saw: its next try comes right then.
+        QVERIFY(scrape.contains("baton_failover_seconds_bucket{resource=\"jobs\",id=\"heir\","
+                                "le=\"0.5\"} 1"));
+    }
+
+    void healthzAndExactPaths() {
+        const int port = randomPort();
+        AgentProcess& a = launch(QStringLiteral("checked"),
+                                 {QStringLiteral("--metrics-port"), QString::number(port),
+                                  QStringLiteral("--allow-control")});
+        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY(httpGet(port, "/healthz").startsWith("HTTP/1.1 200"));
+        QCOMPARE(bodyOf(httpGet(port, "/healthz")), QByteArray("ok\n"));
+        for (const QByteArray path : {"/metricsfoo", "/", "/metrics/", "/healthzz"})
+            QVERIFY2(httpGet(port, path).startsWith("HTTP/1.1 404"), path.constData());
+        // Cut off from the store: not healthy, and it says why.
+        m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"),
+                      QStringLiteral("{\"to\":\"checked\",\"cmd\":\"partition\",\"ms\":1500}")});
+        QByteArray sick;
+        QTRY_VERIFY((sick = httpGet(port, "/healthz")).startsWith("HTTP/1.1 503"));
+        QVERIFY2(bodyOf(sick).contains("store call failed"), sick.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(httpGet(port, "/healthz").startsWith("HTTP/1.1 200"), 5000);
+    }
+
+    void metricsListenOnLoopbackByDefault() {
+        const int port = randomPort();
+        AgentProcess& a = launch(QStringLiteral("local"),
+                                 {QStringLiteral("--metrics-port"), QString::number(port)});
+        QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());
+        QFile tcp(QStringLiteral("/proc/net/tcp"));
+        QVERIFY(tcp.open(QIODevice::ReadOnly));
+        // 0100007F is 127.0.0.1 in /proc/net/tcp's byte order; state 0A is LISTEN.
+        const QByteArray listening =
+            u"0100007F:%1 00000000:0000 0A"_s.arg(port, 4, 16, QLatin1Char('0'))
+                .toUpper()
+                .toLatin1();
+        QVERIFY2(tcp.readAll().contains(listening), listening.constData());
+        QVERIFY(a.running());
     }
 };
 

@@ -1,7 +1,5 @@
 #include "agent.h"
 
-#include "metrics.h"
-
 #include <baton/base/text.h>
 #include <baton/wire/control.h>
 #include <baton/wire/event_message.h>
@@ -21,20 +19,6 @@ namespace agent {
 using namespace std::chrono_literals;
 
 namespace {
-
-// A Prometheus label value: backslash, double quote and newline escaped.
-std::string labelValue(const std::string& text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '\\' || c == '"')
-            out.push_back('\\');
-        if (c == '\n')
-            out += "\\n";
-        else
-            out.push_back(c);
-    }
-    return out + "\"";
-}
 
 std::string hostName() {
     char host[256] = {};
@@ -119,6 +103,7 @@ void Agent::onEvent(const baton::Event& e) {
         ++m_elected;
     if (e.type == EventType::Revoked)
         ++m_revoked;
+    noteFailover(e);
     if (m_presence) {
         m_presence->publish(json);
         // The state field is kept by run()'s loop alone (currentState()); events only bring
@@ -207,47 +192,6 @@ std::string Agent::currentState() const {
     return m_election->isLeader() ? "leader" : "follower";
 }
 
-std::string Agent::metrics() const {
-    const baton::StoreCounters c = m_faults->counters();
-    const std::string labels =
-        "resource=" + labelValue(m_options.resource) + ",id=" + labelValue(m_id);
-    const bool leader = m_election->isLeader();
-    double remaining = 0;
-    if (leader)
-        remaining = std::chrono::duration<double>(m_election->deadline() -
-                                                  baton::SteadyClock::instance().now())
-                        .count();
-    std::ostringstream out;
-    auto metric = [&](const char* name, const char* type, const char* help) {
-        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n';
-    };
-    metric("baton_is_leader", "gauge", "1 while this elector leads (before its deadline).");
-    out << "baton_is_leader{" << labels << "} " << (leader ? 1 : 0) << '\n';
-    metric("baton_election_attempts_total", "counter", "Acquire attempts by outcome.");
-    out << "baton_election_attempts_total{" << labels << ",status=\"won\"} " << c.acquireWon
-        << "\nbaton_election_attempts_total{" << labels << ",status=\"lost\"} " << c.acquireLost
-        << "\nbaton_election_attempts_total{" << labels << ",status=\"error\"} " << c.acquireErrors
-        << '\n';
-    metric("baton_leadership_changes_total", "counter", "Terms begun and ended here.");
-    out << "baton_leadership_changes_total{" << labels << ",change=\"elected\"} " << m_elected
-        << "\nbaton_leadership_changes_total{" << labels << ",change=\"revoked\"} " << m_revoked
-        << '\n';
-    metric("baton_errors_total", "counter", "Failed store calls by operation.");
-    out << "baton_errors_total{" << labels << ",operation=\"acquire\"} " << c.acquireErrors
-        << "\nbaton_errors_total{" << labels << ",operation=\"extend\"} " << c.extendErrors
-        << "\nbaton_errors_total{" << labels << ",operation=\"release\"} " << c.releaseErrors
-        << "\nbaton_errors_total{" << labels << ",operation=\"presence\"} " << m_presenceErrors
-        << '\n';
-    metric("baton_extends_total", "counter", "Extend calls by outcome.");
-    out << "baton_extends_total{" << labels << ",status=\"ok\"} " << c.extendOk
-        << "\nbaton_extends_total{" << labels << ",status=\"lost\"} " << c.extendLost << '\n';
-    metric("baton_fence", "gauge", "Fence of the current or last term.");
-    out << "baton_fence{" << labels << "} " << m_election->fence() << '\n';
-    metric("baton_lease_remaining_seconds", "gauge", "Time to the self-fencing deadline.");
-    out << "baton_lease_remaining_seconds{" << labels << "} " << remaining << '\n';
-    return out.str();
-}
-
 sigset_t Agent::endingSignals() {
     sigset_t signals;
     sigemptyset(&signals);
@@ -295,7 +239,8 @@ std::optional<int> Agent::connect(const baton::Config& config) {
         return 3;
     }
     m_faults = std::make_unique<baton::FaultStore>(*m_store);
-    m_locker = std::make_unique<baton::Locker>(*m_faults);
+    m_timed = std::make_unique<TimedStore>(*m_faults);
+    m_locker = std::make_unique<baton::Locker>(*m_timed);
     m_election = std::make_unique<baton::Election>(*m_locker, config);
     return std::nullopt;
 }
@@ -384,8 +329,9 @@ int Agent::run() {
     std::unique_ptr<MetricsServer> metricsServer;
     if (m_options.metricsPort) {
         try {
-            metricsServer = std::make_unique<MetricsServer>(*m_options.metricsPort,
-                                                            [this] { return metrics(); });
+            metricsServer = std::make_unique<MetricsServer>(
+                m_options.metricsAddress, *m_options.metricsPort, [this] { return metrics(); },
+                [this] { return health(); });
         } catch (const std::exception& e) {
             log(Level::Error, e.what());
             return 2;

@@ -3,7 +3,10 @@
 // Redis for observers, steerable over baton:{R}:control when allowed.
 
 #include "line_writer.h"
+#include "metrics.h"
 #include "options.h"
+#include "prometheus.h"
+#include "timed_store.h"
 
 #include <baton/election/election.h>
 #include <baton/redis/presence.h>
@@ -44,6 +47,9 @@ private:
     void obey(const baton::wire::ControlMessage& message);
     void reportError(const std::string& reason);
     std::string metrics() const;
+    Health health() const;
+    /// Feeds baton_failover_seconds from the election's events (on its callback thread).
+    void noteFailover(const baton::Event& e);
     void print(const std::string& line);
     enum class Level { Info, Warning, Error };
     /// One human line on stderr: "2026-12-01T10:15:02.123Z baton-agent[ID] info: text" (UTC).
@@ -75,11 +81,15 @@ private:
     std::unique_ptr<baton::RedisStore> m_store; // the election's connections (control heard here)
     std::unique_ptr<baton::RedisStore> m_side;  // presence and events
     std::unique_ptr<baton::FaultStore> m_faults;
+    std::unique_ptr<TimedStore> m_timed; // over m_faults: times what the election sees
     std::unique_ptr<baton::Locker> m_locker;
     std::unique_ptr<baton::Election> m_election;
     std::unique_ptr<baton::Presence> m_presence;
     std::atomic<std::uint64_t> m_elected{0}, m_revoked{0}, m_presenceErrors{0};
     std::string m_lastPresenceError; // only touched on the presence thread
+    prom::Histogram m_failover{prom::Histogram::failoverBounds()};
+    std::uint64_t m_knownFence = 0;              // the last term seen; on the callback thread
+    std::optional<baton::TimePoint> m_lostSight; // when it was seen to end; likewise
     // Control traffic, on the subscription thread only: whatever arrives, an agent says a
     // bounded amount about it.
     NoteLimiter m_ignoredControl{1, std::chrono::seconds(10)};

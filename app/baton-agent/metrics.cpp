@@ -1,74 +1,142 @@
 #include "metrics.h"
 
+#include <httplib.h>
+
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
+#include <deque>
+#include <list>
+#include <mutex>
 #include <stdexcept>
 #include <sys/socket.h>
-#include <unistd.h>
 
 namespace agent {
 
-MetricsServer::MetricsServer(int port, std::function<std::string()> render)
-    : m_render(std::move(render)) {
-    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    const int one = 1;
-    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_ANY);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    if (m_fd < 0 || ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        ::listen(m_fd, 16) != 0 || ::pipe2(m_wake, O_CLOEXEC) != 0) {
-        const std::string why = std::strerror(errno);
-        if (m_fd >= 0)
-            ::close(m_fd);
-        throw std::runtime_error("--metrics-port " + std::to_string(port) +
-                                 ": cannot listen: " + why + " (choose another port)");
+namespace {
+
+// httplib's own pool has a fixed number of workers, and a worker stays with its connection
+// until the client sends a request or the keep-alive timeout passes: eight idle connections
+// would hold a scrape back for seconds. This pool starts a worker whenever none is free (up to
+// kMaxConnections) and lets a worker go after a while without work.
+class ElasticPool : public httplib::TaskQueue {
+public:
+    explicit ElasticPool(std::size_t max)
+        : m_max(max) {}
+    ~ElasticPool() override { shutdown(); }
+
+    void enqueue(std::function<void()> fn) override {
+        std::lock_guard lock(m_mutex);
+        joinRetired();
+        m_jobs.push_back(std::move(fn));
+        // Every queued job needs an idle worker of its own: one woken but not yet running still
+        // counts as idle, and two jobs must not wait for it.
+        if (m_jobs.size() > m_idle && m_workers.size() < m_max) {
+            m_workers.emplace_back();
+            m_workers.back() =
+                std::thread([this, self = std::prev(m_workers.end())] { work(self); });
+        } else {
+            m_wake.notify_one();
+        }
     }
-    m_thread = std::thread([this] { run(); });
+
+    void shutdown() override {
+        std::unique_lock lock(m_mutex);
+        m_down = true;
+        m_wake.notify_all();
+        std::list<std::thread> workers = std::move(m_workers);
+        lock.unlock();
+        for (std::thread& t : workers)
+            t.join();
+        lock.lock();
+        joinRetired();
+    }
+
+private:
+    using Worker = std::list<std::thread>::iterator;
+
+    void work(Worker self) {
+        std::unique_lock lock(m_mutex);
+        while (true) {
+            ++m_idle;
+            const bool woken = m_wake.wait_for(lock, std::chrono::seconds(10),
+                                               [&] { return m_down || !m_jobs.empty(); });
+            --m_idle;
+            if (m_jobs.empty() && (m_down || !woken)) {
+                // Retiring: whoever takes the lock next joins this thread. After shutdown()
+                // moved the list away, it joins this thread itself.
+                if (!m_down)
+                    m_retired.splice(m_retired.end(), m_workers, self);
+                return;
+            }
+            std::function<void()> job = std::move(m_jobs.front());
+            m_jobs.pop_front();
+            lock.unlock();
+            job();
+            lock.lock();
+        }
+    }
+
+    void joinRetired() {
+        for (std::thread& t : m_retired)
+            t.join();
+        m_retired.clear();
+    }
+
+    const std::size_t m_max;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<std::function<void()>> m_jobs;
+    std::list<std::thread> m_workers, m_retired;
+    std::size_t m_idle = 0;
+    bool m_down = false;
+};
+
+} // namespace
+
+MetricsServer::MetricsServer(const std::string& address, int port,
+                             std::function<std::string()> render, std::function<Health()> health)
+    : m_server(std::make_unique<httplib::Server>()) {
+    httplib::Server& s = *m_server;
+    s.new_task_queue = [] { return new ElasticPool(kMaxConnections); };
+    // A scraper sends its request at once: a connection that says nothing for a second, or
+    // dribbles its request, gives its worker back.
+    s.set_keep_alive_timeout(1);
+    s.set_read_timeout(1, 0);
+    s.set_write_timeout(5, 0);
+    s.Get("/metrics", [render](const httplib::Request&, httplib::Response& res) {
+        res.set_content(render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+    s.Get("/healthz", [health](const httplib::Request&, httplib::Response& res) {
+        const Health h = health();
+        res.status = h.ok ? 200 : 503;
+        res.set_content(h.ok ? "ok\n" : h.reason + "\n", "text/plain; charset=utf-8");
+    });
+    s.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+        if (res.status == 404)
+            res.set_content("not found: try /metrics or /healthz\n", "text/plain");
+    });
+    // httplib listens with a backlog of 5: a burst of new connections while the accept thread
+    // waits for a core would see SYNs dropped and retried a second later. Listening again on
+    // the same socket only enlarges the queue.
+    int listening = -1;
+    s.set_socket_options([&listening](socket_t sock) {
+        httplib::default_socket_options(sock);
+        listening = sock;
+    });
+    if (!s.bind_to_port(address, port))
+        throw std::runtime_error("--metrics-address " + address + " --metrics-port " +
+                                 std::to_string(port) + ": cannot listen: " + std::strerror(errno) +
+                                 " (choose another port or address)");
+    s.set_socket_options(httplib::default_socket_options);
+    if (listening >= 0)
+        ::listen(listening, SOMAXCONN);
+    m_thread = std::thread([this] { m_server->listen_after_bind(); });
 }
 
 MetricsServer::~MetricsServer() {
-    [[maybe_unused]] auto n = ::write(m_wake[1], "x", 1);
+    m_server->stop();
     m_thread.join();
-    ::close(m_fd);
-    ::close(m_wake[0]);
-    ::close(m_wake[1]);
-}
-
-void MetricsServer::run() {
-    while (true) {
-        pollfd fds[2] = {{m_wake[0], POLLIN, 0}, {m_fd, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR)
-            return;
-        if (fds[0].revents)
-            return;
-        if (!(fds[1].revents & POLLIN))
-            continue;
-        const int client = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (client < 0)
-            continue;
-        timeval tv{1, 0};
-        ::setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        char buf[2048];
-        const ssize_t n = ::recv(client, buf, sizeof buf - 1, 0);
-        std::string request(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-        std::string status = "404 Not Found", body = "try /metrics\n";
-        if (request.rfind("GET /metrics", 0) == 0) {
-            status = "200 OK";
-            body = m_render();
-        }
-        const std::string response = "HTTP/1.0 " + status +
-                                     "\r\nContent-Type: text/plain; version=0.0.4\r\n"
-                                     "Content-Length: " +
-                                     std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-                                     body;
-        [[maybe_unused]] auto sent = ::send(client, response.data(), response.size(), MSG_NOSIGNAL);
-        ::close(client);
-    }
 }
 
 } // namespace agent

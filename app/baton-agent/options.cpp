@@ -25,7 +25,9 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
   --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
   --polling-only       behave like the seed package: followers only poll every retry
   --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
-  --metrics-port PORT  serve Prometheus metrics on http://0.0.0.0:PORT/metrics
+  --metrics-port PORT  serve Prometheus metrics on http://ADDRESS:PORT/metrics, and
+                       /healthz (200 while electing and reaching the store, else 503)
+  --metrics-address A  the address to serve them on (default 127.0.0.1; 0.0.0.0 for all)
   --verbose            also print extended and extend-failed events (long form only:
                        -v is --version, as in baton and baton-sim)
   -h, --help           show this help
@@ -119,6 +121,10 @@ Options parse(int argc, char** argv) {
             if (v.empty() || *end != '\0' || port < 1 || port > 65535)
                 throw UsageError("--metrics-port: '" + v + "' is not a port (1-65535)");
             o.metricsPort = static_cast<int>(port);
+        } else if (arg == "--metrics-address") {
+            o.metricsAddress = value();
+            if (o.metricsAddress.empty())
+                throw UsageError("--metrics-address must not be empty (e.g. 0.0.0.0)");
         } else if (arg.rfind("-", 0) == 0) {
             throw UsageError("unknown option '" + arg + "' (see --help)");
         } else {

@@ -26,6 +26,7 @@ struct Options {
     bool pollingOnly = false;
     bool allowControl = false;
     std::optional<int> metricsPort;
+    std::string metricsAddress = "127.0.0.1";
     bool verbose = false;
     bool help = false;
     bool version = false;
