@@ -5,6 +5,7 @@
 #include "support/columns.h"
 #include "support/proc_status.h"
 #include "support/redis_server.h"
+#include "support/signal_rows.h"
 #include "support/words.h"
 
 #include <QDateTime>
@@ -226,10 +227,8 @@ private slots:
 
     void unreachableOrRefusedRedisExitsThree_data() {
         addColumns<QString, QString>("url", "reason");
-        QTest::newRow("no server") << "redis://127.0.0.1:1"
-                                   << "cannot connect";
-        QTest::newRow("wrong password") << ""
-                                        << "authentication failed";
+        QTest::newRow("no server") << u"redis://127.0.0.1:1"_s << u"cannot connect"_s;
+        QTest::newRow("wrong password") << u""_s << u"authentication failed"_s;
     }
     void unreachableOrRefusedRedisExitsThree() {
         QFETCH(QString, url);
@@ -257,14 +256,10 @@ private slots:
     void missingAccessExitsThreeNamingIt_data() {
         QTest::addColumn<QString>("grants"); // empty: a replica of the test's server
         QTest::addColumn<QString>("named");
-        QTest::newRow("no SUBSCRIBE") << "~* &* +@all -subscribe"
-                                      << "may not run SUBSCRIBE";
-        QTest::newRow("no EVALSHA") << "~* &* +@all -evalsha"
-                                    << "may not run EVALSHA";
-        QTest::newRow("no PUBLISH") << "~* &* +@all -publish"
-                                    << "may not run PUBLISH";
-        QTest::newRow("replica") << ""
-                                 << "is a replica of 127.0.0.1:";
+        QTest::newRow("no SUBSCRIBE") << u"~* &* +@all -subscribe"_s << u"may not run SUBSCRIBE"_s;
+        QTest::newRow("no EVALSHA") << u"~* &* +@all -evalsha"_s << u"may not run EVALSHA"_s;
+        QTest::newRow("no PUBLISH") << u"~* &* +@all -publish"_s << u"may not run PUBLISH"_s;
+        QTest::newRow("replica") << u""_s << u"is a replica of 127.0.0.1:"_s;
     }
     void missingAccessExitsThreeNamingIt() {
         QFETCH(QString, grants);
@@ -447,9 +442,7 @@ private slots:
     }
 
     void sigtermLeaderHandsOverQuickly_data() {
-        QTest::addColumn<int>("sig");
-        QTest::newRow("SIGTERM") << int(SIGTERM);
-        QTest::newRow("SIGINT (Ctrl-C)") << int(SIGINT);
+        addSignalRows({{"SIGTERM", SIGTERM}, {"SIGINT (Ctrl-C)", SIGINT}});
     }
     void sigtermLeaderHandsOverQuickly() {
         QFETCH(int, sig);

@@ -11,6 +11,7 @@
 #include "support/lab_window.h"
 #include "support/no_display.h"
 #include "support/redis_server.h"
+#include "support/signal_rows.h"
 #include "timeline/leadership_history.h"
 #include "windows/main_window.h"
 #include "windows/redis_connect_dialog.h"
@@ -90,9 +91,7 @@ private Q_SLOTS:
     // and release, so no lock and no presence entry is left behind (before, they were killed
     // with the lab and the lock stayed until its TTL ran out).
     void signalledLabStopsItsAgents_data() {
-        QTest::addColumn<int>("sig");
-        QTest::newRow("SIGTERM") << int(SIGTERM);
-        QTest::newRow("SIGHUP") << int(SIGHUP);
+        addSignalRows({{"SIGTERM", SIGTERM}, {"SIGHUP", SIGHUP}});
     }
     void signalledLabStopsItsAgents() {
         QFETCH(int, sig);

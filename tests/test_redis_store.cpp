@@ -432,24 +432,19 @@ private slots:
     void missingPermissionsAreNamedAtStart_data() {
         QTest::addColumn<QString>("grants");
         QTest::addColumn<QString>("named");
-        QTest::newRow("no SUBSCRIBE") << "~* &* +@all -subscribe"
-                                      << "may not run SUBSCRIBE";
-        QTest::newRow("no channels") << "~* +@all"
-                                     << "may not use the channels baton:* (PUBLISH)";
-        QTest::newRow("no control channel") << "~* &baton:{jobs}:events +@all"
-                                            << "cannot subscribe to baton:{jobs}:control";
-        QTest::newRow("no EVALSHA") << "~* &* +@all -evalsha"
-                                    << "may not run EVALSHA";
-        QTest::newRow("no SCRIPT LOAD") << "~* &* +@all -script|load"
-                                        << "may not run SCRIPT LOAD";
-        QTest::newRow("no PUBLISH") << "~* &* +@all -publish"
-                                    << "may not run PUBLISH";
-        QTest::newRow("no keys") << "~other:* &* +@all"
-                                 << "may not use the keys baton:* (EVALSHA)";
-        QTest::newRow("no DEL in scripts") << "~* &* +@all -del"
-                                           << "may not run DEL";
-        QTest::newRow("no TIME in scripts") << "~* &* +@all -time"
-                                            << "may not run TIME";
+        QTest::newRow("no SUBSCRIBE") << u"~* &* +@all -subscribe"_s << u"may not run SUBSCRIBE"_s;
+        QTest::newRow("no channels")
+            << u"~* +@all"_s << u"may not use the channels baton:* (PUBLISH)"_s;
+        QTest::newRow("no control channel")
+            << u"~* &baton:{jobs}:events +@all"_s << u"cannot subscribe to baton:{jobs}:control"_s;
+        QTest::newRow("no EVALSHA") << u"~* &* +@all -evalsha"_s << u"may not run EVALSHA"_s;
+        QTest::newRow("no SCRIPT LOAD")
+            << u"~* &* +@all -script|load"_s << u"may not run SCRIPT LOAD"_s;
+        QTest::newRow("no PUBLISH") << u"~* &* +@all -publish"_s << u"may not run PUBLISH"_s;
+        QTest::newRow("no keys") << u"~other:* &* +@all"_s
+                                 << u"may not use the keys baton:* (EVALSHA)"_s;
+        QTest::newRow("no DEL in scripts") << u"~* &* +@all -del"_s << u"may not run DEL"_s;
+        QTest::newRow("no TIME in scripts") << u"~* &* +@all -time"_s << u"may not run TIME"_s;
     }
     void missingPermissionsAreNamedAtStart() {
         QFETCH(QString, grants);

@@ -7,6 +7,7 @@
 #include <QTest>
 
 using namespace baton;
+using namespace Qt::StringLiterals;
 using baton::test::addColumns;
 
 class TestRedisUrl : public QObject {
@@ -75,66 +76,37 @@ private slots:
     void rejectsMalformedUrls_data() {
         // reason: what the message must say
         addColumns<QString, QString>("url", "reason");
-        QTest::newRow("empty") << ""
-                               << "it is empty";
-        QTest::newRow("no scheme") << "localhost:6379"
-                                   << "no scheme";
-        QTest::newRow("no scheme, credentials") << "alice:s3cret@db:6379"
-                                                << "'***@db:6379': no scheme";
-        QTest::newRow("broken scheme, credentials") << "redis:/alice:s3cret@db"
-                                                    << "'***@db'";
-        QTest::newRow("unknown scheme") << "http://localhost"
-                                        << "unknown scheme 'http'";
-        QTest::newRow("tls") << "rediss://localhost"
-                             << "TLS (rediss://) is not supported";
-        QTest::newRow("no host") << "redis://"
-                                 << "no host";
-        QTest::newRow("no host, port") << "redis://:6379"
-                                       << "no host";
-        QTest::newRow("no host, credentials") << "redis://:pw@"
-                                              << "no host";
-        QTest::newRow("port 0") << "redis://h:0"
-                                << "port 0 is out of range 1-65535";
-        QTest::newRow("port 70000") << "redis://h:70000"
-                                    << "port 70000 is out of range";
-        QTest::newRow("port letters") << "redis://h:abc"
-                                      << "port 'abc' is not a number";
-        QTest::newRow("port negative") << "redis://h:-1"
-                                       << "port '-1' is not a number";
-        QTest::newRow("port empty") << "redis://h:"
-                                    << "the port is empty";
-        QTest::newRow("port huge") << "redis://h:99999999999999"
-                                   << "out of range";
-        QTest::newRow("db letters") << "redis://h/zero"
-                                    << "db 'zero' is not a number";
-        QTest::newRow("db negative") << "redis://h/-2"
-                                     << "db '-2' is not a number";
-        QTest::newRow("db with path") << "redis://h/1/2"
-                                      << "db '1/2' is not a number";
-        QTest::newRow("space") << "redis://local host"
-                               << "space or a control character";
-        QTest::newRow("stray char in host") << "redis://lo$calhost"
-                                            << "host contains '$'";
-        QTest::newRow("query") << "redis://h?timeout=3"
-                               << "unexpected '?'";
-        QTest::newRow("user without password") << "redis://alice:@h"
-                                               << "has no password";
-        QTest::newRow("bad escape") << "redis://:p%zz@h"
-                                    << "bad %-escape";
-        QTest::newRow("unclosed ipv6") << "redis://[::1:6379"
-                                       << "unclosed '['";
-        QTest::newRow("bad ipv6") << "redis://[zz]:1"
-                                  << "not an IPv6 address";
-        QTest::newRow("junk after ipv6") << "redis://[::1]x"
-                                         << "unexpected 'x'";
-        QTest::newRow("unix no path") << "unix://"
-                                      << "no socket path";
-        QTest::newRow("unix dir") << "unix:///tmp/"
-                                  << "no socket path";
-        QTest::newRow("unix bad query") << "unix:///tmp/r.sock?x=1"
-                                        << "unknown query";
-        QTest::newRow("unix bad db") << "unix:///tmp/r.sock?db=x"
-                                     << "not a number";
+        QTest::newRow("empty") << u""_s << u"it is empty"_s;
+        QTest::newRow("no scheme") << u"localhost:6379"_s << u"no scheme"_s;
+        QTest::newRow("no scheme, credentials")
+            << u"alice:s3cret@db:6379"_s << u"'***@db:6379': no scheme"_s;
+        QTest::newRow("broken scheme, credentials") << u"redis:/alice:s3cret@db"_s << u"'***@db'"_s;
+        QTest::newRow("unknown scheme") << u"http://localhost"_s << u"unknown scheme 'http'"_s;
+        QTest::newRow("tls") << u"rediss://localhost"_s << u"TLS (rediss://) is not supported"_s;
+        QTest::newRow("no host") << u"redis://"_s << u"no host"_s;
+        QTest::newRow("no host, port") << u"redis://:6379"_s << u"no host"_s;
+        QTest::newRow("no host, credentials") << u"redis://:pw@"_s << u"no host"_s;
+        QTest::newRow("port 0") << u"redis://h:0"_s << u"port 0 is out of range 1-65535"_s;
+        QTest::newRow("port 70000") << u"redis://h:70000"_s << u"port 70000 is out of range"_s;
+        QTest::newRow("port letters") << u"redis://h:abc"_s << u"port 'abc' is not a number"_s;
+        QTest::newRow("port negative") << u"redis://h:-1"_s << u"port '-1' is not a number"_s;
+        QTest::newRow("port empty") << u"redis://h:"_s << u"the port is empty"_s;
+        QTest::newRow("port huge") << u"redis://h:99999999999999"_s << u"out of range"_s;
+        QTest::newRow("db letters") << u"redis://h/zero"_s << u"db 'zero' is not a number"_s;
+        QTest::newRow("db negative") << u"redis://h/-2"_s << u"db '-2' is not a number"_s;
+        QTest::newRow("db with path") << u"redis://h/1/2"_s << u"db '1/2' is not a number"_s;
+        QTest::newRow("space") << u"redis://local host"_s << u"space or a control character"_s;
+        QTest::newRow("stray char in host") << u"redis://lo$calhost"_s << u"host contains '$'"_s;
+        QTest::newRow("query") << u"redis://h?timeout=3"_s << u"unexpected '?'"_s;
+        QTest::newRow("user without password") << u"redis://alice:@h"_s << u"has no password"_s;
+        QTest::newRow("bad escape") << u"redis://:p%zz@h"_s << u"bad %-escape"_s;
+        QTest::newRow("unclosed ipv6") << u"redis://[::1:6379"_s << u"unclosed '['"_s;
+        QTest::newRow("bad ipv6") << u"redis://[zz]:1"_s << u"not an IPv6 address"_s;
+        QTest::newRow("junk after ipv6") << u"redis://[::1]x"_s << u"unexpected 'x'"_s;
+        QTest::newRow("unix no path") << u"unix://"_s << u"no socket path"_s;
+        QTest::newRow("unix dir") << u"unix:///tmp/"_s << u"no socket path"_s;
+        QTest::newRow("unix bad query") << u"unix:///tmp/r.sock?x=1"_s << u"unknown query"_s;
+        QTest::newRow("unix bad db") << u"unix:///tmp/r.sock?db=x"_s << u"not a number"_s;
         QTest::newRow("very long url")
             << QStringLiteral("redis://h/") + QString(5000, u'1') << "characters long";
         QTest::newRow("very long host")
