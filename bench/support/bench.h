@@ -1,8 +1,8 @@
 #pragma once
 // The benchmark suite's common frame: a Report of figures (samples summed up as median and p99,
-// targets, ratios against polling-only mode) that each benchmark fills and writes as JSON, and run(), the
-// main() of every benchmark executable (--quick, --out FILE). Benchmarks never fail on speed:
-// the exit status says only whether the benchmark could run.
+// targets, ratios against polling-only mode) that each benchmark fills and writes as JSON, and
+// run(), the main() of every benchmark executable (--quick, --out FILE). Benchmarks never fail on
+// speed: the exit status says only whether the benchmark could run.
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -2,9 +2,9 @@
 // What the lab's benchmarks share: time passing on the lab's event loop (never a sleep of the
 // GUI thread), who leads, and the process's memory as the kernel counts it.
 
-#include "windows/main_window.h"
 #include "support/agents.h" // waitUntil
 #include "support/lab_events.h"
+#include "windows/main_window.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>
