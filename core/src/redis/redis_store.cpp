@@ -39,7 +39,10 @@ std::uint64_t toFence(const redisReply* r) {
 // A message on a resource's channel: a release notice if the release script wrote it.
 Notice toNotice(const std::string& resource, const std::string& payload) {
     Notice n{Notice::Kind::Message, resource, {}, 0, payload};
-    // Somebody else's text that only looks like a notice stays a message.
+    // Every event of every elector comes on this channel: only a text that names a release is
+    // parsed (once per subscriber). Somebody else's text that only looks like one stays a message.
+    if (payload.find("\"released\"") == std::string::npos)
+        return n;
     if (const auto notice = wire::decodeReleaseNotice(payload)) {
         n.kind = Notice::Kind::Released;
         n.identity = notice->id;
