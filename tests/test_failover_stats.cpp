@@ -250,6 +250,29 @@ private Q_SLOTS:
         QCOMPARE(stats.overlapTotal(), sec(4));
     }
 
+    // Given terms whose fences rise, then an election with a fence not above the highest, then
+    // the checker's fence order counts that election (a term joined mid-way repeats its fence
+    // and is no violation), and the panel says so in the error colour.
+    void fenceOrder() {
+        FailoverStats stats;
+        stats.addEvents({extended(0, 1, 5, 2), elected(1, 3, 6, 4), extended(0, 5, 5, 6)});
+        QCOMPARE(stats.fenceOrderViolations(), 0);
+        QVERIFY(stats.firstFenceViolation().isEmpty());
+        StatsPanel panel(&stats);
+        panel.show();
+        QTRY_COMPARE(label(panel, "fenceOrder")->text(), QStringLiteral("strictly increasing"));
+        const QColor normal = label(panel, "fenceOrder")->palette().color(QPalette::WindowText);
+        stats.addEvents({elected(2, 7, 6, 8), elected(1, 9, 4, 10), elected(0, 11, 7, 12)});
+        QCOMPARE(stats.fenceOrderViolations(), 2);
+        QCOMPARE(stats.firstFenceViolation(),
+                 QStringLiteral("%1 elected at 7.000 s with fence 6, not above 6").arg(who(2)));
+        QTRY_VERIFY(
+            label(panel, "fenceOrder")->text().startsWith(QStringLiteral("2 out of order")));
+        QVERIFY(label(panel, "fenceOrder")->palette().color(QPalette::WindowText) != normal);
+        stats.clear();
+        QCOMPARE(stats.fenceOrderViolations(), 0);
+    }
+
     void storeOpsFromTheSnapshot() {
         FailoverStats stats;
         ClusterSnapshot s = snapshot(5);

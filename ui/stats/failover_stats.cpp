@@ -54,6 +54,10 @@ void FailoverStats::clear() {
     m_overlapSince.reset();
     m_overlapTotal = {};
     m_overlapCount = 0;
+    m_highestFence.reset();
+    m_fenceViolations = 0;
+    m_firstFenceViolation.clear();
+    m_names.clear();
     m_storeOps = 0;
     m_now = {};
     ++m_revision;
@@ -122,6 +126,8 @@ void FailoverStats::handle(const LabEvent& event) {
                                           event.wasLeader, 0},
                               static_cast<std::size_t>(m_tracker.leaderCount()));
     }
+    if (event.elector >= 0 && !event.identity.isEmpty() && event.source != LabEvent::Source::Store)
+        m_names.insert(event.elector, event.identity);
     m_tracker.add(event, onChange);
     m_now = std::max(m_now, at);
 }
@@ -141,6 +147,7 @@ void FailoverStats::onTermChange(const TermChange& c) {
             m_overlapSince = c.at;
             ++m_overlapCount;
         }
+        checkFence(c);
         break;
     case TermChange::Kind::Extended:
         break;
@@ -153,6 +160,21 @@ void FailoverStats::onTermChange(const TermChange& c) {
         }
         break;
     }
+}
+
+// The checker's rule (every term's fence above every earlier term's), on elections only: a term
+// the lab joined mid-way (or picked up again after its extend came late) repeats its fence.
+void FailoverStats::checkFence(const TermChange& c) {
+    if (c.byElected && m_highestFence && c.fence <= *m_highestFence) {
+        if (m_fenceViolations++ == 0)
+            m_firstFenceViolation =
+                QStringLiteral("%1 elected at %2 s with fence %3, not above %4")
+                    .arg(m_names.value(c.elector, QStringLiteral("#%1").arg(c.elector)))
+                    .arg(formatSeconds(c.at))
+                    .arg(c.fence)
+                    .arg(*m_highestFence);
+    }
+    m_highestFence = std::max(m_highestFence.value_or(0), c.fence);
 }
 
 void FailoverStats::record(FailoverCause cause, Duration latency) {

@@ -8,6 +8,8 @@
 #include "common/lab_feed.h"
 #include "timeline/leadership_terms.h"
 
+#include <QHash>
+
 #include <array>
 #include <deque>
 #include <optional>
@@ -59,6 +61,10 @@ public:
     /// Spans during which two or more electors believed they led, and their total length.
     qsizetype overlapCount() const { return m_overlapCount; }
     Duration overlapTotal() const;
+    /// Elections whose fence was not above every earlier term's (the checker's fence order),
+    /// and what the first of them was; "" while there is none.
+    qsizetype fenceOrderViolations() const { return m_fenceViolations; }
+    const QString& firstFenceViolation() const { return m_firstFenceViolation; }
     /// The latest snapshot's store operations per second of lab time.
     double storeOpsPerSecond() const { return m_storeOps; }
 
@@ -74,6 +80,7 @@ private:
 
     void handle(const LabEvent& event) override;
     void onTermChange(const TermChange& change);
+    void checkFence(const TermChange& began);
     void record(FailoverCause cause, Duration latency);
     static LatencySummary summarize(const Ring& ring);
 
@@ -88,6 +95,10 @@ private:
     std::optional<LabTime> m_overlapSince;
     Duration m_overlapTotal{};
     qsizetype m_overlapCount = 0;
+    std::optional<quint64> m_highestFence;
+    qsizetype m_fenceViolations = 0;
+    QString m_firstFenceViolation;
+    QHash<int, QString> m_names; ///< identities by elector id, for that description
 
     double m_storeOps = 0;
     LabTime m_now{};

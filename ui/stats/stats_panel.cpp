@@ -1,6 +1,7 @@
 #include "stats/stats_panel.h"
 
 #include "style/fault_colors.h"
+#include "style/lab_colors.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -23,6 +24,14 @@ namespace {
 
 double milliseconds(Duration d) {
     return std::chrono::duration<double, std::milli>(d).count();
+}
+
+// A safety figure reads in the error colour while it reports a violation.
+void markUnsafe(QLabel* label, bool unsafe) {
+    QPalette palette = label->palette();
+    const QColor normal = label->parentWidget()->palette().color(QPalette::WindowText);
+    palette.setColor(QPalette::WindowText, unsafe ? errorColor(isDarkPalette(palette)) : normal);
+    label->setPalette(palette);
 }
 
 QLabel* figure(const QString& name, QWidget* parent) {
@@ -49,6 +58,7 @@ StatsPanel::StatsPanel(FailoverStats* stats, QWidget* parent)
     m_now = figure(QStringLiteral("failoverNow"), this);
     m_leaderless = figure(QStringLiteral("timeWithoutLeader"), this);
     m_overlaps = figure(QStringLiteral("overlaps"), this);
+    m_fenceOrder = figure(QStringLiteral("fenceOrder"), this);
     m_storeOps = figure(QStringLiteral("storeOps"), this);
     form->addRow(tr("Failovers:"), m_count);
     form->addRow(tr("Last failover:"), m_last);
@@ -57,6 +67,7 @@ StatsPanel::StatsPanel(FailoverStats* stats, QWidget* parent)
     form->addRow(tr("Failover now:"), m_now);
     form->addRow(tr("Time without a leader:"), m_leaderless);
     form->addRow(tr("Overlapping leaders:"), m_overlaps);
+    form->addRow(tr("Fence order:"), m_fenceOrder);
     form->addRow(tr("Store operations:"), m_storeOps);
 
     auto* grid = new QGridLayout;
@@ -154,6 +165,13 @@ void StatsPanel::refresh() {
     m_overlaps->setText(
         tr("%1 (%2 s in all)")
             .arg(QString::number(m_stats->overlapCount()), formatSeconds(m_stats->overlapTotal())));
+    markUnsafe(m_overlaps, m_stats->overlapCount() > 0);
+    const qsizetype badFences = m_stats->fenceOrderViolations();
+    markUnsafe(m_fenceOrder, badFences > 0);
+    m_fenceOrder->setText(badFences == 0
+                              ? tr("strictly increasing")
+                              : tr("%n out of order (first: %1)", nullptr, int(badFences))
+                                    .arg(m_stats->firstFenceViolation()));
     m_storeOps->setText(
         tr("%1 per second").arg(QString::number(m_stats->storeOpsPerSecond(), 'f', 1)));
     for (std::size_t i = 0; i < allCauses.size(); ++i) {

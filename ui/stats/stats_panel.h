@@ -65,6 +65,7 @@ private:
     QLabel* m_now = nullptr;
     QLabel* m_leaderless = nullptr;
     QLabel* m_overlaps = nullptr;
+    QLabel* m_fenceOrder = nullptr;
     QLabel* m_storeOps = nullptr;
     std::array<CauseRow, failoverCauseCount> m_causes{};
 
