@@ -25,6 +25,17 @@ AgentElector::AgentElector(RedisHost& host, int id, const QString& identity, QOb
     , m_agentPath(std::move(agentPath)) {
     m_timing = timing;
     m_pollingOnly = pollingOnly;
+    m_proxy = AgentProxy::open(m_url, m_noProxy);
+    LabEvent e;
+    e.at = host.clock().now();
+    e.source = LabEvent::Source::Lab;
+    e.name = QStringLiteral("info");
+    e.detail = m_proxy ? QStringLiteral("%1 reaches Redis through a fault proxy (%2)")
+                             .arg(identity, m_proxy->describe())
+                       : QStringLiteral("%1 reaches Redis directly: %2; a partition goes over "
+                                        "its control channel, latency cannot be added")
+                             .arg(identity, m_noProxy);
+    host.push(std::move(e));
 }
 
 bool AgentElector::running() const {
@@ -46,6 +57,8 @@ QStringList AgentElector::arguments() const {
                      qstr(formatDuration(m_timing.retryInterval))};
     if (m_pollingOnly)
         args << QStringLiteral("--polling-only");
+    if (m_clockRate != 1.0)
+        args << QStringLiteral("--clock-rate") << QString::number(m_clockRate, 'g', 6);
     return args;
 }
 
@@ -65,7 +78,7 @@ void AgentElector::launch() {
     // The URL goes in the environment, not on the command line, where `ps` would show its
     // password to every user of the machine.
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("REDIS_URL"), m_url);
+    env.insert(QStringLiteral("REDIS_URL"), m_proxy ? m_proxy->agentUrl() : m_url);
     p->setProcessEnvironment(env);
     p->setStandardInputFile(QProcess::nullDevice());
     // Forked from the backend's thread, which lives until shutdown() has stopped the agents.
@@ -122,7 +135,16 @@ void AgentElector::onFinished(QProcess* process, int code, QProcess::ExitStatus 
     m_leading = false;
     m_pausedUntil = m_partitionedUntil = {};
     m_member.reset();
+    if (m_proxy) // its network faults end with it, as its control-channel partition would
+        m_proxy->heal();
     const Ending ending = std::exchange(m_ending, Ending::None);
+    if (std::exchange(m_relaunch, false) && ending == Ending::Stop && !m_host.shuttingDown() &&
+        !removed()) {
+        fault(QStringLiteral("start"), false, {},
+              QStringLiteral("--clock-rate %1").arg(m_clockRate, 0, 'g', 6));
+        launch();
+        return;
+    }
     if (ending == Ending::Kill) {
         m_life = Life::Crashed;
         m_note = QStringLiteral("killed (SIGKILL)");
@@ -193,20 +215,41 @@ void AgentElector::noted(const WireEvent& w) {
 void AgentElector::fillView(ElectorView& v, LabTime now, ElectorState down) const {
     const bool isRunning = running();
     const std::string memberState = m_member ? m_member->state : std::string();
+    const AgentProxy::InForce net = inForce();
+    v.clockRate = m_clockRate;
+    if (isRunning)
+        v.latency = net.latency;
     if (!isRunning)
         v.state = down;
     else if (m_pausedUntil > LabTime{} || memberState == "paused")
         v.state = ElectorState::Paused;
-    else if (m_partitionedUntil > now || memberState == "partitioned")
+    else if (partitioned(now) || memberState == "partitioned")
         v.state = ElectorState::Partitioned;
     else
         v.state = v.believesLeader ? ElectorState::Leader : ElectorState::Follower;
+    const auto until = [this](TimePoint t) {
+        return t == TimePoint::max()
+                   ? QStringLiteral("until healed")
+                   : QStringLiteral("until %1 s").arg(formatSeconds(m_host.clock().at(t)));
+    };
+    QStringList notes;
+    if (!v.note.isEmpty())
+        notes << v.note;
     if (isRunning && !m_started)
-        v.note = QStringLiteral("starting");
+        notes << QStringLiteral("starting");
     else if (isRunning && m_pausedUntil > LabTime{})
-        v.note = QStringLiteral("paused (SIGSTOP) until %1 s").arg(formatSeconds(m_pausedUntil));
+        notes << QStringLiteral("paused (SIGSTOP) until %1 s").arg(formatSeconds(m_pausedUntil));
     else if (isRunning && m_partitionedUntil > now)
-        v.note = QStringLiteral("partitioned until %1 s").arg(formatSeconds(m_partitionedUntil));
+        notes << QStringLiteral("partitioned until %1 s").arg(formatSeconds(m_partitionedUntil));
+    if (isRunning && net.partitionedUntil > TimePoint{})
+        notes << QStringLiteral("partitioned by its proxy (blackhole) %1")
+                     .arg(until(net.partitionedUntil));
+    if (isRunning && net.latency > Duration{})
+        notes << QStringLiteral("+%1 each way by its proxy %2")
+                     .arg(qstr(formatDuration(net.latency)), until(net.latencyUntil));
+    if (m_clockRate != 1.0)
+        notes << QStringLiteral("clock rate %1 (--clock-rate)").arg(m_clockRate, 0, 'g', 4);
+    v.note = notes.join(QStringLiteral(", "));
 }
 
 std::optional<QString> AgentElector::whyNot(const Action& a, LabTime now) const {
@@ -216,19 +259,21 @@ std::optional<QString> AgentElector::whyNot(const Action& a, LabTime now) const 
     case Action::Kind::Stop:
     case Action::Kind::Timing:
     case Action::Kind::Pause:
-    case Action::Kind::Partition:
         return needsRunning(a, isRunning);
     case Action::Kind::Start:
         return isRunning ? alreadyRunning() : std::nullopt;
     case Action::Kind::Resume:
         return isRunning && m_pausedUntil != LabTime{} ? std::nullopt : notPaused();
+    case Action::Kind::Partition:
     case Action::Kind::Heal:
-        if (!isRunning || m_partitionedUntil <= now)
-            return QStringLiteral("heal: %1 is not partitioned").arg(identity());
-        return std::nullopt;
     case Action::Kind::Latency:
-        return QStringLiteral("latency: baton-agent has no latency control; pause or partition "
-                              "it instead, or use a thread elector");
+        return whyNotNetwork(a, isRunning, now);
+    case Action::Kind::Drift:
+        // A stopped agent takes the rate at its next start.
+        if (m_relaunch)
+            return QStringLiteral("drift: %1 is restarting with its new clock rate")
+                .arg(identity());
+        return badStrength(a);
     case Action::Kind::Remove:
         return std::nullopt;
     default:
@@ -236,18 +281,44 @@ std::optional<QString> AgentElector::whyNot(const Action& a, LabTime now) const 
     }
 }
 
+std::optional<QString> AgentElector::whyNotNetwork(const Action& a, bool isRunning,
+                                                   LabTime now) const {
+    if (a.kind == Action::Kind::Heal) {
+        const AgentProxy::InForce net = inForce();
+        if (isRunning && (m_partitionedUntil > now || net.partitionedUntil > TimePoint{} ||
+                          net.latency > Duration{}))
+            return std::nullopt;
+        return QStringLiteral("heal: %1 is neither partitioned nor slowed").arg(identity());
+    }
+    if (a.kind == Action::Kind::Latency && !m_proxy)
+        return QStringLiteral("latency: %1 has no fault proxy (%2); pause or partition it "
+                              "instead, or use a thread elector")
+            .arg(identity(), m_noProxy);
+    if (const auto why = needsRunning(a, isRunning))
+        return why;
+    if (a.kind == Action::Kind::Latency)
+        if (const auto why = badLength(a))
+            return why;
+    return badStrength(a);
+}
+
 void AgentElector::act(const Action& a, LabTime now) {
     const bool leads = believesLeader(now);
     switch (a.kind) {
     case Action::Kind::Partition:
-        m_partitionedUntil = now + a.duration;
-        break;
     case Action::Kind::Heal:
-        m_partitionedUntil = {};
-        break;
+    case Action::Kind::Latency:
+        actNetwork(a);
+        reportFault(a, now, leads, networkDetail(a));
+        return;
     case Action::Kind::Timing:
         m_timing = a.timing;
-        break;
+        m_host.sendControl(identity(), *controlMessage(a, identityStd()));
+        reportFault(a, now, leads);
+        return;
+    case Action::Kind::Drift:
+        drift(a, now, leads);
+        return;
     case Action::Kind::Start:
         fault(m_life == Life::Crashed ? QStringLiteral("restart") : QStringLiteral("start"), false);
         launch();
@@ -256,9 +327,57 @@ void AgentElector::act(const Action& a, LabTime now) {
         actSignal(a, now, leads);
         return;
     }
-    // The lab starts its agents with --allow-control: these go over the control channel.
-    m_host.sendControl(identity(), *controlMessage(a, identityStd()));
-    reportFault(a, now, leads);
+}
+
+void AgentElector::actNetwork(const Action& a) {
+    if (!m_proxy) {
+        // The lab starts its agents with --allow-control: a partition goes over the channel.
+        m_partitionedUntil =
+            a.kind == Action::Kind::Partition ? m_host.clock().now() + a.duration : LabTime{};
+        m_host.sendControl(identity(), *controlMessage(a, identityStd()));
+        return;
+    }
+    if (a.kind == Action::Kind::Partition)
+        m_proxy->partition(a.duration);
+    else if (a.kind == Action::Kind::Latency)
+        m_proxy->addLatency(a.extra, a.duration);
+    else
+        m_proxy->heal();
+}
+
+QString AgentElector::networkDetail(const Action& a) const {
+    if (!m_proxy)
+        return QStringLiteral("over its control channel");
+    if (a.kind == Action::Kind::Latency)
+        return QStringLiteral("+%1 each way on its fault proxy").arg(qstr(formatDuration(a.extra)));
+    if (a.kind == Action::Kind::Partition)
+        return QStringLiteral("a blackhole on its fault proxy");
+    return QStringLiteral("its fault proxy forwards again");
+}
+
+void AgentElector::drift(const Action& a, LabTime now, bool leads) {
+    m_clockRate = a.rate;
+    const QString rate = QString::number(a.rate, 'g', 6);
+    if (!running()) {
+        reportFault(a, now, leads, QStringLiteral("rate %1 from its next start").arg(rate));
+        return;
+    }
+    // baton-agent takes its clock rate at start: a graceful restart, so that no lock is left.
+    reportFault(a, now, leads, QStringLiteral("rate %1: restarts it with --clock-rate").arg(rate));
+    fault(QStringLiteral("stop"), leads, {},
+          QStringLiteral("to restart it with --clock-rate %1").arg(rate));
+    m_relaunch = true;
+    m_ending = Ending::Stop;
+    m_pausedUntil = {};
+    terminate();
+}
+
+bool AgentElector::partitioned(LabTime now) const {
+    return m_partitionedUntil > now || inForce().partitionedUntil > TimePoint{};
+}
+
+AgentProxy::InForce AgentElector::inForce() const {
+    return m_proxy ? m_proxy->inForce() : AgentProxy::InForce{};
 }
 
 void AgentElector::actSignal(const Action& a, LabTime now, bool leads) {

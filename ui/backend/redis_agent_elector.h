@@ -1,11 +1,16 @@
 #pragma once
 // A baton-agent process the lab starts on the resource (--allow-control): killed, stopped,
-// paused and resumed by signals (SIGKILL, SIGTERM, SIGSTOP, SIGCONT), partitioned and retimed
-// by control messages; its events come as JSON lines on its stdout.
+// paused and resumed by signals (SIGKILL, SIGTERM, SIGSTOP, SIGCONT), partitioned and slowed on
+// the network by its own fault proxy (the control channel when it has none), its clock drifted
+// by a restart with --clock-rate, retimed by control messages; its events come as JSON lines on
+// its stdout.
 
+#include "backend/agent_proxy.h"
 #include "backend/redis_elector.h"
 
 #include <QProcess>
+
+#include <memory>
 
 namespace baton::lab {
 
@@ -41,6 +46,15 @@ private:
     /// SIGTERM: revoke, release, exit 0 (SIGCONT too: a stopped process takes no TERM).
     void terminate();
     void actSignal(const Action& a, LabTime now, bool leads);
+    /// Partition, heal and latency: on its proxy, or over the control channel without one.
+    void actNetwork(const Action& a);
+    QString networkDetail(const Action& a) const;
+    std::optional<QString> whyNotNetwork(const Action& a, bool running, LabTime now) const;
+    /// A new clock rate: a running agent restarts with it (SIGTERM, then --clock-rate).
+    void drift(const Action& a, LabTime now, bool leads);
+    bool partitioned(LabTime now) const;
+    /// What its proxy has in force now (nothing without a proxy).
+    AgentProxy::InForce inForce() const;
 
     QObject& m_parent;
     const QString m_url;
@@ -53,7 +67,11 @@ private:
     Ending m_ending = Ending::None;
     bool m_started = false;       // it printed "started"
     LabTime m_pausedUntil{};      // SIGSTOP until then (zero: not paused)
-    LabTime m_partitionedUntil{}; // as the lab asked
+    LabTime m_partitionedUntil{}; // over the control channel, as the lab asked
+    std::unique_ptr<AgentProxy> m_proxy;
+    QString m_noProxy; // why it has none
+    double m_clockRate = 1.0;
+    bool m_relaunch = false; // a drift's restart: start again once it has stopped
 };
 
 } // namespace baton::lab

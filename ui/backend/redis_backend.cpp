@@ -392,9 +392,6 @@ void RedisBackend::Impl::act(const Action& a) {
     case Action::Kind::AddAgent:
         addAgent(a);
         return;
-    case Action::Kind::Drift:
-        refuse(RedisElector::noDrift());
-        return;
     case Action::Kind::KillLeader:
         killLeader(a);
         return;

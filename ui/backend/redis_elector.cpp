@@ -40,10 +40,6 @@ ElectorView RedisElector::view(LabTime now) const {
         const auto kind = Action::Kind(k);
         if (!actsOnOne(kind))
             continue;
-        if (kind == Action::Kind::Drift) {
-            v.unavailable[std::size_t(k)] = noDrift();
-            continue;
-        }
         Action probe;
         probe.kind = kind;
         probe.elector = m_id;
@@ -57,8 +53,9 @@ ElectorView RedisElector::view(LabTime now) const {
 }
 
 QString RedisElector::noDrift() {
-    return QStringLiteral("clock drift can only be simulated: real electors run on this "
-                          "machine's clock");
+    return QStringLiteral("drift: a thread elector runs on the lab's own clock; simulated "
+                          "electors drift, and so do the lab's agents (restarted with "
+                          "--clock-rate)");
 }
 
 Timing RedisElector::timing() const {
@@ -163,6 +160,13 @@ std::optional<QString> RedisElector::badLength(const Action& a) {
         return std::nullopt;
     return QStringLiteral("%1 needs a duration above 0 and at most 24 h (got %2)")
         .arg(actionName(a.kind), qstr(formatDuration(a.duration)));
+}
+
+std::optional<QString> RedisElector::badStrength(const Action& a) {
+    const std::string rule = faultStrengthError(*faultOf(a.kind), a.duration, a.extra, a.rate);
+    if (rule.empty())
+        return std::nullopt;
+    return actionName(a.kind) + QStringLiteral(": ") + qstr(rule);
 }
 
 void RedisElector::markRemoved() {

@@ -48,15 +48,15 @@ public:
 
     /// What the cluster view shows of it at `now`, with what it can undergo (its whyNot()).
     ElectorView view(LabTime now) const;
-    /// Why no real elector can drift: they all run on this machine's clock.
+    /// Why it cannot drift: it runs on the lab's own clock (a thread elector).
     static QString noDrift();
     /// Its own isLeader(), as far as the lab can tell.
     virtual bool believesLeader(LabTime now) const = 0;
     /// Its timing now: its own, its presence entry's, or the last one the lab set.
     virtual Timing timing() const;
 
-    /// Why it cannot do `a` now (a per-elector kind other than Drift and KillLeader, with a
-    /// valid timing); nullopt: act() will do it.
+    /// Why it cannot do `a` now (a per-elector kind other than KillLeader, with a valid
+    /// timing); nullopt: act() will do it.
     virtual std::optional<QString> whyNot(const Action& a, LabTime now) const = 0;
     /// Carries out `a`, which whyNot() accepted, and reports it as a fault event.
     virtual void act(const Action& a, LabTime now) = 0;
@@ -99,6 +99,8 @@ protected:
     std::optional<QString> alreadyRunning() const;
     std::optional<QString> notPaused() const;
     static std::optional<QString> badLength(const Action& a);
+    /// The core's rule for a fault's strength (length, added latency, clock rate), if broken.
+    static std::optional<QString> badStrength(const Action& a);
     /// Marks it removed (no longer controllable).
     void markRemoved();
 

@@ -237,11 +237,9 @@ std::optional<QString> ThreadElector::whyNotFault(const Action& a) const {
     case Action::Kind::Latency:
         if (auto why = badLength(a))
             return why;
-        if (a.extra <= Duration{} || a.extra > faultLimits::kMostLatency)
-            return QStringLiteral("latency: the extra delay must be above 0 and at most 10 s "
-                                  "(got %1)")
-                .arg(qstr(formatDuration(a.extra)));
-        return std::nullopt;
+        return badStrength(a);
+    case Action::Kind::Drift:
+        return noDrift();
     default:
         return QStringLiteral("%1 does not apply to a thread elector").arg(actionName(a.kind));
     }
