@@ -29,12 +29,21 @@ std::string hostName() {
 } // namespace
 
 Agent::Agent(Options options)
-    : m_options(std::move(options)) {
+    : m_options(std::move(options))
+    , m_clock(m_options.clockRate) {
     m_id = m_options.id.empty() ? baton::defaultIdentity() : m_options.id;
 }
 
 void Agent::print(const std::string& line) {
     m_out.push(line);
+}
+
+std::string Agent::eventLine(const baton::Event& e) const {
+    baton::wire::EventMessage m = baton::wire::eventMessage(e, m_id, m_options.resource, m_clock);
+    m.t = m_clock.unixMs(e.at);
+    if (m.deadline)
+        m.deadline = m_clock.unixMs(e.deadline);
+    return baton::wire::encode(m);
 }
 
 void Agent::log(Level level, const std::string& text) const {
@@ -80,10 +89,9 @@ bool Agent::NoteLimiter::allow(std::uint64_t& held) {
 void Agent::reportError(const std::string& reason) {
     baton::Event e;
     e.type = baton::EventType::Error;
-    e.at = baton::SteadyClock::instance().now();
+    e.at = m_clock.now();
     e.message = reason;
-    const std::string json =
-        baton::wire::encode(baton::wire::eventMessage(e, m_id, m_options.resource));
+    const std::string json = eventLine(e);
     print(json);
     log(Level::Error, reason);
     if (m_presence)
@@ -92,8 +100,7 @@ void Agent::reportError(const std::string& reason) {
 
 void Agent::onEvent(const baton::Event& e) {
     using baton::EventType;
-    const std::string json =
-        baton::wire::encode(baton::wire::eventMessage(e, m_id, m_options.resource));
+    const std::string json = eventLine(e);
     const bool chatty = e.type == EventType::Extended || e.type == EventType::ExtendFailed;
     if (!chatty || m_options.verbose)
         print(json);
@@ -239,9 +246,9 @@ std::optional<int> Agent::connect(const baton::Config& config) {
         return 3;
     }
     m_faults = std::make_unique<baton::FaultStore>(*m_store);
-    m_timed = std::make_unique<TimedStore>(*m_faults);
+    m_timed = std::make_unique<TimedStore>(*m_faults, m_clock);
     m_locker = std::make_unique<baton::Locker>(*m_timed);
-    m_election = std::make_unique<baton::Election>(*m_locker, config);
+    m_election = std::make_unique<baton::Election>(*m_locker, config, m_clock);
     return std::nullopt;
 }
 
@@ -351,6 +358,13 @@ int Agent::run() {
                          baton::formatDuration(m_options.retry) +
                          (m_options.pollingOnly ? ", polling-only mode" : "") +
                          (m_options.allowControl ? ", control allowed" : "") + ")");
+    if (m_clock.rate() != 1) {
+        std::ostringstream rate;
+        rate << m_clock.rate();
+        log(Level::Warning, "--clock-rate " + rate.str() +
+                                ": this agent's clock runs at that many seconds per true second "
+                                "(for demonstrations and tests only)");
+    }
     m_election->start();
     waitForTheEnd();
     control.reset();

@@ -6,6 +6,7 @@
 #include "metrics.h"
 #include "options.h"
 #include "prometheus.h"
+#include "scaled_clock.h"
 #include "timed_store.h"
 
 #include <baton/election/election.h>
@@ -51,6 +52,8 @@ private:
     /// Feeds baton_failover_seconds from the election's events (on its callback thread).
     void noteFailover(const baton::Event& e);
     void print(const std::string& line);
+    /// The event's JSON line; its times are true Unix times whatever --clock-rate says.
+    std::string eventLine(const baton::Event& e) const;
     enum class Level { Info, Warning, Error };
     /// One human line on stderr: "2026-12-01T10:15:02.123Z baton-agent[ID] info: text" (UTC).
     void log(Level level, const std::string& text) const;
@@ -77,7 +80,8 @@ private:
 
     Options m_options;
     std::string m_id;
-    LineWriter m_out;                           // stdout, written on a thread of its own
+    ScaledClock m_clock; // the election's time (--clock-rate; the steady clock at rate 1)
+    LineWriter m_out;    // stdout, written on a thread of its own
     std::unique_ptr<baton::RedisStore> m_store; // the election's connections (control heard here)
     std::unique_ptr<baton::RedisStore> m_side;  // presence and events
     std::unique_ptr<baton::FaultStore> m_faults;

@@ -51,7 +51,7 @@ Health Agent::health() const {
     // A follower under a healthy leader calls the store about once a TTL, at most a retry
     // interval apart: twice the longer of the two, and a second, is "recently".
     const baton::Timing t = m_election->timing();
-    const baton::Duration since = baton::SteadyClock::instance().now() - last.at;
+    const baton::Duration since = m_clock.now() - last.at;
     if (since > 2 * std::max(t.ttl, t.retryInterval) + 1s)
         return {false, "no store call for " + baton::formatDuration(since)};
     return {true, {}};
@@ -99,7 +99,7 @@ std::string Agent::metrics() const {
                  "TTL runs out: that part is not in here.");
     m_failover.write(out, "baton_failover_seconds", labels);
     // A follower has no fence and no lease of its own: no sample rather than a made-up 0.
-    const baton::Duration left = m_election->deadline() - baton::SteadyClock::instance().now();
+    const baton::Duration left = m_election->deadline() - m_clock.now();
     prom::family(out, "baton_fence", "gauge", "Fence of the current term, on the leader only.");
     if (leader)
         out << "baton_fence{" << labels << "} " << m_election->fence() << '\n';

@@ -23,6 +23,11 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
   --retry DURATION     follower's longest wait between tries (default 5s; it also wakes
                        at the lock's expiry and on a release notice)
   --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
+  --clock-rate R       for demonstrations and tests only: this agent's clock runs at R
+                       local seconds per true second, R in [0.1, 10] (default 1), a
+                       steady clock scaled from start (no jump); event lines keep true
+                       times. A rate further from 1 than --max-drift breaks the
+                       assumption that keeps one leader at a time: that is what it shows
   --polling-only       behave like the seed package: followers only poll every retry
   --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
   --metrics-port PORT  serve Prometheus metrics on http://ADDRESS:PORT/metrics, and
@@ -105,6 +110,13 @@ Options parse(int argc, char** argv) {
             o.maxDrift = std::strtod(v.c_str(), &end);
             if (v.empty() || *end != '\0' || !std::isfinite(o.maxDrift))
                 throw UsageError("--max-drift: '" + v + "' is not a number (e.g. 0.01)");
+        } else if (arg == "--clock-rate") {
+            const std::string v = value();
+            char* end = nullptr;
+            o.clockRate = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !(o.clockRate >= 0.1 && o.clockRate <= 10))
+                throw UsageError("--clock-rate: '" + v +
+                                 "' is not a rate in [0.1, 10] (e.g. 0.8: a clock that runs slow)");
         } else if (arg == "--polling-only") {
             flag();
             o.pollingOnly = true;

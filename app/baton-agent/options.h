@@ -23,6 +23,7 @@ struct Options {
     baton::Duration refresh = std::chrono::seconds(1);
     baton::Duration retry = std::chrono::seconds(5);
     double maxDrift = 0.01;
+    double clockRate = 1; ///< --clock-rate: local seconds per true second (tests, demos)
     bool pollingOnly = false;
     bool allowControl = false;
     std::optional<int> metricsPort;

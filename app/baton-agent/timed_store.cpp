@@ -2,18 +2,10 @@
 
 namespace agent {
 
-namespace {
-
-baton::TimePoint now() {
-    return baton::SteadyClock::instance().now();
-}
-
-} // namespace
-
 template <typename Call>
 auto TimedStore::timed(prom::Histogram& histogram, Call&& call) -> decltype(call()) {
     // Failed calls are timed too: a store that times out shows as 0.5 s calls, not as none.
-    const baton::TimePoint start = now();
+    const baton::TimePoint start = m_clock.now();
     try {
         auto result = call();
         finished(start, histogram, std::nullopt);
@@ -26,7 +18,7 @@ auto TimedStore::timed(prom::Histogram& histogram, Call&& call) -> decltype(call
 
 void TimedStore::finished(const baton::TimePoint& start, prom::Histogram& histogram,
                           std::optional<std::string> error) {
-    const baton::TimePoint end = now();
+    const baton::TimePoint end = m_clock.now();
     histogram.observe(end - start);
     std::lock_guard lock(m_mutex);
     m_last = {end, std::move(error)};

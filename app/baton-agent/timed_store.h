@@ -14,8 +14,12 @@ namespace agent {
 
 class TimedStore : public baton::ForwardingStore {
 public:
-    explicit TimedStore(baton::Store& inner)
-        : ForwardingStore(inner) {}
+    /// Times are read on `clock`, the election's (the lease ends it remembers are compared
+    /// with the election's times).
+    explicit TimedStore(baton::Store& inner,
+                        const baton::Clock& clock = baton::SteadyClock::instance())
+        : ForwardingStore(inner)
+        , m_clock(clock) {}
 
     baton::AcquireReply acquire(const std::string& resource, const std::string& token,
                                 const std::string& identity, baton::Duration ttl) override;
@@ -41,6 +45,7 @@ private:
     void finished(const baton::TimePoint& start, prom::Histogram& histogram,
                   std::optional<std::string> error);
 
+    const baton::Clock& m_clock;
     prom::Histogram m_acquire{prom::Histogram::storeCallBounds()};
     prom::Histogram m_extend{prom::Histogram::storeCallBounds()};
     prom::Histogram m_release{prom::Histogram::storeCallBounds()};
