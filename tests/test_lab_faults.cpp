@@ -20,6 +20,8 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSpinBox>
 #include <QTest>
 
@@ -132,6 +134,23 @@ int redPixels(TimelineView& view) {
         for (int x = 0; x < image.width(); ++x)
             n += image.pixel(x, y) == red;
     return n;
+}
+
+// The README's picture: the last seconds on the timeline, the slow elector in the inspector.
+void saveScreenshot(Lab& lab, int slow, const QString& path) {
+    lab.w.resize(1500, 940);
+    lab.w.clusterView()->setSelected(slow);
+    // The partition's last second, with the overlap well inside the timeline's window.
+    const LabTime cut = lab.faultAt("partition", slow);
+    QTRY_VERIFY_WITH_TIMEOUT(lab.snapshot().now > cut + 3s, 5000);
+    TimelineView& timeline = *lab.w.timelineView();
+    while (timeline.visibleEnd() - timeline.visibleBegin() > 4s)
+        timeline.zoomIn();
+    for (QWidget* up = lab.w.inspector(); up; up = up->parentWidget())
+        if (auto* area = qobject_cast<QScrollArea*>(up))
+            area->verticalScrollBar()->setValue(0); // its top: who it is, state, clock rate
+    QTest::qWait(300);                              // the views repaint at their next snapshot
+    QVERIFY(lab.w.grab().save(path));
 }
 
 } // namespace
@@ -263,11 +282,8 @@ private Q_SLOTS:
         QTRY_VERIFY2(overlaps->text().startsWith(u"1 ("_qs), qPrintable(overlaps->text()));
         QTRY_VERIFY(redPixels(*lab.w.timelineView()) > 20);
         const QByteArray out = qgetenv("BATON_SCREENSHOT");
-        if (!out.isEmpty()) {
-            lab.w.clusterView()->setSelected(slow);
-            QTest::qWait(200); // let the views repaint the selection before the picture
-            QVERIFY(lab.w.grab().save(QString::fromLocal8Bit(out)));
-        }
+        if (!out.isEmpty())
+            saveScreenshot(lab, slow, QString::fromLocal8Bit(out));
     }
 
     // Given an agent, a clock rate out of range is refused with the rule, and a thread elector

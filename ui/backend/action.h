@@ -27,7 +27,7 @@ struct Action {
         Heal,       ///< end a partition now
         Latency,    ///< add `extra` to each store trip for `duration`
         Timing,     ///< new ttl, refresh and retry intervals, live
-        Drift,      ///< its clock runs at `rate` (simulated only)
+        Drift,      ///< its clock runs at `rate` (agent: a restart with --clock-rate)
         KillLeader, ///< Kill whoever leads now (the store's holder)
         AddThread,  ///< Redis: a new in-process elector (pollingOnly)
         AddAgent,   ///< Redis: a new baton-agent process (pollingOnly)

@@ -186,6 +186,9 @@ void AgentElector::tick(LabTime now) {
 }
 
 void AgentElector::requestStop() {
+    // The lab is closing: its proxy goes, so nothing holds back the release.
+    if (m_proxy)
+        m_proxy->heal();
     if (!running())
         return;
     if (m_ending == Ending::None)

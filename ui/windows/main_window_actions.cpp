@@ -81,7 +81,9 @@ void MainWindow::createElectorActions() {
          tr("Add 200 ms to each store trip of the selected elector for the fault length"),
          K::Latency},
         {"driftElector", tr("Clock &drift"), QKeySequence(Qt::Key_D),
-         tr("Make the selected elector's clock run 10% slow (simulated only)"), K::Drift},
+         tr("Make the selected elector's clock run 10% slow (a lab agent restarts with "
+            "--clock-rate 0.9)"),
+         K::Drift},
     };
     for (const auto& a : electorActions)
         connect(addAction(QString::fromLatin1(a.name), a.text, a.key, a.tip), &QAction::triggered,
