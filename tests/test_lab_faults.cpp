@@ -3,6 +3,7 @@
 // the lab's safety check on the real history (an overlap drawn red and counted). A
 // redis-server of the test's own, real baton-agent processes, ttl 1 s so that it is quick.
 
+#include "backend/agent_proxy.h"
 #include "inspector/inspector.h"
 #include "stats/failover_stats.h"
 #include "style/fault_colors.h"
@@ -15,6 +16,8 @@
 
 #include "cluster/cluster_view.h"
 #include "log/event_log_model.h"
+
+#include <baton/redis/redis_url.h>
 
 #include <QAction>
 #include <QDoubleSpinBox>
@@ -284,6 +287,54 @@ private Q_SLOTS:
         const QByteArray out = qgetenv("BATON_SCREENSHOT");
         if (!out.isEmpty())
             saveScreenshot(lab, slow, QString::fromLocal8Bit(out));
+    }
+
+    // Given a Redis on a unix socket (the proxy forwards TCP only), the lab's agents connect
+    // directly, the log says so, latency is refused with that reason, and a partition goes
+    // over the control channel: the leader still loses the lock to the other.
+    void onAUnixSocketAgentsGoWithoutAProxy() {
+        Lab lab("unix://" + m_redis.socketPath().toStdString());
+        QTRY_VERIFY_WITH_TIMEOUT(lab.ready(2), kWait);
+        const int old = lab.leader();
+        bool said = false;
+        for (const LabEvent& e : lab.w.eventLog()->events())
+            said = said || e.detail.contains(u"reaches Redis directly"_qs);
+        QVERIFY(said);
+        const QString noLatency = lab.elector(old).unavailable[std::size_t(Action::Kind::Latency)];
+        QVERIFY2(noLatency.contains(u"unix socket"_qs), qPrintable(noLatency));
+        lab.press(old, "partitionButton", [](Inspector& i) {
+            Lab::input<QDoubleSpinBox>(i, "partitionSeconds")->setValue(3);
+        });
+        QTRY_COMPARE(lab.elector(old).state, ElectorState::Partitioned);
+        QTRY_VERIFY_WITH_TIMEOUT(lab.leader() == 1 - old, 5000);
+        QCOMPARE(lab.events(LabEvent::Source::Fault, "partition", old).back().detail,
+                 u"over its control channel"_qs);
+    }
+
+    // The agent's URL through its proxy keeps the credentials and the db as written.
+    void agentUrlThroughTheProxy_data() {
+        QTest::addColumn<QString>("given");
+        QTest::addColumn<QString>("through");
+        QTest::newRow("plain") << u"redis://db.example:6380"_qs << u"redis://127.0.0.1:7000"_qs;
+        QTest::newRow("db") << u"redis://h/3"_qs << u"redis://127.0.0.1:7000/3"_qs;
+        QTest::newRow("user and password with @") << u"redis://alice:pa@ss@db.example:6380/2"_qs
+                                                  << u"redis://alice:pa@ss@127.0.0.1:7000/2"_qs;
+        QTest::newRow("percent-encoded")
+            << u"redis://:a%2Fb%20c@h:7000"_qs << u"redis://:a%2Fb%20c@127.0.0.1:7000"_qs;
+        QTest::newRow("IPv6") << u"redis://[::1]:6379/1"_qs << u"redis://127.0.0.1:7000/1"_qs;
+        QTest::newRow("unix socket") << u"unix:///tmp/r.sock"_qs << QString();
+    }
+    void agentUrlThroughTheProxy() {
+        QFETCH(QString, given);
+        QFETCH(QString, through);
+        QCOMPARE(throughProxy(given, 7000), through);
+        if (!through.isEmpty()) {
+            const RedisUrl a = RedisUrl::parse(given.toStdString());
+            const RedisUrl b = RedisUrl::parse(through.toStdString());
+            QCOMPARE(b.user, a.user);
+            QCOMPARE(b.password, a.password);
+            QCOMPARE(b.db, a.db);
+        }
     }
 
     // Given an agent, a clock rate out of range is refused with the rule, and a thread elector
