@@ -3,6 +3,7 @@
 #include "support/printing.h"
 
 #include <baton/sim/checker.h>
+#include <baton/sim/real_history.h>
 
 #include <QTest>
 
@@ -50,6 +51,17 @@ void revoked(History& h, int elector, Duration at) {
     e.type = EventType::Revoked;
     e.reason = RevokeReason::Lost;
     h.events.push_back(ElectorEvent{T0 + at, elector, 1, e});
+}
+
+// A baton-agent line on resource "r" at Unix ms `t` (base 1.8e12, as today's times are).
+std::string line(const std::string& id, const std::string& event, double t,
+                 const std::string& extra = {}) {
+    return "{\"t\":" + std::to_string(1.8e12 + t) + ",\"id\":\"" + id +
+           "\",\"resource\":\"r\",\"event\":\"" + event + "\"" + extra + "}";
+}
+std::string term(std::uint64_t fence, double deadline) {
+    return ",\"fence\":" + std::to_string(fence) +
+           ",\"deadline\":" + std::to_string(1.8e12 + deadline);
 }
 
 void sortEvents(History& h) {
@@ -208,6 +220,72 @@ private slots:
         QCOMPARE(s.p99, Duration(99ms));
         QCOMPARE(s.max, Duration(100ms));
         QCOMPARE(statsOf({}).count, std::size_t(0));
+    }
+
+    // Given real agents' lines where b is elected at 5.5 s while a's extended deadline is 6 s
+    // and a revokes only then, then the checker finds one overlap of 500 ms naming both.
+    void realLinesWithAnOverlap() {
+        RealHistory h("r");
+        QVERIFY(h.addLine(1, line("a", "started", 0)));
+        QVERIFY(h.addLine(1, line("a", "elected", 1000, term(1, 5000))));
+        QVERIFY(h.addLine(1, line("a", "extended", 2000, term(1, 6000))));
+        // b's lines come in later than a's revocation: the reader puts them in time order.
+        QVERIFY(h.addLine(1, line("a", "revoked", 6000, ",\"fence\":1,\"reason\":\"expired\"")));
+        QVERIFY(h.addLine(2, line("b", "elected", 5500, term(2, 9500))));
+        const Report r = h.check(1.8e12, 1.8e12 + 10000);
+        QCOMPARE(r.terms, 2u);
+        QCOMPARE(r.overlaps, 1u);
+        QCOMPARE(r.overlapTotal, Duration(500ms));
+        QVERIFY2(r.violations.front().description.find("b (fence 2) was elected at t=5500ms while "
+                                                       "a (fence 1) still led until t=6s") !=
+                     std::string::npos,
+                 r.violations.front().description.c_str());
+        QCOMPARE(h.identities(), (std::vector<std::string>{"a", "b"}));
+    }
+
+    // Given a leader killed (a crash fault: it prints nothing more) and a follower elected after
+    // its lock expired, then the run is safe and the failover is blamed on the crash.
+    void realCrashIsAFailover() {
+        RealHistory h("r");
+        h.addLine(1, line("a", "elected", 0, term(1, 4900)));
+        h.addFault("a", FaultKind::Crash, 1.8e12 + 1000, 1.8e12 + 1000, true, "SIGKILL");
+        h.addLine(1, line("b", "elected", 5010, term(2, 10100)));
+        const Report r = h.check(1.8e12, 1.8e12 + 10000);
+        QVERIFY(r.safe());
+        QCOMPARE(r.terms, 2u);
+        QCOMPARE(r.failovers.size(), 1u);
+        QCOMPARE(r.failovers.front().cause, FaultKind::Crash);
+        QCOMPARE(r.failovers.front().latency, Duration(4010ms));
+        QCOMPARE(r.timeWithoutLeader, Duration(4010ms));
+    }
+
+    // Given a restarted agent (a new incarnation of the same id) elected with a lower fence than
+    // the term before, then the fence order is violated.
+    void realFenceOrder() {
+        RealHistory h("r");
+        h.addLine(1, line("a", "elected", 0, term(7, 1000)));
+        h.addLine(1, line("a", "revoked", 500, ",\"fence\":7,\"reason\":\"stopped\""));
+        h.addLine(2, line("a", "elected", 600, term(3, 1600)));
+        const Report r = h.check(1.8e12, 1.8e12 + 2000);
+        QCOMPARE(r.fenceOrderViolations, 1u);
+    }
+
+    // Lines that are not events are noted (bounded, escaped) and left out; other resources and
+    // release notices are no events of this run.
+    void realBadLines() {
+        RealHistory h("r");
+        QVERIFY(!h.addLine(1, "not json\x1b[31m"));
+        QVERIFY(!h.addLine(1, R"({"id":"a","resource":"r","event":"elected"})")); // no t
+        QVERIFY(h.addLine(1, R"({"t":1,"id":"a","resource":"other","event":"elected"})"));
+        QVERIFY(h.addLine(1, R"({"event":"released","id":"a","resource":"r","t":2})"));
+        QCOMPARE(h.events(), 0u);
+        QCOMPARE(h.badLines(), 2u);
+        QCOMPARE(h.problems().size(), 2u);
+        QVERIFY(h.problems().front().find('\x1b') == std::string::npos);
+        for (int i = 0; i < 30; ++i)
+            h.addLine(1, "{");
+        QCOMPARE(h.problems().size(), 20u);
+        QCOMPARE(h.badLines(), 32u);
     }
 };
 
