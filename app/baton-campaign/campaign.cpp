@@ -1,5 +1,7 @@
 #include "campaign.h"
 
+#include "verdict.h"
+
 #include <baton/base/text.h>
 #include <baton/wire/event_message.h>
 
@@ -242,8 +244,8 @@ void Campaign::strike(const PlannedFault& f) {
         active.endAt = std::chrono::steady_clock::now();
         break;
     }
-    std::string line = seconds(baton::Duration(std::llround(sinceStart(active.fault.atMs) * 1e6))) +
-                       "  " + describe(f) + ": " + a.id +
+    const baton::Duration since(std::llround(sinceStart(active.fault.atMs) * 1e6));
+    std::string line = padded(seconds(since)) + "  " + describe(f) + ": " + a.id +
                        (active.fault.wasLeader ? " (leader)" : "");
     if (!active.fault.note.empty())
         line += " (" + active.fault.note + ")";

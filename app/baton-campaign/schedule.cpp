@@ -53,7 +53,9 @@ PlannedFault draw(const Options& o, baton::Random& random, FaultType type, Durat
     case FaultType::Latency: {
         f.target = leaderOr(random, 0.5, o.agents);
         f.length = random.between(ttl / 2, ttl * 2);
-        const Duration latency = random.between(ttl / 40, ttl / 4);
+        // Whole milliseconds: the schedule reads better, and no precision is lost that matters.
+        const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+            random.between(ttl / 40, ttl / 4));
         f.proxyFault = baton::proxy::Fault::latencyOf(micros(latency), micros(latency / 4));
         break;
     }
@@ -100,6 +102,15 @@ Schedule makeSchedule(const Options& o) {
 std::string seconds(Duration d) {
     char text[32];
     std::snprintf(text, sizeof text, "%.3fs", std::chrono::duration<double>(d).count());
+    return text;
+}
+
+std::string shortTime(Duration d) {
+    if (d >= 1s)
+        return seconds(d);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1fms",
+                  std::chrono::duration<double, std::milli>(d).count());
     return text;
 }
 

@@ -60,7 +60,7 @@ std::map<std::string, int> faultsByKind(const Outcome& out) {
 
 std::string percentiles(const std::vector<baton::Duration>& values) {
     const baton::DurationStats s = baton::statsOf(values);
-    return "p50 " + seconds(s.median) + ", p99 " + seconds(s.p99);
+    return "p50 " + shortTime(s.median) + ", p99 " + shortTime(s.p99);
 }
 
 std::string joinFaults(const Options& o) {
@@ -72,6 +72,10 @@ std::string joinFaults(const Options& o) {
 
 } // namespace
 
+std::string padded(const std::string& time) {
+    return std::string(time.size() < 9 ? 9 - time.size() : 0, ' ') + time;
+}
+
 std::string scheduleText(const Options& o, const Schedule& s) {
     std::ostringstream out;
     out << "clock rates at start:";
@@ -81,7 +85,7 @@ std::string scheduleText(const Options& o, const Schedule& s) {
     out << "\nschedule (seed " << o.seed << ", " << s.faults.size()
         << " faults, one at a time; time 0 is the first leader):\n";
     for (const PlannedFault& f : s.faults)
-        out << "  " << seconds(f.at) << "  " << describe(f) << '\n';
+        out << "  " << padded(seconds(f.at)) << "  " << describe(f) << '\n';
     return out.str();
 }
 
@@ -111,13 +115,13 @@ std::string verdictText(const Setting& setting, const Outcome& out) {
               << values.size() << ": " << percentiles(values) << '\n';
     t << "  overlaps             " << r.overlaps;
     if (r.overlaps)
-        t << ", " << ms(r.overlapTotal) << " ms in all";
+        t << ", " << shortTime(r.overlapTotal) << " in all";
     t << '\n';
     for (const baton::Violation& v : r.violations)
         t << "    " << baton::visible(v.description, 400) << '\n';
     t << "  fence violations     " << r.fenceOrderViolations << '\n';
-    t << "  time without leader  " << seconds(r.timeWithoutLeader) << " (longest "
-      << seconds(r.longestWithoutLeader) << ")\n";
+    t << "  time without leader  " << shortTime(r.timeWithoutLeader) << " (longest "
+      << shortTime(r.longestWithoutLeader) << ")\n";
     if (out.badLines)
         t << "  unreadable lines     " << out.badLines
           << " (left out; first: " << (out.problems.empty() ? "" : out.problems.front()) << ")\n";
