@@ -120,8 +120,10 @@ std::string describe(const PlannedFault& f) {
                              ? "a follower"
                              : "agent-" + std::to_string(f.target.agent);
     std::string out = faultTypeName(f.type);
-    if (f.type == FaultType::Partition || f.type == FaultType::Latency)
+    if (f.type == FaultType::Partition)
         out += " (" + baton::proxy::describe(f.proxyFault) + ")";
+    if (f.type == FaultType::Latency) // "latency 120ms +-30ms both"
+        out = baton::proxy::describe(f.proxyFault);
     out += " of " + target;
     if (f.type == FaultType::Drift) {
         char rate[32];

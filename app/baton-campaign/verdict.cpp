@@ -51,6 +51,10 @@ std::map<std::string, std::vector<baton::Duration>> failoversByCause(const baton
     return out;
 }
 
+double toUnixMsSince(baton::TimePoint t, double startMs) {
+    return baton::toUnixMs(t) - startMs;
+}
+
 std::map<std::string, int> faultsByKind(const Outcome& out) {
     std::map<std::string, int> n;
     for (const StruckFault& f : out.struck)
@@ -151,6 +155,12 @@ nlohmann::json verdictJson(const Options& o, const Setting& setting, const Sched
         byCause[cause.empty() ? "all" : cause] = {
             {"count", values.size()}, {"p50Ms", ms(st.median)}, {"p99Ms", ms(st.p99)}};
     }
+    json failovers = json::array();
+    for (const baton::Failover& f : r.failovers)
+        failovers.push_back({{"cause", causeName(f.cause)},
+                             {"atMs", toUnixMsSince(f.faultAt, out.startMs)},
+                             {"latencyMs", ms(f.latency)},
+                             {"newLeader", f.newLeader >= 0}});
     json violations = json::array();
     for (const baton::Violation& v : r.violations)
         violations.push_back(v.description);
@@ -172,6 +182,7 @@ nlohmann::json verdictJson(const Options& o, const Setting& setting, const Sched
             {"faults", faultsByKind(out)},
             {"terms", r.terms},
             {"failovers", byCause},
+            {"failoverList", failovers},
             {"overlaps", r.overlaps},
             {"overlapTotalMs", ms(r.overlapTotal)},
             {"violations", violations},
