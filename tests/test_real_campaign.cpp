@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -20,7 +21,12 @@ struct Run {
 };
 
 Run campaign(const QStringList& args, int timeoutMs = 60000) {
+    // The history directory it keeps goes into a temporary directory of the test's own.
+    QTemporaryDir tmp;
     QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TMPDIR"), tmp.path());
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(BATON_CAMPAIGN_PATH), args);
     Run r;
     if (!p.waitForFinished(timeoutMs)) {

@@ -3,6 +3,7 @@
 #include "verdict.h"
 
 #include <baton/base/text.h>
+#include <baton/proxy/proxied_url.h>
 #include <baton/wire/event_message.h>
 
 #include <nlohmann/json.hpp>
@@ -22,21 +23,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 namespace {
 
 constexpr int kElectTimeoutMs = 10000;
-
-std::string percentEncoded(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 baton::FaultKind kindOf(FaultType type) {
     switch (type) {
@@ -64,16 +50,6 @@ std::string rateText(double rate) {
 }
 
 } // namespace
-
-std::string throughProxy(const baton::RedisUrl& url, int port) {
-    std::string credentials;
-    if (!url.user.empty())
-        credentials = percentEncoded(url.user) + ":" + percentEncoded(url.password) + "@";
-    else if (!url.password.empty())
-        credentials = ":" + percentEncoded(url.password) + "@";
-    return "redis://" + credentials + "127.0.0.1:" + std::to_string(port) + "/" +
-           std::to_string(url.db);
-}
 
 Campaign::Campaign(Options options, Schedule schedule, Upstream upstream, std::string agentProgram,
                    std::string dir, std::string resource,
@@ -104,13 +80,14 @@ Campaign::~Campaign() = default;
 
 void Campaign::startAgent(int i) {
     Agent& a = m_agents.at(static_cast<std::size_t>(i));
-    std::vector<std::string> args{"--redis",     throughProxy(m_upstream.url, a.proxy->port()),
-                                  "--resource",  m_resource,
-                                  "--id",        a.id,
-                                  "--ttl",       baton::formatDuration(m_options.ttl),
-                                  "--refresh",   baton::formatDuration(m_options.refresh),
-                                  "--max-drift", rateText(m_options.maxDrift),
-                                  "--verbose"};
+    std::vector<std::string> args{
+        "--redis",     baton::proxy::throughProxy(m_upstream.url, a.proxy->port()),
+        "--resource",  m_resource,
+        "--id",        a.id,
+        "--ttl",       baton::formatDuration(m_options.ttl),
+        "--refresh",   baton::formatDuration(m_options.refresh),
+        "--max-drift", rateText(m_options.maxDrift),
+        "--verbose"};
     if (a.rate != 1) {
         args.push_back("--clock-rate");
         args.push_back(rateText(a.rate));

@@ -108,7 +108,4 @@ private:
     double m_startMs = 0;
 };
 
-/// `url` with its host and port replaced by 127.0.0.1:`port` (credentials and db kept).
-std::string throughProxy(const baton::RedisUrl& url, int port);
-
 } // namespace campaign
