@@ -114,7 +114,7 @@ private slots:
                  qPrintable(revoked.value(QStringLiteral("reason")).toString()));
         // At its deadline: the run loop revokes whatever the hung call is doing.
         const double late = t(revoked) - lastDeadline(*a);
-        QVERIFY2(late >= -1 && late < 60, qPrintable(QString::number(late)));
+        QVERIFY2(late >= -1 && late < 100, qPrintable(QString::number(late)));
         const double elected = lastOf(*b, QStringLiteral("elected"));
         QVERIFY2(elected >= t(revoked), "the follower took over before the leader revoked");
         QVERIFY2(elected - cut < 1000 + 300, qPrintable(QString::number(elected - cut)));
@@ -148,7 +148,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(b->count(QStringLiteral("elected")), 1, 8000);
         const double elected = lastOf(*b, QStringLiteral("elected"));
         QVERIFY2(elected >= healed - 5, "elected while cut off");
-        QVERIFY2(elected - released > 900, "the notice reached it");
+        QVERIFY2(elected - released > 500, "the notice reached it");
         // By the expiry it knew of (the last extend's lock), or its retry once reconnected.
         const double expiry = lastOf(*a, QStringLiteral("extended")) + 3000;
         QVERIFY2(elected < std::max(expiry, healed) + 2000,
@@ -192,7 +192,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(a->count(QStringLiteral("extended")) >= 5, 5000);
         const auto extends = a->events(QStringLiteral("extended"));
         const double mean = (t(extends.back()) - t(extends.front())) / double(extends.size() - 1);
-        QVERIFY2(mean > 300 && mean < 330, qPrintable(QString::number(mean)));
+        QVERIFY2(mean > 295 && mean < 345, qPrintable(QString::number(mean)));
     }
 
     void badClockRateIsRefused_data() {
