@@ -253,6 +253,24 @@ void Campaign::end(Active& active) {
     record(active.fault);
 }
 
+void Campaign::restartTheFallen() {
+    for (std::size_t i = 0; i < m_agents.size(); ++i) {
+        Agent& a = m_agents[i];
+        const bool downByFault = m_active && m_active->fault.agent == static_cast<int>(i) &&
+                                 (m_active->fault.plan.type == FaultType::Kill ||
+                                  m_active->fault.plan.type == FaultType::Term);
+        if (downByFault || a.process->running())
+            continue;
+        // An agent that ended by itself (it could not reach Redis at start, say) would leave
+        // the cluster smaller than the verdict claims: started again, and counted.
+        for (const std::string& line : a.process->readLines())
+            take(a, line);
+        ++m_unexpectedExits;
+        m_log(a.id + " ended by itself (its log: " + m_dir + "/" + a.id + ".log); started again");
+        startAgent(static_cast<int>(i));
+    }
+}
+
 void Campaign::record(const StruckFault& f) {
     const Agent& a = m_agents.at(static_cast<std::size_t>(f.agent));
     m_history.addFault(a.id, kindOf(f.plan.type), f.atMs, f.endMs, f.wasLeader, describe(f.plan));
@@ -294,9 +312,11 @@ Outcome Campaign::run() {
         if (!m_active && next < m_schedule.faults.size() &&
             now >= start + m_schedule.faults[next].at)
             strike(m_schedule.faults[next++]);
+        restartTheFallen();
         pump(5);
     }
     out.interrupted = m_stop;
+    out.unexpectedExits = m_unexpectedExits;
     if (m_active) {
         end(*m_active);
         m_active.reset();

@@ -126,6 +126,9 @@ std::string verdictText(const Setting& setting, const Outcome& out) {
     t << "  fence violations     " << r.fenceOrderViolations << '\n';
     t << "  time without leader  " << shortTime(r.timeWithoutLeader) << " (longest "
       << shortTime(r.longestWithoutLeader) << ")\n";
+    if (out.unexpectedExits)
+        t << "  agents that ended    " << out.unexpectedExits
+          << " without a fault (started again; see their logs)\n";
     if (out.badLines)
         t << "  unreadable lines     " << out.badLines
           << " (left out; first: " << (out.problems.empty() ? "" : out.problems.front()) << ")\n";
@@ -192,6 +195,7 @@ nlohmann::json verdictJson(const Options& o, const Setting& setting, const Sched
             {"lines", out.lines},
             {"unreadableLines", out.badLines},
             {"interrupted", out.interrupted},
+            {"unexpectedExits", out.unexpectedExits},
             {"historyDir", setting.dir}};
 }
 
