@@ -80,22 +80,24 @@ Campaign::~Campaign() = default;
 
 void Campaign::startAgent(int i) {
     Agent& a = m_agents.at(static_cast<std::size_t>(i));
-    std::vector<std::string> args{
-        "--redis",     baton::proxy::throughProxy(m_upstream.url, a.proxy->port()),
-        "--resource",  m_resource,
-        "--id",        a.id,
-        "--ttl",       baton::formatDuration(m_options.ttl),
-        "--refresh",   baton::formatDuration(m_options.refresh),
-        "--max-drift", rateText(m_options.maxDrift),
-        "--verbose"};
+    std::vector<std::string> args{"--resource",  m_resource,
+                                  "--id",        a.id,
+                                  "--ttl",       baton::formatDuration(m_options.ttl),
+                                  "--refresh",   baton::formatDuration(m_options.refresh),
+                                  "--max-drift", rateText(m_options.maxDrift),
+                                  "--verbose"};
     if (a.rate != 1) {
         args.push_back("--clock-rate");
         args.push_back(rateText(a.rate));
     }
     ++a.incarnation;
     a.leads = false;
-    a.process =
-        std::make_unique<ChildProcess>(m_agentProgram, args, m_dir + "/" + a.id + ".log", true);
+    // The URL (it may hold a password) in REDIS_URL, as the lab passes it: not on the command
+    // line, which every local user can read.
+    a.process = std::make_unique<ChildProcess>(
+        m_agentProgram, args, m_dir + "/" + a.id + ".log", true,
+        std::vector<std::string>{"REDIS_URL=" +
+                                 baton::proxy::throughProxy(m_upstream.url, a.proxy->port())});
 }
 
 void Campaign::take(Agent& a, const std::string& line) {
