@@ -5,6 +5,7 @@
 #include "support/redis_server.h"
 
 #include <baton/proxy/fault_proxy.h>
+#include <baton/proxy/proxied_url.h>
 #include <baton/redis/redis_store.h>
 
 #include <QElapsedTimer>
@@ -276,6 +277,23 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(std::runtime_error, FaultProxy("no-such-host.invalid", 6379));
         QVERIFY_THROWS_EXCEPTION(std::runtime_error,
                                  FaultProxy("127.0.0.1", m_redis.port(), m_redis.port()));
+    }
+
+    // An agent's URL through its proxy keeps the login and the database, escaped as the URL
+    // parser reads it back; a unix socket cannot be proxied.
+    void urlThroughTheProxy() {
+        const auto url = baton::RedisUrl::parse("redis://alice:p%40ss%3Aword@db.example:6380/3");
+        const std::string proxied = baton::proxy::throughProxy(url, 40001);
+        QCOMPARE(proxied, std::string("redis://alice:p%40ss%3Aword@127.0.0.1:40001/3"));
+        const auto back = baton::RedisUrl::parse(proxied);
+        QCOMPARE(back.user, std::string("alice"));
+        QCOMPARE(back.password, std::string("p@ss:word"));
+        QCOMPARE(back.db, 3);
+        QCOMPARE(baton::proxy::throughProxy(baton::RedisUrl::parse("redis://:secret@h"), 1),
+                 std::string("redis://:secret@127.0.0.1:1/0"));
+        QVERIFY_THROWS_EXCEPTION(
+            std::invalid_argument,
+            baton::proxy::throughProxy(baton::RedisUrl::parse("unix:///tmp/r.sock"), 1));
     }
 };
 

@@ -1,6 +1,9 @@
 #include "campaign.h"
 
+#include "verdict.h"
+
 #include <baton/base/text.h>
+#include <baton/proxy/proxied_url.h>
 #include <baton/wire/event_message.h>
 
 #include <nlohmann/json.hpp>
@@ -20,21 +23,6 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 namespace {
 
 constexpr int kElectTimeoutMs = 10000;
-
-std::string percentEncoded(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (const unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
 
 baton::FaultKind kindOf(FaultType type) {
     switch (type) {
@@ -62,16 +50,6 @@ std::string rateText(double rate) {
 }
 
 } // namespace
-
-std::string throughProxy(const baton::RedisUrl& url, int port) {
-    std::string credentials;
-    if (!url.user.empty())
-        credentials = percentEncoded(url.user) + ":" + percentEncoded(url.password) + "@";
-    else if (!url.password.empty())
-        credentials = ":" + percentEncoded(url.password) + "@";
-    return "redis://" + credentials + "127.0.0.1:" + std::to_string(port) + "/" +
-           std::to_string(url.db);
-}
 
 Campaign::Campaign(Options options, Schedule schedule, Upstream upstream, std::string agentProgram,
                    std::string dir, std::string resource,
@@ -102,8 +80,7 @@ Campaign::~Campaign() = default;
 
 void Campaign::startAgent(int i) {
     Agent& a = m_agents.at(static_cast<std::size_t>(i));
-    std::vector<std::string> args{"--redis",     throughProxy(m_upstream.url, a.proxy->port()),
-                                  "--resource",  m_resource,
+    std::vector<std::string> args{"--resource",  m_resource,
                                   "--id",        a.id,
                                   "--ttl",       baton::formatDuration(m_options.ttl),
                                   "--refresh",   baton::formatDuration(m_options.refresh),
@@ -115,8 +92,12 @@ void Campaign::startAgent(int i) {
     }
     ++a.incarnation;
     a.leads = false;
-    a.process =
-        std::make_unique<ChildProcess>(m_agentProgram, args, m_dir + "/" + a.id + ".log", true);
+    // The URL (it may hold a password) in REDIS_URL, as the lab passes it: not on the command
+    // line, which every local user can read.
+    a.process = std::make_unique<ChildProcess>(
+        m_agentProgram, args, m_dir + "/" + a.id + ".log", true,
+        std::vector<std::string>{"REDIS_URL=" +
+                                 baton::proxy::throughProxy(m_upstream.url, a.proxy->port())});
 }
 
 void Campaign::take(Agent& a, const std::string& line) {
@@ -242,8 +223,8 @@ void Campaign::strike(const PlannedFault& f) {
         active.endAt = std::chrono::steady_clock::now();
         break;
     }
-    std::string line = seconds(baton::Duration(std::llround(sinceStart(active.fault.atMs) * 1e6))) +
-                       "  " + describe(f) + ": " + a.id +
+    const baton::Duration since(std::llround(sinceStart(active.fault.atMs) * 1e6));
+    std::string line = padded(seconds(since)) + "  " + describe(f) + ": " + a.id +
                        (active.fault.wasLeader ? " (leader)" : "");
     if (!active.fault.note.empty())
         line += " (" + active.fault.note + ")";
@@ -272,6 +253,24 @@ void Campaign::end(Active& active) {
     }
     active.fault.endMs = baton::unixMsNow();
     record(active.fault);
+}
+
+void Campaign::restartTheFallen() {
+    for (std::size_t i = 0; i < m_agents.size(); ++i) {
+        Agent& a = m_agents[i];
+        const bool downByFault = m_active && m_active->fault.agent == static_cast<int>(i) &&
+                                 (m_active->fault.plan.type == FaultType::Kill ||
+                                  m_active->fault.plan.type == FaultType::Term);
+        if (downByFault || a.process->running())
+            continue;
+        // An agent that ended by itself (it could not reach Redis at start, say) would leave
+        // the cluster smaller than the verdict claims: started again, and counted.
+        for (const std::string& line : a.process->readLines())
+            take(a, line);
+        ++m_unexpectedExits;
+        m_log(a.id + " ended by itself (its log: " + m_dir + "/" + a.id + ".log); started again");
+        startAgent(static_cast<int>(i));
+    }
 }
 
 void Campaign::record(const StruckFault& f) {
@@ -315,9 +314,11 @@ Outcome Campaign::run() {
         if (!m_active && next < m_schedule.faults.size() &&
             now >= start + m_schedule.faults[next].at)
             strike(m_schedule.faults[next++]);
+        restartTheFallen();
         pump(5);
     }
     out.interrupted = m_stop;
+    out.unexpectedExits = m_unexpectedExits;
     if (m_active) {
         end(*m_active);
         m_active.reset();

@@ -42,6 +42,7 @@ struct Outcome {
     std::size_t badLines = 0;
     std::vector<std::string> problems;
     bool interrupted = false;
+    int unexpectedExits = 0; ///< agents that ended without a fault (restarted)
 };
 
 /// Where the agents' Redis is (reachable, checked) and how to log in.
@@ -88,6 +89,7 @@ private:
     void end(Active& active);
     void stopProcess(Agent& a, int sig);
     void record(const StruckFault& f);
+    void restartTheFallen();
     double sinceStart(double ms) const { return ms - m_startMs; }
 
     Options m_options;
@@ -106,9 +108,7 @@ private:
     std::vector<StruckFault> m_struck;
     baton::Random m_random;
     double m_startMs = 0;
+    int m_unexpectedExits = 0;
 };
-
-/// `url` with its host and port replaced by 127.0.0.1:`port` (credentials and db kept).
-std::string throughProxy(const baton::RedisUrl& url, int port);
 
 } // namespace campaign

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <unistd.h>
 
@@ -54,6 +55,71 @@ std::string reach(const std::string& url, const std::string& resource, bool retr
     return error;
 }
 
+std::string driftText(double drift) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", drift);
+    return text;
+}
+
+/// The Redis the agents use, reachable and able to serve an election: --redis URL, or a
+/// private redis-server; an exit code when there is none.
+std::optional<int> prepare(const campaign::Options& o, campaign::Setting& setting,
+                           campaign::Upstream& upstream,
+                           std::unique_ptr<campaign::ChildProcess>& localRedis) {
+    using namespace campaign;
+    setting.resource = "campaign-" + std::to_string(o.seed) + "-" + std::to_string(::getpid());
+    try {
+        if (o.redis) {
+            upstream.url = baton::RedisUrl::parse(*o.redis);
+            if (upstream.url.unixSocket)
+                return fail(BadUsage, "--redis: a unix socket cannot go through the fault proxy "
+                                      "(give a redis://host:port URL)");
+            if (const std::string error = reach(*o.redis, setting.resource, false); !error.empty())
+                return fail(RedisUnreachable, "Redis unreachable: " + error);
+            setting.dir = makeDirectory();
+        } else {
+            const auto server = findProgram("redis-server", nullptr);
+            if (!server)
+                return fail(RedisUnreachable, "redis-server not found (apt-get install "
+                                              "redis-server), or give --redis URL");
+            setting.dir = makeDirectory();
+            const int port = freePort();
+            localRedis = std::make_unique<ChildProcess>(
+                *server,
+                std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no", "--dir", setting.dir,
+                                         "--logfile", setting.dir + "/redis.log"},
+                setting.dir + "/redis.log", false);
+            const std::string url = "redis://127.0.0.1:" + std::to_string(port);
+            upstream.url = baton::RedisUrl::parse(url);
+            setting.localRedis = true;
+            if (const std::string error = reach(url, setting.resource, true); !error.empty())
+                return fail(RedisUnreachable,
+                            "the private redis-server does not answer (its log: " + setting.dir +
+                                "/redis.log): " + error);
+        }
+    } catch (const baton::UrlError& e) {
+        return fail(BadUsage, std::string("--redis: ") + e.what());
+    } catch (const std::runtime_error& e) {
+        return fail(RedisUnreachable, e.what());
+    }
+    upstream.shown = upstream.url.redacted();
+    setting.redis = upstream.shown;
+    return std::nullopt;
+}
+
+void printHeader(const campaign::Options& o, const campaign::Setting& setting,
+                 const campaign::Schedule& schedule) {
+    std::cout << "baton-campaign: " << o.agents << " agents on " << setting.redis
+              << (setting.localRedis ? " (a private redis-server)" : "") << ", resource "
+              << setting.resource << ", " << baton::formatDuration(o.duration) << ", ttl "
+              << baton::formatDuration(o.ttl) << ", refresh " << baton::formatDuration(o.refresh)
+              << ", max drift " << driftText(o.maxDrift)
+              << (o.has(campaign::FaultType::Drift) ? ", drift " + driftText(o.drift) : "") << "\n"
+              << campaign::scheduleText(o, schedule) << "run:\n"
+              << std::flush;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -74,56 +140,15 @@ int main(int argc, char** argv) {
     Setting setting;
     Upstream upstream;
     std::unique_ptr<ChildProcess> localRedis;
-    try {
-        setting.dir = makeDirectory();
-        setting.resource = "campaign-" + std::to_string(o.seed) + "-" + std::to_string(::getpid());
-        if (o.redis) {
-            upstream.url = baton::RedisUrl::parse(*o.redis);
-            if (upstream.url.unixSocket)
-                return fail(BadUsage, "--redis: a unix socket cannot go through the fault proxy "
-                                      "(give a redis://host:port URL)");
-        } else {
-            const auto server = findProgram("redis-server", nullptr);
-            if (!server)
-                return fail(RedisUnreachable, "redis-server not found (apt-get install "
-                                              "redis-server), or give --redis URL");
-            const int port = freePort();
-            localRedis = std::make_unique<ChildProcess>(
-                *server,
-                std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no", "--dir", setting.dir,
-                                         "--logfile", setting.dir + "/redis.log"},
-                setting.dir + "/redis.log", false);
-            upstream.url = baton::RedisUrl::parse("redis://127.0.0.1:" + std::to_string(port));
-            setting.localRedis = true;
-        }
-    } catch (const baton::UrlError& e) {
-        return fail(BadUsage, std::string("--redis: ") + e.what());
-    } catch (const std::runtime_error& e) {
-        return fail(RedisUnreachable, e.what());
-    }
-    upstream.shown = upstream.url.redacted();
-    setting.redis = upstream.shown;
-    const std::string direct =
-        o.redis ? *o.redis : "redis://127.0.0.1:" + std::to_string(upstream.url.port);
-    if (const std::string error = reach(direct, setting.resource, !o.redis.has_value());
-        !error.empty())
-        return fail(RedisUnreachable, "Redis unreachable: " + error);
-
+    if (const auto failed = prepare(o, setting, upstream, localRedis))
+        return *failed;
     const Schedule schedule = makeSchedule(o);
+    if (!o.json)
+        printHeader(o, setting, schedule);
     const auto log = [&o](const std::string& line) {
         if (!o.json)
             std::cout << "  " << line << '\n' << std::flush;
     };
-    if (!o.json)
-        std::cout << "baton-campaign: " << o.agents << " agents on " << setting.redis
-                  << (setting.localRedis ? " (a private redis-server)" : "") << ", resource "
-                  << setting.resource << ", " << baton::formatDuration(o.duration) << ", ttl "
-                  << baton::formatDuration(o.ttl) << ", refresh "
-                  << baton::formatDuration(o.refresh) << ", max drift " << o.maxDrift
-                  << (o.has(FaultType::Drift) ? ", drift " + std::to_string(o.drift) : "") << "\n"
-                  << scheduleText(o, schedule) << "run:\n"
-                  << std::flush;
     try {
         Campaign c(o, schedule, upstream, *agent, setting.dir, setting.resource, log, g_stop);
         const Outcome out = c.run();

@@ -1,5 +1,6 @@
 #include "process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -18,7 +19,7 @@
 namespace campaign {
 
 ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                           const std::string& errFile, bool pipeOut) {
+                           const std::string& errFile, bool pipeOut, std::vector<std::string> env) {
     int pipeFds[2] = {-1, -1};
     if (pipeOut && ::pipe2(pipeFds, O_CLOEXEC) != 0)
         throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
@@ -30,6 +31,18 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
     for (std::string& a : all)
         argv.push_back(a.data());
     argv.push_back(nullptr);
+    // The environment, made before fork: the child may call no allocator before exec.
+    for (char** e = environ; *e; ++e) {
+        const std::string entry = *e;
+        const std::string name = entry.substr(0, entry.find('='));
+        if (std::none_of(env.begin(), env.end(),
+                         [&](const std::string& x) { return x.rfind(name + "=", 0) == 0; }))
+            env.push_back(entry);
+    }
+    std::vector<char*> envp;
+    for (std::string& e : env)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
     const pid_t parent = ::getpid();
     m_pid = ::fork();
     if (m_pid == 0) {
@@ -40,7 +53,7 @@ ChildProcess::ChildProcess(const std::string& program, const std::vector<std::st
         ::dup2(null, 0);
         ::dup2(pipeOut ? pipeFds[1] : null, 1);
         ::dup2(err >= 0 ? err : null, 2);
-        ::execv(program.c_str(), argv.data());
+        ::execve(program.c_str(), argv.data(), envp.data());
         ::_exit(127);
     }
     const int forkErrno = errno;

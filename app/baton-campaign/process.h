@@ -12,10 +12,11 @@ namespace campaign {
 
 class ChildProcess {
 public:
-    /// Starts `program` with `args`; stdout is piped when `pipeOut`, stderr goes to `errFile`.
-    /// Throws std::runtime_error when it cannot start.
+    /// Starts `program` with `args` and this environment plus `env` ("NAME=value": a URL with a
+    /// password goes there, not on a command line anyone can read in /proc); stdout is piped
+    /// when `pipeOut`, stderr goes to `errFile`. Throws std::runtime_error when it cannot start.
     ChildProcess(const std::string& program, const std::vector<std::string>& args,
-                 const std::string& errFile, bool pipeOut);
+                 const std::string& errFile, bool pipeOut, std::vector<std::string> env = {});
     ~ChildProcess(); ///< SIGKILL and reap, if still running
     ChildProcess(const ChildProcess&) = delete;
     ChildProcess& operator=(const ChildProcess&) = delete;

@@ -53,7 +53,9 @@ PlannedFault draw(const Options& o, baton::Random& random, FaultType type, Durat
     case FaultType::Latency: {
         f.target = leaderOr(random, 0.5, o.agents);
         f.length = random.between(ttl / 2, ttl * 2);
-        const Duration latency = random.between(ttl / 40, ttl / 4);
+        // Whole milliseconds: the schedule reads better, and no precision is lost that matters.
+        const auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
+            random.between(ttl / 40, ttl / 4));
         f.proxyFault = baton::proxy::Fault::latencyOf(micros(latency), micros(latency / 4));
         break;
     }
@@ -103,14 +105,25 @@ std::string seconds(Duration d) {
     return text;
 }
 
+std::string shortTime(Duration d) {
+    if (d >= 1s)
+        return seconds(d);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1fms",
+                  std::chrono::duration<double, std::milli>(d).count());
+    return text;
+}
+
 std::string describe(const PlannedFault& f) {
     std::string target = f.target.kind == Target::Kind::Leader ? "the leader"
                          : f.target.kind == Target::Kind::Follower
                              ? "a follower"
                              : "agent-" + std::to_string(f.target.agent);
     std::string out = faultTypeName(f.type);
-    if (f.type == FaultType::Partition || f.type == FaultType::Latency)
+    if (f.type == FaultType::Partition)
         out += " (" + baton::proxy::describe(f.proxyFault) + ")";
+    if (f.type == FaultType::Latency) // "latency 120ms +-30ms both"
+        out = baton::proxy::describe(f.proxyFault);
     out += " of " + target;
     if (f.type == FaultType::Drift) {
         char rate[32];

@@ -39,5 +39,7 @@ Schedule makeSchedule(const Options& options);
 std::string describe(const PlannedFault& fault);
 /// "1.500s": times in a schedule, to the millisecond.
 std::string seconds(baton::Duration d);
+/// "2.1ms" below a second, else as seconds(): failover times.
+std::string shortTime(baton::Duration d);
 
 } // namespace campaign

@@ -51,6 +51,10 @@ std::map<std::string, std::vector<baton::Duration>> failoversByCause(const baton
     return out;
 }
 
+double toUnixMsSince(baton::TimePoint t, double startMs) {
+    return baton::toUnixMs(t) - startMs;
+}
+
 std::map<std::string, int> faultsByKind(const Outcome& out) {
     std::map<std::string, int> n;
     for (const StruckFault& f : out.struck)
@@ -60,7 +64,7 @@ std::map<std::string, int> faultsByKind(const Outcome& out) {
 
 std::string percentiles(const std::vector<baton::Duration>& values) {
     const baton::DurationStats s = baton::statsOf(values);
-    return "p50 " + seconds(s.median) + ", p99 " + seconds(s.p99);
+    return "p50 " + shortTime(s.median) + ", p99 " + shortTime(s.p99);
 }
 
 std::string joinFaults(const Options& o) {
@@ -72,6 +76,10 @@ std::string joinFaults(const Options& o) {
 
 } // namespace
 
+std::string padded(const std::string& time) {
+    return std::string(time.size() < 9 ? 9 - time.size() : 0, ' ') + time;
+}
+
 std::string scheduleText(const Options& o, const Schedule& s) {
     std::ostringstream out;
     out << "clock rates at start:";
@@ -81,7 +89,7 @@ std::string scheduleText(const Options& o, const Schedule& s) {
     out << "\nschedule (seed " << o.seed << ", " << s.faults.size()
         << " faults, one at a time; time 0 is the first leader):\n";
     for (const PlannedFault& f : s.faults)
-        out << "  " << seconds(f.at) << "  " << describe(f) << '\n';
+        out << "  " << padded(seconds(f.at)) << "  " << describe(f) << '\n';
     return out.str();
 }
 
@@ -111,13 +119,16 @@ std::string verdictText(const Setting& setting, const Outcome& out) {
               << values.size() << ": " << percentiles(values) << '\n';
     t << "  overlaps             " << r.overlaps;
     if (r.overlaps)
-        t << ", " << ms(r.overlapTotal) << " ms in all";
+        t << ", " << shortTime(r.overlapTotal) << " in all";
     t << '\n';
     for (const baton::Violation& v : r.violations)
         t << "    " << baton::visible(v.description, 400) << '\n';
     t << "  fence violations     " << r.fenceOrderViolations << '\n';
-    t << "  time without leader  " << seconds(r.timeWithoutLeader) << " (longest "
-      << seconds(r.longestWithoutLeader) << ")\n";
+    t << "  time without leader  " << shortTime(r.timeWithoutLeader) << " (longest "
+      << shortTime(r.longestWithoutLeader) << ")\n";
+    if (out.unexpectedExits)
+        t << "  agents that ended    " << out.unexpectedExits
+          << " without a fault (started again; see their logs)\n";
     if (out.badLines)
         t << "  unreadable lines     " << out.badLines
           << " (left out; first: " << (out.problems.empty() ? "" : out.problems.front()) << ")\n";
@@ -147,6 +158,12 @@ nlohmann::json verdictJson(const Options& o, const Setting& setting, const Sched
         byCause[cause.empty() ? "all" : cause] = {
             {"count", values.size()}, {"p50Ms", ms(st.median)}, {"p99Ms", ms(st.p99)}};
     }
+    json failovers = json::array();
+    for (const baton::Failover& f : r.failovers)
+        failovers.push_back({{"cause", causeName(f.cause)},
+                             {"atMs", toUnixMsSince(f.faultAt, out.startMs)},
+                             {"latencyMs", ms(f.latency)},
+                             {"newLeader", f.newLeader >= 0}});
     json violations = json::array();
     for (const baton::Violation& v : r.violations)
         violations.push_back(v.description);
@@ -168,6 +185,7 @@ nlohmann::json verdictJson(const Options& o, const Setting& setting, const Sched
             {"faults", faultsByKind(out)},
             {"terms", r.terms},
             {"failovers", byCause},
+            {"failoverList", failovers},
             {"overlaps", r.overlaps},
             {"overlapTotalMs", ms(r.overlapTotal)},
             {"violations", violations},
@@ -177,6 +195,7 @@ nlohmann::json verdictJson(const Options& o, const Setting& setting, const Sched
             {"lines", out.lines},
             {"unreadableLines", out.badLines},
             {"interrupted", out.interrupted},
+            {"unexpectedExits", out.unexpectedExits},
             {"historyDir", setting.dir}};
 }
 

@@ -18,6 +18,8 @@ struct Setting {
     std::string dir;
 };
 
+/// A schedule time right-aligned in a column ("   1.500s").
+std::string padded(const std::string& time);
 std::string scheduleText(const Options& o, const Schedule& s);
 std::string verdictText(const Setting& setting, const Outcome& out);
 nlohmann::json verdictJson(const Options& o, const Setting& setting, const Schedule& s,
