@@ -101,6 +101,12 @@ private slots:
         m.pid = 4242;
         m.seenMs = 1712345678901.5;
         QCOMPARE(ok(decodeMember("node-1", encode(m))), m);
+        // The term's start and the server's expiry travel only when known.
+        QVERIFY(encode(m).find("since") == std::string::npos);
+        m.termStartMs = 1712345670000;
+        m.expiresMs = 1712345683901;
+        QCOMPARE(ok(decodeMember("node-1", encode(m))), m);
+        QVERIFY(!decodeMember("x", R"({"seen":1,"ttl":5,"exp":"soon"})"));
         QVERIFY(!decodeMember("x", R"({"seen":1,"ttl":0})"));
         QVERIFY(!decodeMember("x", R"({"ttl":5000})"));
     }

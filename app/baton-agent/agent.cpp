@@ -113,7 +113,11 @@ void Agent::onEvent(const baton::Event& e) {
                 m.leader = e.type == EventType::Elected ? m_id : e.leader;
                 if (e.fence)
                     m.fence = e.fence;
+                if (e.type == EventType::Elected)
+                    m.termStartMs = baton::unixMsNow(); // what `status` shows as the term's age
             });
+        if (e.type == EventType::Revoked)
+            m_presence->update([](baton::MemberInfo& m) { m.termStartMs = 0; });
     }
 }
 
