@@ -116,8 +116,11 @@ private slots:
         for (const ControlMessage& m :
              {ControlMessage::stop("*"), ControlMessage::pause("node-1", 2s),
               ControlMessage::pause("node-1", 0ms), ControlMessage::partition("node-2", 1500us),
-              ControlMessage::set("node-3", t)})
+              ControlMessage::set("node-3", t), ControlMessage::resign("node-4"),
+              ControlMessage::resign("node-4", 1500ms)})
             QCOMPARE(ok(decodeControl(encode(m))), m);
+        QCOMPARE(encode(ControlMessage::resign("n")), std::string(R"({"to":"n","cmd":"resign"})"));
+        QVERIFY(!decodeControl(R"({"to":"n","cmd":"resign","ms":"soon"})"));
         // What the lab has always sent.
         QCOMPARE(encode(ControlMessage::pause("a", 2s)),
                  std::string(R"({"to":"a","cmd":"pause","ms":2000})"));
