@@ -770,6 +770,13 @@ private slots:
         QVERIFY(gapMs >= 0 && gapMs < 200);
         QVERIFY(elected.value(u"fence"_s).toDouble() > fence);
         QVERIFY(a.standardError().contains(u"control: resigned"));
+        // Its presence entry says so at once, not only after the hold-off.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server
+                .cli({QStringLiteral("HGET"), QStringLiteral("baton:{jobs}:members"),
+                      QStringLiteral("first")})
+                .contains(u"\"state\":\"follower\""),
+            1000);
         // It stays in the game: no "stopped", still running, and after the hold-off a
         // follower that sees the new leader.
         const auto seesTheNewLeader = [&] {

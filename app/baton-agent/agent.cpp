@@ -317,6 +317,8 @@ bool Agent::resign() {
     m_resigning = true;
     m_election->stop(); // revoke (onRevoked returns), release: the others hear the notice
     m_resigning = false;
+    // The state loop is held up until the hold-off ends: say now that it no longer leads.
+    m_presence->update([](baton::MemberInfo& m) { m.state = "follower"; });
     log(Level::Info, "control: resigned (fence " + std::to_string(fence) +
                          "), out of the election for " + baton::formatDuration(holdOff));
     const sigset_t signals = endingSignals();
@@ -342,6 +344,7 @@ void Agent::waitForTheEnd() {
         if (sig == SIGUSR1) {
             if (m_resignHoldOff >= 0 && !resign())
                 return;
+            shownState = "follower";
         } else if (sig > 0) {
             log(Level::Info, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
             return;
