@@ -29,7 +29,8 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
                        times. A rate further from 1 than --max-drift breaks the
                        assumption that keeps one leader at a time: that is what it shows
   --polling-only       behave like the seed package: followers only poll every retry
-  --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
+  --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition,
+                       resign)
   --metrics-port PORT  serve Prometheus metrics on http://ADDRESS:PORT/metrics, and
                        /healthz (200 while electing and reaching the store, else 503)
   --metrics-address A  the address to serve them on (default 127.0.0.1; 0.0.0.0 for all)

@@ -47,6 +47,7 @@ struct RedisOptions {
 struct MemberEntries {
     std::vector<std::pair<std::string, std::string>> entries; ///< id -> entry (JSON)
     std::vector<std::string> refused; ///< what was not read and why (too long, too many)
+    double serverMs = 0;              ///< the server's Unix ms at the read
 };
 
 class RedisStore final : public Store {
@@ -86,6 +87,11 @@ public:
     void hset(const std::string& key, const std::string& field, const std::string& value);
     bool hdel(const std::string& key, const std::string& field);
     std::vector<std::pair<std::string, std::string>> hgetall(const std::string& key);
+    /// Writes `id`'s presence entry (JSON of a MemberInfo, without "exp") of `resource` with an
+    /// expiry `life` from now on the server's clock, and prunes the entries of others that
+    /// expired (members that died without cleaning up). Returns how many were pruned.
+    int heartbeat(const std::string& resource, const std::string& id, const std::string& entry,
+                  Duration life);
     /// The presence entries of `resource` (baton:{R}:members), at most 1000, none longer than
     /// Baton writes: what is left out is said in `refused`.
     MemberEntries members(const std::string& resource);
@@ -103,6 +109,8 @@ public:
     class Impl;
 
 private:
+    friend class ResourceDirectory; // reads many keys in one pipelined round trip
+
     std::unique_ptr<Impl> m_impl;
 };
 
