@@ -29,10 +29,11 @@ trap '"${apt[@]}" remove baton >/dev/null || true' EXIT
 /usr/bin/baton-agent --help | grep -q -- '--resource' || fail "baton-agent --help"
 /usr/bin/baton-sim --help | grep -q -- '--electors' || fail "baton-sim --help"
 /usr/bin/baton-campaign --help | grep -q -- '--faults' || fail "baton-campaign --help"
+/usr/bin/baton-ctl --help | grep -q -- 'resign' || fail "baton-ctl --help"
 id=io.github.baton.Baton
 for f in /usr/share/applications/$id.desktop /usr/share/icons/hicolor/scalable/apps/$id.svg \
     /usr/share/metainfo/$id.metainfo.xml /usr/share/doc/baton/LICENSE \
-    /usr/share/man/man1/{baton,baton-agent,baton-sim,baton-campaign}.1.gz; do
+    /usr/share/man/man1/{baton,baton-agent,baton-sim,baton-campaign,baton-ctl}.1.gz; do
     [ -s "$f" ] || fail "missing $f"
 done
 desktop-file-validate /usr/share/applications/$id.desktop || fail "desktop-file-validate"
