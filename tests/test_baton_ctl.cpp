@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace baton::test;
@@ -179,6 +180,18 @@ private slots:
 
     void statusShowsMembersWithTheirConfig() {
         threeResources();
+        // Presence is each member's own report, written at its heartbeat: the new leader's
+        // entry says "leader" within a refresh of its election, not at the same instant.
+        const auto statesAgree = [&] {
+            const QJsonObject o = object(ctlOn({u"status"_s, u"jobs"_s, u"--json"_s}).out);
+            const QJsonArray list = o.value(u"members"_s).toArray();
+            return std::all_of(list.begin(), list.end(), [&](const QJsonValue& v) {
+                const QJsonObject m = v.toObject();
+                const bool leads = m.value(u"id"_s).toString() == o.value(u"holder"_s).toString();
+                return m.value(u"state"_s).toString() == (leads ? u"leader"_s : u"follower"_s);
+            });
+        };
+        QTRY_VERIFY(statesAgree());
         const Run r = ctlOn({u"status"_s, u"jobs"_s, u"--json"_s});
         QCOMPARE(r.code, 0);
         const QJsonObject o = object(r.out);
