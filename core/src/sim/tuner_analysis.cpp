@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <numeric>
 
 namespace baton {
@@ -43,37 +44,41 @@ bool dominates(const std::array<double, 3>& a, const std::array<double, 3>& b) {
 
 // One requirement a point fails: what it says and by how much (a share of the limit).
 struct Shortfall {
-    std::string text;
+    std::string requirement; ///< "failover p99 <= 10s"
+    std::string text;        ///< with the point's own figure
     double by = 0;
 };
 
 std::vector<Shortfall> shortfalls(const PointResult& p, const TuningRequirements& req) {
     std::vector<Shortfall> out;
     const auto shortOf = [](double have, double need) { return need > 0 ? have / need : 1.0; };
+    const auto add = [&](const std::string& requirement, const std::string& has, double by) {
+        out.push_back(Shortfall{requirement, requirement + " (" + has + ")", by});
+    };
     if (req.rideOutOutage && p.bounds.rideOutOutage < *req.rideOutOutage)
-        out.push_back({"ride out an outage of " + seconds(*req.rideOutOutage) + " (rides out " +
-                           seconds(p.bounds.rideOutOutage) + ")",
-                       1 - shortOf(static_cast<double>(p.bounds.rideOutOutage.count()),
-                                   static_cast<double>(req.rideOutOutage->count()))});
+        add("ride out an outage of " + seconds(*req.rideOutOutage),
+            "rides out " + seconds(p.bounds.rideOutOutage),
+            1 - shortOf(static_cast<double>(p.bounds.rideOutOutage.count()),
+                        static_cast<double>(req.rideOutOutage->count())));
     if (req.rideOutPause && p.bounds.rideOutPause < *req.rideOutPause)
-        out.push_back({"ride out a pause of " + seconds(*req.rideOutPause) + " (rides out " +
-                           seconds(p.bounds.rideOutPause) + ")",
-                       1 - shortOf(static_cast<double>(p.bounds.rideOutPause.count()),
-                                   static_cast<double>(req.rideOutPause->count()))});
+        add("ride out a pause of " + seconds(*req.rideOutPause),
+            "rides out " + seconds(p.bounds.rideOutPause),
+            1 - shortOf(static_cast<double>(p.bounds.rideOutPause.count()),
+                        static_cast<double>(req.rideOutPause->count())));
     if (req.failoverP99 && failoverOf(p) > static_cast<double>(req.failoverP99->count()))
-        out.push_back({"failover p99 <= " + seconds(*req.failoverP99) + " (has " +
-                           seconds(Duration(static_cast<Duration::rep>(failoverOf(p)))) + ")",
-                       shortOf(failoverOf(p), static_cast<double>(req.failoverP99->count())) - 1});
+        add("failover p99 <= " + seconds(*req.failoverP99),
+            "has " + seconds(Duration(static_cast<Duration::rep>(failoverOf(p)))),
+            shortOf(failoverOf(p), static_cast<double>(req.failoverP99->count())) - 1);
     if (req.followerRequests && p.followerRequests > *req.followerRequests)
-        out.push_back({"follower load <= " + printedNumber(*req.followerRequests) +
-                           " requests/s (has " + printedNumber(p.followerRequests) + ")",
-                       shortOf(p.followerRequests, *req.followerRequests) - 1});
+        add("follower load <= " + printedNumber(*req.followerRequests) + " requests/s",
+            "has " + printedNumber(p.followerRequests),
+            shortOf(p.followerRequests, *req.followerRequests) - 1);
     if (req.spuriousPerDay && p.spuriousPerDay > *req.spuriousPerDay)
-        out.push_back({"spurious revocations <= " + printedNumber(*req.spuriousPerDay) +
-                           "/day (has " + printedNumber(p.spuriousPerDay) + ")",
-                       // Against a limit of 0 every loss a day counts as a whole limit.
-                       *req.spuriousPerDay > 0 ? shortOf(p.spuriousPerDay, *req.spuriousPerDay) - 1
-                                               : p.spuriousPerDay});
+        add("spurious revocations <= " + printedNumber(*req.spuriousPerDay) + "/day",
+            "has " + printedNumber(p.spuriousPerDay),
+            // Against a limit of 0 every loss a day counts as a whole limit.
+            *req.spuriousPerDay > 0 ? shortOf(p.spuriousPerDay, *req.spuriousPerDay) - 1
+                                    : p.spuriousPerDay);
     return out;
 }
 
@@ -118,23 +123,50 @@ std::size_t pick(const TuningResult& r, const std::vector<std::size_t>& meeting,
     });
 }
 
+// For each requirement, the point that fails only it, by the least: relaxing that one
+// requirement would admit it. Without such points, the points closest over all.
 void explainNone(TuningResult& r, const std::vector<std::size_t>& safe,
-                 const std::vector<double>& distance) {
+                 const std::vector<std::vector<Shortfall>>& unmet) {
     if (safe.empty()) {
         r.verdict = "no point is safe: every one had overlapping leaders or fence violations "
                     "(true clock drift above the assumed maxClockDrift?); raise maxClockDrift";
         return;
     }
-    std::vector<std::size_t> order = safe;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return distance[a] < distance[b]; });
-    order.resize(std::min<std::size_t>(order.size(), 3));
-    r.nearest = order;
-    const PointResult& best = r.points[order.front()];
+    std::map<std::string, std::size_t> alone; // requirement -> point failing only it
+    for (std::size_t i : safe) {
+        if (unmet[i].size() != 1)
+            continue;
+        const auto [it, added] = alone.emplace(unmet[i].front().requirement, i);
+        if (!added && unmet[i].front().by < unmet[it->second].front().by)
+            it->second = i;
+    }
     std::string relax;
-    for (std::size_t i = 0; i < best.unmet.size(); ++i)
-        relax += (i == 0 ? "" : i + 1 == best.unmet.size() ? " or " : ", ") + best.unmet[i];
-    r.verdict = "no point meets the requirements: relax " + relax + "; nearest: " + describe(best);
+    std::size_t n = 0;
+    for (const auto& [requirement, i] : alone) {
+        relax += (n++ == 0 ? "" : " or ") + requirement + " (" + describe(r.points[i]) + ": " +
+                 unmet[i].front().text.substr(requirement.size() + 2);
+        relax.pop_back(); // the text's closing parenthesis
+        relax += ")";
+        r.nearest.push_back(i);
+    }
+    if (r.nearest.empty()) {
+        std::vector<std::size_t> order = safe;
+        const auto distance = [&](std::size_t i) {
+            double d = 0;
+            for (const Shortfall& s : unmet[i])
+                d += s.by;
+            return d;
+        };
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return distance(a) < distance(b); });
+        order.resize(std::min<std::size_t>(order.size(), 3));
+        r.nearest = order;
+        const PointResult& best = r.points[order.front()];
+        for (std::size_t i = 0; i < best.unmet.size(); ++i)
+            relax += (i == 0 ? "" : i + 1 == best.unmet.size() ? " and " : ", ") + best.unmet[i];
+        relax += " (nearest: " + describe(best) + ")";
+    }
+    r.verdict = "no point meets the requirements: relax " + relax;
 }
 
 } // namespace
@@ -143,14 +175,13 @@ void analyse(TuningResult& r) {
     const int electors = r.request.profile.electors;
     markFront(r, electors);
     std::vector<std::size_t> meeting, safe;
-    std::vector<double> distance(r.points.size(), 0.0);
+    std::vector<std::vector<Shortfall>> unmet(r.points.size());
     for (std::size_t i = 0; i < r.points.size(); ++i) {
         PointResult& p = r.points[i];
         p.unmet.clear();
-        for (const Shortfall& s : shortfalls(p, r.request.requirements)) {
+        unmet[i] = shortfalls(p, r.request.requirements);
+        for (const Shortfall& s : unmet[i])
             p.unmet.push_back(s.text);
-            distance[i] += s.by;
-        }
         if (!p.safe())
             continue;
         safe.push_back(i);
@@ -160,7 +191,7 @@ void analyse(TuningResult& r) {
     r.recommended.reset();
     r.nearest.clear();
     if (meeting.empty()) {
-        explainNone(r, safe, distance);
+        explainNone(r, safe, unmet);
         return;
     }
     const std::size_t chosen = pick(r, meeting, electors);
