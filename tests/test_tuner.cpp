@@ -3,6 +3,7 @@
 // unsafe point is reported, the recommendation meets its requirements, and the result does not
 // depend on the thread count. Everything runs on virtual time.
 
+#include <baton/sim/scenario_file.h>
 #include <baton/sim/tuner.h>
 
 #include <QTest>
@@ -198,6 +199,19 @@ private slots:
         // Then the handover's p99 grows with the tail, its median barely
         QVERIFY(tailed.handover.p99 > plain.handover.p99 + 20ms);
         QVERIFY(tailed.handover.median < plain.handover.median + 10ms);
+    }
+
+    void latencyTailInScenarioFiles() {
+        // Given a scenario file with a tail, then it is read, written back, and checked
+        const Scenario s = sim::parseScenario(R"({"latency": "2ms", "latencyP99": "30ms"})");
+        QCOMPARE(s.latencyP99, Duration(30ms));
+        QCOMPARE(sim::parseScenario(sim::scenarioJson(s)).latencyP99, Duration(30ms));
+        try {
+            sim::parseScenario(R"({"latency": "2ms", "latencyP99": "1ms"})");
+            QFAIL("a p99 below the median was accepted");
+        } catch (const sim::ScenarioFileError& e) {
+            QVERIFY2(e.reason().find("latencyP99") != std::string::npos, e.what());
+        }
     }
 
     void sameFiguresWhateverTheThreadCount() {

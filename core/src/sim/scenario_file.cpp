@@ -387,6 +387,8 @@ std::string scenarioJson(const Scenario& s) {
            {"pollingOnly", s.pollingOnly},
            {"fencing", s.fencing},
            {"writeInterval", text(s.writeInterval)}};
+    if (s.latencyP99.count() != 0) // written only when set: files without a tail stay as they were
+        o["latencyP99"] = text(s.latencyP99);
     for (const auto& [key, member] : kTimingFields)
         o[key] = text(s.timing.*member);
     for (const ElectorSetup& e : s.setups)
