@@ -178,6 +178,11 @@ QGroupBox* Inspector::buildTiming() {
     timingButtons->addWidget(m_revert);
     timingButtons->addWidget(m_apply);
     timing->addLayout(timingButtons, row++, 0, 1, 2);
+    auto* tune = new QPushButton(tr("Tune these timings..."));
+    tune->setObjectName(QStringLiteral("tuneButton"));
+    tune->setToolTip(tr("Sweep timings around these against a failure profile"));
+    timing->addWidget(tune, row++, 0, 1, 2);
+    connect(tune, &QPushButton::clicked, this, &Inspector::tuneRequested);
     connect(m_apply, &QPushButton::clicked, this, &Inspector::apply);
     connect(m_revert, &QPushButton::clicked, this, &Inspector::revert);
     // A refusal stays until its field is touched again.

@@ -44,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void actionRequested(const baton::lab::Action& action);
+    /// "Tune these timings...": the operator wants the Tuning window.
+    void tuneRequested();
 
 private:
     void buildUi();
