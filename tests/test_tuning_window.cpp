@@ -5,6 +5,7 @@
 
 #include "support/lab_test_case.h"
 
+#include "cluster/cluster_view.h"
 #include "inspector/inspector.h"
 #include "tuning/tuning_heat_map.h"
 #include "tuning/tuning_window.h"
@@ -80,6 +81,10 @@ private slots:
         MainWindow w(MainWindow::Options{});
         w.show();
         QTRY_VERIFY(!w.controller().snapshot().electors.isEmpty());
+        // Given an elector selected in the cluster view, when the inspector's button is pressed
+        ClusterView* view = w.clusterView();
+        QTest::mouseClick(view, Qt::LeftButton, {}, view->nodeRect(2).center().toPoint());
+        QCOMPARE(view->selected(), 2);
         QTest::mouseClick(child<QPushButton>(*w.inspector(), u"tuneButton"_s), Qt::LeftButton);
         auto* t = w.findChild<TuningWindow*>();
         QVERIFY(t && t->isVisible());

@@ -87,6 +87,7 @@ private:
     QLabel* m_inEffect = nullptr;
     QPushButton* m_apply = nullptr;
     QPushButton* m_revert = nullptr;
+    QPushButton* m_tune = nullptr;
 
     QDoubleSpinBox* m_pauseSeconds = nullptr;
     QDoubleSpinBox* m_partitionSeconds = nullptr;
