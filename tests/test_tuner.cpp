@@ -163,8 +163,19 @@ private slots:
         QVERIFY(p.followerRequests <= 0.5);
         QVERIFY(p.unmet.empty());
         QVERIFY(p.safe());
-        QVERIFY(p.pareto);
         QVERIFY(result.verdict.starts_with("recommended: ttl "));
+        // and no other point that meets them is better in every figure
+        for (const PointResult& q : result.points) {
+            if (&q == &p || !q.unmet.empty() || !q.safe())
+                continue;
+            const bool better = q.failover.p99 <= p.failover.p99 &&
+                                q.spuriousPerDay <= p.spuriousPerDay &&
+                                q.storeLoad(3) <= p.storeLoad(3);
+            const bool strictly = q.failover.p99 < p.failover.p99 ||
+                                  q.spuriousPerDay < p.spuriousPerDay ||
+                                  q.storeLoad(3) < p.storeLoad(3);
+            QVERIFY2(!(better && strictly), qPrintable(name(q)));
+        }
         // When no point meets both, the verdict names each one to relax with the point that
         // relaxing it admits (short ttls fail over fast, long ones ride out the outage)
         TuningResult none = result;

@@ -12,6 +12,7 @@
 #include "windows/main_window.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -47,6 +48,7 @@ void smallGrid(TuningWindow& t) {
     child<QSpinBox>(t, u"seedsSpin"_s)->setValue(1);
     child<QDoubleSpinBox>(t, u"hoursSpin"_s)->setValue(0.1);
     child<QDoubleSpinBox>(t, u"crashRate"_s)->setValue(30);
+    child<QCheckBox>(t, u"needOutageCheck"_s)->setChecked(false); // no 2s or 4s ttl rides out 20s
 }
 
 bool sweepDone(const TuningWindow& t) {

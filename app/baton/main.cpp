@@ -171,7 +171,9 @@ int main(int argc, char** argv) {
     baton::lab::quitOnEndingSignals(app);
     baton::lab::MainWindow window(*options);
     window.show();
-    if (options->tune)
-        window.openTuning()->runSweep();
+    if (options->tune) // once the cluster is up, so that the window starts from its timings
+        QObject::connect(
+            &window.controller(), &baton::lab::LabController::snapshotChanged, &window,
+            [&window] { window.openTuning()->runSweep(); }, Qt::SingleShotConnection);
     return QApplication::exec();
 }

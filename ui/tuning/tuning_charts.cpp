@@ -65,11 +65,11 @@ QChart* scatterChart(const TuningResult& r, std::optional<std::size_t> picked) {
     for (QScatterSeries* s : {all, front, unsafe, chosen, clicked})
         chart->addSeries(s);
     auto* x = new QLogValueAxis;
-    x->setTitleText(tr("store requests/s (all electors, log)"));
+    x->setTitleText(tr("store requests/s, all electors"));
     x->setLabelFormat(QStringLiteral("%g"));
     x->setRange(std::max(lowLoad / 1.5, 1e-3), std::max(highLoad * 1.5, 1e-2));
     auto* y = new QValueAxis;
-    y->setTitleText(tr("crash failover p99 (s)"));
+    y->setTitleText(tr("p99 (s)"));
     y->setRange(0, std::max(highFailover * 1.1, 0.1));
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);

@@ -105,15 +105,15 @@ QGroupBox* TuningForm::buildProfile() {
     m_latency =
         addSlider(form, tr("Latency median:"), QStringLiteral("latency"), 500, 1, tr(" ms"), 1);
     m_latencyP99 =
-        addSlider(form, tr("Latency p99:"), QStringLiteral("latencyP99"), 2000, 0, tr(" ms"), 1);
+        addSlider(form, tr("Latency p99:"), QStringLiteral("latencyP99"), 2000, 30, tr(" ms"), 1);
     m_latencyP99->setToolTip(tr("0: no tail; else each trip is log-normal with this p99"));
-    m_outage = addSlider(form, tr("Store outage:"), QStringLiteral("outage"), 120, 0, tr(" s"), 1);
+    m_outage = addSlider(form, tr("Store outage:"), QStringLiteral("outage"), 120, 20, tr(" s"), 1);
     m_outageRate =
         addSpin(form, tr("  outages:"), QStringLiteral("outageRate"), 60, 1, tr(" /h"), 1);
     m_outageHangs = new QCheckBox(tr("calls hang (else fail at once)"));
     m_outageHangs->setObjectName(QStringLiteral("outageHangs"));
     form->addRow(QString(), m_outageHangs);
-    m_pause = addSlider(form, tr("Leader pause:"), QStringLiteral("pause"), 60, 0, tr(" s"), 2);
+    m_pause = addSlider(form, tr("Leader pause:"), QStringLiteral("pause"), 60, 0.8, tr(" s"), 2);
     m_pauseRate = addSpin(form, tr("  pauses:"), QStringLiteral("pauseRate"), 120, 2, tr(" /h"), 1);
     m_crashRate =
         addSpin(form, tr("Leader crashes:"), QStringLiteral("crashRate"), 120, 2, tr(" /h"), 1);
@@ -128,8 +128,10 @@ QGroupBox* TuningForm::buildProfile() {
 QGroupBox* TuningForm::buildRequirements() {
     auto* box = new QGroupBox(tr("Requirements (ticked ones)"));
     auto* form = new QFormLayout(box);
+    // Ticked at first: the example, a leader that must survive a 20 s store outage.
     m_needOutage = addRequirement(form, tr("Ride out an outage of"), QStringLiteral("needOutage"),
                                   600, 20, tr(" s"));
+    m_ticks.value(m_needOutage)->setChecked(true);
     m_needPause = addRequirement(form, tr("Ride out a pause of"), QStringLiteral("needPause"), 600,
                                  1, tr(" s"));
     m_needFailover = addRequirement(form, tr("Failover p99 at most"),
@@ -216,6 +218,7 @@ QDoubleSpinBox* TuningForm::addRequirement(QFormLayout* form, const QString& lab
     spin->setEnabled(false);
     connect(check, &QCheckBox::toggled, spin, &QWidget::setEnabled);
     form->addRow(check, spin);
+    m_ticks.insert(spin, check);
     return spin;
 }
 
@@ -226,6 +229,8 @@ void TuningForm::prefill(const ClusterSnapshot& s) {
     m_clusterTiming = first.timing;
     m_electors->setValue(static_cast<int>(s.electors.size()));
     m_latency->setValue(std::chrono::duration<double, std::milli>(first.latency).count());
+    if (m_latencyP99->value() > 0) // a tail stays a tail of this median
+        m_latencyP99->setValue(std::max(m_latencyP99->value(), 5 * m_latency->value()));
     const Timing& t = first.timing;
     std::vector<Duration> ttls{2s, 5s, 10s, 15s, 30s, t.ttl};
     m_ttls->setText(durationList(ttls));
@@ -283,15 +288,16 @@ TuningRequest TuningForm::request() const {
     p.drift = m_drift->value();
     p.maxDrift = m_maxDrift->value();
     TuningRequirements& need = r.requirements;
-    if (m_needOutage->isEnabled())
+    const auto ticked = [this](QDoubleSpinBox* spin) { return m_ticks.value(spin)->isChecked(); };
+    if (ticked(m_needOutage))
         need.rideOutOutage = seconds(m_needOutage->value());
-    if (m_needPause->isEnabled())
+    if (ticked(m_needPause))
         need.rideOutPause = seconds(m_needPause->value());
-    if (m_needFailover->isEnabled())
+    if (ticked(m_needFailover))
         need.failoverP99 = seconds(m_needFailover->value());
-    if (m_needFollower->isEnabled())
+    if (ticked(m_needFollower))
         need.followerRequests = m_needFollower->value();
-    if (m_needSpurious->isEnabled())
+    if (ticked(m_needSpurious))
         need.spuriousPerDay = m_needSpurious->value();
     r.seeds = m_seeds->value();
     r.duration = seconds(m_hours->value() * 3600);

@@ -6,6 +6,7 @@
 
 #include <baton/sim/tuner.h>
 
+#include <QHash>
 #include <QWidget>
 
 class QCheckBox;
@@ -66,6 +67,7 @@ private:
     QDoubleSpinBox* m_needFailover = nullptr;
     QDoubleSpinBox* m_needFollower = nullptr;
     QDoubleSpinBox* m_needSpurious = nullptr;
+    QHash<QDoubleSpinBox*, QCheckBox*> m_ticks; ///< each requirement's box
     QSpinBox* m_seeds = nullptr;
     QDoubleSpinBox* m_hours = nullptr;
 };

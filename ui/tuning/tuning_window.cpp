@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -18,6 +19,7 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QSvgGenerator>
@@ -41,7 +43,11 @@ TuningWindow::TuningWindow(LabController& controller, QWidget* parent)
     });
     connect(m_sweep, &TuningSweep::finished, this, &TuningWindow::onFinished);
     connect(m_compare, &TuningSweep::finished, this, &TuningWindow::onCompared);
-    resize(1180, 760);
+    // As large as it likes, but on the screen (a laptop, or a 200% scale).
+    QSize size(1180, 760);
+    if (const QScreen* screen = QGuiApplication::primaryScreen())
+        size = size.boundedTo(screen->availableGeometry().size() * 9 / 10);
+    resize(size);
     updateButtons();
 }
 
@@ -125,6 +131,7 @@ QWidget* TuningWindow::buildResults() {
     m_compareTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_tabs->addTab(m_compareTable, tr("Compare"));
     splitter->addWidget(m_tabs);
+    splitter->setSizes({380, 300});
     layout->addWidget(splitter, 1);
     m_verdict = new QLabel(tr("No sweep yet."));
     m_verdict->setObjectName(QStringLiteral("verdictLabel"));
@@ -210,6 +217,9 @@ void TuningWindow::onFinished(std::shared_ptr<const TuningResult> result, const 
             m_variant->clear();
             m_variant->addItems(variantsOf(*m_result));
         }
+        // Show the variant (retry, polling) the recommendation is in.
+        if (const auto c = chosen())
+            m_variant->setCurrentText(variantOf(m_result->points[*c]));
         m_heatMap->setVariant(m_variant->currentText());
         m_verdict->setText(QString::fromStdString(m_result->verdict));
         if (const auto c = chosen())
@@ -243,7 +253,7 @@ void TuningWindow::showPoint(std::size_t point) {
     const PointResult& p = m_result->points[point];
     m_heatMap->setSelected(point);
     m_pointText->setText(pointSummary(p, m_result->request.profile.electors));
-    m_scatter->setChart(scatterChart(*m_result, point));
+    m_scatter->setChart(scatterChart(*m_result, m_picked));
     m_failoverHistogram->setChart(histogramChart(p.failoverSamples, tr("Crash failover")));
     m_handoverHistogram->setChart(histogramChart(p.handoverSamples, tr("Graceful handover")));
 }
