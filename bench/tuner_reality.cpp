@@ -123,6 +123,9 @@ void compare(Report& report, const Point& p) {
     pair(QStringLiteral("crash failover beyond expiry"), crash.latencyMs,
          {std::chrono::duration<double, std::milli>(predicted.beyondExpiry.median).count(),
           std::chrono::duration<double, std::milli>(predicted.beyondExpiry.p99).count()});
+    report.detail(p.name + QStringLiteral(" predicted beyond expiry"),
+                  QStringLiteral("the tuner's median and p99 over %1 crashes")
+                      .arg(predicted.beyondExpiry.count));
     pair(QStringLiteral("graceful handover"), stop.latencyMs, millis(predicted.handoverSamples));
     progress("%s: store load", qPrintable(p.name));
     const auto [election, all] = requestsPerSecond(p, report.quick() ? 3 : 20);
