@@ -2,23 +2,19 @@
 // recommendation and 1 without, the JSON schema, CSV rows, the table's last line, and the same
 // numbers for the same seed.
 
+#include "support/baton_sim_process.h"
 #include "support/columns.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTest>
 
 using baton::test::addColumns;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out;
-    QString err;
-};
+using Result = baton::test::SimResult;
 
 // A small, fast sweep: two ttls, one minute-scale profile.
 const QStringList kSmall = {u"tune"_qs,   u"--electors"_qs,      u"3"_qs,       u"--ttl"_qs,
@@ -29,13 +25,7 @@ const QStringList kSmall = {u"tune"_qs,   u"--electors"_qs,      u"3"_qs,       
                             u"500ms"_qs,  u"--latency-p99"_qs,   u"10ms"_qs};
 
 Result tune(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(BATON_SIM_PATH), args);
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return baton::test::runBatonSim(args);
 }
 
 } // namespace
