@@ -7,6 +7,7 @@
 
 #include "cluster/cluster_view.h"
 #include "inspector/inspector.h"
+#include "tuning/compare_strip.h"
 #include "tuning/tuning_heat_map.h"
 #include "tuning/tuning_window.h"
 #include "windows/main_window.h"
@@ -135,6 +136,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(table->rowCount() > 5, 60000);
         QVERIFY(table->horizontalHeaderItem(0)->text().contains(u"ttl 5s"_s));
         QVERIFY(table->item(1, 0) && table->item(1, 1));
+        // with both runs drawn as leadership over the same virtual time and the same faults
+        auto* strip = child<CompareStrip>(*t, u"compareStrip"_s);
+        QCOMPARE(strip->runs().size(), 2u);
+        QVERIFY(!strip->runs()[0].terms.empty() && !strip->runs()[1].terms.empty());
+        QCOMPARE(strip->runs()[0].end - strip->runs()[0].start,
+                 strip->runs()[1].end - strip->runs()[1].start);
         // Exports
         QVERIFY(m_dir.isValid());
         for (const char* name : {"sweep.csv", "sweep.json", "plots.png", "plots.svg"}) {

@@ -2,6 +2,7 @@
 
 #include "backend/lab_controller.h"
 #include "style/lab_colors.h"
+#include "tuning/compare_strip.h"
 #include "tuning/tuning_charts.h"
 #include "tuning/tuning_form.h"
 #include "tuning/tuning_heat_map.h"
@@ -124,12 +125,7 @@ QWidget* TuningWindow::buildResults() {
     charts->addWidget(m_handoverHistogram);
     distLayout->addLayout(charts, 1);
     m_tabs->addTab(distributions, tr("Distributions"));
-    m_compareTable = new QTableWidget(0, 2);
-    m_compareTable->setObjectName(QStringLiteral("compareTable"));
-    m_compareTable->setHorizontalHeaderLabels({tr("Cluster's timing"), tr("Chosen timing")});
-    m_compareTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_compareTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_tabs->addTab(m_compareTable, tr("Compare"));
+    m_tabs->addTab(buildCompare(), tr("Compare"));
     splitter->addWidget(m_tabs);
     splitter->setSizes({380, 300});
     layout->addWidget(splitter, 1);
@@ -138,6 +134,28 @@ QWidget* TuningWindow::buildResults() {
     m_verdict->setWordWrap(true);
     m_verdict->setTextInteractionFlags(Qt::TextSelectableByMouse);
     layout->addWidget(m_verdict);
+    layout->addLayout(buildButtons());
+    connect(m_figure, &QComboBox::currentIndexChanged, this,
+            [this](int f) { m_heatMap->setFigure(static_cast<TuningFigure>(f)); });
+    connect(m_variant, &QComboBox::currentTextChanged, m_heatMap, &TuningHeatMap::setVariant);
+    connect(m_heatMap, &TuningHeatMap::pointClicked, this, &TuningWindow::choose);
+    return right;
+}
+
+QWidget* TuningWindow::buildCompare() {
+    auto* page = new QSplitter(Qt::Vertical);
+    m_strip = new CompareStrip;
+    page->addWidget(m_strip);
+    m_compareTable = new QTableWidget(0, 2);
+    m_compareTable->setObjectName(QStringLiteral("compareTable"));
+    m_compareTable->setHorizontalHeaderLabels({tr("Cluster's timing"), tr("Chosen timing")});
+    m_compareTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_compareTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    page->addWidget(m_compareTable);
+    return page;
+}
+
+QLayout* TuningWindow::buildButtons() {
     auto* buttons = new QHBoxLayout;
     const auto button = [&](const QString& text, const QString& name, const QString& tip) {
         auto* b = new QPushButton(text);
@@ -156,16 +174,11 @@ QWidget* TuningWindow::buildResults() {
                           tr("Every point as CSV or JSON"));
     m_exportPlots = button(tr("Export plots..."), QStringLiteral("exportPlots"),
                            tr("The heat map and the scatter as PNG or SVG"));
-    layout->addLayout(buttons);
-    connect(m_figure, &QComboBox::currentIndexChanged, this,
-            [this](int f) { m_heatMap->setFigure(static_cast<TuningFigure>(f)); });
-    connect(m_variant, &QComboBox::currentTextChanged, m_heatMap, &TuningHeatMap::setVariant);
-    connect(m_heatMap, &TuningHeatMap::pointClicked, this, &TuningWindow::choose);
     connect(m_apply, &QPushButton::clicked, this, &TuningWindow::applyChosen);
     connect(m_compareButton, &QPushButton::clicked, this, &TuningWindow::compare);
     connect(m_exportData, &QPushButton::clicked, this, &TuningWindow::askExportData);
     connect(m_exportPlots, &QPushButton::clicked, this, &TuningWindow::askExportPlots);
-    return right;
+    return buttons;
 }
 
 void TuningWindow::prefillFromCluster() {

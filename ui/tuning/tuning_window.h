@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <vector>
+
 #include <memory>
 
 class QChartView;
@@ -19,7 +21,9 @@ class QTabWidget;
 
 namespace baton::lab {
 
+class CompareStrip;
 class LabController;
+struct StripRun;
 class TuningForm;
 class TuningHeatMap;
 class TuningSweep;
@@ -52,6 +56,8 @@ public:
 private:
     void buildUi();
     QWidget* buildResults();
+    QWidget* buildCompare();
+    QLayout* buildButtons();
     void onFinished(std::shared_ptr<const TuningResult> result, const QString& error);
     void onCompared(std::shared_ptr<const TuningResult> result, const QString& error);
     void showPoint(std::size_t point);
@@ -83,6 +89,9 @@ private:
     QChartView* m_handoverHistogram = nullptr;
     QLabel* m_pointText = nullptr;
     QTableWidget* m_compareTable = nullptr;
+    CompareStrip* m_strip = nullptr;
+    /// Filled by the Compare job on its thread, read when it has finished.
+    std::shared_ptr<std::vector<StripRun>> m_stripRuns;
 };
 
 } // namespace baton::lab

@@ -1,6 +1,7 @@
 // The Tuning window's Compare (the cluster's timing and the chosen one, simulated under the same
 // faults) and its exports (the sweep as CSV or JSON, the plots as PNG or SVG).
 
+#include "tuning/compare_strip.h"
 #include "tuning/tuning_charts.h"
 #include "tuning/tuning_form.h"
 #include "tuning/tuning_heat_map.h"
@@ -48,7 +49,15 @@ void TuningWindow::compare() {
     const TuningRequest base = m_result->request;
     const TuningPoint mine{m_form->clusterTiming(), false};
     const TuningPoint theirs = m_result->points[*c].point;
-    m_compare->start([base, mine, theirs](const TuningControl& control) {
+    m_stripRuns = std::make_shared<std::vector<StripRun>>();
+    m_compare->start([base, mine, theirs, strips = m_stripRuns](const TuningControl& control) {
+        // One seed of each as a picture, the figures over all seeds.
+        strips->push_back(
+            stripRun(tr("cluster's: %1").arg(timingText(mine.timing, false)),
+                     tuningScenario(base.profile, mine, base.duration, base.firstSeed)));
+        strips->push_back(
+            stripRun(tr("chosen: %1").arg(timingText(theirs.timing, theirs.pollingOnly)),
+                     tuningScenario(base.profile, theirs, base.duration, base.firstSeed)));
         TuningResult both = tune(single(base, mine), control);
         TuningResult other = tune(single(base, theirs), control);
         both.points.push_back(other.points.front());
@@ -57,7 +66,7 @@ void TuningWindow::compare() {
         both.cancelled = both.cancelled || other.cancelled;
         return both;
     });
-    m_tabs->setCurrentWidget(m_compareTable);
+    m_tabs->setCurrentIndex(2); // Compare
     m_status->setText(tr("Comparing %1 with %2...")
                           .arg(timingText(mine.timing, false), timingText(theirs.timing, false)));
     updateButtons();
@@ -69,6 +78,7 @@ void TuningWindow::onCompared(std::shared_ptr<const TuningResult> result, const 
         m_status->setText(error.isEmpty() ? tr("Compare cancelled.") : error);
         return;
     }
+    m_strip->setRuns(std::move(*m_stripRuns));
     const int electors = result->request.profile.electors;
     const PointResult& a = result->points[0];
     const PointResult& b = result->points[1];
