@@ -142,6 +142,9 @@ private slots:
         QVERIFY(!strip->runs()[0].terms.empty() && !strip->runs()[1].terms.empty());
         QCOMPARE(strip->runs()[0].end - strip->runs()[0].start,
                  strip->runs()[1].end - strip->runs()[1].start);
+        // BATON_TUNING_SCREENSHOT=FILE keeps a picture of the window with Compare shown.
+        if (const QString shot = qEnvironmentVariable("BATON_TUNING_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(t->grab().save(shot));
         // Exports
         QVERIFY(m_dir.isValid());
         for (const char* name : {"sweep.csv", "sweep.json", "plots.png", "plots.svg"}) {

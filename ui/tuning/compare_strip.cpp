@@ -45,7 +45,9 @@ void CompareStrip::paintRun(QPainter& p, const StripRun& run, const QRect& row) 
     const QRect bar = row.adjusted(0, 14, 0, 0);
     p.fillRect(bar, errorColor(dark)); // red wherever nobody leads
     for (const LeadershipInterval& term : run.terms) {
-        const QColor colour = QColor::fromHsv((term.elector * 67) % 360, 120, dark ? 170 : 200);
+        // Hues from yellow to violet: red is for the gaps.
+        const QColor colour =
+            QColor::fromHsv(60 + (term.elector * 67) % 240, 120, dark ? 170 : 200);
         p.fillRect(QRect(QPoint(x(term.begin), bar.top()), QPoint(x(term.end), bar.bottom())),
                    colour);
     }
