@@ -13,6 +13,7 @@
 #include "windows/main_window.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -20,11 +21,13 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMouseEvent>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolTip>
 
 using namespace baton;
 using namespace baton::lab;
@@ -88,9 +91,19 @@ private slots:
         ClusterView* view = w.clusterView();
         QTest::mouseClick(view, Qt::LeftButton, {}, view->nodeRect(2).center().toPoint());
         QCOMPARE(view->selected(), 2);
+        // (whose ttl was stretched to 7s)
+        Action stretch;
+        stretch.kind = Action::Kind::Timing;
+        stretch.elector = 2;
+        stretch.timing = Timing{7s, 1s, 1s};
+        w.controller().act(stretch);
+        QTRY_COMPARE(w.controller().snapshot().electors[2].timing.ttl, Duration(7s));
         QTest::mouseClick(child<QPushButton>(*w.inspector(), u"tuneButton"_s), Qt::LeftButton);
         auto* t = w.findChild<TuningWindow*>();
         QVERIFY(t && t->isVisible());
+        // Then the grid is around that elector's timing
+        QVERIFY2(child<QLineEdit>(*t, u"ttlList"_s)->text().contains(u"7s"_s),
+                 qPrintable(child<QLineEdit>(*t, u"ttlList"_s)->text()));
     }
 
     void sweepRecommendsAndApplyChangesTheCluster() {
@@ -112,6 +125,13 @@ private slots:
         const std::size_t best = *t->result()->recommended;
         QVERIFY(!t->heatMap()->cellRect(best).isEmpty());
         QCOMPARE(t->chosen(), std::optional<std::size_t>(best));
+        // When the pointer rests on a cell, its figures show
+        const QPointF at = t->heatMap()->cellRect(best).center();
+        QMouseEvent move(QEvent::MouseMove, at, t->heatMap()->mapToGlobal(at), Qt::NoButton,
+                         Qt::NoButton, Qt::NoModifier);
+        QApplication::sendEvent(t->heatMap(), &move);
+        QTRY_VERIFY(QToolTip::text().contains(u"crash failover: p50"_s));
+        QVERIFY(QToolTip::text().contains(u"requests/s: leader"_s));
         // When another cell is clicked, it is the chosen one, with its distributions
         std::size_t other = best == 0 ? 1 : 0;
         QTest::mouseClick(t->heatMap(), Qt::LeftButton, {}, t->heatMap()->cellRect(other).center());

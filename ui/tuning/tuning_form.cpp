@@ -222,10 +222,11 @@ QDoubleSpinBox* TuningForm::addRequirement(QFormLayout* form, const QString& lab
     return spin;
 }
 
-void TuningForm::prefill(const ClusterSnapshot& s) {
+void TuningForm::prefill(const ClusterSnapshot& s, int id) {
     if (s.electors.isEmpty())
         return;
-    const ElectorView& first = s.electors.front();
+    const ElectorView& first =
+        id >= 0 && id < s.electors.size() ? s.electors[id] : s.electors.front();
     m_clusterTiming = first.timing;
     m_electors->setValue(static_cast<int>(s.electors.size()));
     m_latency->setValue(std::chrono::duration<double, std::milli>(first.latency).count());

@@ -24,8 +24,9 @@ class TuningForm : public QWidget {
 public:
     explicit TuningForm(QWidget* parent = nullptr);
 
-    /// The cluster's electors, timings and latency, with a grid around its timing.
-    void prefill(const ClusterSnapshot& snapshot);
+    /// The cluster's electors, timings and latency, with a grid around its timing: elector
+    /// `id`'s (the one selected), or the first's.
+    void prefill(const ClusterSnapshot& snapshot, int id = -1);
     /// The request as typed; throws std::invalid_argument naming the field and the rule.
     TuningRequest request() const;
     /// The timing the cluster ran with when prefilled.

@@ -181,8 +181,8 @@ QLayout* TuningWindow::buildButtons() {
     return buttons;
 }
 
-void TuningWindow::prefillFromCluster() {
-    m_form->prefill(m_controller.snapshot());
+void TuningWindow::prefillFromCluster(int id) {
+    m_form->prefill(m_controller.snapshot(), id);
 }
 
 bool TuningWindow::runSweep() {

@@ -34,8 +34,9 @@ public:
     explicit TuningWindow(LabController& controller, QWidget* parent = nullptr);
     ~TuningWindow() override;
 
-    /// Fills the form from the running cluster (its electors, timings and latency).
-    void prefillFromCluster();
+    /// Fills the form from the running cluster (its electors, and elector `id`'s timings and
+    /// latency, or the first's).
+    void prefillFromCluster(int id = -1);
     /// Starts the sweep of the form's request; false (with the reason shown) when it is bad.
     bool runSweep();
     void cancelSweep();

@@ -1,6 +1,7 @@
 // The main window's way into the Tuning window: Tools > Tune timings... and the inspector's
 // "Tune these timings...", both prefilled with the running cluster.
 
+#include "inspector/inspector.h"
 #include "tuning/tuning_window.h"
 #include "windows/main_window.h"
 
@@ -19,7 +20,7 @@ void MainWindow::createTuningActions() {
 TuningWindow* MainWindow::openTuning() {
     if (!m_tuning)
         m_tuning = new TuningWindow(m_controller, this);
-    m_tuning->prefillFromCluster();
+    m_tuning->prefillFromCluster(m_inspector->electorId()); // the selected one's timings
     m_tuning->show();
     m_tuning->raise();
     m_tuning->activateWindow();
