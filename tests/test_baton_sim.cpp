@@ -1,6 +1,7 @@
 // The real baton-sim binary: exit codes, messages for bad files and flags, the drift scenario's
 // failure, and the JSON report.
 
+#include "support/baton_sim_process.h"
 #include "support/columns.h"
 #include "support/no_display.h"
 
@@ -17,21 +18,10 @@ using baton::test::addColumns;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out;
-    QString err;
-};
+using Result = baton::test::SimResult;
 
 Result baton_sim(const QStringList& args, const QString& workingDirectory = {}) {
-    QProcess p;
-    p.setWorkingDirectory(workingDirectory);
-    p.start(QStringLiteral(BATON_SIM_PATH), args);
-    if (!p.waitForFinished(120000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-            QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return baton::test::runBatonSim(args, workingDirectory);
 }
 
 QString scenario(const char* name) {

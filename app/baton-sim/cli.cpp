@@ -2,6 +2,7 @@
 
 #include "junit.h"
 #include "report_format.h"
+#include "tune_cli.h"
 
 #include <baton/sim/checker.h>
 #include <baton/sim/random_faults.h>
@@ -82,6 +83,8 @@ CommandLine::CommandLine(const std::string& version)
             "never unsafe.\nExit status: 0 safe, 1 a safety violation, 2 bad usage or scenario.",
             "baton-sim")
     , m_version(version) {
+    m_app.footer("baton-sim tune ... sweeps timings against a failure profile: see "
+                 "'baton-sim tune --help'.");
     m_app.set_help_flag("-h,--help", "Shows this help.");
     m_app.add_flag("-v,--version", m_showVersion, "Shows the version.");
     m_app
@@ -398,6 +401,8 @@ int runOnce(const Options& o, std::optional<JUnitReport>& junit) {
 } // namespace
 
 int run(int argc, const char* const* argv, const std::string& version) {
+    if (argc >= 2 && std::string_view(argv[1]) == "tune")
+        return runTune(argc - 1, argv + 1);
     Options o;
     std::optional<JUnitReport> junit;
     try {

@@ -4,6 +4,7 @@
 
 #include <baton/redis/redis_url.h>
 
+#include "tuning/tuning_window.h"
 #include "windows/quit_on_signal.h"
 
 #include <QApplication>
@@ -102,7 +103,12 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("local-redis"),
         QStringLiteral("Start a private redis-server (it lives as long as the lab) and run "
                        "agents on it."));
-    parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis});
+    const QCommandLineOption tune(
+        QStringLiteral("tune"),
+        QStringLiteral("Open the Tuning window at start and run a sweep around the cluster's "
+                       "timings."));
+    parser.addOptions(
+        {redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis, tune});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -119,6 +125,7 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
     options.scenarioPath = parser.value(scenario);
     options.agentPath = parser.value(agent);
     options.localRedis = parser.isSet(localRedis);
+    options.tune = parser.isSet(tune);
     bool ok = true;
     options.electors = parser.value(electors).toInt(&ok);
     if (!ok || options.electors < 1 || options.electors > 200) {
@@ -164,5 +171,9 @@ int main(int argc, char** argv) {
     baton::lab::quitOnEndingSignals(app);
     baton::lab::MainWindow window(*options);
     window.show();
+    if (options->tune) // once the cluster is up, so that the window starts from its timings
+        QObject::connect(
+            &window.controller(), &baton::lab::LabController::snapshotChanged, &window,
+            [&window] { window.openTuning()->runSweep(); }, Qt::SingleShotConnection);
     return QApplication::exec();
 }

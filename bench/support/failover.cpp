@@ -197,6 +197,7 @@ std::vector<FailoverResult> runFailovers(const test::RedisServer& server, const 
                             revoked.back().value(QStringLiteral("t")).toDouble() - r.firedAt);
                     results[c.variant].latencyMs.push_back(
                         *elected - (plan.sinceExpiry ? r.expiry : r.firedAt));
+                    results[c.variant].fromSignalMs.push_back(*elected - r.firedAt);
                     windows.erase(r.window);
                     enter(Round::State::Replacing);
                 } else if (now - r.firedAt > plan.timeoutMs) {

@@ -41,7 +41,8 @@ struct FailoverResult {
     std::vector<double> latencyMs;
     int missed = 0;       ///< rounds without a new leader within the timeout
     int extendsRaced = 0; ///< crash rounds where an extend landed between PTTL read and kill
-    std::vector<double> revokedMs; ///< graceful rounds: signal -> the old leader's `revoked`
+    std::vector<double> revokedMs;    ///< graceful rounds: signal -> the old leader's `revoked`
+    std::vector<double> fromSignalMs; ///< signal -> the next `elected`, whatever `sinceExpiry`
 };
 
 /// Runs plan.rounds rounds of every variant on `server`; one result per variant.

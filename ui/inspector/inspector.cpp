@@ -178,6 +178,11 @@ QGroupBox* Inspector::buildTiming() {
     timingButtons->addWidget(m_revert);
     timingButtons->addWidget(m_apply);
     timing->addLayout(timingButtons, row++, 0, 1, 2);
+    m_tune = new QPushButton(tr("Tune these timings..."));
+    m_tune->setObjectName(QStringLiteral("tuneButton"));
+    m_tune->setToolTip(tr("Sweep timings around these against a failure profile"));
+    timing->addWidget(m_tune, row++, 0, 1, 2);
+    connect(m_tune, &QPushButton::clicked, this, &Inspector::tuneRequested);
     connect(m_apply, &QPushButton::clicked, this, &Inspector::apply);
     connect(m_revert, &QPushButton::clicked, this, &Inspector::revert);
     // A refusal stays until its field is touched again.
@@ -427,6 +432,7 @@ void Inspector::updateEnabled() {
         w->setEnabled(editable);
     m_apply->setEnabled(editable);
     m_apply->setToolTip(editable ? tr("Change the timings while it runs") : timingWhy);
+    m_tune->setEnabled(m_elector.has_value());
 }
 
 } // namespace baton::lab

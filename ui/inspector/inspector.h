@@ -44,6 +44,8 @@ public:
 
 Q_SIGNALS:
     void actionRequested(const baton::lab::Action& action);
+    /// "Tune these timings...": the operator wants the Tuning window.
+    void tuneRequested();
 
 private:
     void buildUi();
@@ -85,6 +87,7 @@ private:
     QLabel* m_inEffect = nullptr;
     QPushButton* m_apply = nullptr;
     QPushButton* m_revert = nullptr;
+    QPushButton* m_tune = nullptr;
 
     QDoubleSpinBox* m_pauseSeconds = nullptr;
     QDoubleSpinBox* m_partitionSeconds = nullptr;

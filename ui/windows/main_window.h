@@ -25,6 +25,7 @@ class TimelineView;
 class FailoverStats;
 class StatsPanel;
 class LocalRedisServer;
+class TuningWindow;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -38,6 +39,7 @@ public:
         QString agentPath;       ///< baton-agent (empty: next to this executable, then PATH)
         int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
         bool localRedis = false; ///< start a private redis-server and connect to it
+        bool tune = false;       ///< open the Tuning window at start and sweep (app/baton)
     };
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -67,6 +69,8 @@ public:
     LocalRedisServer* localRedis() const { return m_localRedis; }
     bool exportEvents(const QString& path, QString* error) const;
     bool exportTimeline(const QString& path, QString* error) const;
+    /// Opens (or raises) the Tuning window, prefilled with the running cluster's timings.
+    TuningWindow* openTuning();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -78,6 +82,7 @@ private:
     void createTimeActions();
     void createFileActions();
     void createRedisActions();
+    void createTuningActions(); // main_window_tuning.cpp
     void createMenus();
     void createToolBar();
     void createDocks();
@@ -125,6 +130,7 @@ private:
     FailoverStats* m_stats = nullptr;
     StatsPanel* m_statsPanel = nullptr;
     LocalRedisServer* m_localRedis = nullptr;
+    TuningWindow* m_tuning = nullptr;
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;
     QLabel* m_speedLabel = nullptr;

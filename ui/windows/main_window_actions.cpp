@@ -40,6 +40,7 @@ void MainWindow::createActions() {
     createTimeActions();
     createFileActions();
     createRedisActions();
+    createTuningActions();
     connect(addAction(QStringLiteral("removeElector"), tr("Re&move elector"), {},
                       tr("Stop the selected real elector and drop it from the lab")),
             &QAction::triggered, this, [this] { actOnSelected(Action::Kind::Remove); });
@@ -190,6 +191,7 @@ void MainWindow::createMenus() {
          "partitionElector", "latencyElector", "driftElector", "-", "removeElector"});
     add(menuBar()->addMenu(tr("&Redis")), {"connectRedis", "startLocalRedis", "-", "addThread",
                                            "addAgent", "addSeedThread", "addSeedAgent"});
+    add(menuBar()->addMenu(tr("T&ools")), {"tuneTimings"});
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());

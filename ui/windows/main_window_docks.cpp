@@ -58,6 +58,7 @@ void MainWindow::createDocks() {
 QWidget* MainWindow::createInspectorPane() {
     m_inspector = new Inspector(this);
     connect(m_inspector, &Inspector::actionRequested, this, &MainWindow::act);
+    connect(m_inspector, &Inspector::tuneRequested, this, &MainWindow::openTuning);
     // In a scroll area: its full height would make the window taller than a laptop's screen.
     auto* inspectorScroll = new QScrollArea(this);
     inspectorScroll->setWidget(m_inspector);

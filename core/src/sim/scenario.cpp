@@ -32,6 +32,9 @@ void validate(const Scenario& s) {
         reject("latency", "must not be negative, got " + formatDuration(s.latency));
     if (!(s.latencyJitter >= 0.0 && s.latencyJitter <= 10.0))
         reject("latencyJitter", "must be in [0, 10]");
+    if (s.latencyP99.count() != 0 && (s.latencyP99 < s.latency || s.latencyP99 > 1000 * s.latency))
+        reject("latencyP99", "must be 0 (no tail) or between the latency and 1000 times it, got " +
+                                 formatDuration(s.latencyP99));
     // Floors that keep a run's events and records to a rate a machine can hold: a leader
     // writing every nanosecond grew a run by 40 MB a second.
     if (s.writeInterval < std::chrono::milliseconds(1))

@@ -244,10 +244,11 @@ Scenario Reader::scenario() const {
     const Json& o = m_parsed.value;
     if (!o.is_object())
         throw ScenarioFileError(1, "expected a JSON object at the top");
-    onlyKeys(o, {}, {"name",     "description",   "resource",      "electors",       "duration",
-                     "seed",     "ttl",           "refresh",       "retry",          "drift",
-                     "maxDrift", "latency",       "latencyJitter", "commandTimeout", "pollingOnly",
-                     "fencing",  "writeInterval", "electorSetups", "faults",         "comment"});
+    onlyKeys(o, {}, {"name",      "description",   "resource",      "electors",       "duration",
+                     "seed",      "ttl",           "refresh",       "retry",          "drift",
+                     "maxDrift",  "latency",       "latencyJitter", "commandTimeout", "pollingOnly",
+                     "fencing",   "writeInterval", "electorSetups", "faults",         "comment",
+                     "latencyP99"});
     Scenario s;
     const auto field = [&](const char* key, auto read) {
         if (o.contains(key))
@@ -269,6 +270,8 @@ Scenario Reader::scenario() const {
     field("latency", [&](const Json& v, const std::string& p) { s.latency = duration(v, p); });
     field("latencyJitter",
           [&](const Json& v, const std::string& p) { s.latencyJitter = number(v, p); });
+    field("latencyP99",
+          [&](const Json& v, const std::string& p) { s.latencyP99 = duration(v, p); });
     field("commandTimeout",
           [&](const Json& v, const std::string& p) { s.commandTimeout = duration(v, p); });
     field("pollingOnly",
@@ -384,6 +387,8 @@ std::string scenarioJson(const Scenario& s) {
            {"pollingOnly", s.pollingOnly},
            {"fencing", s.fencing},
            {"writeInterval", text(s.writeInterval)}};
+    if (s.latencyP99.count() != 0) // written only when set: files without a tail stay as they were
+        o["latencyP99"] = text(s.latencyP99);
     for (const auto& [key, member] : kTimingFields)
         o[key] = text(s.timing.*member);
     for (const ElectorSetup& e : s.setups)

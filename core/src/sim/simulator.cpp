@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 
 namespace baton {
 
 namespace {
+
+// The standard normal's 99th percentile: a log-normal with median m has p99 m * e^(sigma * it).
+constexpr double kNormalP99 = 2.3263478740408408;
 
 std::string hexToken(Random& random) {
     static constexpr char hex[] = "0123456789abcdef";
@@ -27,7 +31,12 @@ Simulator::Impl::Impl(const Scenario& s)
     , network(s.seed ^ 0x6e6574776f726bULL)
     , choice(s.seed ^ 0x63686f696365ULL)
     , locker(store, [this] { return hexToken(tokens); })
-    , resource(s.fencing) {}
+    , resource(s.fencing) {
+    if (s.latencyP99 > s.latency && s.latency.count() > 0)
+        latencySigma = std::log(static_cast<double>(s.latencyP99.count()) /
+                                static_cast<double>(s.latency.count())) /
+                       kNormalP99;
+}
 
 void Simulator::Impl::setup() {
     Random clocks(scenario.seed ^ 0x636c6f636b73ULL);

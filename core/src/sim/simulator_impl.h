@@ -64,8 +64,10 @@ struct Simulator::Impl {
     ActionQueue queue;
     History history;
     TimePoint end;
+    double latencySigma = 0; // Scenario::latencyP99: the log-normal's spread, 0 without a tail
 
     explicit Impl(const Scenario& s);
+    Duration tailedLatency(const Node& n); // sim_network.cpp
 
     TimePoint now() const { return clock.now(); }
 
@@ -80,6 +82,8 @@ struct Simulator::Impl {
     }
 
     Duration oneWay(const Node& n) {
+        if (latencySigma > 0)
+            return tailedLatency(n);
         Duration d = n.latency + n.extra;
         if (scenario.latencyJitter > 0 && n.latency.count() > 0)
             d += Duration(static_cast<Duration::rep>(static_cast<double>(n.latency.count()) *

@@ -58,6 +58,9 @@ struct Scenario {
     double maxDrift = 0.01;    ///< what the electors assume (Config::maxClockDrift)
     Duration latency = std::chrono::milliseconds(1); ///< one-way store latency
     double latencyJitter = 0.25; ///< each trip takes latency * (1 + [0, jitter))
+    /// When set, each trip's latency is log-normal instead, with `latency` as its median and
+    /// this as its 99th percentile (a tail: one trip in a hundred takes longer); 0: jitter.
+    Duration latencyP99{};
     Duration commandTimeout = std::chrono::seconds(1); ///< a call without answer fails then
     bool pollingOnly = false;
     bool fencing = true; ///< the protected resource checks fences
