@@ -7,6 +7,8 @@ namespace baton {
 
 namespace {
 
+const LockAttempt kNoAttempt{};
+
 const Config& validated(const Config& config) {
     validate(config);
     return config;
@@ -47,7 +49,7 @@ void ElectionMachine::handle(TimePoint now, const Input& input) {
         if (result->error)
             failed(now, *result->error);
         else if (result->kind == Command::Kind::Acquire)
-            acquired(now, result->attempt.value_or(LockAttempt{}));
+            acquired(now, result->attempt ? *result->attempt : kNoAttempt);
         else if (result->kind == Command::Kind::Extend)
             extended(now, result->held);
         else
@@ -167,7 +169,7 @@ TimePoint ElectionMachine::wakeAt() const {
 ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) {
     assert(m_inflight && m_inflight->kind == expected);
     (void)expected;
-    InFlight f = *m_inflight;
+    InFlight f = std::move(*m_inflight);
     m_inflight.reset();
     return f;
 }
@@ -293,6 +295,8 @@ void ElectionMachine::releaseNoticed(TimePoint now) {
 }
 
 std::vector<Event> ElectionMachine::takeEvents() {
+    if (m_events.empty())
+        return {}; // the common case: nothing to hand over, and no buffer to give away
     return std::exchange(m_events, {});
 }
 

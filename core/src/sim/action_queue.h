@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <variant>
 #include <vector>
 
 namespace baton::sim_detail {
@@ -28,17 +29,21 @@ static_assert(static_cast<std::size_t>(ActionKind::Stop) + 1 == kActionKinds);
 
 struct Action {
     ActionKind kind = ActionKind::Wake;
+    bool answered = true; // Arrive: false when the caller has already timed out
     int node = -1;
     std::uint64_t incarnation = 0;
     std::uint64_t token = 0; // Wake, WriteTick: schedule token; FaultEnd: record index
-    Command command;         // Arrive
-    bool answered = true;    // Arrive: false when the caller has already timed out
     TimePoint sentAt;        // Arrive, Reply
     Duration inbound{};      // Arrive: how long its answer travels back
-    CallResult answer;       // Reply
-    Fault fault;             // FaultStart, FaultEnd
     std::uint64_t fence = 0; // WriteArrive
     TimePoint decidedAt;     // WriteArrive
+    // What only some kinds carry, so that the many that carry nothing (wake-ups, writes) stay
+    // small to move: Arrive a Command, Reply a CallResult, FaultStart and FaultEnd a Fault.
+    std::variant<std::monostate, Command, CallResult, Fault> payload;
+
+    Command& command() { return *std::get_if<Command>(&payload); }
+    CallResult& answer() { return *std::get_if<CallResult>(&payload); }
+    Fault& fault() { return *std::get_if<Fault>(&payload); }
 };
 
 /// A min-heap on (time, sequence): equal times keep the order they were scheduled in, which is

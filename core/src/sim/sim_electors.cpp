@@ -42,11 +42,11 @@ void Simulator::Impl::scheduleWake(Node& n, TimePoint v, TimePoint local) {
     push(at, std::move(a));
 }
 
-void Simulator::Impl::apply(Node& n, const Action& a, TimePoint v) {
+void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {
     const TimePoint local = n.info.toLocal(v);
     switch (a.kind) {
     case ActionKind::Reply:
-        n.machine->handle(local, a.answer);
+        n.machine->handle(local, std::move(a.answer()));
         break;
     case ActionKind::Notice:
         n.machine->handle(local, ReleaseNotice{});
@@ -95,7 +95,8 @@ void Simulator::Impl::resume(Node& n, TimePoint v) {
     if (!n.alive || !n.machine)
         return;
     // Everything that arrived meanwhile is handled now, in order, on a clock that ran on.
-    for (const Action& a : std::exchange(n.pending, {}))
+    std::vector<Action> pending = std::exchange(n.pending, {});
+    for (Action& a : pending)
         apply(n, a, v);
     n.wakeAt = TimePoint::max();
     drive(n, v);

@@ -69,7 +69,7 @@ void Simulator::Impl::faultStart(const Fault& f, TimePoint v) {
             Action a;
             a.kind = ActionKind::FaultEnd;
             a.node = index;
-            a.fault = f;
+            a.payload = f;
             a.token = history.faults.size() - 1;
             push(v + f.duration, std::move(a));
         }
@@ -225,7 +225,7 @@ void Simulator::Impl::faultEnd(Action& a, TimePoint v) {
     if (record.end != v)
         return; // already ended by an explicit fault, or a crash cut it short
     Node& n = nodes[static_cast<std::size_t>(a.node)];
-    switch (a.fault.kind) {
+    switch (a.fault().kind) {
     case FaultKind::Crash:
     case FaultKind::Stop:
         bringUp(n, v);
@@ -239,7 +239,7 @@ void Simulator::Impl::faultEnd(Action& a, TimePoint v) {
             --n.partitions;
         break;
     case FaultKind::Latency:
-        n.extra = std::max(Duration(0), n.extra - a.fault.extra);
+        n.extra = std::max(Duration(0), n.extra - a.fault().extra);
         break;
     default:
         break;

@@ -7,12 +7,13 @@ void Simulator::Impl::send(Node& n, Command cmd, TimePoint v) {
     if (n.partitioned()) {
         Action r = make(ActionKind::Reply, n);
         r.sentAt = v;
-        r.answer.kind = cmd.kind;
+        CallResult& answer = r.payload.emplace<CallResult>();
+        answer.kind = cmd.kind;
         if (n.partitionMode == Fault::PartitionMode::Fail) {
-            r.answer.error = "store unreachable (partitioned)";
+            answer.error = "store unreachable (partitioned)";
             push(v + oneWay(n), std::move(r));
         } else {
-            r.answer.error = "timed out after " + formatDuration(timeout) + " (partitioned)";
+            answer.error = "timed out after " + formatDuration(timeout) + " (partitioned)";
             push(v + timeout, std::move(r));
         }
         return;
@@ -27,18 +28,19 @@ void Simulator::Impl::send(Node& n, Command cmd, TimePoint v) {
         a.answered = false;
         Action r = make(ActionKind::Reply, n);
         r.sentAt = v;
-        r.answer.kind = cmd.kind;
-        r.answer.error = "timed out after " + formatDuration(timeout);
+        CallResult& answer = r.payload.emplace<CallResult>();
+        answer.kind = cmd.kind;
+        answer.error = "timed out after " + formatDuration(timeout);
         push(v + timeout, std::move(r));
     }
-    a.command = std::move(cmd);
+    a.payload = std::move(cmd);
     push(v + out, std::move(a));
 }
 
 void Simulator::Impl::arrive(Action& a, TimePoint v) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     ++history.storeCalls[static_cast<std::size_t>(a.node)];
-    CallResult answer = execute(locker, n.info.identity, a.command);
+    CallResult answer = execute(locker, n.info.identity, a.command());
     recordStore(v);
     if (!a.answered)
         return;
@@ -47,7 +49,7 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
     r.node = a.node;
     r.incarnation = a.incarnation;
     r.sentAt = a.sentAt;
-    r.answer = std::move(answer);
+    r.payload = std::move(answer);
     push(v + a.inbound, std::move(r));
 }
 
@@ -74,11 +76,11 @@ void Simulator::Impl::reply(Action& a, TimePoint v) {
     Node* n = addressee(a);
     if (!n)
         return; // the process that asked is gone
-    if (n->partitioned() && !a.answer.error) {
+    if (n->partitioned() && !a.answer().error) {
         // The answer is lost in the partition: the caller times out instead.
-        a.answer.error =
+        a.answer().error =
             "timed out after " + formatDuration(scenario.commandTimeout) + " (partitioned)";
-        a.answer.attempt.reset();
+        a.answer().attempt.reset();
         const TimePoint timeoutAt = a.sentAt + scenario.commandTimeout;
         if (timeoutAt > v) {
             push(timeoutAt, std::move(a));

@@ -2,24 +2,29 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 
 namespace baton {
 
 namespace {
 
+// 128 bits as 32 hex digits, low nibble first; filled in place, one allocation a token.
 std::string hexToken(Random& random) {
     static constexpr char hex[] = "0123456789abcdef";
-    std::string token;
-    token.reserve(32);
+    char digits[32];
     for (int half = 0; half < 2; ++half) {
         std::uint64_t bits = random.next();
         for (int i = 0; i < 16; ++i, bits >>= 4)
-            token.push_back(hex[bits & 15]);
+            digits[half * 16 + i] = hex[bits & 15];
     }
-    return token;
+    return std::string(digits, sizeof digits);
 }
 
 } // namespace
+
+std::uint64_t VirtualClock::addListener(std::function<void()>) const {
+    throw std::logic_error("the simulator's clock takes no listeners: it runs on one thread");
+}
 
 Simulator::Impl::Impl(const Scenario& s)
     : scenario(s)
@@ -94,7 +99,7 @@ void Simulator::Impl::setup() {
     for (const Fault& f : scenario.faults) {
         Action a;
         a.kind = ActionKind::FaultStart;
-        a.fault = f;
+        a.payload = f;
         push(start + f.at, std::move(a));
     }
 }
@@ -112,7 +117,7 @@ void Simulator::Impl::wake(Action& a, TimePoint v) {
 }
 
 void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
-    faultStart(a.fault, v);
+    faultStart(a.fault(), v);
 }
 
 // Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
@@ -189,7 +194,7 @@ void Simulator::inject(Fault fault) {
 void Simulator::schedule(Fault fault) {
     Action a;
     a.kind = ActionKind::FaultStart;
-    a.fault = fault;
+    a.payload = fault;
     m_impl->push(std::max(now(), m_start + fault.at), std::move(a));
 }
 
