@@ -37,9 +37,7 @@ void Simulator::Impl::scheduleWake(Node& n, TimePoint v, TimePoint local) {
     if (at == n.wakeAt)
         return;
     n.wakeAt = at;
-    Action a = make(ActionKind::Wake, n);
-    a.token = ++n.wakeToken;
-    push(at, std::move(a));
+    schedule(at, ActionKind::Wake, n).token = ++n.wakeToken;
 }
 
 void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {

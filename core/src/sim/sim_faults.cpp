@@ -66,12 +66,10 @@ void Simulator::Impl::faultStart(const Fault& f, TimePoint v) {
         }
         history.faults.push_back(record);
         if (took && lasting && f.duration.count() > 0) {
-            Action a;
-            a.kind = ActionKind::FaultEnd;
+            Action& a = schedule(v + f.duration, ActionKind::FaultEnd);
             a.node = index;
             a.payload = f;
             a.token = history.faults.size() - 1;
-            push(v + f.duration, std::move(a));
         }
     }
 }

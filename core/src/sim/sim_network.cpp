@@ -5,36 +5,31 @@ namespace baton {
 void Simulator::Impl::send(Node& n, Command cmd, TimePoint v) {
     const Duration timeout = scenario.commandTimeout;
     if (n.partitioned()) {
-        Action r = make(ActionKind::Reply, n);
+        const bool fail = n.partitionMode == Fault::PartitionMode::Fail;
+        Action& r = schedule(fail ? v + oneWay(n) : v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
         CallResult& answer = r.payload.emplace<CallResult>();
         answer.kind = cmd.kind;
-        if (n.partitionMode == Fault::PartitionMode::Fail) {
-            answer.error = "store unreachable (partitioned)";
-            push(v + oneWay(n), std::move(r));
-        } else {
-            answer.error = "timed out after " + formatDuration(timeout) + " (partitioned)";
-            push(v + timeout, std::move(r));
-        }
+        answer.error = fail ? "store unreachable (partitioned)" : timedOutPartitioned;
         return;
     }
     const Duration out = oneWay(n);
     const Duration back = oneWay(n);
-    Action a = make(ActionKind::Arrive, n);
-    a.sentAt = v;
-    a.inbound = back;
-    if (out + back > timeout) {
-        // The caller gives up, but the request is on the wire and the store still acts on it.
-        a.answered = false;
-        Action r = make(ActionKind::Reply, n);
+    // Past the timeout the caller gives up, but the request is on the wire and the store still
+    // acts on it.
+    const bool late = out + back > timeout;
+    if (late) {
+        Action& r = schedule(v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
         CallResult& answer = r.payload.emplace<CallResult>();
         answer.kind = cmd.kind;
-        answer.error = "timed out after " + formatDuration(timeout);
-        push(v + timeout, std::move(r));
+        answer.error = timedOut;
     }
+    Action& a = schedule(v + out, ActionKind::Arrive, n);
+    a.sentAt = v;
+    a.inbound = back;
+    a.answered = !late;
     a.payload = std::move(cmd);
-    push(v + out, std::move(a));
 }
 
 void Simulator::Impl::arrive(Action& a, TimePoint v) {
@@ -44,13 +39,11 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
     recordStore(v);
     if (!a.answered)
         return;
-    Action r;
-    r.kind = ActionKind::Reply;
+    Action& r = schedule(v + a.inbound, ActionKind::Reply);
     r.node = a.node;
     r.incarnation = a.incarnation;
     r.sentAt = a.sentAt;
     r.payload = std::move(answer);
-    push(v + a.inbound, std::move(r));
 }
 
 std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
@@ -78,12 +71,11 @@ void Simulator::Impl::reply(Action& a, TimePoint v) {
         return; // the process that asked is gone
     if (n->partitioned() && !a.answer().error) {
         // The answer is lost in the partition: the caller times out instead.
-        a.answer().error =
-            "timed out after " + formatDuration(scenario.commandTimeout) + " (partitioned)";
+        a.answer().error = timedOutPartitioned;
         a.answer().attempt.reset();
         const TimePoint timeoutAt = a.sentAt + scenario.commandTimeout;
         if (timeoutAt > v) {
-            push(timeoutAt, std::move(a));
+            queue.push(timeoutAt) = std::move(a);
             return;
         }
     }

@@ -32,7 +32,9 @@ Simulator::Impl::Impl(const Scenario& s)
     , network(s.seed ^ 0x6e6574776f726bULL)
     , choice(s.seed ^ 0x63686f696365ULL)
     , locker(store, [this] { return hexToken(tokens); })
-    , resource(s.fencing) {}
+    , resource(s.fencing)
+    , timedOut("timed out after " + formatDuration(s.commandTimeout))
+    , timedOutPartitioned(timedOut + " (partitioned)") {}
 
 void Simulator::Impl::setup() {
     Random clocks(scenario.seed ^ 0x636c6f636b73ULL);
@@ -91,16 +93,13 @@ void Simulator::Impl::setup() {
             return;
         for (Node& n : nodes)
             if (n.alive && n.machine && !n.partitioned())
-                push(now() + oneWay(n), make(ActionKind::Notice, n));
+                schedule(now() + oneWay(n), ActionKind::Notice, n);
     });
 
     for (Node& n : nodes)
-        push(start + startAt[static_cast<std::size_t>(n.index)], make(ActionKind::Boot, n));
+        schedule(start + startAt[static_cast<std::size_t>(n.index)], ActionKind::Boot, n);
     for (const Fault& f : scenario.faults) {
-        Action a;
-        a.kind = ActionKind::FaultStart;
-        a.payload = f;
-        push(start + f.at, std::move(a));
+        schedule(start + f.at, ActionKind::FaultStart).payload = f;
     }
 }
 
@@ -138,10 +137,11 @@ bool Simulator::Impl::step() {
     if (queue.empty() || queue.nextAt() > end)
         return false;
     TimePoint at;
-    Action action = queue.pop(at);
+    const std::uint32_t slot = queue.pop(at);
     clock.advanceTo(at);
     history.end = at;
-    dispatch(action, at);
+    dispatch(queue.action(slot), at);
+    queue.release(slot);
     if (history.records() > scenario.maxRecords && history.cutShort.empty()) {
         end = at; // nothing after this instant runs
         history.cutShort =
@@ -192,10 +192,7 @@ void Simulator::inject(Fault fault) {
 }
 
 void Simulator::schedule(Fault fault) {
-    Action a;
-    a.kind = ActionKind::FaultStart;
-    a.payload = fault;
-    m_impl->push(std::max(now(), m_start + fault.at), std::move(a));
+    m_impl->schedule(std::max(now(), m_start + fault.at), ActionKind::FaultStart).payload = fault;
 }
 
 std::size_t Simulator::size() const {

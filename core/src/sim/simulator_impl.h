@@ -80,12 +80,27 @@ struct Simulator::Impl {
     ActionQueue queue;
     History history;
     TimePoint end;
+    // What a timed-out call's error says, made once (every call of a partitioned elector has it).
+    std::string timedOut;
+    std::string timedOutPartitioned;
 
     explicit Impl(const Scenario& s);
 
     TimePoint now() const { return clock.now(); }
 
-    void push(TimePoint at, Action&& action) { queue.push(at, std::move(action)); }
+    // A new action at `at`, made in its place in the queue: the caller fills it in.
+    Action& schedule(TimePoint at, ActionKind kind) {
+        Action& a = queue.push(at);
+        a.kind = kind;
+        return a;
+    }
+    // The same, for `n`'s current process.
+    Action& schedule(TimePoint at, ActionKind kind, const Node& n) {
+        Action& a = schedule(at, kind);
+        a.node = n.index;
+        a.incarnation = n.incarnation;
+        return a;
+    }
 
     Action make(ActionKind kind, const Node& n) const {
         Action a;
