@@ -29,7 +29,8 @@ enum class ActionKind : std::uint8_t {
 inline constexpr std::size_t kActionKinds = 10;
 static_assert(static_cast<std::size_t>(ActionKind::Stop) + 1 == kActionKinds);
 
-struct Action {
+// The fields every kind may use; plain data, cheap to reset.
+struct ActionHeader {
     ActionKind kind = ActionKind::Wake;
     bool answered = true; // Arrive: false when the caller has already timed out
     int node = -1;
@@ -39,6 +40,9 @@ struct Action {
     Duration inbound{};      // Arrive: how long its answer travels back
     std::uint64_t fence = 0; // WriteArrive
     TimePoint decidedAt;     // WriteArrive
+};
+
+struct Action : ActionHeader {
     // What only some kinds carry, so that the many that carry nothing (wake-ups, writes) stay
     // small to move: Arrive a Command, Reply a CallResult, FaultStart and FaultEnd a Fault.
     std::variant<std::monostate, Command, CallResult, Fault> payload;
@@ -99,7 +103,9 @@ public:
     }
     /// Empties a popped slot for reuse.
     void release(std::uint32_t slot) {
-        action(slot) = Action{};
+        Action& a = action(slot);
+        static_cast<ActionHeader&>(a) = ActionHeader{};
+        a.payload.emplace<std::monostate>();
         m_freeSlots.push_back(slot);
     }
 

@@ -2,25 +2,34 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 namespace baton {
 
 namespace {
 
-// 128 bits as 32 hex digits, low nibble first; filled in place, one allocation a token.
-std::string hexToken(Random& random) {
-    static constexpr char hex[] = "0123456789abcdef";
+// Each byte's two hex digits, low nibble first.
+constexpr auto kHexPairs = [] {
+    std::array<std::array<char, 2>, 256> pairs{};
+    constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t b = 0; b < pairs.size(); ++b)
+        pairs[b] = {hex[b & 15], hex[b >> 4]};
+    return pairs;
+}();
+
+} // namespace
+
+// 128 bits as 32 hex digits, low nibble first: filled in place, one allocation a token.
+std::string Simulator::Impl::newToken() {
     char digits[32];
     for (int half = 0; half < 2; ++half) {
-        std::uint64_t bits = random.next();
-        for (int i = 0; i < 16; ++i, bits >>= 4)
-            digits[half * 16 + i] = hex[bits & 15];
+        std::uint64_t bits = tokens.next();
+        for (int i = 0; i < 8; ++i, bits >>= 8)
+            std::memcpy(digits + half * 16 + i * 2, kHexPairs[bits & 255].data(), 2);
     }
     return std::string(digits, sizeof digits);
 }
-
-} // namespace
 
 std::uint64_t VirtualClock::addListener(std::function<void()>) const {
     throw std::logic_error("the simulator's clock takes no listeners: it runs on one thread");
@@ -31,7 +40,7 @@ Simulator::Impl::Impl(const Scenario& s)
     , tokens(s.seed ^ 0x746f6b656e73ULL)
     , network(s.seed ^ 0x6e6574776f726bULL)
     , choice(s.seed ^ 0x63686f696365ULL)
-    , locker(store, [this] { return hexToken(tokens); })
+    , locker(store, [this] { return newToken(); })
     , resource(s.fencing)
     , timedOut("timed out after " + formatDuration(s.commandTimeout))
     , timedOutPartitioned(timedOut + " (partitioned)") {}

@@ -87,6 +87,8 @@ struct Simulator::Impl {
     explicit Impl(const Scenario& s);
 
     TimePoint now() const { return clock.now(); }
+    // The tokens of every acquire (the locker's and the machines'), from the `tokens` stream.
+    std::string newToken();
 
     // A new action at `at`, made in its place in the queue: the caller fills it in.
     Action& schedule(TimePoint at, ActionKind kind) {
