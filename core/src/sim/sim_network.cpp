@@ -36,7 +36,7 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     ++history.storeCalls[static_cast<std::size_t>(a.node)];
     CallResult answer = execute(locker, n.info.identity, a.command());
-    recordStore(v);
+    recordStore(viewAfter(n, answer, v));
     if (!a.answered)
         return;
     Action& r = schedule(v + a.inbound, ActionKind::Reply);
@@ -50,12 +50,32 @@ std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
     const auto held = store.inspect(scenario.resource);
     if (!held)
         return std::nullopt;
-    const auto it = byIdentity.find(held->identity);
-    return StoreView{v, it == byIdentity.end() ? -1 : it->second, held->fence, v + held->remaining};
+    return StoreView{v, indexOf(held->identity), held->fence, v + held->remaining};
 }
 
-void Simulator::Impl::recordStore(TimePoint v) {
-    const StoreView view = lockView(v).value_or(StoreView{v, -1, 0, v});
+int Simulator::Impl::indexOf(const std::string& identity) const {
+    // Mostly the holder the store had last time.
+    if (!history.store.empty()) {
+        const int last = history.store.back().elector;
+        if (last >= 0 && nodes[static_cast<std::size_t>(last)].info.identity == identity)
+            return last;
+    }
+    const auto it = byIdentity.find(identity);
+    return it == byIdentity.end() ? -1 : it->second;
+}
+
+StoreView Simulator::Impl::viewAfter(const Node& n, const CallResult& answer, TimePoint v) {
+    if (answer.kind == Command::Kind::Acquire && !answer.error && answer.attempt) {
+        // Taken: the caller holds it for the ttl; not: the store named the holder, its fence and
+        // its remaining TTL, just as inspect() would now.
+        const LockAttempt& attempt = *answer.attempt;
+        const int holder = attempt.lease ? n.index : indexOf(attempt.holder.identity);
+        return StoreView{v, holder, attempt.holder.fence, v + attempt.holder.remaining};
+    }
+    return lockView(v).value_or(StoreView{v, -1, 0, v});
+}
+
+void Simulator::Impl::recordStore(const StoreView& view) {
     if (!history.store.empty()) {
         const StoreView& last = history.store.back();
         if (last.elector == view.elector && last.fence == view.fence &&

@@ -149,7 +149,12 @@ struct Simulator::Impl {
     void arrive(Action& a, TimePoint v);
     // The lock as the store holds it at `v` (elector -1: held by nobody we know).
     std::optional<StoreView> lockView(TimePoint v);
-    void recordStore(TimePoint v);
+    // The index of the elector called `identity`, -1 for none.
+    int indexOf(const std::string& identity) const;
+    // The lock as a call that `n` made at `v` left it (read from its answer where that tells).
+    StoreView viewAfter(const Node& n, const CallResult& answer, TimePoint v);
+    // Appends `view` to the history unless the lock looks as it did last time.
+    void recordStore(const StoreView& view);
     void reply(Action& a, TimePoint v);
     void notice(Action& a, TimePoint v);
     // The node `a` is for, unless the process it was meant for is gone.
