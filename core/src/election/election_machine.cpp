@@ -127,26 +127,43 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
         return std::nullopt;
     finishStopIfDone(now);
 
-    Command cmd;
-    if ((m_phase == Phase::Following || m_phase == Phase::Stopping) && m_cleanup) {
-        cmd.kind = Command::Kind::Release;
+    Command::Kind kind;
+    if ((m_phase == Phase::Following || m_phase == Phase::Stopping) && m_cleanup)
+        kind = Command::Kind::Release;
+    else if (m_phase == Phase::Following && now >= m_nextAttempt)
+        kind = Command::Kind::Acquire;
+    else if (m_phase == Phase::Leading && now >= m_nextRefresh)
+        kind = Command::Kind::Extend;
+    else
+        return std::nullopt;
+
+    std::optional<Command> out(std::in_place);
+    Command& cmd = *out;
+    cmd.kind = kind;
+    InFlight& f = m_inflight.emplace(InFlight{kind, now, Duration{}, m_term, {}});
+    switch (kind) {
+    case Command::Kind::Release:
         cmd.lease = *m_cleanup;
-    } else if (m_phase == Phase::Following && now >= m_nextAttempt) {
-        cmd.kind = Command::Kind::Acquire;
+        f.lease = cmd.lease;
+        break;
+    case Command::Kind::Acquire:
+        // The lease of an acquire in flight is the retry token's, which stays until it is
+        // answered: no copy is kept in InFlight (see failed()).
         cmd.ttl = m_timing.ttl;
         if (!m_retryToken)
             m_retryToken = m_tokens();
-        cmd.lease = Lease{m_resource, *m_retryToken, 0};
+        cmd.lease.resource = m_resource;
+        cmd.lease.token = *m_retryToken;
         m_noticePending = false;
-    } else if (m_phase == Phase::Leading && now >= m_nextRefresh) {
-        cmd.kind = Command::Kind::Extend;
+        break;
+    case Command::Kind::Extend:
         cmd.ttl = m_timing.ttl;
         cmd.lease = *m_lease;
-    } else {
-        return std::nullopt;
+        f.lease = cmd.lease;
+        break;
     }
-    m_inflight = InFlight{cmd.kind, now, cmd.ttl, m_term, cmd.lease};
-    return cmd;
+    f.ttl = cmd.ttl;
+    return out;
 }
 
 TimePoint ElectionMachine::wakeAt() const {
@@ -270,8 +287,10 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
     case Command::Kind::Acquire:
         if (m_phase == Phase::Following && f.term == m_term)
             m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
-        else if (m_phase == Phase::Stopping && !m_cleanup)
-            m_cleanup = f.lease; // it may have got through: give it back before stopping
+        else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken)
+            // It may have got through: give it back before stopping. Its lease is the retry
+            // token's, which an acquire keeps until answered.
+            m_cleanup = Lease{m_resource, *m_retryToken, 0};
         break;
     case Command::Kind::Extend:
         if (m_phase == Phase::Leading && f.term == m_term) {
