@@ -2,7 +2,7 @@
 
 namespace baton {
 
-void Simulator::Impl::send(Node& n, Command cmd, TimePoint v) {
+void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     const Duration timeout = scenario.commandTimeout;
     if (n.partitioned()) {
         const bool fail = n.partitionMode == Fault::PartitionMode::Fail;

@@ -145,7 +145,7 @@ struct Simulator::Impl {
     void resume(Node& n, TimePoint v);
 
     // the network and the store: latency, partitions, timeouts (sim_network.cpp)
-    void send(Node& n, Command cmd, TimePoint v);
+    void send(Node& n, Command&& cmd, TimePoint v);
     void arrive(Action& a, TimePoint v);
     // The lock as the store holds it at `v` (elector -1: held by nobody we know).
     std::optional<StoreView> lockView(TimePoint v);
