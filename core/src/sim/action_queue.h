@@ -56,19 +56,13 @@ struct Action : ActionHeader {
 /// what makes a run replay bit for bit. (time, sequence) is a total order, so any correct heap
 /// pops the same sequence; this one is 4-ary, which halves the levels a pop walks down.
 /// Actions are made and handled where they lie (slots that never move), not copied in and out.
+/// A schedule known in advance (a scenario's faults, hundreds for a long run) waits in a sorted
+/// lane beside the heap, so that it does not deepen every pop.
 class ActionQueue {
 public:
     /// A new action at `at`, empty (kind Wake, no payload), for the caller to fill in now.
     Action& push(TimePoint at) {
-        std::uint32_t slot = 0;
-        if (m_freeSlots.empty()) {
-            slot = m_size++;
-            if ((slot & kChunkMask) == 0)
-                m_chunks.push_back(std::make_unique<Chunk>());
-        } else {
-            slot = m_freeSlots.back();
-            m_freeSlots.pop_back();
-        }
+        const std::uint32_t slot = newSlot();
         const Item item{at, m_seq++, slot};
         std::size_t i = m_items.size();
         m_items.push_back(item);
@@ -83,13 +77,28 @@ public:
         return action(slot);
     }
 
-    bool empty() const { return m_items.empty(); }
-    /// The earliest action's time; the queue must not be empty.
-    TimePoint nextAt() const { return m_items.front().at; }
+    /// The same, in the sorted lane: `at` must be no earlier than the last action pushed there.
+    /// It is ordered among all others exactly as push() would order it.
+    Action& pushSorted(TimePoint at) {
+        const std::uint32_t slot = newSlot();
+        m_sorted.push_back(Item{at, m_seq++, slot});
+        return action(slot);
+    }
 
-    /// Takes the earliest action off the heap and returns its slot; `at` is set to its time. Its
+    bool empty() const { return m_items.empty() && m_sortedNext == m_sorted.size(); }
+    /// The earliest action's time; the queue must not be empty.
+    TimePoint nextAt() const {
+        return fromSorted() ? m_sorted[m_sortedNext].at : m_items.front().at;
+    }
+
+    /// Takes the earliest action off the queue and returns its slot; `at` is set to its time. Its
     /// action stays valid (whatever is pushed meanwhile) until release(slot).
     std::uint32_t pop(TimePoint& at) {
+        if (fromSorted()) {
+            const Item next = m_sorted[m_sortedNext++];
+            at = next.at;
+            return next.slot;
+        }
         const Item top = m_items.front();
         const Item last = m_items.back();
         m_items.pop_back();
@@ -125,6 +134,23 @@ private:
         return a.at != b.at ? a.at < b.at : a.seq < b.seq;
     }
 
+    std::uint32_t newSlot() {
+        if (!m_freeSlots.empty()) {
+            const std::uint32_t slot = m_freeSlots.back();
+            m_freeSlots.pop_back();
+            return slot;
+        }
+        if ((m_size & kChunkMask) == 0)
+            m_chunks.push_back(std::make_unique<Chunk>());
+        return m_size++;
+    }
+
+    // Whether the sorted lane holds the earliest action.
+    bool fromSorted() const {
+        return m_sortedNext < m_sorted.size() &&
+               (m_items.empty() || before(m_sorted[m_sortedNext], m_items.front()));
+    }
+
     // Puts `item` where the root was, moving earlier children up.
     void siftDown(const Item& item) {
         const std::size_t n = m_items.size();
@@ -147,6 +173,8 @@ private:
     }
 
     std::vector<Item> m_items;
+    std::vector<Item> m_sorted; // in (time, sequence) order; the next one is m_sorted[m_sortedNext]
+    std::size_t m_sortedNext = 0;
     std::vector<std::unique_ptr<Chunk>> m_chunks; // slot s is chunk s >> kChunkBits
     std::uint32_t m_size = 0;                     // slots made so far
     std::vector<std::uint32_t> m_freeSlots;

@@ -107,8 +107,16 @@ void Simulator::Impl::setup() {
 
     for (Node& n : nodes)
         schedule(start + startAt[static_cast<std::size_t>(n.index)], ActionKind::Boot, n);
-    for (const Fault& f : scenario.faults) {
-        schedule(start + f.at, ActionKind::FaultStart).payload = f;
+    // In time order (equal times in the scenario's), as the heap would have popped them.
+    std::vector<const Fault*> byTime;
+    for (const Fault& f : scenario.faults)
+        byTime.push_back(&f);
+    std::stable_sort(byTime.begin(), byTime.end(),
+                     [](const Fault* a, const Fault* b) { return a->at < b->at; });
+    for (const Fault* f : byTime) {
+        Action& a = queue.pushSorted(start + f->at);
+        a.kind = ActionKind::FaultStart;
+        a.payload = *f;
     }
 }
 
