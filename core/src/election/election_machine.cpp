@@ -140,15 +140,11 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
     std::optional<Command> out(std::in_place);
     Command& cmd = *out;
     cmd.kind = kind;
-    InFlight& f = m_inflight.emplace(InFlight{kind, now, Duration{}, m_term, {}});
     switch (kind) {
     case Command::Kind::Release:
         cmd.lease = *m_cleanup;
-        f.lease = cmd.lease;
         break;
     case Command::Kind::Acquire:
-        // The lease of an acquire in flight is the retry token's, which stays until it is
-        // answered: no copy is kept in InFlight (see failed()).
         cmd.ttl = m_timing.ttl;
         if (!m_retryToken)
             m_retryToken = m_tokens();
@@ -159,10 +155,12 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
     case Command::Kind::Extend:
         cmd.ttl = m_timing.ttl;
         cmd.lease = *m_lease;
-        f.lease = cmd.lease;
         break;
     }
-    f.ttl = cmd.ttl;
+    // The lease of an acquire in flight is the retry token's, which stays until it is answered:
+    // no copy is kept (see failed()).
+    m_inflight.emplace(
+        InFlight{kind, now, cmd.ttl, m_term, kind == Command::Kind::Acquire ? Lease{} : cmd.lease});
     return out;
 }
 
