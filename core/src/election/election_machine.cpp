@@ -7,6 +7,8 @@ namespace baton {
 
 namespace {
 
+const LockAttempt kNoAttempt{};
+
 const Config& validated(const Config& config) {
     validate(config);
     return config;
@@ -47,7 +49,7 @@ void ElectionMachine::handle(TimePoint now, const Input& input) {
         if (result->error)
             failed(now, *result->error);
         else if (result->kind == Command::Kind::Acquire)
-            acquired(now, result->attempt.value_or(LockAttempt{}));
+            acquired(now, result->attempt ? *result->attempt : kNoAttempt);
         else if (result->kind == Command::Kind::Extend)
             extended(now, result->held);
         else
@@ -125,26 +127,41 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
         return std::nullopt;
     finishStopIfDone(now);
 
-    Command cmd;
-    if ((m_phase == Phase::Following || m_phase == Phase::Stopping) && m_cleanup) {
-        cmd.kind = Command::Kind::Release;
+    Command::Kind kind;
+    if ((m_phase == Phase::Following || m_phase == Phase::Stopping) && m_cleanup)
+        kind = Command::Kind::Release;
+    else if (m_phase == Phase::Following && now >= m_nextAttempt)
+        kind = Command::Kind::Acquire;
+    else if (m_phase == Phase::Leading && now >= m_nextRefresh)
+        kind = Command::Kind::Extend;
+    else
+        return std::nullopt;
+
+    std::optional<Command> out(std::in_place);
+    Command& cmd = *out;
+    cmd.kind = kind;
+    switch (kind) {
+    case Command::Kind::Release:
         cmd.lease = *m_cleanup;
-    } else if (m_phase == Phase::Following && now >= m_nextAttempt) {
-        cmd.kind = Command::Kind::Acquire;
+        break;
+    case Command::Kind::Acquire:
         cmd.ttl = m_timing.ttl;
         if (!m_retryToken)
             m_retryToken = m_tokens();
-        cmd.lease = Lease{m_resource, *m_retryToken, 0};
+        cmd.lease.resource = m_resource;
+        cmd.lease.token = *m_retryToken;
         m_noticePending = false;
-    } else if (m_phase == Phase::Leading && now >= m_nextRefresh) {
-        cmd.kind = Command::Kind::Extend;
+        break;
+    case Command::Kind::Extend:
         cmd.ttl = m_timing.ttl;
         cmd.lease = *m_lease;
-    } else {
-        return std::nullopt;
+        break;
     }
-    m_inflight = InFlight{cmd.kind, now, cmd.ttl, m_term, cmd.lease};
-    return cmd;
+    // The lease of an acquire in flight is the retry token's, which stays until it is answered:
+    // no copy is kept (see failed()).
+    m_inflight.emplace(
+        InFlight{kind, now, cmd.ttl, m_term, kind == Command::Kind::Acquire ? Lease{} : cmd.lease});
+    return out;
 }
 
 TimePoint ElectionMachine::wakeAt() const {
@@ -167,7 +184,7 @@ TimePoint ElectionMachine::wakeAt() const {
 ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) {
     assert(m_inflight && m_inflight->kind == expected);
     (void)expected;
-    InFlight f = *m_inflight;
+    InFlight f = std::move(*m_inflight);
     m_inflight.reset();
     return f;
 }
@@ -268,8 +285,10 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
     case Command::Kind::Acquire:
         if (m_phase == Phase::Following && f.term == m_term)
             m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
-        else if (m_phase == Phase::Stopping && !m_cleanup)
-            m_cleanup = f.lease; // it may have got through: give it back before stopping
+        else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken)
+            // It may have got through: give it back before stopping. Its lease is the retry
+            // token's, which an acquire keeps until answered.
+            m_cleanup = Lease{m_resource, *m_retryToken, 0};
         break;
     case Command::Kind::Extend:
         if (m_phase == Phase::Leading && f.term == m_term) {
@@ -293,6 +312,8 @@ void ElectionMachine::releaseNoticed(TimePoint now) {
 }
 
 std::vector<Event> ElectionMachine::takeEvents() {
+    if (m_events.empty())
+        return {}; // the common case: nothing to hand over, and no buffer to give away
     return std::exchange(m_events, {});
 }
 

@@ -7,7 +7,21 @@
 
 namespace baton {
 
+namespace {
+
+// Below this many nanoseconds (104 days) a double holds every count exactly, so a clock at rate
+// 1 reads exactly the elapsed time and the arithmetic below can be skipped.
+constexpr Duration::rep kExact = Duration::rep(1) << 53;
+
+bool exact(Duration d) {
+    return d.count() < kExact && d.count() > -kExact;
+}
+
+} // namespace
+
 TimePoint ElectorInfo::toLocal(TimePoint virtualTime) const {
+    if (clockRate == 1.0 && exact(virtualTime - start))
+        return localAtStart + (virtualTime - start);
     const double elapsed = static_cast<double>((virtualTime - start).count());
     // A clock reads whole nanoseconds and never ahead of itself: round down.
     return localAtStart + Duration(static_cast<Duration::rep>(std::floor(elapsed * clockRate)));
@@ -16,6 +30,8 @@ TimePoint ElectorInfo::toLocal(TimePoint virtualTime) const {
 TimePoint ElectorInfo::toVirtual(TimePoint local) const {
     if (local == TimePoint::max() || local == TimePoint::min())
         return local;
+    if (clockRate == 1.0 && exact(local - localAtStart))
+        return start + (local - localAtStart);
     const double elapsed = static_cast<double>((local - localAtStart).count()) / clockRate;
     TimePoint v = start + Duration(static_cast<Duration::rep>(std::ceil(elapsed)));
     // Rounding can land a nanosecond off; settle on the first instant that reads `local`.

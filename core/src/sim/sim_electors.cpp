@@ -37,16 +37,14 @@ void Simulator::Impl::scheduleWake(Node& n, TimePoint v, TimePoint local) {
     if (at == n.wakeAt)
         return;
     n.wakeAt = at;
-    Action a = make(ActionKind::Wake, n);
-    a.token = ++n.wakeToken;
-    push(at, std::move(a));
+    schedule(at, ActionKind::Wake, n).token = ++n.wakeToken;
 }
 
-void Simulator::Impl::apply(Node& n, const Action& a, TimePoint v) {
+void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {
     const TimePoint local = n.info.toLocal(v);
     switch (a.kind) {
     case ActionKind::Reply:
-        n.machine->handle(local, a.answer);
+        n.machine->handle(local, std::move(a.answer()));
         break;
     case ActionKind::Notice:
         n.machine->handle(local, ReleaseNotice{});
@@ -74,7 +72,7 @@ void Simulator::Impl::bringUp(Node& n, TimePoint v) {
     c.timing = n.timing;
     c.maxClockDrift = scenario.maxDrift;
     c.pollingOnly = n.pollingOnly;
-    n.machine = std::make_unique<ElectionMachine>(c, [this] { return locker.newToken(); });
+    n.machine = std::make_unique<ElectionMachine>(c, [this] { return newToken(); });
     n.machine->start(n.info.toLocal(v));
     drive(n, v);
 }
@@ -95,7 +93,8 @@ void Simulator::Impl::resume(Node& n, TimePoint v) {
     if (!n.alive || !n.machine)
         return;
     // Everything that arrived meanwhile is handled now, in order, on a clock that ran on.
-    for (const Action& a : std::exchange(n.pending, {}))
+    std::vector<Action> pending = std::exchange(n.pending, {});
+    for (Action& a : pending)
         apply(n, a, v);
     n.wakeAt = TimePoint::max();
     drive(n, v);

@@ -16,65 +16,80 @@ Duration Simulator::Impl::tailedLatency(const Node& n) {
            Duration(static_cast<Duration::rep>(static_cast<double>(n.latency.count()) * factor));
 }
 
-void Simulator::Impl::send(Node& n, Command cmd, TimePoint v) {
+void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     const Duration timeout = scenario.commandTimeout;
     if (n.partitioned()) {
-        Action r = make(ActionKind::Reply, n);
+        const bool fail = n.partitionMode == Fault::PartitionMode::Fail;
+        Action& r = schedule(fail ? v + oneWay(n) : v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        r.answer.kind = cmd.kind;
-        if (n.partitionMode == Fault::PartitionMode::Fail) {
-            r.answer.error = "store unreachable (partitioned)";
-            push(v + oneWay(n), std::move(r));
-        } else {
-            r.answer.error = "timed out after " + formatDuration(timeout) + " (partitioned)";
-            push(v + timeout, std::move(r));
-        }
+        CallResult& answer = r.payload.emplace<CallResult>();
+        answer.kind = cmd.kind;
+        answer.error = fail ? "store unreachable (partitioned)" : timedOutPartitioned;
         return;
     }
     const Duration out = oneWay(n);
     const Duration back = oneWay(n);
-    Action a = make(ActionKind::Arrive, n);
+    // Past the timeout the caller gives up, but the request is on the wire and the store still
+    // acts on it.
+    const bool late = out + back > timeout;
+    if (late) {
+        Action& r = schedule(v + timeout, ActionKind::Reply, n);
+        r.sentAt = v;
+        CallResult& answer = r.payload.emplace<CallResult>();
+        answer.kind = cmd.kind;
+        answer.error = timedOut;
+    }
+    Action& a = schedule(v + out, ActionKind::Arrive, n);
     a.sentAt = v;
     a.inbound = back;
-    if (out + back > timeout) {
-        // The caller gives up, but the request is on the wire and the store still acts on it.
-        a.answered = false;
-        Action r = make(ActionKind::Reply, n);
-        r.sentAt = v;
-        r.answer.kind = cmd.kind;
-        r.answer.error = "timed out after " + formatDuration(timeout);
-        push(v + timeout, std::move(r));
-    }
-    a.command = std::move(cmd);
-    push(v + out, std::move(a));
+    a.answered = !late;
+    a.payload = std::move(cmd);
 }
 
 void Simulator::Impl::arrive(Action& a, TimePoint v) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     ++history.storeCalls[static_cast<std::size_t>(a.node)];
-    CallResult answer = execute(locker, n.info.identity, a.command);
-    recordStore(v);
+    CallResult answer = execute(locker, n.info.identity, a.command());
+    recordStore(viewAfter(n, answer, v));
     if (!a.answered)
         return;
-    Action r;
-    r.kind = ActionKind::Reply;
+    Action& r = schedule(v + a.inbound, ActionKind::Reply);
     r.node = a.node;
     r.incarnation = a.incarnation;
     r.sentAt = a.sentAt;
-    r.answer = std::move(answer);
-    push(v + a.inbound, std::move(r));
+    r.payload = std::move(answer);
 }
 
 std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
     const auto held = store.inspect(scenario.resource);
     if (!held)
         return std::nullopt;
-    const auto it = byIdentity.find(held->identity);
-    return StoreView{v, it == byIdentity.end() ? -1 : it->second, held->fence, v + held->remaining};
+    return StoreView{v, indexOf(held->identity), held->fence, v + held->remaining};
 }
 
-void Simulator::Impl::recordStore(TimePoint v) {
-    const StoreView view = lockView(v).value_or(StoreView{v, -1, 0, v});
+int Simulator::Impl::indexOf(const std::string& identity) const {
+    // Mostly the holder the store had last time.
+    if (!history.store.empty()) {
+        const int last = history.store.back().elector;
+        if (last >= 0 && nodes[static_cast<std::size_t>(last)].info.identity == identity)
+            return last;
+    }
+    const auto it = byIdentity.find(identity);
+    return it == byIdentity.end() ? -1 : it->second;
+}
+
+StoreView Simulator::Impl::viewAfter(const Node& n, const CallResult& answer, TimePoint v) {
+    if (answer.kind == Command::Kind::Acquire && !answer.error && answer.attempt) {
+        // Taken: the caller holds it for the ttl; not: the store named the holder, its fence and
+        // its remaining TTL, just as inspect() would now.
+        const LockAttempt& attempt = *answer.attempt;
+        const int holder = attempt.lease ? n.index : indexOf(attempt.holder.identity);
+        return StoreView{v, holder, attempt.holder.fence, v + attempt.holder.remaining};
+    }
+    return lockView(v).value_or(StoreView{v, -1, 0, v});
+}
+
+void Simulator::Impl::recordStore(const StoreView& view) {
     if (!history.store.empty()) {
         const StoreView& last = history.store.back();
         if (last.elector == view.elector && last.fence == view.fence &&
@@ -88,14 +103,13 @@ void Simulator::Impl::reply(Action& a, TimePoint v) {
     Node* n = addressee(a);
     if (!n)
         return; // the process that asked is gone
-    if (n->partitioned() && !a.answer.error) {
+    if (n->partitioned() && !a.answer().error) {
         // The answer is lost in the partition: the caller times out instead.
-        a.answer.error =
-            "timed out after " + formatDuration(scenario.commandTimeout) + " (partitioned)";
-        a.answer.attempt.reset();
+        a.answer().error = timedOutPartitioned;
+        a.answer().attempt.reset();
         const TimePoint timeoutAt = a.sentAt + scenario.commandTimeout;
         if (timeoutAt > v) {
-            push(timeoutAt, std::move(a));
+            queue.push(timeoutAt) = std::move(a);
             return;
         }
     }

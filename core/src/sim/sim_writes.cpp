@@ -3,9 +3,7 @@
 namespace baton {
 
 void Simulator::Impl::startWriting(Node& n, TimePoint v) {
-    Action a = make(ActionKind::WriteTick, n);
-    a.token = ++n.writeToken;
-    push(v, std::move(a));
+    schedule(v, ActionKind::WriteTick, n).token = ++n.writeToken;
 }
 
 void Simulator::Impl::writeTick(Action& a, TimePoint v) {
@@ -16,16 +14,13 @@ void Simulator::Impl::writeTick(Action& a, TimePoint v) {
     if (!n.machine->isLeader(n.info.toLocal(v)))
         return;
     sendWrite(n, n.machine->fence(), v, v);
-    Action next = make(ActionKind::WriteTick, n);
-    next.token = n.writeToken;
-    push(v + scenario.writeInterval, std::move(next));
+    schedule(v + scenario.writeInterval, ActionKind::WriteTick, n).token = n.writeToken;
 }
 
 void Simulator::Impl::sendWrite(Node& n, std::uint64_t fence, TimePoint decidedAt, TimePoint v) {
-    Action a = make(ActionKind::WriteArrive, n);
+    Action& a = schedule(v + oneWay(n), ActionKind::WriteArrive, n);
     a.fence = fence;
     a.decidedAt = decidedAt;
-    push(v + oneWay(n), std::move(a));
 }
 
 void Simulator::Impl::writeArrive(Action& a, TimePoint v) {

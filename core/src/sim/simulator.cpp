@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
+#include <stdexcept>
 
 namespace baton {
 
@@ -11,27 +13,41 @@ namespace {
 // The standard normal's 99th percentile: a log-normal with median m has p99 m * e^(sigma * it).
 constexpr double kNormalP99 = 2.3263478740408408;
 
-std::string hexToken(Random& random) {
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string token;
-    token.reserve(32);
-    for (int half = 0; half < 2; ++half) {
-        std::uint64_t bits = random.next();
-        for (int i = 0; i < 16; ++i, bits >>= 4)
-            token.push_back(hex[bits & 15]);
-    }
-    return token;
-}
+// Each byte's two hex digits, low nibble first.
+constexpr auto kHexPairs = [] {
+    std::array<std::array<char, 2>, 256> pairs{};
+    constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t b = 0; b < pairs.size(); ++b)
+        pairs[b] = {hex[b & 15], hex[b >> 4]};
+    return pairs;
+}();
 
 } // namespace
+
+// 128 bits as 32 hex digits, low nibble first: filled in place, one allocation a token.
+std::string Simulator::Impl::newToken() {
+    char digits[32];
+    for (int half = 0; half < 2; ++half) {
+        std::uint64_t bits = tokens.next();
+        for (int i = 0; i < 8; ++i, bits >>= 8)
+            std::memcpy(digits + half * 16 + i * 2, kHexPairs[bits & 255].data(), 2);
+    }
+    return std::string(digits, sizeof digits);
+}
+
+std::uint64_t VirtualClock::addListener(std::function<void()>) const {
+    throw std::logic_error("the simulator's clock takes no listeners: it runs on one thread");
+}
 
 Simulator::Impl::Impl(const Scenario& s)
     : scenario(s)
     , tokens(s.seed ^ 0x746f6b656e73ULL)
     , network(s.seed ^ 0x6e6574776f726bULL)
     , choice(s.seed ^ 0x63686f696365ULL)
-    , locker(store, [this] { return hexToken(tokens); })
-    , resource(s.fencing) {
+    , locker(store, [this] { return newToken(); })
+    , resource(s.fencing)
+    , timedOut("timed out after " + formatDuration(s.commandTimeout))
+    , timedOutPartitioned(timedOut + " (partitioned)") {
     if (s.latencyP99 > s.latency && s.latency.count() > 0)
         latencySigma = std::log(static_cast<double>(s.latencyP99.count()) /
                                 static_cast<double>(s.latency.count())) /
@@ -95,16 +111,21 @@ void Simulator::Impl::setup() {
             return;
         for (Node& n : nodes)
             if (n.alive && n.machine && !n.partitioned())
-                push(now() + oneWay(n), make(ActionKind::Notice, n));
+                schedule(now() + oneWay(n), ActionKind::Notice, n);
     });
 
     for (Node& n : nodes)
-        push(start + startAt[static_cast<std::size_t>(n.index)], make(ActionKind::Boot, n));
-    for (const Fault& f : scenario.faults) {
-        Action a;
+        schedule(start + startAt[static_cast<std::size_t>(n.index)], ActionKind::Boot, n);
+    // In time order (equal times in the scenario's), as the heap would have popped them.
+    std::vector<const Fault*> byTime;
+    for (const Fault& f : scenario.faults)
+        byTime.push_back(&f);
+    std::stable_sort(byTime.begin(), byTime.end(),
+                     [](const Fault* a, const Fault* b) { return a->at < b->at; });
+    for (const Fault* f : byTime) {
+        Action& a = queue.pushSorted(start + f->at);
         a.kind = ActionKind::FaultStart;
-        a.fault = f;
-        push(start + f.at, std::move(a));
+        a.payload = *f;
     }
 }
 
@@ -121,7 +142,7 @@ void Simulator::Impl::wake(Action& a, TimePoint v) {
 }
 
 void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
-    faultStart(a.fault, v);
+    faultStart(a.fault(), v);
 }
 
 // Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
@@ -142,10 +163,11 @@ bool Simulator::Impl::step() {
     if (queue.empty() || queue.nextAt() > end)
         return false;
     TimePoint at;
-    Action action = queue.pop(at);
+    const std::uint32_t slot = queue.pop(at);
     clock.advanceTo(at);
     history.end = at;
-    dispatch(action, at);
+    dispatch(queue.action(slot), at);
+    queue.release(slot);
     if (history.records() > scenario.maxRecords && history.cutShort.empty()) {
         end = at; // nothing after this instant runs
         history.cutShort =
@@ -196,10 +218,7 @@ void Simulator::inject(Fault fault) {
 }
 
 void Simulator::schedule(Fault fault) {
-    Action a;
-    a.kind = ActionKind::FaultStart;
-    a.fault = fault;
-    m_impl->push(std::max(now(), m_start + fault.at), std::move(a));
+    m_impl->schedule(std::max(now(), m_start + fault.at), ActionKind::FaultStart).payload = fault;
 }
 
 std::size_t Simulator::size() const {

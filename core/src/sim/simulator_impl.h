@@ -22,6 +22,22 @@ using sim_detail::Action;
 using sim_detail::ActionKind;
 using sim_detail::ActionQueue;
 
+// The simulator's clock, read at every store call: one thread moves it and nobody waits on it
+// or listens to it, so it needs none of ManualClock's atomics and locks. It starts where a
+// ManualClock does.
+class VirtualClock final : public Clock {
+public:
+    TimePoint now() const override { return m_now; }
+    // Returns at once: a spurious wakeup, which the contract allows (nothing waits here).
+    void wait(std::condition_variable&, std::unique_lock<std::mutex>&, TimePoint) const override {}
+    std::uint64_t addListener(std::function<void()>) const override;
+    void removeListener(std::uint64_t) const override {}
+    void advanceTo(TimePoint t) { m_now = std::max(m_now, t); }
+
+private:
+    TimePoint m_now = TimePoint{} + std::chrono::hours(1);
+};
+
 struct Simulator::Impl {
     struct Node {
         int index = 0;
@@ -51,7 +67,7 @@ struct Simulator::Impl {
     };
 
     Scenario scenario;
-    ManualClock clock;
+    VirtualClock clock;
     MemoryStore store{clock};
     Random tokens;
     Random network;
@@ -65,13 +81,30 @@ struct Simulator::Impl {
     History history;
     TimePoint end;
     double latencySigma = 0; // Scenario::latencyP99: the log-normal's spread, 0 without a tail
+    // What a timed-out call's error says, made once (every call of a partitioned elector has it).
+    std::string timedOut;
+    std::string timedOutPartitioned;
 
     explicit Impl(const Scenario& s);
     Duration tailedLatency(const Node& n); // sim_network.cpp
 
     TimePoint now() const { return clock.now(); }
+    // The tokens of every acquire (the locker's and the machines'), from the `tokens` stream.
+    std::string newToken();
 
-    void push(TimePoint at, Action&& action) { queue.push(at, std::move(action)); }
+    // A new action at `at`, made in its place in the queue: the caller fills it in.
+    Action& schedule(TimePoint at, ActionKind kind) {
+        Action& a = queue.push(at);
+        a.kind = kind;
+        return a;
+    }
+    // The same, for `n`'s current process.
+    Action& schedule(TimePoint at, ActionKind kind, const Node& n) {
+        Action& a = schedule(at, kind);
+        a.node = n.index;
+        a.incarnation = n.incarnation;
+        return a;
+    }
 
     Action make(ActionKind kind, const Node& n) const {
         Action a;
@@ -109,17 +142,23 @@ struct Simulator::Impl {
     void harvest(Node& n, TimePoint v);
     void drive(Node& n, TimePoint v);
     void scheduleWake(Node& n, TimePoint v, TimePoint local);
-    void apply(Node& n, const Action& a, TimePoint v);
+    // Feeds `a` to `n`'s machine (its answer is moved out).
+    void apply(Node& n, Action& a, TimePoint v);
     void bringUp(Node& n, TimePoint v);
     void crash(Node& n);
     void resume(Node& n, TimePoint v);
 
     // the network and the store: latency, partitions, timeouts (sim_network.cpp)
-    void send(Node& n, Command cmd, TimePoint v);
+    void send(Node& n, Command&& cmd, TimePoint v);
     void arrive(Action& a, TimePoint v);
     // The lock as the store holds it at `v` (elector -1: held by nobody we know).
     std::optional<StoreView> lockView(TimePoint v);
-    void recordStore(TimePoint v);
+    // The index of the elector called `identity`, -1 for none.
+    int indexOf(const std::string& identity) const;
+    // The lock as a call that `n` made at `v` left it (read from its answer where that tells).
+    StoreView viewAfter(const Node& n, const CallResult& answer, TimePoint v);
+    // Appends `view` to the history unless the lock looks as it did last time.
+    void recordStore(const StoreView& view);
     void reply(Action& a, TimePoint v);
     void notice(Action& a, TimePoint v);
     // The node `a` is for, unless the process it was meant for is gone.

@@ -18,9 +18,9 @@ LockAttempt Locker::tryLock(const std::string& resource, const std::string& iden
 
 LockAttempt Locker::tryLock(const std::string& resource, const std::string& identity, Duration ttl,
                             const std::string& token) {
-    const AcquireReply reply = m_store.acquire(resource, token, identity, ttl);
+    AcquireReply reply = m_store.acquire(resource, token, identity, ttl);
     LockAttempt attempt;
-    attempt.holder = reply.holder;
+    attempt.holder = std::move(reply.holder);
     if (reply.acquired)
         attempt.lease = Lease{resource, token, reply.fence};
     return attempt;

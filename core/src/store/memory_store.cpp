@@ -33,7 +33,9 @@ AcquireReply MemoryStore::acquire(const std::string& resource, const std::string
             reply.holder = {identity, held->fence, ttl};
             return reply;
         }
-        reply.holder = {held->identity, held->fence, held->expiresAt - now};
+        reply.holder.identity = held->identity; // a copy into place, no temporary
+        reply.holder.fence = held->fence;
+        reply.holder.remaining = held->expiresAt - now;
         return reply;
     }
     const auto fence = ++m_fences[resource];
