@@ -6,6 +6,7 @@
 #include "inspector/inspector.h"
 #include "log/event_log_model.h"
 #include "stats/failover_stats.h"
+#include "style/lab_icons.h"
 #include "timeline/leadership_history.h"
 #include "windows/speed_scale.h"
 
@@ -41,6 +42,8 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     createMenus();
     createToolBar();
     createStatusBar();
+    setWindowIcon(applicationIcon());
+    applyActionIcons(this);
 
     connect(&m_controller, &LabController::runStarted, this, &MainWindow::onRunStarted);
     connect(&m_controller, &LabController::snapshotChanged, this, &MainWindow::onSnapshot);
@@ -50,12 +53,13 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     });
     connect(m_cluster, &ClusterView::selectionChanged, this, [this](int id) {
         const ClusterSnapshot& s = m_controller.snapshot();
+        m_inspector->setCluster(s.electors);
         m_inspector->setElector(electorIn(s, id), s.now);
         updateActions();
     });
     connect(m_cluster, &ClusterView::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
 
-    resize(1360, 860);
+    fitToScreen();
     readSettings();
     m_speedSlider->setValue(
         sliderFromSpeed(std::clamp(m_options.speed, SimBackend::kMinSpeed, SimBackend::kMaxSpeed)));
@@ -129,6 +133,7 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_history->setSnapshot(s);
     m_stats->setSnapshot(s);
     const int id = m_cluster->selected();
+    m_inspector->setCluster(s.electors);
     m_inspector->setElector(electorIn(s, id), s.now);
     const QString t = QStringLiteral("t = %1 s").arg(formatSeconds(s.now));
     m_timeLabel->setText(s.simulated ? t + QStringLiteral(" · ") +
@@ -199,7 +204,7 @@ void MainWindow::actOnSelected(Action::Kind kind) {
     Action a;
     a.kind = kind;
     a.elector = id;
-    a.duration = faultLength();
+    a.duration = kind == Action::Kind::Crash ? crashLength() : faultLength();
     a.extra = std::chrono::milliseconds(200);
     a.rate = 0.9;
     act(a);

@@ -25,6 +25,7 @@ class TimelineView;
 class FailoverStats;
 class StatsPanel;
 class LocalRedisServer;
+class RecentFiles;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -51,6 +52,8 @@ public:
     FailoverStats* stats() const { return m_stats; }
     /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
     QAction* action(const QString& name) const;
+    /// File > Recent scenarios.
+    RecentFiles* recentScenarios() const { return m_recent; }
     /// The status bar's texts, for tests: mode, time, leader, store.
     QString statusText() const;
 
@@ -112,6 +115,17 @@ private:
                      const QString& done);
     void askConnectRedis();
     void startLocalRedis();
+    // Help, recent scenarios and the demo's come-back option (main_window_help.cpp).
+    void createHelpActions();
+    void createRecentMenu(QMenu* fileMenu);
+    void openRecent(const QString& path);
+    void showAbout();
+    void showShortcuts();
+    /// How long a killed elector stays down: the fault length, or zero (for good) when the
+    /// "come back" option is off.
+    Duration crashLength() const;
+    /// The window's first size: the usual one, shrunk to fit the screen (at 200% too).
+    void fitToScreen();
 
     Options m_options;
     LabController m_controller;
@@ -125,6 +139,7 @@ private:
     FailoverStats* m_stats = nullptr;
     StatsPanel* m_statsPanel = nullptr;
     LocalRedisServer* m_localRedis = nullptr;
+    RecentFiles* m_recent = nullptr;
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;
     QLabel* m_speedLabel = nullptr;

@@ -10,14 +10,17 @@
 #include "timeline/leadership_history.h"
 #include "timeline/timeline_view.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace baton::lab {
@@ -109,9 +112,23 @@ QWidget* MainWindow::createLogPane() {
                 electorFilter->setCurrentIndex(std::max(0, electorFilter->findText(current)));
             });
     QTableView* table = createEventTable(logPane);
+    // One toggle for the rows a healthy leader writes every refresh interval.
+    QAction* hideRoutine = addAction(QStringLiteral("hideRoutine"), tr("&Hide routine rows"), {},
+                                     tr("Hide each leader's \"extended\" rows (one a refresh "
+                                        "interval) unless the event filter picks them"));
+    hideRoutine->setCheckable(true);
+    connect(hideRoutine, &QAction::toggled, m_logFilter, &EventFilterModel::setHideRoutine);
+    hideRoutine->setChecked(QSettings().value(QStringLiteral("log/hideRoutine"), false).toBool());
+    connect(hideRoutine, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("log/hideRoutine"), on); });
+    auto* hideButton = new QToolButton(logPane);
+    hideButton->setObjectName(QStringLiteral("hideRoutineButton"));
+    hideButton->setDefaultAction(hideRoutine);
+    hideButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     auto* filters = new QHBoxLayout;
     filters->addWidget(electorFilter);
     filters->addWidget(eventFilter);
+    filters->addWidget(hideButton);
     filters->addStretch();
     auto* logLayout = new QVBoxLayout(logPane);
     logLayout->setContentsMargins(2, 2, 2, 2);
