@@ -180,8 +180,8 @@ void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont
         const QColor ink = luminance > 0.6 ? QColor(Qt::black) : QColor(Qt::white);
         QFont small = font;
         small.setPointSizeF(std::max(6.5, std::min(small.pointSizeF(), r / 3.2)));
-        const Line name{QStringLiteral("node-name"), e.identity, scaled(small, 1.0, true), ink,
-                        true};
+        // A name that does not fit whole goes beside the node, where there is more room.
+        const Line name{QStringLiteral("node-name"), e.identity, scaled(small, 1.0, true), ink};
         const Line state{QStringLiteral("node-state"), stateName(e.state), small, ink};
         out.labels += firstFit({{name, state}, {state}}, c, r - 2, e.id);
     }
@@ -195,7 +195,7 @@ void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont
     if (e.fence > 0)
         detail << terms.label(e.fence);
     if (e.pollingOnly)
-        detail << QStringLiteral("polling only");
+        detail << QStringLiteral("polling-only");
     if (e.kind != ElectorKind::Simulated)
         detail << kindName(e.kind);
     QVector<Line> lines;
@@ -211,7 +211,7 @@ void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont
     for (const Line& l : lines) {
         const QFontMetricsF fm(l.font);
         const QString text = fm.elidedText(l.text, Qt::ElideRight, room);
-        if (text.size() < 3)
+        if (text.isEmpty() || (text != l.text && text.size() < 3))
             break; // no room for words: the tooltip has them
         const double w = fm.horizontalAdvance(text);
         const double top = above ? y - fm.height() : y;

@@ -202,8 +202,8 @@ QString ClusterView::tooltipFor(const ElectorView& e) const {
     lines << QStringLiteral("state: %1%2")
                  .arg(stateName(e.state),
                       wronglyBelievesItLeads(e, m_snapshot.lock)
-                          ? QStringLiteral(" — <span style='color:#d32f2f'>believes it leads, "
-                                           "the store says %1</span>")
+                          ? QStringLiteral(" — <span style='color:#d32f2f'>believes it leads! "
+                                           "The store says %1</span>")
                                 .arg(m_snapshot.lock.holder < 0
                                          ? QStringLiteral("nobody")
                                          : m_snapshot.lock.holderIdentity.toHtmlEscaped())

@@ -33,6 +33,11 @@ public:
     /// What the view draws at its current size: nodes, links and every word with its measured
     /// box (tests assert that none overlap and each fits its place).
     ClusterLayout layout() const;
+    /// The tooltip elector `id` shows (empty when there is no such elector).
+    QString tooltipText(int id) const {
+        return id >= 0 && id < m_snapshot.electors.size() ? tooltipFor(m_snapshot.electors[id])
+                                                          : QString();
+    }
     /// The tooltip the lock shows (its holder, fence and TTL in full).
     QString lockTooltip() const;
     /// The fence as the view labels it ("#12", or "term 3" for Redis' large fences).

@@ -3,11 +3,13 @@
 #include "backend/sim_backend.h"
 #include "cluster/cluster_model.h"
 #include "cluster/cluster_view.h"
+#include "common/eliding_label.h"
 #include "inspector/inspector.h"
 #include "log/event_log_model.h"
 #include "stats/failover_stats.h"
 #include "style/lab_icons.h"
 #include "timeline/leadership_history.h"
+#include "windows/lab_status_bar.h"
 #include "windows/speed_scale.h"
 
 #include <QAction>
@@ -81,11 +83,13 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 void MainWindow::createStatusBar() {
-    m_modeLabel = new QLabel(this);
+    setStatusBar(new LabStatusBar(this));
+    m_modeLabel = new ElidingLabel(this);
     m_timeLabel = new QLabel(this);
-    m_leaderLabel = new QLabel(this);
-    m_storeLabel = new QLabel(this);
-    m_timeLabel->setMinimumWidth(150);
+    m_leaderLabel = new ElidingLabel(this);
+    m_storeLabel = new ElidingLabel(this);
+    m_timeLabel->setMinimumWidth(
+        m_timeLabel->fontMetrics().horizontalAdvance(QStringLiteral("t = 00000.000 s · paused")));
     statusBar()->addPermanentWidget(m_modeLabel);
     statusBar()->addPermanentWidget(m_timeLabel);
     statusBar()->addPermanentWidget(m_leaderLabel);
@@ -142,7 +146,7 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     QStringList leaders;
     for (const ElectorView& e : s.electors)
         if (e.believesLeader)
-            leaders << QStringLiteral("%1 #%2").arg(e.identity).arg(e.fence);
+            leaders << e.identity + u' ' + m_cluster->fenceText(e.fence);
     m_leaderLabel->setText(leaders.isEmpty() ? tr("no leader")
                                              : tr("leader: %1").arg(leaders.join(u", ")));
     m_storeLabel->setText(s.storeStatus);

@@ -49,8 +49,14 @@ void MainWindow::createDocks() {
 
     m_stats = new FailoverStats(this);
     m_statsPanel = new StatsPanel(m_stats, this);
+    // Scrolled rather than squeezed: a squeezed chart cuts its axis titles.
+    auto* statsScroll = new QScrollArea(this);
+    statsScroll->setObjectName(QStringLiteral("statsScroll"));
+    statsScroll->setWidget(m_statsPanel);
+    statsScroll->setWidgetResizable(true);
+    statsScroll->setFrameShape(QFrame::NoFrame);
     QDockWidget* statsDock =
-        dock(QStringLiteral("statsDock"), tr("Statistics"), m_statsPanel, Qt::BottomDockWidgetArea);
+        dock(QStringLiteral("statsDock"), tr("Statistics"), statsScroll, Qt::BottomDockWidgetArea);
     tabifyDockWidget(logDock, statsDock);
     QDockWidget* electorsDock = dock(QStringLiteral("electorsDock"), tr("Electors"),
                                      createElectorTable(), Qt::BottomDockWidgetArea);
@@ -168,7 +174,8 @@ QWidget* MainWindow::createElectorTable() {
     electors->verticalHeader()->setDefaultSectionSize(electors->fontMetrics().height() + 4);
     electors->setSelectionBehavior(QAbstractItemView::SelectRows);
     electors->setSelectionMode(QAbstractItemView::SingleSelection);
-    electors->horizontalHeader()->setStretchLastSection(true);
+    // Every column as wide as its widest cell (a horizontal scroll bar when short of room).
+    electors->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     connect(electors, &QTableView::clicked, this, [this](const QModelIndex& index) {
         m_cluster->setSelected(index.data(ClusterModel::ElectorIdRole).toInt());
     });
