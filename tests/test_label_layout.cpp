@@ -18,6 +18,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QScrollArea>
+#include <QSettings>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
@@ -160,7 +161,18 @@ class TestLabelLayout : public baton::test::LabTestCase {
         w.action(QString::fromLatin1(name))->trigger();
     }
 
+    // With BATON_LAYOUT_SHOTS=DIR, the window as the test saw it, to look at.
+    void shoot(QWidget& w, const QString& name) {
+        const QString dir = qEnvironmentVariable("BATON_LAYOUT_SHOTS");
+        if (!dir.isEmpty())
+            w.grab().save(dir + u'/' + name + u'-' +
+                          qEnvironmentVariable("QT_SCALE_FACTOR", u"1"_qs) + u".png"_qs);
+    }
+
 private Q_SLOTS:
+    // Test-mode settings outlive a run (the window's layout among them): start from defaults.
+    void initTestCase() { QSettings().clear(); }
+
     // Given the lab at this scale, when a leader leads, a follower is partitioned and the leader
     // is paused past its TTL (it still believes it leads), then every word fits its place.
     void clusterWordsFitInTheWindow() {
@@ -192,6 +204,7 @@ private Q_SLOTS:
         w.action(u"pauseTime"_qs)->setChecked(true);
         QTRY_VERIFY(view.snapshot().paused);
         QVERIFY(view.snapshot().electors[leader].believesLeader);
+        shoot(w, u"cluster"_qs);
         checkCluster(view);
         const int big = view.height() > 260 ? 1 : 0; // nodes big enough for words on them
         if (big) {
@@ -219,6 +232,7 @@ private Q_SLOTS:
         s.lock = LockView{true, 2, s.electors[2].identity, s.electors[2].fence, 14s, 5s};
         s.electors[4].believesLeader = true; // and wrongly
         view.setSnapshot(s);
+        shoot(view, u"redis"_qs);
         checkCluster(view);
         QCOMPARE(view.fenceText(s.electors[2].fence), u"term 3"_qs);
         QVERIFY(view.lockTooltip().contains(QString::number(s.lock.fence)));
@@ -239,6 +253,7 @@ private Q_SLOTS:
         auto* table = w.findChild<QTableView*>(u"electorTable"_qs);
         QTRY_VERIFY(table->isVisible());
         QTest::qWait(50); // one layout pass
+        shoot(w, u"electors"_qs);
         for (int c = 0; c < table->model()->columnCount(); ++c) {
             // What ResizeToContents asks for: the widest cell, or the header.
             const int needed =
@@ -253,6 +268,7 @@ private Q_SLOTS:
         QWidget* panel = scroll->widget();
         QVERIFY(panel->height() >= panel->minimumSizeHint().height());
         QVERIFY(panel->width() >= panel->minimumSizeHint().width());
+        shoot(w, u"stats"_qs);
 
         w.statusBar()->showMessage(
             u"Redis mode on redis://127.0.0.1:6379: add electors from the Redis menu; agents "

@@ -207,7 +207,7 @@ void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont
         lines.push_back({QStringLiteral("node-warning"), QStringLiteral("believes it leads!"),
                          scaled(font, 0.9, true), errorColor(isDarkPalette(palette)), true});
     const bool above = c.y() < out.centre.y() - out.ring * 0.2;
-    double y = above ? c.y() - out.nodeOuter() - 2 : c.y() + out.nodeOuter() + 2;
+    double y = above ? c.y() - out.node - 12 : c.y() + out.node + 12; // clear of the selection ring
     for (const Line& l : lines) {
         const QFontMetricsF fm(l.font);
         const QString text = fm.elidedText(l.text, Qt::ElideRight, room);
@@ -270,7 +270,7 @@ ClusterLayout layoutCluster(const ClusterSnapshot& s, QSizeF size, const QFont& 
     const double halfW = std::max(0.0, area.width() / 2);
     const int n = std::max<qsizetype>(1, s.electors.size());
     out.node = std::clamp(std::min(halfH, halfW) * 0.17, 7.0, 46.0);
-    const double ry = std::max(halfH - out.node - 7 - words, out.node);
+    const double ry = std::max(halfH - out.node - 12 - words, out.node);
     const double rx = std::clamp(halfW - out.node - 40, ry, ry * 1.6);
     out.ring = ry;
     for (int i = 0; i < s.electors.size(); ++i) {

@@ -9,6 +9,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QGuiApplication>
 #include <QMenu>
 #include <QMenuBar>
@@ -99,6 +100,10 @@ void MainWindow::fitToScreen() {
     if (const QScreen* screen = QGuiApplication::primaryScreen())
         size = size.boundedTo(screen->availableGeometry().size() * 0.95);
     resize(size);
+    // The docks below get two fifths of the height until the operator moves them (the saved
+    // layout, if any, is restored after this).
+    if (auto* timeline = findChild<QDockWidget*>(QStringLiteral("timelineDock")))
+        resizeDocks({timeline}, {size.height() * 2 / 5}, Qt::Vertical);
 }
 
 } // namespace baton::lab
