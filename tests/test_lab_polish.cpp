@@ -36,12 +36,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-MainWindow::Options fast(double speed = 50) {
-    MainWindow::Options o;
-    o.speed = speed;
-    return o;
-}
-
 // Runs `look` on the next modal dialog once it shows, then closes it.
 void onNextDialog(std::function<void(QWidget*)> look) {
     auto* timer = new QTimer(qApp);
@@ -85,7 +79,7 @@ private Q_SLOTS:
     // Given the window, then each toolbar button and each menu entry of the lab's verbs has an
     // icon (the theme's or the bundled one), and the window has the application's.
     void iconsEverywhere() {
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         QVERIFY(!w.windowIcon().isNull());
         for (QAction* a : w.findChild<QToolBar*>(u"labToolBar"_qs)->actions())
             if (!a->isSeparator() && !a->objectName().isEmpty())
@@ -98,7 +92,7 @@ private Q_SLOTS:
     // Given every action with a shortcut, then the shortcut list has each (keys, menu), also one
     // added later in a menu of its own; Help > Keyboard shortcuts shows that list.
     void shortcutListFollowsTheActions() {
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         auto* later = new QAction(u"&Later verb..."_qs, &w);
         later->setShortcut(QKeySequence(u"Ctrl+Shift+L"_qs));
         w.menuBar()->addMenu(u"&Extra"_qs)->addAction(later);
@@ -130,7 +124,7 @@ private Q_SLOTS:
     // Given Help > About, then it names the version, the licence and the project's link.
     void aboutSaysVersionLicenceAndLink() {
         QCoreApplication::setApplicationVersion(u"9.8.7"_qs);
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         QString text;
         onNextDialog([&](QWidget* box) { text = qobject_cast<QMessageBox*>(box)->text(); });
         w.action(u"about"_qs)->trigger();
@@ -144,7 +138,7 @@ private Q_SLOTS:
     // one removed from disk leaves the list, with a message, when chosen.
     void recentScenarios() {
         QTemporaryDir dir;
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         w.recentScenarios()->clear();
         QString error;
         QStringList paths;
@@ -175,7 +169,7 @@ private Q_SLOTS:
     // is killed, then it restarts exactly 1 s of virtual time later, and Kill leader works again
     // on the next leader; with the option off, a killed leader stays down.
     void killedLeaderComesBack() {
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         QVERIFY(w.action(u"crashComesBack"_qs)->isChecked());
         w.findChild<QDoubleSpinBox*>(u"faultLength"_qs)->setValue(1.0);
         const int first = baton::test::killTheLeader(w);
@@ -212,7 +206,7 @@ private Q_SLOTS:
     // Given nothing selected, then the inspector shows the cluster's timings, and Apply changes
     // them on every elector.
     void inspectorChangesTheCluster() {
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         w.show();
         QTRY_COMPARE(w.controller().snapshot().electors.size(), qsizetype(5));
         Inspector* inspector = w.inspector();
@@ -234,7 +228,7 @@ private Q_SLOTS:
     // Given a leader extending, when "Hide routine rows" is on, then the log shows no extended
     // row, unless the event filter asks for them.
     void hideRoutineRows() {
-        MainWindow w(fast());
+        MainWindow w(baton::test::fast(50));
         w.show();
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {

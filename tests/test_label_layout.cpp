@@ -9,6 +9,7 @@
 #include "common/eliding_label.h"
 #include "support/lab_events.h"
 #include "support/lab_test_case.h"
+#include "support/lab_window.h"
 #include "windows/lab_status_bar.h"
 #include "windows/main_window.h"
 
@@ -169,6 +170,14 @@ class TestLabelLayout : public baton::test::LabTestCase {
                           qEnvironmentVariable("QT_SCALE_FACTOR", u"1"_qs) + u".png"_qs);
     }
 
+    // Shows `w` at this scale's size and waits until somebody leads.
+    void openAtThisScale(MainWindow& w) {
+        w.resize(windowSize());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QTRY_VERIFY_WITH_TIMEOUT(lab_events::leaderOf(w.controller().snapshot()) >= 0, 5000);
+    }
+
 private Q_SLOTS:
     // Test-mode settings outlive a run (the window's layout among them): start from defaults.
     void initTestCase() { QSettings().clear(); }
@@ -176,14 +185,9 @@ private Q_SLOTS:
     // Given the lab at this scale, when a leader leads, a follower is partitioned and the leader
     // is paused past its TTL (it still believes it leads), then every word fits its place.
     void clusterWordsFitInTheWindow() {
-        MainWindow::Options o;
-        o.speed = 20;
-        MainWindow w(o);
-        w.resize(windowSize());
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        MainWindow w(baton::test::fast());
+        openAtThisScale(w);
         const ClusterView& view = *w.clusterView();
-        QTRY_VERIFY_WITH_TIMEOUT(lab_events::leaderOf(view.snapshot()) >= 0, 5000);
         checkCluster(view);
         const int leader = lab_events::leaderOf(view.snapshot());
         const int follower = (leader + 1) % 5;
@@ -242,13 +246,8 @@ private Q_SLOTS:
     // the statistics are scrolled rather than squeezed, and the status bar shows one message
     // at a time, clear of its labels, each label's text fitting it or elided with a tooltip.
     void docksAndStatusBarFit() {
-        MainWindow::Options o;
-        o.speed = 20;
-        MainWindow w(o);
-        w.resize(windowSize());
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QTRY_VERIFY_WITH_TIMEOUT(lab_events::leaderOf(w.controller().snapshot()) >= 0, 5000);
+        MainWindow w(baton::test::fast());
+        openAtThisScale(w);
         w.findChild<QDockWidget*>(u"electorsDock"_qs)->raise();
         auto* table = w.findChild<QTableView*>(u"electorTable"_qs);
         QTRY_VERIFY(table->isVisible());
