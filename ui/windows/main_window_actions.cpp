@@ -207,7 +207,9 @@ void MainWindow::createToolBar() {
     m_faultLength->setDecimals(1);
     m_faultLength->setValue(5);
     m_faultLength->setSuffix(tr(" s"));
-    m_faultLength->setToolTip(tr("How long a pause, partition or latency spike lasts"));
+    m_faultLength->setToolTip(tr("How long a pause, partition or latency spike lasts, and how "
+                                 "long a killed elector stays down (Elector > Killed electors "
+                                 "come back)"));
     bar->addWidget(m_faultLength);
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("pauseTime")));
