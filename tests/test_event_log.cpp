@@ -347,6 +347,27 @@ private Q_SLOTS:
         QCOMPARE(proxy.rowCount(), model.rowCount());
     }
 
+    // Given routine rows hidden, then no "extended" row shows, unless the event filter asks
+    // for it by name; the other rows stay.
+    void hidesRoutineRows() {
+        EventLogModel model;
+        EventFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addEvents({electorEvent(1, u"elected"_s, 0), electorEvent(2, u"extended"_s, 0),
+                         electorEvent(3, u"extended"_s, 0), electorEvent(4, u"revoked"_s, 0)});
+        proxy.setHideRoutine(true);
+        QVERIFY(proxy.hidesRoutine());
+        QCOMPARE(proxy.rowCount(), 2);
+        QCOMPARE(proxy.index(1, 0).data(EventLogModel::NameRole).toString(), u"revoked"_s);
+        proxy.setEventFilter({u"extended"_s});
+        QCOMPARE(proxy.rowCount(), 2);
+        proxy.setEventFilter({});
+        proxy.setHideRoutine(false);
+        QCOMPARE(proxy.rowCount(), 4);
+    }
+
     // Given a filter, when the ring drops rows under it, the proxy follows.
     void filterFollowsTheRing() {
         EventLogModel model;

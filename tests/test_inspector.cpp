@@ -94,6 +94,35 @@ private Q_SLOTS:
         QCOMPARE(inspector.electorId(), -1);
     }
 
+    // Given a cluster and nothing selected, then the inspector shows the timings most electors
+    // run, and Apply asks for the edited timings on each elector that can take them.
+    void clusterTimingsForAll() {
+        Inspector inspector;
+        QVector<ElectorView> cluster{follower(0), follower(1), follower(2)};
+        cluster[1].timing = Timing{4s, 1s, 1s};
+        cluster[2].state = ElectorState::Crashed;
+        cluster[2].unavailable[std::size_t(Action::Kind::Timing)] = u"it is not running"_s;
+        inspector.setCluster(cluster);
+        inspector.setElector(nullptr);
+        QCOMPARE(child<QLabel>(inspector, u"identityLabel"_s)->text(), u"Cluster"_s);
+        QCOMPARE(child<QDoubleSpinBox>(inspector, u"ttlSpin"_s)->value(), 5.0);
+        QVERIFY(child<QLabel>(inspector, u"clusterTimingsLabel"_s)->text().contains(u"1 differ"_s));
+        QVERIFY(!child<QPushButton>(inspector, u"killButton"_s)->isEnabled());
+        QSignalSpy spy(&inspector, &Inspector::actionRequested);
+        typeSeconds(inspector, u"ttlSpin"_s, u"2.5"_s);
+        QTest::mouseClick(child<QPushButton>(inspector, u"applyButton"_s), Qt::LeftButton);
+        QCOMPARE(spy.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(actionOf(spy, i).kind, Action::Kind::Timing);
+            QCOMPARE(actionOf(spy, i).elector, i);
+            QCOMPARE(actionOf(spy, i).timing.ttl, Duration(2500ms));
+        }
+        // With each snapshot the editors keep what is typed.
+        inspector.setCluster(cluster);
+        inspector.setElector(nullptr);
+        QCOMPARE(child<QDoubleSpinBox>(inspector, u"ttlSpin"_s)->value(), 2.5);
+    }
+
     void showsTheElector() {
         Inspector inspector;
         ElectorView e = follower();

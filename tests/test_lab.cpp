@@ -33,16 +33,6 @@ using namespace baton::lab;
 using namespace std::chrono_literals;
 using namespace baton::test;
 
-namespace {
-
-MainWindow::Options fast(double speed = 20) {
-    MainWindow::Options o;
-    o.speed = speed;
-    return o;
-}
-
-} // namespace
-
 class TestLab : public baton::test::LabTestCase {
     Q_OBJECT
 

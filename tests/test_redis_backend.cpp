@@ -297,6 +297,25 @@ private Q_SLOTS:
         QVERIFY(run.refusals[0].contains(QStringLiteral("simulated")));
     }
 
+    // Given an agent leading, when Kill leader has a length (the lab's "come back" option),
+    // then it is SIGKILLed, another takes over, and it restarts by itself after that length.
+    void killedLeaderComesBack() {
+        Run run(m_server.url(), QStringLiteral("comeback"));
+        run.act(make(Action::Kind::AddAgent));
+        run.act(make(Action::Kind::AddAgent));
+        QTRY_VERIFY_WITH_TIMEOUT(run.last.electors.size() == 2 && run.leader() >= 0, 10000);
+        const int old = run.leader();
+        run.act(make(Action::Kind::KillLeader, -1, 1500ms));
+        QTRY_COMPARE(run.stateOf(old), ElectorState::Crashed);
+        QTRY_VERIFY_WITH_TIMEOUT(run.leader() == 1 - old, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            !run.find(LabEvent::Source::Fault, QStringLiteral("restart"), old).isEmpty(), 10000);
+        const LabEvent crash = run.find(LabEvent::Source::Fault, QStringLiteral("crash"), old)[0];
+        const LabEvent back = run.find(LabEvent::Source::Fault, QStringLiteral("restart"), old)[0];
+        QVERIFY(back.at - crash.at >= 1500ms);
+        QTRY_COMPARE_WITH_TIMEOUT(run.stateOf(old), ElectorState::Follower, 10000);
+    }
+
     // Given agents started by somebody else, the lab shows them as external; it controls only
     // the one that allows control.
     void externalAgentsAreSeen() {

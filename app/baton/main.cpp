@@ -168,6 +168,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     QApplication app(argc, argv);
+    // Wayland and the task bar match the window to the desktop entry (and its icon) by this.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.baton.Baton"));
     baton::lab::quitOnEndingSignals(app);
     baton::lab::MainWindow window(*options);
     window.show();

@@ -4,6 +4,7 @@
 
 #include "support/lab_events.h"
 
+#include "log/event_log_model.h"
 #include "windows/main_window.h"
 
 #include <QAction>
@@ -13,6 +14,13 @@ namespace baton::test {
 
 using lab_events::leaderOf;
 using lab_events::otherLeader;
+
+/// The lab's options with simulated time at `speed` (tests wait less).
+inline lab::MainWindow::Options fast(double speed = 20) {
+    lab::MainWindow::Options o;
+    o.speed = speed;
+    return o;
+}
 
 /// Shows `w`, waits up to `ms` for somebody to lead, then presses "Kill leader": the id of the
 /// one killed, or -1 when nobody led in time.

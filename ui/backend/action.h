@@ -17,7 +17,7 @@ namespace baton::lab {
 /// and with its names) or one of the lab's own verbs. Unused fields are ignored.
 struct Action {
     enum class Kind : quint8 {
-        Crash,      ///< "kill": no release (agent: SIGKILL)
+        Crash,      ///< "kill": no release (agent: SIGKILL); back after `duration` if set
         Restart,    ///< a crashed elector comes back (the simulator's Start after a crash)
         Stop,       ///< graceful stop (agent: SIGTERM)
         Start,      ///< start a stopped or crashed elector again

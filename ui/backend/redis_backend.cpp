@@ -128,6 +128,7 @@ private:
     double m_opsPerSecond = 0;
     bool m_infoInFlight = false;
     LabTime m_nextInfoAt{};
+    std::vector<std::pair<int, LabTime>> m_comeBack; ///< crashed electors to start, and when
 
     RedisRoster m_electors;
     bool m_externalsFull = false;
@@ -230,6 +231,16 @@ void RedisBackend::Impl::schedule(LabTime now) {
     }
     for (auto& r : m_electors)
         r->tick(now);
+    // A kill with a length: the elector comes back then, unless somebody started it already.
+    std::erase_if(m_comeBack, [&](const std::pair<int, LabTime>& due) {
+        Action start;
+        start.kind = Action::Kind::Start;
+        start.elector = due.first;
+        RedisElector* r = m_electors.find(due.first);
+        if (due.second <= now && r && !r->removed() && !r->whyNot(start, now))
+            r->act(start, now);
+        return due.second <= now;
+    });
 }
 
 void RedisBackend::Impl::flushEvents() {
@@ -439,8 +450,11 @@ void RedisBackend::Impl::actOn(const Action& a) {
         refused(badTiming(QStringLiteral("set timing"), a.timing)))
         return;
     const LabTime now = m_clock.now();
-    if (!refused(r->whyNot(a, now)))
-        r->act(a, now);
+    if (refused(r->whyNot(a, now)))
+        return;
+    r->act(a, now);
+    if (a.kind == Action::Kind::Crash && a.duration > Duration::zero())
+        m_comeBack.emplace_back(r->id(), now + a.duration);
 }
 
 // ---- the link -------------------------------------------------------------------------------

@@ -126,12 +126,14 @@ void SimBackend::act(const Action& action) {
             return refuse(QStringLiteral("nobody leads right now"));
         f.kind = FaultKind::Crash;
         f.target = FaultTarget{FaultTarget::Kind::Leader, 0};
+        f.duration = action.duration; // zero: it stays down until started
     } else if (const std::optional<FaultKind> fault = faultOf(action.kind)) {
         f.kind = *fault;
         if (f.kind == FaultKind::Start && !m_sim->elector(std::size_t(action.elector)).alive)
             f.kind = FaultKind::Restart;
-        // A kill or a stop lasts until Start; the others for the length asked.
-        if (isLasting(f.kind) && f.kind != FaultKind::Crash && f.kind != FaultKind::Stop)
+        // A stop lasts until Start, a kill too unless it has a length; the others for the
+        // length asked.
+        if (isLasting(f.kind) && f.kind != FaultKind::Stop)
             f.duration = action.duration;
         if (f.kind == FaultKind::Latency)
             f.extra = action.extra;

@@ -5,6 +5,7 @@
 // store says otherwise is outlined in red and labelled. Paints from a snapshot only.
 
 #include "backend/lab_types.h"
+#include "cluster/cluster_layout.h"
 
 #include <QWidget>
 
@@ -26,7 +27,21 @@ public:
     /// Where elector `id` is drawn (its node's circle), for tests and pop-ups.
     QRectF nodeRect(int id) const;
     /// True when `e` believes it leads but the store's holder is someone else (or nobody).
-    static bool wronglyBelievesItLeads(const ElectorView& e, const LockView& lock);
+    static bool wronglyBelievesItLeads(const ElectorView& e, const LockView& lock) {
+        return lab::wronglyBelievesItLeads(e, lock);
+    }
+    /// What the view draws at its current size: nodes, links and every word with its measured
+    /// box (tests assert that none overlap and each fits its place).
+    ClusterLayout layout() const;
+    /// The tooltip elector `id` shows (empty when there is no such elector).
+    QString tooltipText(int id) const {
+        return id >= 0 && id < m_snapshot.electors.size() ? tooltipFor(m_snapshot.electors[id])
+                                                          : QString();
+    }
+    /// The tooltip the lock shows (its holder, fence and TTL in full).
+    QString lockTooltip() const;
+    /// The fence as the view labels it ("#12", or "term 3" for Redis' large fences).
+    QString fenceText(quint64 fence) const { return m_terms.label(fence); }
 
     QSize sizeHint() const override { return {640, 520}; }
     QSize minimumSizeHint() const override { return {260, 220}; }
@@ -44,21 +59,14 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    struct Geometry {
-        QPointF centre;
-        double ring = 0; // radius of the ring the nodes sit on
-        double node = 0; // a node's radius
-        double lock = 0; // the lock's radius
-    };
-    Geometry geometry() const;
-    QPointF nodeCentre(const Geometry& g, int index) const;
-    void paintLock(QPainter& p, const Geometry& g) const;
-    void paintNode(QPainter& p, const Geometry& g, const ElectorView& e, QPointF c) const;
-    void paintLegend(QPainter& p) const;
+    void paintLock(QPainter& p, const ClusterLayout& l) const;
+    void paintNode(QPainter& p, const ClusterLayout& l, const ElectorView& e, QPointF c) const;
+    void paintLegend(QPainter& p, const ClusterLayout& l) const;
     QString tooltipFor(const ElectorView& e) const;
     QColor color(ElectorState state) const;
 
     ClusterSnapshot m_snapshot;
+    TermNumbers m_terms;
     int m_selected = -1;
 };
 

@@ -81,6 +81,11 @@ QString formatLatency(Duration d) {
     return QString::number(ms, 'f', ms < 10.0 ? 1 : 0) + u" ms";
 }
 
+bool sameTiming(const Timing& a, const Timing& b) {
+    return a.ttl == b.ttl && a.refreshInterval == b.refreshInterval &&
+           a.retryInterval == b.retryInterval;
+}
+
 } // namespace
 
 QString actionUnavailableReason(const ElectorView& e, Action::Kind kind) {
@@ -128,6 +133,12 @@ QFormLayout* Inspector::buildInfo() {
     m_latency = valueLabel(QStringLiteral("latencyLabel"));
     m_storeCalls = valueLabel(QStringLiteral("storeCallsLabel"));
     m_note = valueLabel(QStringLiteral("noteLabel"));
+    m_clusterElectors = valueLabel(QStringLiteral("clusterElectorsLabel"));
+    m_clusterLeader = valueLabel(QStringLiteral("clusterLeaderLabel"));
+    m_clusterTimings = valueLabel(QStringLiteral("clusterTimingsLabel"));
+    m_clusterHint = valueLabel(QStringLiteral("clusterHintLabel"));
+    m_clusterHint->setText(tr("Timings below apply to every elector. Select one (click it, or "
+                              "use the arrow keys) to inspect it and inject faults."));
     info->addRow(tr("Kind:"), m_kind);
     info->addRow(tr("State:"), m_state);
     info->addRow(tr("Fence:"), m_fence);
@@ -137,6 +148,11 @@ QFormLayout* Inspector::buildInfo() {
     info->addRow(tr("Latency:"), m_latency);
     info->addRow(tr("Store calls:"), m_storeCalls);
     info->addRow(tr("Note:"), m_note);
+    info->addRow(tr("Electors:"), m_clusterElectors);
+    info->addRow(tr("Leader:"), m_clusterLeader);
+    info->addRow(tr("Timings:"), m_clusterTimings);
+    info->addRow(m_clusterHint);
+    m_info = info;
     return info;
 }
 
@@ -277,8 +293,15 @@ void Inspector::setElector(const ElectorView* elector, std::optional<LabTime> no
     m_now = now;
     if (changed) {
         clearTimingErrors();
+        m_clusterTimingLoaded = false;
         if (m_elector)
             loadTiming(m_elector->timing);
+    }
+    if (!m_elector && !m_clusterTimingLoaded) {
+        if (const std::optional<Timing> t = clusterTiming()) {
+            loadTiming(*t);
+            m_clusterTimingLoaded = true;
+        }
     }
     updateInfo();
     updateEnabled();
@@ -289,8 +312,29 @@ Timing Inspector::editedTiming() const {
                   fromSeconds(m_retry->value())};
 }
 
+void Inspector::setCluster(const QVector<ElectorView>& electors) {
+    m_cluster = electors;
+    if (electors.isEmpty())
+        m_clusterTimingLoaded = false;
+}
+
+std::optional<Timing> Inspector::clusterTiming() const {
+    std::optional<Timing> most;
+    qsizetype mostCount = 0;
+    for (const ElectorView& e : m_cluster) {
+        const qsizetype n =
+            std::count_if(m_cluster.cbegin(), m_cluster.cend(),
+                          [&](const ElectorView& o) { return sameTiming(o.timing, e.timing); });
+        if (n > mostCount) {
+            most = e.timing;
+            mostCount = n;
+        }
+    }
+    return most;
+}
+
 void Inspector::apply() {
-    if (!m_elector)
+    if (!m_elector && m_cluster.isEmpty())
         return;
     clearTimingErrors();
     const Timing timing = editedTiming();
@@ -302,15 +346,27 @@ void Inspector::apply() {
     }
     Action action;
     action.kind = Action::Kind::Timing;
-    action.elector = m_elector->id;
     action.timing = timing;
-    Q_EMIT actionRequested(action);
+    if (m_elector) {
+        action.elector = m_elector->id;
+        Q_EMIT actionRequested(action);
+        return;
+    }
+    // The whole cluster: every elector that can take new timings now.
+    for (const ElectorView& e : m_cluster) {
+        if (!actionUnavailableReason(e, Action::Kind::Timing).isEmpty())
+            continue;
+        action.elector = e.id;
+        Q_EMIT actionRequested(action);
+    }
 }
 
 void Inspector::revert() {
     clearTimingErrors();
     if (m_elector)
         loadTiming(m_elector->timing);
+    else if (const std::optional<Timing> t = clusterTiming())
+        loadTiming(*t);
 }
 
 void Inspector::request(Action::Kind kind) {
@@ -373,12 +429,13 @@ void Inspector::showTimingError(const std::string& field, const QString& message
 
 void Inspector::updateInfo() {
     const QString none = QStringLiteral("\u2014");
+    setElectorRowsVisible(m_elector.has_value());
     if (!m_elector) {
-        m_title->setText(tr("No elector selected"));
+        m_title->setText(m_cluster.isEmpty() ? tr("No elector selected") : tr("Cluster"));
         for (QLabel* label : {m_kind, m_state, m_fence, m_seenLeader, m_lease, m_clockRate,
                               m_latency, m_storeCalls, m_note})
             label->setText(none);
-        m_inEffect->clear();
+        updateClusterInfo();
         return;
     }
     const ElectorView& e = *m_elector;
@@ -415,6 +472,44 @@ void Inspector::updateInfo() {
                                  formatSeconds(e.timing.retryInterval)));
 }
 
+void Inspector::setElectorRowsVisible(bool visible) {
+    for (QLabel* label : {m_kind, m_state, m_fence, m_seenLeader, m_lease, m_clockRate, m_latency,
+                          m_storeCalls, m_note})
+        m_info->setRowVisible(label, visible);
+    for (QLabel* label : {m_clusterElectors, m_clusterLeader, m_clusterTimings, m_clusterHint})
+        m_info->setRowVisible(label, !visible && !m_cluster.isEmpty());
+}
+
+void Inspector::updateClusterInfo() {
+    if (m_cluster.isEmpty()) {
+        m_inEffect->clear();
+        return;
+    }
+    int running = 0;
+    QStringList leaders;
+    for (const ElectorView& e : m_cluster) {
+        running += e.state != ElectorState::Crashed && e.state != ElectorState::Stopped;
+        if (e.believesLeader)
+            leaders << QStringLiteral("%1 (fence %2)").arg(e.identity).arg(e.fence);
+    }
+    m_clusterElectors->setText(running == m_cluster.size()
+                                   ? tr("%1, all running").arg(m_cluster.size())
+                                   : tr("%1, %2 running").arg(m_cluster.size()).arg(running));
+    m_clusterLeader->setText(leaders.isEmpty() ? tr("none") : leaders.join(u", "));
+    const std::optional<Timing> common = clusterTiming();
+    const auto differ =
+        std::count_if(m_cluster.cbegin(), m_cluster.cend(),
+                      [&](const ElectorView& e) { return !sameTiming(e.timing, *common); });
+    const QString timing =
+        tr("TTL %1 s, refresh %2 s, retry %3 s")
+            .arg(formatSeconds(common->ttl), formatSeconds(common->refreshInterval),
+                 formatSeconds(common->retryInterval));
+    m_clusterTimings->setText(differ == 0 ? tr("the same for all")
+                                          : tr("%n differ", "", int(differ)));
+    m_inEffect->setText(
+        (differ == 0 ? tr("In effect on all: %1") : tr("In effect on most: %1")).arg(timing));
+}
+
 void Inspector::updateEnabled() {
     const QString pickOne = tr("Select an elector first");
     for (auto it = m_actionButtons.cbegin(); it != m_actionButtons.cend(); ++it) {
@@ -425,14 +520,16 @@ void Inspector::updateEnabled() {
         for (QWidget* input : m_buttonInputs.value(button))
             input->setEnabled(why.isEmpty());
     }
-    const QString timingWhy =
-        m_elector ? actionUnavailableReason(*m_elector, Action::Kind::Timing) : pickOne;
+    const QString timingWhy = m_elector ? actionUnavailableReason(*m_elector, Action::Kind::Timing)
+                                        : (m_cluster.isEmpty() ? pickOne : QString());
     const bool editable = timingWhy.isEmpty();
     for (QWidget* w : std::initializer_list<QWidget*>{m_ttl, m_refresh, m_retry, m_revert})
         w->setEnabled(editable);
     m_apply->setEnabled(editable);
-    m_apply->setToolTip(editable ? tr("Change the timings while it runs") : timingWhy);
-    m_tune->setEnabled(m_elector.has_value());
+    const QString applyTip = m_elector ? tr("Change the timings while it runs")
+                                       : tr("Change every elector's timings while they run");
+    m_apply->setToolTip(editable ? applyTip : timingWhy);
+    m_tune->setEnabled(m_elector.has_value() || !m_cluster.isEmpty());
 }
 
 } // namespace baton::lab

@@ -24,7 +24,8 @@ namespace baton::lab {
 /// or an empty string when it can. The inspector and the menus disable their actions with this.
 QString actionUnavailableReason(const ElectorView& elector, Action::Kind kind);
 
-/// Shows one elector and offers its actions. Call setElector() with every snapshot; the timing
+/// Shows one elector and offers its actions; with none selected, the cluster's timings, to
+/// change for every elector at once. Call setElector() with every snapshot; the timing
 /// editors are loaded only when the selection changes (or on Revert), never under the user's
 /// fingers. Apply validates the timings with baton::validate() and shows a refusal next to the
 /// field it names.
@@ -36,6 +37,9 @@ public:
     /// The selected elector as the latest snapshot has it; nullptr: none (all controls disabled).
     /// `now` (the snapshot's time) lets it show the lease remaining rather than its end.
     void setElector(const ElectorView* elector, std::optional<LabTime> now = std::nullopt);
+    /// Every elector as the latest snapshot has it: what the inspector shows and changes when
+    /// nothing is selected. Call it before setElector() with each snapshot.
+    void setCluster(const QVector<ElectorView>& electors);
     /// The selected elector's id, or -1.
     int electorId() const { return m_elector ? m_elector->id : -1; }
 
@@ -62,9 +66,15 @@ private:
     void showTimingError(const std::string& field, const QString& rule);
     void updateInfo();
     void updateEnabled();
+    void updateClusterInfo();
+    void setElectorRowsVisible(bool visible);
+    /// The timings most electors run (the first one's on a tie); nullopt without electors.
+    std::optional<Timing> clusterTiming() const;
 
     std::optional<ElectorView> m_elector;
     std::optional<LabTime> m_now;
+    QVector<ElectorView> m_cluster;
+    bool m_clusterTimingLoaded = false; ///< the editors hold the cluster's timings
 
     QLabel* m_title = nullptr;
     QLabel* m_kind = nullptr;
@@ -76,6 +86,11 @@ private:
     QLabel* m_latency = nullptr;
     QLabel* m_storeCalls = nullptr;
     QLabel* m_note = nullptr;
+    QFormLayout* m_info = nullptr;
+    QLabel* m_clusterElectors = nullptr;
+    QLabel* m_clusterLeader = nullptr;
+    QLabel* m_clusterTimings = nullptr;
+    QLabel* m_clusterHint = nullptr;
 
     QDoubleSpinBox* m_ttl = nullptr;
     QDoubleSpinBox* m_refresh = nullptr;

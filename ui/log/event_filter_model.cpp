@@ -21,6 +21,13 @@ void EventFilterModel::setEventFilter(const QSet<QString>& names) {
     invalidateFilter();
 }
 
+void EventFilterModel::setHideRoutine(bool hide) {
+    if (hide == m_hideRoutine)
+        return;
+    m_hideRoutine = hide;
+    invalidateFilter();
+}
+
 bool EventFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const QAbstractItemModel* source = sourceModel();
     if (source == nullptr)
@@ -31,6 +38,9 @@ bool EventFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& source
         return false;
     if (!m_events.isEmpty() && !m_events.contains(row.data(EventLogModel::NameRole).toString()) &&
         !m_events.contains(row.data(Qt::DisplayRole).toString()))
+        return false;
+    const QString name = row.data(EventLogModel::NameRole).toString();
+    if (m_hideRoutine && name == u"extended" && !m_events.contains(name))
         return false;
     return true;
 }

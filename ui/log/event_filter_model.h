@@ -19,6 +19,10 @@ public:
     void setElectorFilter(const QSet<QString>& identities);
     /// Event names to keep: "elected", "crash", ... or the log's label ("fault: crash").
     void setEventFilter(const QSet<QString>& names);
+    /// Hides the routine rows (a leader's "extended", one a refresh interval) unless the event
+    /// filter asks for them by name.
+    void setHideRoutine(bool hide);
+    bool hidesRoutine() const { return m_hideRoutine; }
     QSet<QString> electorFilter() const { return m_electors; }
     QSet<QString> eventFilter() const { return m_events; }
 
@@ -28,6 +32,7 @@ protected:
 private:
     QSet<QString> m_electors;
     QSet<QString> m_events;
+    bool m_hideRoutine = false;
 };
 
 } // namespace baton::lab

@@ -26,6 +26,13 @@ QColor mix(const QColor& a, const QColor& b, double t) {
                             static_cast<float>(a.blueF() * (1 - t) + b.blueF() * t));
 }
 
+// The fault tags' font: smaller than the lanes'.
+QFont tagFont(const QFont& base) {
+    QFont small = base;
+    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
+    return small;
+}
+
 } // namespace
 
 void TimelineView::paintEvent(QPaintEvent*) {
@@ -135,21 +142,65 @@ void TimelineView::paintAxis(QPainter& p, const Frame& f) const {
     p.drawLine(strip.left(), strip.bottom(), strip.right(), strip.bottom());
 }
 
+QVector<QPair<QRect, QString>> TimelineView::faultTags(const Frame& f, int elector,
+                                                       const QRect& lane) const {
+    const QFontMetrics fm(tagFont(font()));
+    QVector<QPair<QRect, QString>> tags;
+    int lastRight = std::numeric_limits<int>::min();
+    m_history->forEachFault(elector, f.t0, f.t1, [&](const FaultItem& fault) {
+        if (fault.instant)
+            return;
+        const int x0 = std::max(f.x(fault.begin), f.plot.left() - 2);
+        const int x1 = std::min(f.x(fault.endOr(f.now)), f.plot.right() + 2);
+        if (x1 <= lastRight)
+            return;
+        lastRight = x1;
+        const int textWidth = fm.horizontalAdvance(fault.kind);
+        if (textWidth + 8 > x1 - x0)
+            return;
+        tags.push_back(
+            {QRect(std::max(x0, f.plot.left()) + 2, lane.top() + 1, textWidth + 6, fm.height()),
+             fault.kind});
+    });
+    return tags;
+}
+
+std::optional<QRect> TimelineView::labelPlace(const QRect& bar, int textWidth, int textHeight,
+                                              const QVector<QPair<QRect, QString>>& tags) {
+    QRect r(bar.center().x() - textWidth / 2, bar.center().y() - textHeight / 2, textWidth,
+            textHeight);
+    for (const auto& [tag, kind] : tags)
+        if (r.intersects(tag))
+            r.moveLeft(tag.right() + 4);
+    for (const auto& [tag, kind] : tags)
+        if (r.intersects(tag))
+            return std::nullopt;
+    if (r.left() < bar.left() + 3 || r.right() > bar.right() - 3)
+        return std::nullopt;
+    return r;
+}
+
 void TimelineView::paintFaults(QPainter& p, const Frame& f, int elector, const QRect& lane,
                                bool labels) const {
-    QFont small = font();
-    small.setPointSizeF(std::max(6.0, small.pointSizeF() * 0.8));
-    const QFontMetrics fm(small);
-    p.setFont(small);
+    if (labels) {
+        // The kind on a tag of its own colour, drawn over the bars so it is never hidden.
+        p.setFont(tagFont(font()));
+        for (const auto& [tag, kind] : faultTags(f, elector, lane)) {
+            const QColor color = faultColor(kind);
+            p.fillRect(tag, color);
+            p.setPen(color.lightness() > 150 ? Qt::black : Qt::white);
+            p.drawText(tag, Qt::AlignCenter, kind);
+        }
+        p.setFont(font());
+        return;
+    }
     int lastRight = std::numeric_limits<int>::min();
     m_history->forEachFault(elector, f.t0, f.t1, [&](const FaultItem& fault) {
         const QColor color = faultColor(fault.kind);
         const int x0 = std::max(f.x(fault.begin), f.plot.left() - 2);
         if (fault.instant) {
-            if (!labels) {
-                p.setPen(QPen(color, 2));
-                p.drawLine(x0, lane.top() + 1, x0, lane.bottom() - 1);
-            }
+            p.setPen(QPen(color, 2));
+            p.drawLine(x0, lane.top() + 1, x0, lane.bottom() - 1);
             return;
         }
         const int x1 = std::min(f.x(fault.endOr(f.now)), f.plot.right() + 2);
@@ -157,22 +208,9 @@ void TimelineView::paintFaults(QPainter& p, const Frame& f, int elector, const Q
             return; // zoomed far out: this pixel is shaded already
         lastRight = x1;
         const QRect area(x0, lane.top() + 1, std::max(1, x1 - x0), lane.height() - 2);
-        if (!labels) {
-            p.fillRect(area, withAlpha(color, 70));
-            p.fillRect(QRect(area.left(), area.top(), 2, area.height()), color);
-            return;
-        }
-        // The kind on a tag of its own colour, drawn over the bars so it is never hidden.
-        const int textWidth = fm.horizontalAdvance(fault.kind);
-        if (textWidth + 8 > area.width())
-            return;
-        const QRect tag(std::max(area.left(), f.plot.left()) + 2, lane.top() + 1, textWidth + 6,
-                        fm.height());
-        p.fillRect(tag, color);
-        p.setPen(color.lightness() > 150 ? Qt::black : Qt::white);
-        p.drawText(tag, Qt::AlignCenter, fault.kind);
+        p.fillRect(area, withAlpha(color, 70));
+        p.fillRect(QRect(area.left(), area.top(), 2, area.height()), color);
     });
-    p.setFont(font());
 }
 
 void TimelineView::paintStoreLane(QPainter& p, const Frame& f, const QRect& lane) const {
@@ -180,6 +218,7 @@ void TimelineView::paintStoreLane(QPainter& p, const Frame& f, const QRect& lane
     paintFaults(p, f, StoreLane, lane, false);
     const QColor fill = mix(pal.color(QPalette::Highlight), pal.color(QPalette::Base), 0.45);
     const QFontMetrics fm(font());
+    const auto tags = faultTags(f, StoreLane, lane);
     int lastRight = std::numeric_limits<int>::min();
     m_history->forEachHolder(f.t0, f.t1, [&](const HolderItem& h) {
         const int x0 = std::max(f.x(h.begin), f.plot.left() - 2);
@@ -192,10 +231,13 @@ void TimelineView::paintStoreLane(QPainter& p, const Frame& f, const QRect& lane
         if (bar.width() < 14)
             return; // no room for a fence: skip measuring it
         const QString fence = fenceLabel(h.fence);
-        if (fm.horizontalAdvance(fence) + 6 < bar.width()) {
+        const QRect shown = bar.intersected(f.plot);
+        const QString text =
+            fm.elidedText(h.identity + u' ' + fence, Qt::ElideLeft, shown.width() - 6);
+        const auto place = labelPlace(shown, fm.horizontalAdvance(text), fm.height(), tags);
+        if (fm.horizontalAdvance(fence) + 6 < bar.width() && place) {
             p.setPen(pal.color(QPalette::Text));
-            p.drawText(bar.intersected(f.plot).adjusted(3, 0, -3, 0), Qt::AlignCenter,
-                       fm.elidedText(h.identity + u' ' + fence, Qt::ElideLeft, bar.width() - 6));
+            p.drawText(*place, Qt::AlignCenter, text);
         }
     });
     paintFaults(p, f, StoreLane, lane, true);
@@ -207,6 +249,7 @@ void TimelineView::paintElectorLane(QPainter& p, const Frame& f, int elector,
     paintFaults(p, f, elector, lane, false);
 
     const QFontMetrics fm(font());
+    const auto tags = faultTags(f, elector, lane);
     const QColor bar = pal.color(QPalette::Highlight);
     const QColor barText = pal.color(QPalette::HighlightedText);
     // Zoomed far out, terms a pixel or two wide are merged into runs: one fill each.
@@ -248,9 +291,9 @@ void TimelineView::paintElectorLane(QPainter& p, const Frame& f, int elector,
         if (shown.width() < 14)
             return; // no room for a fence: skip measuring it
         const QString label = fenceLabel(term.fence);
-        if (fm.horizontalAdvance(label) + 6 < shown.width()) {
+        if (const auto place = labelPlace(shown, fm.horizontalAdvance(label), fm.height(), tags)) {
             p.setPen(barText);
-            p.drawText(shown, Qt::AlignCenter, label);
+            p.drawText(*place, Qt::AlignCenter, label);
         }
     });
     flush();

@@ -7,6 +7,8 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QPainter;
 class QScrollBar;
 
@@ -100,6 +102,11 @@ private:
     void paintFaults(QPainter& p, const Frame& f, int elector, const QRect& lane,
                      bool labels) const;
     void paintExtendTicks(QPainter& p, const Frame& f, int elector, const QRect& lane) const;
+    /// Where the fault tags of a lane go, with their kinds: term and holder labels keep clear.
+    QVector<QPair<QRect, QString>> faultTags(const Frame& f, int elector, const QRect& lane) const;
+    /// `text` centred on `bar`, or just right of the tag it would run into, if there is room.
+    static std::optional<QRect> labelPlace(const QRect& bar, int textWidth, int textHeight,
+                                           const QVector<QPair<QRect, QString>>& tags);
 
     // Tooltips (timeline_tooltip.cpp).
     QString overlapText(const OverlapItem& o, LabTime now) const;

@@ -3,10 +3,13 @@
 #include "backend/sim_backend.h"
 #include "cluster/cluster_model.h"
 #include "cluster/cluster_view.h"
+#include "common/eliding_label.h"
 #include "inspector/inspector.h"
 #include "log/event_log_model.h"
 #include "stats/failover_stats.h"
+#include "style/lab_icons.h"
 #include "timeline/leadership_history.h"
+#include "windows/lab_status_bar.h"
 #include "windows/speed_scale.h"
 
 #include <QAction>
@@ -41,6 +44,8 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     createMenus();
     createToolBar();
     createStatusBar();
+    setWindowIcon(applicationIcon());
+    applyActionIcons(this);
 
     connect(&m_controller, &LabController::runStarted, this, &MainWindow::onRunStarted);
     connect(&m_controller, &LabController::snapshotChanged, this, &MainWindow::onSnapshot);
@@ -50,12 +55,13 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     });
     connect(m_cluster, &ClusterView::selectionChanged, this, [this](int id) {
         const ClusterSnapshot& s = m_controller.snapshot();
+        m_inspector->setCluster(s.electors);
         m_inspector->setElector(electorIn(s, id), s.now);
         updateActions();
     });
     connect(m_cluster, &ClusterView::contextMenuRequestedFor, this, &MainWindow::showContextMenu);
 
-    resize(1360, 860);
+    fitToScreen();
     readSettings();
     m_speedSlider->setValue(
         sliderFromSpeed(std::clamp(m_options.speed, SimBackend::kMinSpeed, SimBackend::kMaxSpeed)));
@@ -77,11 +83,13 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 MainWindow::~MainWindow() = default;
 
 void MainWindow::createStatusBar() {
-    m_modeLabel = new QLabel(this);
+    setStatusBar(new LabStatusBar(this));
+    m_modeLabel = new ElidingLabel(this);
     m_timeLabel = new QLabel(this);
-    m_leaderLabel = new QLabel(this);
-    m_storeLabel = new QLabel(this);
-    m_timeLabel->setMinimumWidth(150);
+    m_leaderLabel = new ElidingLabel(this);
+    m_storeLabel = new ElidingLabel(this);
+    m_timeLabel->setMinimumWidth(
+        m_timeLabel->fontMetrics().horizontalAdvance(QStringLiteral("t = 00000.000 s · paused")));
     statusBar()->addPermanentWidget(m_modeLabel);
     statusBar()->addPermanentWidget(m_timeLabel);
     statusBar()->addPermanentWidget(m_leaderLabel);
@@ -129,6 +137,7 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     m_history->setSnapshot(s);
     m_stats->setSnapshot(s);
     const int id = m_cluster->selected();
+    m_inspector->setCluster(s.electors);
     m_inspector->setElector(electorIn(s, id), s.now);
     const QString t = QStringLiteral("t = %1 s").arg(formatSeconds(s.now));
     m_timeLabel->setText(s.simulated ? t + QStringLiteral(" · ") +
@@ -137,7 +146,7 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     QStringList leaders;
     for (const ElectorView& e : s.electors)
         if (e.believesLeader)
-            leaders << QStringLiteral("%1 #%2").arg(e.identity).arg(e.fence);
+            leaders << e.identity + u' ' + m_cluster->fenceText(e.fence);
     m_leaderLabel->setText(leaders.isEmpty() ? tr("no leader")
                                              : tr("leader: %1").arg(leaders.join(u", ")));
     m_storeLabel->setText(s.storeStatus);
@@ -199,7 +208,7 @@ void MainWindow::actOnSelected(Action::Kind kind) {
     Action a;
     a.kind = kind;
     a.elector = id;
-    a.duration = faultLength();
+    a.duration = kind == Action::Kind::Crash ? crashLength() : faultLength();
     a.extra = std::chrono::milliseconds(200);
     a.rate = 0.9;
     act(a);

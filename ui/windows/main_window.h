@@ -26,6 +26,7 @@ class FailoverStats;
 class StatsPanel;
 class LocalRedisServer;
 class TuningWindow;
+class RecentFiles;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -53,6 +54,8 @@ public:
     FailoverStats* stats() const { return m_stats; }
     /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
     QAction* action(const QString& name) const;
+    /// File > Recent scenarios.
+    RecentFiles* recentScenarios() const { return m_recent; }
     /// The status bar's texts, for tests: mode, time, leader, store.
     QString statusText() const;
 
@@ -117,6 +120,17 @@ private:
                      const QString& done);
     void askConnectRedis();
     void startLocalRedis();
+    // Help, recent scenarios and the demo's come-back option (main_window_help.cpp).
+    void createHelpActions();
+    void createRecentMenu(QMenu* fileMenu);
+    void openRecent(const QString& path);
+    void showAbout();
+    void showShortcuts();
+    /// How long a killed elector stays down: the fault length, or zero (for good) when the
+    /// "come back" option is off.
+    Duration crashLength() const;
+    /// The window's first size: the usual one, shrunk to fit the screen (at 200% too).
+    void fitToScreen();
 
     Options m_options;
     LabController m_controller;
@@ -131,6 +145,7 @@ private:
     StatsPanel* m_statsPanel = nullptr;
     LocalRedisServer* m_localRedis = nullptr;
     TuningWindow* m_tuning = nullptr;
+    RecentFiles* m_recent = nullptr;
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;
     QLabel* m_speedLabel = nullptr;

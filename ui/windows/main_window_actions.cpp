@@ -9,7 +9,6 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
-#include <QMessageBox>
 #include <QSlider>
 #include <QToolBar>
 
@@ -44,23 +43,19 @@ void MainWindow::createActions() {
     connect(addAction(QStringLiteral("removeElector"), tr("Re&move elector"), {},
                       tr("Stop the selected real elector and drop it from the lab")),
             &QAction::triggered, this, [this] { actOnSelected(Action::Kind::Remove); });
-    connect(addAction(QStringLiteral("about"), tr("&About Baton"), {}, tr("About the lab")),
-            &QAction::triggered, this, [this] {
-                QMessageBox::about(
-                    this, tr("About Baton"),
-                    tr("<b>Baton lab</b><p>Leader election you can see: electors on a lock with a "
-                       "TTL, the store's view in the middle, every handover on the "
-                       "timeline.</p><p>K kills the leader; select an elector to kill (X), stop "
-                       "(S), restart (R), pause (P) or partition (T) it; Space pauses time, N "
-                       "steps, +/- change speed.</p>"));
-            });
+    createHelpActions();
 }
 
 void MainWindow::createElectorActions() {
     using K = Action::Kind;
     connect(addAction(QStringLiteral("killLeader"), tr("&Kill leader"), QKeySequence(Qt::Key_K),
                       tr("Crash whoever leads now: no release, the lock must expire")),
-            &QAction::triggered, this, [this] { m_controller.killLeader(); });
+            &QAction::triggered, this, [this] {
+                Action kill;
+                kill.kind = Action::Kind::KillLeader;
+                kill.duration = crashLength();
+                act(kill);
+            });
     const struct {
         const char* name;
         QString text;
@@ -181,27 +176,29 @@ void MainWindow::createMenus() {
                 menu->addAction(action(QString::fromLatin1(n)));
         }
     };
-    add(menuBar()->addMenu(tr("&File")), {"newSimulation", "openScenario", "saveScenario", "-",
-                                          "exportEvents", "exportTimeline", "-", "quit"});
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    add(file, {"newSimulation", "openScenario", "saveScenario", "-", "exportEvents",
+               "exportTimeline", "-", "quit"});
+    createRecentMenu(file);
     add(menuBar()->addMenu(tr("&Time")),
         {"pauseTime", "stepTime", "-", "faster", "slower", "realTime"});
     m_electorMenu = menuBar()->addMenu(tr("&Elector"));
-    add(m_electorMenu,
-        {"killLeader", "-", "killElector", "stopElector", "startElector", "pauseElector",
-         "partitionElector", "latencyElector", "driftElector", "-", "removeElector"});
+    add(m_electorMenu, {"killLeader", "-", "killElector", "stopElector", "startElector",
+                        "pauseElector", "partitionElector", "latencyElector", "driftElector", "-",
+                        "removeElector", "-", "crashComesBack"});
     add(menuBar()->addMenu(tr("&Redis")), {"connectRedis", "startLocalRedis", "-", "addThread",
                                            "addAgent", "addSeedThread", "addSeedAgent"});
     add(menuBar()->addMenu(tr("T&ools")), {"tuneTimings"});
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())
         view->addAction(dock->toggleViewAction());
-    add(menuBar()->addMenu(tr("&Help")), {"about"});
+    add(menuBar()->addMenu(tr("&Help")), {"shortcuts", "-", "about", "aboutQt"});
 }
 
 void MainWindow::createToolBar() {
     QToolBar* bar = addToolBar(tr("Lab"));
     bar->setObjectName(QStringLiteral("labToolBar"));
-    bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     bar->addAction(action(QStringLiteral("killLeader")));
     bar->addSeparator();
     for (const char* n :
@@ -214,7 +211,9 @@ void MainWindow::createToolBar() {
     m_faultLength->setDecimals(1);
     m_faultLength->setValue(5);
     m_faultLength->setSuffix(tr(" s"));
-    m_faultLength->setToolTip(tr("How long a pause, partition or latency spike lasts"));
+    m_faultLength->setToolTip(tr("How long a pause, partition or latency spike lasts, and how "
+                                 "long a killed elector stays down (Elector > Killed electors "
+                                 "come back)"));
     bar->addWidget(m_faultLength);
     bar->addSeparator();
     bar->addAction(action(QStringLiteral("pauseTime")));

@@ -10,14 +10,17 @@
 #include "timeline/leadership_history.h"
 #include "timeline/timeline_view.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalBlocker>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace baton::lab {
@@ -46,8 +49,14 @@ void MainWindow::createDocks() {
 
     m_stats = new FailoverStats(this);
     m_statsPanel = new StatsPanel(m_stats, this);
+    // Scrolled rather than squeezed: a squeezed chart cuts its axis titles.
+    auto* statsScroll = new QScrollArea(this);
+    statsScroll->setObjectName(QStringLiteral("statsScroll"));
+    statsScroll->setWidget(m_statsPanel);
+    statsScroll->setWidgetResizable(true);
+    statsScroll->setFrameShape(QFrame::NoFrame);
     QDockWidget* statsDock =
-        dock(QStringLiteral("statsDock"), tr("Statistics"), m_statsPanel, Qt::BottomDockWidgetArea);
+        dock(QStringLiteral("statsDock"), tr("Statistics"), statsScroll, Qt::BottomDockWidgetArea);
     tabifyDockWidget(logDock, statsDock);
     QDockWidget* electorsDock = dock(QStringLiteral("electorsDock"), tr("Electors"),
                                      createElectorTable(), Qt::BottomDockWidgetArea);
@@ -110,9 +119,23 @@ QWidget* MainWindow::createLogPane() {
                 electorFilter->setCurrentIndex(std::max(0, electorFilter->findText(current)));
             });
     QTableView* table = createEventTable(logPane);
+    // One toggle for the rows a healthy leader writes every refresh interval.
+    QAction* hideRoutine = addAction(QStringLiteral("hideRoutine"), tr("&Hide routine rows"), {},
+                                     tr("Hide each leader's \"extended\" rows (one a refresh "
+                                        "interval) unless the event filter picks them"));
+    hideRoutine->setCheckable(true);
+    connect(hideRoutine, &QAction::toggled, m_logFilter, &EventFilterModel::setHideRoutine);
+    hideRoutine->setChecked(QSettings().value(QStringLiteral("log/hideRoutine"), false).toBool());
+    connect(hideRoutine, &QAction::toggled, this,
+            [](bool on) { QSettings().setValue(QStringLiteral("log/hideRoutine"), on); });
+    auto* hideButton = new QToolButton(logPane);
+    hideButton->setObjectName(QStringLiteral("hideRoutineButton"));
+    hideButton->setDefaultAction(hideRoutine);
+    hideButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     auto* filters = new QHBoxLayout;
     filters->addWidget(electorFilter);
     filters->addWidget(eventFilter);
+    filters->addWidget(hideButton);
     filters->addStretch();
     auto* logLayout = new QVBoxLayout(logPane);
     logLayout->setContentsMargins(2, 2, 2, 2);
@@ -152,7 +175,8 @@ QWidget* MainWindow::createElectorTable() {
     electors->verticalHeader()->setDefaultSectionSize(electors->fontMetrics().height() + 4);
     electors->setSelectionBehavior(QAbstractItemView::SelectRows);
     electors->setSelectionMode(QAbstractItemView::SingleSelection);
-    electors->horizontalHeader()->setStretchLastSection(true);
+    // Every column as wide as its widest cell (a horizontal scroll bar when short of room).
+    electors->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     connect(electors, &QTableView::clicked, this, [this](const QModelIndex& index) {
         m_cluster->setSelected(index.data(ClusterModel::ElectorIdRole).toInt());
     });

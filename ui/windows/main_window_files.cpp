@@ -6,6 +6,7 @@
 #include "log/event_export.h"
 #include "log/event_log_model.h"
 #include "timeline/timeline_view.h"
+#include "windows/recent_files.h"
 #include "windows/redis_connect_dialog.h"
 #include "windows/speed_scale.h"
 
@@ -46,6 +47,8 @@ bool MainWindow::openScenario(const QString& path, QString* error) {
     m_controller.setSpeed(speedFromSlider(m_speedSlider->value()));
     m_controller.setTimePaused(action(QStringLiteral("pauseTime"))->isChecked());
     m_redisShown.clear();
+    if (m_recent)
+        m_recent->add(path);
     return true;
 }
 
