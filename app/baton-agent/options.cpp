@@ -14,7 +14,9 @@ const char* const kUsage = R"(Usage: baton-agent --resource NAME [options]
 Runs one elector on Redis. Prints one JSON object per event on standard output; logs go to
 standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, exit 0).
 
-  --redis URL          redis://[user:password@]host[:port][/db] or unix:///path.sock
+  --redis URL          redis://[user:password@]host[:port][/db], unix:///path.sock or
+                       redis-sentinel://[user:password@]host[:port][,host...]/MASTER
+                       [?db=N&sentinelPassword=P] (sentinels: default port 26379)
                        (default: $REDIS_URL, else redis://127.0.0.1:6379)
   --resource NAME      what to elect a leader for (required)
   --id ID              this elector's identity (default: host-pid)

@@ -88,7 +88,7 @@ void checkNotAReplica(RedisStore::Impl& impl) {
 
 // SUBSCRIBE on a connection of its own, closed at once: an error reply is a refusal.
 void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why) {
-    Context c = connectTo(impl.url(), impl.options(), false);
+    Context c = connectTo(impl.target(), impl.options(), false);
     Reply r = command(c.get(), {"SUBSCRIBE", channel});
     if (!r)
         throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +

@@ -7,11 +7,8 @@
 
 #include <hiredis/hiredis.h>
 
-#include <algorithm>
 #include <charconv>
-#include <csignal>
 #include <cstdlib>
-#include <mutex>
 #include <vector>
 
 namespace baton {
@@ -69,104 +66,6 @@ std::string RedisStore::key(const std::string& resource, const std::string& kind
 std::string defaultRedisUrl() {
     const char* env = std::getenv("REDIS_URL");
     return env && *env ? std::string(env) : std::string("redis://127.0.0.1:6379");
-}
-
-RedisStore::Impl::Impl(const std::string& text, RedisOptions options)
-    : m_url(RedisUrl::parse(text))
-    , m_options(options) {
-    // hiredis writes with write(2): a peer that went away must give EPIPE, not kill us.
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
-        std::signal(SIGPIPE, SIG_IGN);
-    std::lock_guard guard(m_mutex);
-    connect();
-}
-
-Reply RedisStore::Impl::run(const std::vector<std::string>& args) {
-    std::lock_guard guard(m_mutex);
-    ensureConnected();
-    Reply r = command(m_ctx.get(), args);
-    if (!r)
-        lose(contextError(m_ctx.get(), m_options.commandTimeout));
-    return r;
-}
-
-Reply RedisStore::Impl::eval(ScriptId id, const std::vector<std::string>& keys,
-                             const std::vector<std::string>& args) {
-    std::lock_guard guard(m_mutex);
-    ensureConnected();
-    for (int attempt = 0;; ++attempt) {
-        std::vector<std::string> argv{"EVALSHA", m_shas[id], std::to_string(keys.size())};
-        argv.insert(argv.end(), keys.begin(), keys.end());
-        argv.insert(argv.end(), args.begin(), args.end());
-        Reply r = command(m_ctx.get(), argv);
-        if (!r)
-            lose(contextError(m_ctx.get(), m_options.commandTimeout));
-        if (attempt == 0 && r->type == REDIS_REPLY_ERROR &&
-            replyText(r.get()).rfind("NOSCRIPT", 0) == 0) {
-            loadScripts();
-            continue;
-        }
-        return r;
-    }
-}
-
-SubscriberThread& RedisStore::Impl::subscriber() {
-    std::lock_guard guard(m_subscriberMutex);
-    if (!m_subscriber)
-        m_subscriber = std::make_unique<SubscriberThread>(m_url, m_options);
-    return *m_subscriber;
-}
-
-void RedisStore::Impl::connect() {
-    m_ctx = connectTo(m_url, m_options, true);
-    try {
-        loadScripts();
-    } catch (...) {
-        m_ctx.reset();
-        throw;
-    }
-}
-
-void RedisStore::Impl::loadScripts() {
-    for (int i = 0; i < ScriptCount; ++i) {
-        Reply r = command(m_ctx.get(), {"SCRIPT", "LOAD", kScripts[i]});
-        if (!r)
-            lose(contextError(m_ctx.get(), m_options.commandTimeout));
-        if (r->type == REDIS_REPLY_ERROR)
-            throw StoreError("cannot load Baton's scripts on " + endpoint() + ": " +
-                             explainAccess(m_url, "SCRIPT LOAD", replyText(r.get())));
-        if (r->type != REDIS_REPLY_STRING)
-            throw StoreError("cannot load Baton's scripts on " + endpoint() + ": odd reply");
-        m_shas[i] = replyText(r.get());
-    }
-}
-
-void RedisStore::Impl::ensureConnected() {
-    if (m_ctx)
-        return;
-    const TimePoint now = SteadyClock::instance().now();
-    if (now < m_nextTry)
-        throw StoreError("not connected to " + endpoint() + " (" + m_lastError + "); next try in " +
-                         ms(m_nextTry - now) + " ms");
-    try {
-        connect();
-        m_backoff = m_options.reconnectBackoffMin;
-    } catch (const StoreError& e) {
-        m_lastError = e.what();
-        m_nextTry = SteadyClock::instance().now() + m_backoff;
-        m_backoff = std::min(m_backoff * 2, m_options.reconnectBackoffMax);
-        throw;
-    }
-}
-
-void RedisStore::Impl::lose(const std::string& why) {
-    m_ctx.reset();
-    m_lastError = why;
-    // The first reconnect is tried at once; backoff only grows when reconnecting fails.
-    m_nextTry = SteadyClock::instance().now();
-    throw StoreError("lost the connection to " + endpoint() + ": " + why +
-                     "; it is re-made on the next call");
 }
 
 namespace {

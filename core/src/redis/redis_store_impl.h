@@ -1,11 +1,14 @@
 #pragma once
 // The Redis store's inside (used by redis_store.cpp and redis_access.cpp): the command
-// connection under a mutex, reconnecting with backoff, the scripts' SHAs, the subscriber.
+// connection under a mutex, reconnecting with backoff, the scripts' SHAs, the subscriber; with
+// Sentinel, the primary looked up again on a lost connection, a READONLY answer or a failover
+// notice.
 
 #include "redis_connection.h"
 #include "redis_scripts.h"
 #include "redis_subscriber.h"
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -23,8 +26,11 @@ public:
     redis_detail::Reply eval(redis_detail::ScriptId id, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
 
-    std::string endpoint() const { return m_url.redacted(); }
+    std::string endpoint() const;
+    /// The URL as given (a redis-sentinel:// one names no server of its own).
     const RedisUrl& url() const { return m_url; }
+    /// The server commands go to: the URL's, or the primary the sentinels named last.
+    RedisUrl target() const;
     const RedisOptions& options() const { return m_options; }
     redis_detail::SubscriberThread& subscriber();
 
@@ -33,6 +39,13 @@ private:
     void loadScripts();
     void ensureConnected();
     [[noreturn]] void lose(const std::string& why);
+    // Runs `send` (one command) on the command connection under m_mutex; with Sentinel, a
+    // READONLY answer (the primary was demoted) looks the primary up again and runs it once more.
+    template <typename Send>
+    redis_detail::Reply runOnPrimary(Send send);
+    RedisUrl lookUpPrimary(std::size_t& next) const;
+    void watchFailovers();
+    void onFailover();
 
     const RedisUrl m_url;
     const RedisOptions m_options;
@@ -42,8 +55,17 @@ private:
     TimePoint m_nextTry{};
     Duration m_backoff = m_options.reconnectBackoffMin;
     std::string m_lastError;
+    std::size_t m_nextSentinel = 0; // under m_mutex
+    mutable std::mutex m_targetMutex;
+    RedisUrl m_target; // under m_targetMutex
+    // Failover notices seen (bumped by the watcher's thread) and handled (under m_mutex).
+    std::atomic<std::uint64_t> m_failovers{0};
+    std::uint64_t m_failoversHandled = 0;
     std::mutex m_subscriberMutex;
     std::unique_ptr<redis_detail::SubscriberThread> m_subscriber;
+    // Last: it calls onFailover(), which touches the members above, until it is gone.
+    std::unique_ptr<redis_detail::SubscriberThread> m_failoverWatch;
+    Subscription m_failoverSubscription;
 };
 
 } // namespace baton

@@ -22,6 +22,11 @@
 // A missing permission (ACL) or a replica is found at start by checkElectionAccess(), and said
 // with the command and the way out whenever a call meets it later.
 //
+// Sentinel (redis-sentinel://): the sentinels are asked for the primary at each connect, and its
+// ROLE is checked, so a replica is never written to; a lost connection, a READONLY answer (the
+// primary was demoted; the call is made once more on the new one) or a +switch-master notice
+// from a sentinel makes it ask again.
+//
 // Threads: one connection for commands, used under a mutex (calls from many threads are
 // serialised, one at a time); one connection for subscriptions, owned by a thread of its own.
 // A lost connection is re-made on a later call, with capped exponential backoff; calls made in
@@ -41,6 +46,9 @@ struct RedisOptions {
     Duration commandTimeout = std::chrono::seconds(1); ///< per command (a reply must come)
     Duration reconnectBackoffMin = std::chrono::milliseconds(100);
     Duration reconnectBackoffMax = std::chrono::seconds(5);
+    /// Sentinel: hear the sentinels' +switch-master notices and move to the new primary at once.
+    /// Off, the store moves only when a call fails (a lost connection, a READONLY answer).
+    bool watchFailovers = true;
 };
 
 /// A resource's presence entries as read, bounded: nothing longer than Baton writes is read.
