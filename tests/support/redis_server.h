@@ -27,6 +27,23 @@ public:
         QStringList aclUsers; ///< e.g. "alice on >secret ~* &* +@all"
     };
 
+    /// Before start(): run a redis-sentinel with these configuration lines (sentinel monitor
+    /// ...), written once, then kept as the sentinel rewrites it (a restart keeps its state).
+    void setSentinelConfig(const QString& lines) { m_sentinelConfig = lines; }
+    /// Before start(): shift the server's clock with libfaketime (FAKETIME, e.g. "-1d"); the
+    /// process is still the server itself, so signals reach it.
+    void setFakeTime(const QString& shift) { m_fakeTime = shift; }
+
+    /// Where libfaketime is (Debian package faketime), or empty.
+    static QString fakeTimeLibrary() {
+        for (const QString& dir : {QStringLiteral("/usr/lib/x86_64-linux-gnu/faketime"),
+                                   QStringLiteral("/usr/lib/aarch64-linux-gnu/faketime"),
+                                   QStringLiteral("/usr/lib/faketime")})
+            if (QFile::exists(dir + QStringLiteral("/libfaketimeMT.so.1")))
+                return dir + QStringLiteral("/libfaketimeMT.so.1");
+        return {};
+    }
+
     /// Arguments that make a server a replica of the one on `port` (read-only).
     static QStringList replicaOf(int port) {
         return {QStringLiteral("--replicaof"), QStringLiteral("127.0.0.1"), QString::number(port)};
@@ -102,6 +119,7 @@ public:
     }
 
     int port() const { return m_port; }
+    bool running() const { return m_process.state() != QProcess::NotRunning; }
     QString socketPath() const { return m_dir.filePath(QStringLiteral("redis.sock")); }
     std::string url(const QString& credentials = {}, int db = 0) const {
         QString u = QStringLiteral("redis://") + credentials +
@@ -155,28 +173,40 @@ private:
         return ok;
     }
 
+    // The sentinel's configuration file (written on the first start only) and the arguments
+    // that make redis-server a sentinel.
+    QStringList sentinelArgs() {
+        const QString path = m_dir.filePath(QStringLiteral("sentinel.conf"));
+        QFile conf(path);
+        if (!conf.exists() && conf.open(QIODevice::WriteOnly))
+            conf.write(m_sentinelConfig.toUtf8());
+        return {path, QStringLiteral("--sentinel")};
+    }
+
     bool launch() {
-        QStringList args{QStringLiteral("--port"),
-                         QString::number(m_port),
-                         QStringLiteral("--bind"),
-                         QStringLiteral("127.0.0.1"),
-                         QStringLiteral("--save"),
-                         QString(),
-                         QStringLiteral("--appendonly"),
-                         QStringLiteral("no"),
-                         QStringLiteral("--dir"),
-                         m_dir.path(),
-                         QStringLiteral("--unixsocket"),
-                         socketPath(),
-                         QStringLiteral("--unixsocketperm"),
-                         QStringLiteral("700"),
-                         QStringLiteral("--logfile"),
-                         m_dir.filePath(QStringLiteral("redis.log"))};
+        QStringList args{QStringLiteral("--port"), QString::number(m_port),
+                         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+                         QStringLiteral("no"), QStringLiteral("--dir"), m_dir.path(),
+                         QStringLiteral("--unixsocket"), socketPath(),
+                         QStringLiteral("--unixsocketperm"), QStringLiteral("700"),
+                         QStringLiteral("--logfile"), m_dir.filePath(QStringLiteral("redis.log")),
+                         // A replica's first sync starts at once, not 5 s later.
+                         QStringLiteral("--repl-diskless-sync-delay"), QStringLiteral("0")};
         if (!m_options.password.isEmpty())
             args << QStringLiteral("--requirepass") << m_options.password;
         for (const QString& user : m_options.aclUsers)
             args << QStringLiteral("--user") << user.split(QLatin1Char(' '));
         args << m_extraArgs;
+        if (!m_sentinelConfig.isEmpty())
+            args = sentinelArgs() + args;
+        if (!m_fakeTime.isEmpty()) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("LD_PRELOAD"), fakeTimeLibrary());
+            env.insert(QStringLiteral("FAKETIME"), m_fakeTime);
+            env.insert(QStringLiteral("DONT_FAKE_MONOTONIC"), QStringLiteral("1"));
+            m_process.setProcessEnvironment(env);
+        }
         m_process.setProgram(executable());
         m_process.setArguments(args);
         m_process.start();
@@ -199,6 +229,8 @@ private:
     }
 
     Options m_options;
+    QString m_sentinelConfig;
+    QString m_fakeTime;
     QStringList m_extraArgs;
     QTemporaryDir m_dir;
     QProcess m_process;
