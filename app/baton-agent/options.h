@@ -23,6 +23,8 @@ struct Options {
     baton::Duration refresh = std::chrono::seconds(1);
     baton::Duration retry = std::chrono::seconds(5);
     double maxDrift = 0.01;
+    int minReplicas = 0; ///< RedisOptions::minReplicas
+    baton::Duration replicaTimeout = std::chrono::milliseconds(250);
     bool pollingOnly = false;
     bool allowControl = false;
     std::optional<int> metricsPort;

@@ -16,7 +16,7 @@ namespace {
 // (and ROLE, for this check) on baton:* keys and channels can run elections and presence.
 constexpr const char* kElectionCommands =
     "+ping +select +role +script|load +evalsha +publish +subscribe +unsubscribe +exists +strlen "
-    "+get +set +del +incr +pexpire +pttl +time +hset +hdel +hlen +hscan";
+    "+get +set +del +incr +pexpire +pttl +time +hset +hdel +hlen +hscan +wait";
 
 std::string userOf(const RedisUrl& url) {
     return url.user.empty() ? "default" : url.user;

@@ -157,8 +157,14 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     if (identity.size() > kMaxIdentity)
         throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
                          " bytes long, more than " + std::to_string(kMaxIdentity));
-    Reply r = m_impl->eval(Acquire, {key(resource, "lock"), key(resource, "fence")},
-                           {token, identity, ttlMs});
+    Reply r = m_impl->evalAcknowledged(
+        Acquire, {key(resource, "lock"), key(resource, "fence")}, {token, identity, ttlMs},
+        [](const redisReply* reply) {
+            return reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
+                   reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                   reply->element[0]->integer == 1;
+        },
+        "acquire");
     throwIfError(m_impl->url(), r, resource, "acquire", Acquire);
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
         throw StoreError("acquire: unexpected reply from " + endpoint());
@@ -178,7 +184,12 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
 }
 
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
-    Reply r = m_impl->eval(Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")});
+    Reply r = m_impl->evalAcknowledged(
+        Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")},
+        [](const redisReply* reply) {
+            return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
+        },
+        "extend");
     throwIfError(m_impl->url(), r, resource, "extend", Extend);
     return toInt(r.get()) == 1;
 }

@@ -80,24 +80,62 @@ Reply RedisStore::Impl::run(const std::vector<std::string>& args) {
     });
 }
 
+// Under m_mutex, connected.
+Reply RedisStore::Impl::evalOnce(ScriptId id, const std::vector<std::string>& keys,
+                                 const std::vector<std::string>& args) {
+    for (int attempt = 0;; ++attempt) {
+        std::vector<std::string> argv{"EVALSHA", m_shas[id], std::to_string(keys.size())};
+        argv.insert(argv.end(), keys.begin(), keys.end());
+        argv.insert(argv.end(), args.begin(), args.end());
+        Reply r = command(m_ctx.get(), argv);
+        if (!r)
+            lose(contextError(m_ctx.get(), m_options.commandTimeout));
+        if (attempt == 0 && r->type == REDIS_REPLY_ERROR &&
+            replyText(r.get()).rfind("NOSCRIPT", 0) == 0) {
+            loadScripts();
+            continue;
+        }
+        return r;
+    }
+}
+
 Reply RedisStore::Impl::eval(ScriptId id, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args) {
+    return runOnPrimary([&] { return evalOnce(id, keys, args); });
+}
+
+Reply RedisStore::Impl::evalAcknowledged(ScriptId id, const std::vector<std::string>& keys,
+                                         const std::vector<std::string>& args,
+                                         bool (*wrote)(const redisReply*), const char* what) {
     return runOnPrimary([&] {
-        for (int attempt = 0;; ++attempt) {
-            std::vector<std::string> argv{"EVALSHA", m_shas[id], std::to_string(keys.size())};
-            argv.insert(argv.end(), keys.begin(), keys.end());
-            argv.insert(argv.end(), args.begin(), args.end());
-            Reply r = command(m_ctx.get(), argv);
-            if (!r)
-                lose(contextError(m_ctx.get(), m_options.commandTimeout));
-            if (attempt == 0 && r->type == REDIS_REPLY_ERROR &&
-                replyText(r.get()).rfind("NOSCRIPT", 0) == 0) {
-                loadScripts();
-                continue;
-            }
-            return r;
-        }
+        Reply r = evalOnce(id, keys, args);
+        if (m_options.minReplicas > 0 && r->type != REDIS_REPLY_ERROR && wrote(r.get()))
+            awaitReplicas(what);
+        return r;
     });
+}
+
+// Under m_mutex, right after the write on the same connection.
+void RedisStore::Impl::awaitReplicas(const char* what) {
+    const std::string wanted = std::to_string(m_options.minReplicas);
+    // The server holds WAIT's answer for up to the replica timeout: the socket waits that long
+    // more than for any other command.
+    redisSetTimeout(m_ctx.get(), toTimeval(m_options.commandTimeout + m_options.replicaTimeout));
+    Reply r = command(m_ctx.get(), {"WAIT", wanted, ms(m_options.replicaTimeout)});
+    if (!r)
+        lose(contextError(m_ctx.get(), m_options.commandTimeout + m_options.replicaTimeout));
+    redisSetTimeout(m_ctx.get(), toTimeval(m_options.commandTimeout));
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError(std::string(what) +
+                         ": WAIT: " + explainAccess(m_url, "WAIT", replyText(r.get())));
+    const auto acknowledged = toInt(r.get());
+    if (acknowledged >= m_options.minReplicas)
+        return;
+    throw StoreError(std::string(what) + ": " + std::to_string(acknowledged) + " of the " + wanted +
+                     " replicas wanted acknowledged it within " +
+                     formatDuration(m_options.replicaTimeout) + " (WAIT on " + endpoint() +
+                     "), so it does not count: a failover now could lose it (fewer replicas "
+                     "in sync? see INFO replication; or lower the replica count wanted)");
 }
 
 SubscriberThread& RedisStore::Impl::subscriber() {

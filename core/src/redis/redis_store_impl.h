@@ -25,6 +25,13 @@ public:
     /// EVALSHA of a script, loading it again if the server forgot it (NOSCRIPT).
     redis_detail::Reply eval(redis_detail::ScriptId id, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
+    /// eval(), then, when `wrote(reply)` and options().minReplicas > 0, WAIT on the same
+    /// connection under the same lock (another connection's WAIT would confirm nothing): throws
+    /// StoreError, saying `what`, when fewer replicas acknowledged in time.
+    redis_detail::Reply evalAcknowledged(redis_detail::ScriptId id,
+                                         const std::vector<std::string>& keys,
+                                         const std::vector<std::string>& args,
+                                         bool (*wrote)(const redisReply*), const char* what);
 
     std::string endpoint() const;
     /// The URL as given (a redis-sentinel:// one names no server of its own).
@@ -43,6 +50,9 @@ private:
     // READONLY answer (the primary was demoted) looks the primary up again and runs it once more.
     template <typename Send>
     redis_detail::Reply runOnPrimary(Send send);
+    redis_detail::Reply evalOnce(redis_detail::ScriptId id, const std::vector<std::string>& keys,
+                                 const std::vector<std::string>& args);
+    void awaitReplicas(const char* what);
     RedisUrl lookUpPrimary(std::size_t& next) const;
     void watchFailovers();
     void onFailover();

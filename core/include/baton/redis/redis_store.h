@@ -27,6 +27,10 @@
 // primary was demoted; the call is made once more on the new one) or a +switch-master notice
 // from a sentinel makes it ask again.
 //
+// With minReplicas, a lock that the primary took or extended counts only once WAIT says that many
+// replicas have it: a failover in between (asynchronous replication) could otherwise promote a
+// replica without it, and a second leader would be elected while the first still leads.
+//
 // Threads: one connection for commands, used under a mutex (calls from many threads are
 // serialised, one at a time); one connection for subscriptions, owned by a thread of its own.
 // A lost connection is re-made on a later call, with capped exponential backoff; calls made in
@@ -49,6 +53,11 @@ struct RedisOptions {
     /// Sentinel: hear the sentinels' +switch-master notices and move to the new primary at once.
     /// Off, the store moves only when a call fails (a lost connection, a READONLY answer).
     bool watchFailovers = true;
+    /// Replica acknowledgement: an acquire or extend counts only once this many replicas have
+    /// it (WAIT minReplicas replicaTimeout); fewer by then make the call fail (a follower tries
+    /// again, a leader's deadline is not moved). 0: no wait, as plain Redis replication.
+    int minReplicas = 0;
+    Duration replicaTimeout = std::chrono::milliseconds(250);
 };
 
 /// A resource's presence entries as read, bounded: nothing longer than Baton writes is read.
