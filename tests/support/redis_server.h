@@ -30,18 +30,18 @@ public:
     /// Before start(): run a redis-sentinel with these configuration lines (sentinel monitor
     /// ...), written once, then kept as the sentinel rewrites it (a restart keeps its state).
     void setSentinelConfig(const QString& lines) { m_sentinelConfig = lines; }
-    /// Before start(): shift the server's clock with libfaketime (FAKETIME, e.g. "-1d"); the
-    /// process is still the server itself, so signals reach it.
-    void setFakeTime(const QString& shift) { m_fakeTime = shift; }
+    /// Before start(): shift the server's wall clock by `seconds` (see clockShiftLibrary());
+    /// the process is still the server itself, so signals reach it.
+    void setClockShift(int seconds) { m_clockShift = seconds; }
 
-    /// Where libfaketime is (Debian package faketime), or empty.
-    static QString fakeTimeLibrary() {
-        for (const QString& dir : {QStringLiteral("/usr/lib/x86_64-linux-gnu/faketime"),
-                                   QStringLiteral("/usr/lib/aarch64-linux-gnu/faketime"),
-                                   QStringLiteral("/usr/lib/faketime")})
-            if (QFile::exists(dir + QStringLiteral("/libfaketimeMT.so.1")))
-                return dir + QStringLiteral("/libfaketimeMT.so.1");
+    /// The library that shifts a server's wall clock (support/clock_shift.cpp), or empty when
+    /// this test was not built with it (BATON_CLOCK_SHIFT_LIBRARY).
+    static QString clockShiftLibrary() {
+#ifdef BATON_CLOCK_SHIFT_LIBRARY
+        return QStringLiteral(BATON_CLOCK_SHIFT_LIBRARY);
+#else
         return {};
+#endif
     }
 
     /// Arguments that make a server a replica of the one on `port` (read-only).
@@ -72,7 +72,9 @@ public:
     }
 
     RedisServer() = default;
-    ~RedisServer() { stop(); }
+    ~RedisServer() {
+        stop();
+    }
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
 
@@ -108,8 +110,12 @@ public:
         signal(SIGKILL);
         m_process.waitForFinished(5000);
     }
-    void pause() { signal(SIGSTOP); }
-    void resume() { signal(SIGCONT); }
+    void pause() {
+        signal(SIGSTOP);
+    }
+    void resume() {
+        signal(SIGCONT);
+    }
     void stop() {
         if (m_process.state() == QProcess::NotRunning)
             return;
@@ -118,9 +124,15 @@ public:
         m_process.waitForFinished(5000);
     }
 
-    int port() const { return m_port; }
-    bool running() const { return m_process.state() != QProcess::NotRunning; }
-    QString socketPath() const { return m_dir.filePath(QStringLiteral("redis.sock")); }
+    int port() const {
+        return m_port;
+    }
+    bool running() const {
+        return m_process.state() != QProcess::NotRunning;
+    }
+    QString socketPath() const {
+        return m_dir.filePath(QStringLiteral("redis.sock"));
+    }
     std::string url(const QString& credentials = {}, int db = 0) const {
         QString u = QStringLiteral("redis://") + credentials +
                     (credentials.isEmpty() ? QString() : QStringLiteral("@")) +
@@ -129,7 +141,9 @@ public:
             u += QStringLiteral("/%1").arg(db);
         return u.toStdString();
     }
-    QString error() const { return m_error; }
+    QString error() const {
+        return m_error;
+    }
 
     /// Runs redis-cli against this server; returns its standard output, trimmed.
     QString cli(const QStringList& args) const {
@@ -200,11 +214,10 @@ private:
         args << m_extraArgs;
         if (!m_sentinelConfig.isEmpty())
             args = sentinelArgs() + args;
-        if (!m_fakeTime.isEmpty()) {
+        if (m_clockShift != 0) {
             QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-            env.insert(QStringLiteral("LD_PRELOAD"), fakeTimeLibrary());
-            env.insert(QStringLiteral("FAKETIME"), m_fakeTime);
-            env.insert(QStringLiteral("DONT_FAKE_MONOTONIC"), QStringLiteral("1"));
+            env.insert(QStringLiteral("LD_PRELOAD"), clockShiftLibrary());
+            env.insert(QStringLiteral("BATON_CLOCK_SHIFT_SECONDS"), QString::number(m_clockShift));
             m_process.setProcessEnvironment(env);
         }
         m_process.setProgram(executable());
@@ -230,7 +243,7 @@ private:
 
     Options m_options;
     QString m_sentinelConfig;
-    QString m_fakeTime;
+    int m_clockShift = 0;
     QStringList m_extraArgs;
     QTemporaryDir m_dir;
     QProcess m_process;

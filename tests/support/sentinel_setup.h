@@ -17,8 +17,9 @@ public:
     struct Options {
         QString password;         ///< requirepass (and masterauth) of the primary and replica
         QString sentinelPassword; ///< requirepass of the sentinels
-        QString replicaFakeTime;  ///< the replica's clock shift (libfaketime), e.g. "-1d"
-        int downAfterMs = 400;    ///< how soon the sentinels call a silent primary down
+        int replicaClockShift =
+            0;                 ///< seconds the replica's wall clock is off (-86400: a day behind)
+        int downAfterMs = 400; ///< how soon the sentinels call a silent primary down
     };
     static constexpr const char* kMaster = "mymaster";
 
@@ -31,7 +32,7 @@ public:
             auth << QStringLiteral("--masterauth") << m_options.password;
         if (!m_nodes[0].start(node, auth))
             return fail(QStringLiteral("primary: ") + m_nodes[0].error());
-        m_nodes[1].setFakeTime(m_options.replicaFakeTime);
+        m_nodes[1].setClockShift(m_options.replicaClockShift);
         if (!m_nodes[1].start(node, auth + RedisServer::replicaOf(m_nodes[0].port())))
             return fail(QStringLiteral("replica: ") + m_nodes[1].error());
         for (auto& s : m_sentinels) {
@@ -98,9 +99,11 @@ public:
     [[nodiscard]] bool waitReady(int timeoutMs = 20000) {
         const bool ok = QTest::qWaitFor(
             [this] {
-                RedisServer* r = replica();
-                if (!r || !r->cli({QStringLiteral("INFO"), QStringLiteral("replication")})
-                               .contains(u"master_link_status:up"))
+                // Online as the primary sees it (after the replica's first ACK): only then
+                // does WAIT count it.
+                RedisServer* p = primary();
+                if (!p || !p->cli({QStringLiteral("INFO"), QStringLiteral("replication")})
+                               .contains(u"state=online"))
                     return false;
                 for (const auto& s : m_sentinels) {
                     const QString m = s.cli({QStringLiteral("SENTINEL"), QStringLiteral("master"),
@@ -131,13 +134,16 @@ public:
         QElapsedTimer t;
         t.start();
         old->kill();
-        const bool moved = QTest::qWaitFor(
+        return waitForPrimaryOtherThan(oldPort, timeoutMs) ? t.elapsed() : -1;
+    }
+    /// Waits until the sentinels agree on a primary that is not on `port` and it says so.
+    [[nodiscard]] bool waitForPrimaryOtherThan(int port, int timeoutMs = 20000) {
+        return QTest::qWaitFor(
             [&] {
                 RedisServer* now = primary();
-                return now && now->port() != oldPort;
+                return now && now->port() != port;
             },
             timeoutMs);
-        return moved ? t.elapsed() : -1;
     }
 
     /// Starts the killed node again and waits until the sentinels have made it a replica of the

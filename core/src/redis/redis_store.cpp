@@ -150,6 +150,10 @@ std::string RedisStore::endpoint() const {
     return m_impl->endpoint();
 }
 
+std::uint64_t RedisStore::highestFenceSeen(const std::string& resource) const {
+    return m_impl->seenFence(resource).fence;
+}
+
 AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
                                  const std::string& identity, Duration ttl) {
     const std::string ttlMs = msArg(ttl, "acquire");
@@ -157,8 +161,12 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     if (identity.size() > kMaxIdentity)
         throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
                          " bytes long, more than " + std::to_string(kMaxIdentity));
+    // The new fence must be above every fence this store has seen on the resource, even on a
+    // primary that never had them (a failover to a replica that missed the last writes).
+    const Impl::SeenFence seen = m_impl->seenFence(resource);
     Reply r = m_impl->evalAcknowledged(
-        Acquire, {key(resource, "lock"), key(resource, "fence")}, {token, identity, ttlMs},
+        Acquire, {key(resource, "lock"), key(resource, "fence")},
+        {token, identity, ttlMs, std::to_string(seen.fence)},
         [](const redisReply* reply) {
             return reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
                    reply->element[0]->type == REDIS_REPLY_INTEGER &&
@@ -173,6 +181,18 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
         reply.acquired = true;
         reply.fence = toFence(r->element[1]);
         reply.holder = {identity, reply.fence, ttl};
+        // Only a retry of this store's own term may give its fence again (the script keeps
+        // above the floor; an older script or a rewritten lock might not).
+        if (reply.fence < seen.fence || (reply.fence == seen.fence && seen.token != token)) {
+            const bool released = release(resource, token);
+            throw StoreError("acquire: " + endpoint() + " issued fence " +
+                             std::to_string(reply.fence) + ", not above fence " +
+                             std::to_string(seen.fence) +
+                             " already seen on this resource (a failover to a replica that "
+                             "missed writes, with its clock behind?); refused" +
+                             (released ? " and released" : ""));
+        }
+        m_impl->sawFence(resource, reply.fence, token);
         return reply;
     }
     if (r->elements < 4)
@@ -180,6 +200,7 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     reply.holder.identity = replyText(r->element[1]);
     reply.holder.fence = toFence(r->element[2]);
     reply.holder.remaining = pttl(r->element[3]);
+    m_impl->sawFence(resource, reply.holder.fence);
     return reply;
 }
 
@@ -207,7 +228,9 @@ std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {
         throw StoreError("inspect: unexpected reply from " + endpoint());
     if (r->elements < 3)
         return std::nullopt;
-    return LockInfo{replyText(r->element[0]), toFence(r->element[1]), pttl(r->element[2])};
+    LockInfo info{replyText(r->element[0]), toFence(r->element[1]), pttl(r->element[2])};
+    m_impl->sawFence(resource, info.fence);
+    return info;
 }
 
 void RedisStore::publish(const std::string& resource, const std::string& payload) {
@@ -217,10 +240,14 @@ void RedisStore::publish(const std::string& resource, const std::string& payload
 
 Subscription RedisStore::subscribe(const std::string& resource,
                                    std::function<void(const Notice&)> fn) {
-    return m_impl->subscriber().add(key(resource, "events"),
-                                    [resource, fn = std::move(fn)](const std::string& payload) {
-                                        fn(toNotice(resource, payload));
-                                    });
+    Impl* impl = m_impl.get();
+    return m_impl->subscriber().add(
+        key(resource, "events"), [impl, resource, fn = std::move(fn)](const std::string& payload) {
+            const Notice notice = toNotice(resource, payload);
+            if (notice.kind == Notice::Kind::Released)
+                impl->sawFence(resource, notice.fence);
+            fn(notice);
+        });
 }
 
 Subscription RedisStore::subscribeChannel(const std::string& channel,

@@ -154,6 +154,28 @@ SubscriberThread& RedisStore::Impl::subscriber() {
     return *m_subscriber;
 }
 
+RedisStore::Impl::SeenFence RedisStore::Impl::seenFence(const std::string& resource) const {
+    std::lock_guard guard(m_fencesMutex);
+    const auto it = m_fences.find(resource);
+    return it == m_fences.end() ? SeenFence{} : it->second;
+}
+
+void RedisStore::Impl::sawFence(const std::string& resource, std::uint64_t fence,
+                                const std::string& token) {
+    // One entry a resource; a store used for more resources than any election has forgets
+    // the others rather than grow without bound (a floor of 0 is the server's own count).
+    constexpr std::size_t kMostResources = 10000;
+    std::lock_guard guard(m_fencesMutex);
+    auto it = m_fences.find(resource);
+    if (it == m_fences.end()) {
+        if (m_fences.size() >= kMostResources)
+            m_fences.erase(m_fences.begin());
+        it = m_fences.emplace(resource, SeenFence{}).first;
+    }
+    if (fence > it->second.fence || (fence == it->second.fence && !token.empty()))
+        it->second = {fence, token};
+}
+
 RedisUrl RedisStore::Impl::lookUpPrimary(std::size_t& next) const {
     return askSentinels(m_url, m_options, next);
 }

@@ -9,6 +9,7 @@
 #include "redis_subscriber.h"
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -41,6 +42,16 @@ public:
     const RedisOptions& options() const { return m_options; }
     redis_detail::SubscriberThread& subscriber();
 
+    /// The highest fence seen on `resource` (0: none) and the token of the term that had it
+    /// when it was this store's own.
+    struct SeenFence {
+        std::uint64_t fence = 0;
+        std::string token;
+    };
+    SeenFence seenFence(const std::string& resource) const;
+    /// Remembers `fence` (of `token`, when it is this store's term) if it is the highest yet.
+    void sawFence(const std::string& resource, std::uint64_t fence, const std::string& token = {});
+
 private:
     void connect();
     void loadScripts();
@@ -71,6 +82,8 @@ private:
     // Failover notices seen (bumped by the watcher's thread) and handled (under m_mutex).
     std::atomic<std::uint64_t> m_failovers{0};
     std::uint64_t m_failoversHandled = 0;
+    mutable std::mutex m_fencesMutex;
+    std::map<std::string, SeenFence> m_fences; // bounded: see sawFence()
     std::mutex m_subscriberMutex;
     std::unique_ptr<redis_detail::SubscriberThread> m_subscriber;
     // Last: it calls onFailover(), which touches the members above, until it is gone.

@@ -13,9 +13,13 @@
 // EVALSHA; a NOSCRIPT answer (the server restarted) loads it again and retries once.
 //
 // Fences survive data loss: a new fence is max(INCR baton:{R}:fence, the server's time in
-// microseconds). A Redis that restarts empty therefore still issues fences above every earlier
-// one, as long as its clock does not go back and fewer than a million terms a second were
-// issued. (An epoch key would be lost with the data it was meant to outlive.)
+// microseconds, the highest fence this store has seen on R + 1). A Redis that restarts empty
+// therefore still issues fences above every earlier one, as long as its clock does not go back
+// and fewer than a million terms a second were issued; and a replica promoted after it missed
+// the last writes, with its clock behind, still issues fences above every one an elector saw
+// there (its own terms, the holders its tries met, release notices). An acquire whose fence is
+// not above that is refused (released, and a StoreError). (An epoch key would be lost with the
+// data it was meant to outlive.)
 //
 // What is read back is bounded: a lock value longer than Baton writes (64 KiB), a holder id
 // over 1 KiB or a presence entry over 16 KiB never leaves the server; the call says so instead.
@@ -110,8 +114,13 @@ public:
     /// The text of INFO `section` ("stats", "server", ...): the server's own figures.
     std::string info(const std::string& section);
 
-    /// The server as a URL without the password.
+    /// The server as a URL without the password (with Sentinel: the sentinels, and the primary
+    /// now).
     std::string endpoint() const;
+
+    /// The highest fence this store has seen on `resource` (0: none): every fence it accepts
+    /// from an acquire is above it.
+    std::uint64_t highestFenceSeen(const std::string& resource) const;
 
     /// The Redis key or channel of a resource: kind is "lock", "fence", "events", ... Every
     /// key of one resource lands in one Cluster slot, whatever its name.
