@@ -296,7 +296,7 @@ private slots:
             << u"redis-sentinel://a/m?timeout=1"_s << u"unknown option 'timeout'"_s;
         QTest::newRow("bad db") << u"redis-sentinel://a/m?db=x"_s << u"not a number"_s;
         QTest::newRow("sentinel user alone")
-            << u"redis-sentinel://a/m?sentinelUser=bob"_s << u"has no sentinelPassword"_s;
+            << u"redis-sentinel://a/m?sentinelUser=bob"_s << u"without sentinelPassword"_s;
     }
     void rejectsMalformedSentinelUrls() {
         QFETCH(QString, url);

@@ -219,6 +219,10 @@ void parseSentinelQuery(const std::string& text, const std::string& query, Redis
         const std::string name = piece.substr(0, eq);
         const std::string value = eq == std::string::npos ? std::string() : piece.substr(eq + 1);
         if (name == "db" && eq != std::string::npos) {
+            // Not echoed: without an '&' before it, a sentinel password would be part of it.
+            if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+                fail(text, "the db in the query is not a number (db=N; separate options with "
+                           "'&')");
             url.db = parseNumber(text, value, "db", 0, 2147483647);
         } else if (name == "sentinelPassword" && eq != std::string::npos) {
             url.sentinelPassword = percentDecode(text, value, "sentinel password");
@@ -235,7 +239,7 @@ void parseSentinelQuery(const std::string& text, const std::string& query, Redis
         }
     }
     if (!url.sentinelUser.empty() && url.sentinelPassword.empty())
-        fail(text, "sentinelUser '" + url.sentinelUser + "' has no sentinelPassword");
+        fail(text, "sentinelUser is given without sentinelPassword");
 }
 
 // redis-sentinel://[user:password@]host[:port][,host[:port]...]/MASTER[?query], after the
@@ -302,7 +306,17 @@ RedisUrl RedisUrl::parse(const std::string& text) {
         return url;
     }
     if (scheme == "redis-sentinel") {
+        // The sentinels' password is taken out before anything else is read: whatever the
+        // parser quotes in an error (a port, a db, a name) can then never hold it.
+        const auto at = sentinelSecret(rest);
+        std::string secret;
+        if (at != std::string::npos) {
+            secret = rest.substr(at + 17, rest.find('&', at) - (at + 17));
+            rest.replace(at + 17, secret.size(), "x");
+        }
         parseSentinel(text, rest, url);
+        if (!url.sentinelPassword.empty())
+            url.sentinelPassword = percentDecode(text, secret, "sentinel password");
         return url;
     }
     if (scheme == "rediss")
