@@ -83,6 +83,8 @@ private slots:
         QTest::newRow("broken scheme, credentials") << u"redis:/alice:s3cret@db"_s << u"'***@db'"_s;
         QTest::newRow("unknown scheme") << u"http://localhost"_s << u"unknown scheme 'http'"_s;
         QTest::newRow("tls") << u"rediss://localhost"_s << u"TLS (rediss://) is not supported"_s;
+        QTest::newRow("cluster") << u"redis-cluster://h:7000,h:7001"_s
+                                 << u"Redis Cluster (redis-cluster://) is not supported yet"_s;
         QTest::newRow("no host") << u"redis://"_s << u"no host"_s;
         QTest::newRow("no host, port") << u"redis://:6379"_s << u"no host"_s;
         QTest::newRow("no host, credentials") << u"redis://:pw@"_s << u"no host"_s;

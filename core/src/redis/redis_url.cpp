@@ -319,6 +319,9 @@ RedisUrl RedisUrl::parse(const std::string& text) {
             url.sentinelPassword = percentDecode(text, secret, "sentinel password");
         return url;
     }
+    if (scheme == "redis-cluster")
+        fail(text, "Redis Cluster (redis-cluster://) is not supported yet; reach one primary with "
+                   "redis://host:port, or use Sentinel (redis-sentinel://)");
     if (scheme == "rediss")
         fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
                    "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
