@@ -6,6 +6,8 @@ BATON_PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-charts-
     clang-14 libclang-rt-14-dev libcpp-httplib-dev prometheus)
 # Packaging: man pages, the DEB's dependencies, desktop-entry and metainfo checks.
 BATON_PACKAGES+=(help2man dpkg-dev desktop-file-utils appstream)
+# High availability tests and bench: Redis Sentinel.
+BATON_PACKAGES+=(redis-sentinel)
 
 baton_install_deps() {
     local missing=()

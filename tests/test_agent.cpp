@@ -5,6 +5,7 @@
 #include "support/columns.h"
 #include "support/proc_status.h"
 #include "support/redis_server.h"
+#include "support/sentinel_setup.h"
 #include "support/signal_rows.h"
 #include "support/words.h"
 
@@ -210,6 +211,14 @@ private slots:
             << words("--resource r extra") << "unexpected argument 'extra'";
         QTest::newRow("malformed url")
             << words("--resource r --redis redis://:hunter2@host:0") << "port 0 is out of range";
+        QTest::newRow("sentinel url without master")
+            << words(
+                   "--resource r --redis redis-sentinel://:hunter2@h1,h2?sentinelPassword=hunter2")
+            << "no master name";
+        QTest::newRow("replica count")
+            << words("--resource r --min-replicas two") << "is not a replica count";
+        QTest::newRow("replica timeout")
+            << words("--resource r --min-replicas 1 --replica-timeout 0") << "must be above 0";
     }
     void usageErrorsExitTwoWithOneLine() {
         QFETCH(QStringList, args);
@@ -291,6 +300,26 @@ private slots:
                  qPrintable(err));
         QVERIFY2(!err.contains(u'\n') && !err.contains(u"hunter2"), qPrintable(err));
         QVERIFY(p.readAllStandardOutput().isEmpty());
+    }
+
+    // Given a Sentinel setup with passwords on the primary and on the sentinels, when agents
+    // run on its redis-sentinel:// URL with --min-replicas 1, then one leads, and neither
+    // password is ever printed.
+    void runsOnSentinelWithReplicaAcknowledgement() {
+        SentinelSetup setup;
+        QVERIFY2(setup.start({u"hunter2data"_s, u"hunter2sent"_s, {}, 400}),
+                 qPrintable(setup.error()));
+        launchAgent(m_agents, u"first"_s, setup.url(),
+                    kTiming + words("--min-replicas 1 --replica-timeout 300ms"));
+        launchAgent(m_agents, u"second"_s, setup.url(), kTiming + words("--min-replicas 1"));
+        QTRY_VERIFY(leader());
+        QTRY_VERIFY(setup.node(1)
+                        .cli({QStringLiteral("GET"), QStringLiteral("baton:{jobs}:lock")})
+                        .contains(leader()->id()));
+        for (const auto& agent : m_agents)
+            QVERIFY2(!agent->standardError().contains(u"hunter2"),
+                     qPrintable(agent->standardError()));
+        m_agents.clear();
     }
 
     // Given a 20 MB holder id in somebody else's lock value, then the agent reports it in one

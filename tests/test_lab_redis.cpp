@@ -219,6 +219,10 @@ private Q_SLOTS:
                                      << u"unix:///tmp/r.sock?db=3"_qs << QString() << u"pw"_qs;
         QTest::newRow("no credentials")
             << u"redis://h:1234"_qs << u"redis://h:1234"_qs << QString() << QString();
+        // The sentinels' password is not kept in what is shown and saved.
+        QTest::newRow("sentinel")
+            << u"redis-sentinel://alice:pw@s1,s2:26380/mymaster?db=2&sentinelPassword=sp"_qs
+            << u"redis-sentinel://s1:26379,s2:26380/mymaster?db=2"_qs << u"alice"_qs << u"pw"_qs;
     }
     void connectDialogMasksThePassword() {
         QFETCH(QString, given);

@@ -83,6 +83,8 @@ private slots:
         QTest::newRow("broken scheme, credentials") << u"redis:/alice:s3cret@db"_s << u"'***@db'"_s;
         QTest::newRow("unknown scheme") << u"http://localhost"_s << u"unknown scheme 'http'"_s;
         QTest::newRow("tls") << u"rediss://localhost"_s << u"TLS (rediss://) is not supported"_s;
+        QTest::newRow("cluster") << u"redis-cluster://h:7000,h:7001"_s
+                                 << u"Redis Cluster (redis-cluster://) is not supported yet"_s;
         QTest::newRow("no host") << u"redis://"_s << u"no host"_s;
         QTest::newRow("no host, port") << u"redis://:6379"_s << u"no host"_s;
         QTest::newRow("no host, credentials") << u"redis://:pw@"_s << u"no host"_s;
@@ -111,6 +113,22 @@ private slots:
             << QStringLiteral("redis://h/") + QString(5000, u'1') << "characters long";
         QTest::newRow("very long host")
             << QStringLiteral("redis://") + QString(300, u'a') << "longer than 253";
+        QTest::newRow("no master") << u"redis-sentinel://h:26379"_s << u"no master name"_s;
+        QTest::newRow("empty master") << u"redis-sentinel://h/"_s << u"no master name"_s;
+        QTest::newRow("master, query only") << u"redis-sentinel://h/?db=1"_s << u"no master name"_s;
+        QTest::newRow("no hosts") << u"redis-sentinel:///m"_s << u"list of sentinels is empty"_s;
+        QTest::newRow("nothing") << u"redis-sentinel://"_s << u"list of sentinels is empty"_s;
+        QTest::newRow("credentials only")
+            << u"redis-sentinel://:pw@/m"_s << u"list of sentinels is empty"_s;
+        QTest::newRow("stray comma") << u"redis-sentinel://a,,b/m"_s << u"a stray ','"_s;
+        QTest::newRow("trailing comma") << u"redis-sentinel://a,/m"_s << u"a stray ','"_s;
+        QTest::newRow("bad port") << u"redis-sentinel://a:0/m"_s << u"out of range"_s;
+        QTest::newRow("bad master") << u"redis-sentinel://a/m/x"_s << u"contains '/'"_s;
+        QTest::newRow("unknown option")
+            << u"redis-sentinel://a/m?timeout=1"_s << u"unknown option 'timeout'"_s;
+        QTest::newRow("bad db") << u"redis-sentinel://a/m?db=x"_s << u"not a number"_s;
+        QTest::newRow("sentinel user alone")
+            << u"redis-sentinel://a/m?sentinelUser=bob"_s << u"without sentinelPassword"_s;
     }
     void rejectsMalformedUrls() {
         QFETCH(QString, url);
@@ -182,6 +200,16 @@ private slots:
         QTest::newRow("question mark in password") << "redis://u:hun?ter2@h:0";
         QTest::newRow("hash in password") << "redis://:hun#ter2@h/x";
         QTest::newRow("at in password") << "redis://u:hun@ter2@h:0";
+        QTest::newRow("bad port") << "redis-sentinel://:hunter2@h:0/m?sentinelPassword=hunter2";
+        QTest::newRow("raw ampersand") << "redis-sentinel://h/m?sentinelPassword=hun&ter2";
+        QTest::newRow("raw at") << "redis-sentinel://h:x/m?sentinelPassword=hun@ter2";
+        QTest::newRow("odd case") << "redis-sentinel://h/m?SentinelPassword=hunter2";
+        QTest::newRow("bad escape") << "redis-sentinel://h/m?sentinelPassword=hun%zter2";
+        QTest::newRow("typo in the scheme") << "redis-sentinal://h/m?sentinelPassword=hunter2";
+        QTest::newRow("sentinel password in a port")
+            << "redis-sentinel://h:sentinelPassword=hunter2/m";
+        QTest::newRow("sentinel password in the db")
+            << "redis-sentinel://h/m?db=2:sentinelPassword=hunter2";
     }
     void errorsNeverShowThePassword() {
         QFETCH(QString, url);
@@ -194,6 +222,89 @@ private slots:
                          !message.contains(u"ter2"),
                      e.what());
         }
+    }
+    // Given a redis-sentinel:// URL, then the sentinels (26379 by default), the master's name,
+    // the primary's login and db and the sentinels' login are read, and redacted() hides both
+    // passwords.
+    void parsesSentinelUrls_data() {
+        addColumns<QString, QString, QString, QString, QString, int, QString, QString>(
+            "url", "sentinels", "master", "user", "password", "db", "sentinelUser",
+            "sentinelPassword");
+        QTest::newRow("one") << "redis-sentinel://h/mymaster"
+                             << "h:26379"
+                             << "mymaster"
+                             << ""
+                             << "" << 0 << ""
+                             << "";
+        QTest::newRow("three") << "redis-sentinel://a:1,b,[::1]:3/m"
+                               << "a:1 b:26379 ::1:3"
+                               << "m"
+                               << ""
+                               << "" << 0 << ""
+                               << "";
+        QTest::newRow("logins") << "redis-sentinel://alice:pw@h:2/m.1?db=4&sentinelPassword=sp"
+                                << "h:2"
+                                << "m.1"
+                                << "alice"
+                                << "pw" << 4 << ""
+                                << "sp";
+        QTest::newRow("sentinel user")
+            << "redis-sentinel://h/m?sentinelUser=bob&sentinelPassword=a%26b@c&db=1"
+            << "h:26379"
+            << "m"
+            << ""
+            << "" << 1 << "bob"
+            << "a&b@c";
+        QTest::newRow("at in both passwords") << "redis-sentinel://:p@w@h/m?sentinelPassword=s@x"
+                                              << "h:26379"
+                                              << "m"
+                                              << ""
+                                              << "p@w" << 0 << ""
+                                              << "s@x";
+    }
+    void parsesSentinelUrls() {
+        QFETCH(QString, url);
+        QFETCH(QString, sentinels);
+        QFETCH(QString, master);
+        QFETCH(QString, user);
+        QFETCH(QString, password);
+        QFETCH(int, db);
+        QFETCH(QString, sentinelUser);
+        QFETCH(QString, sentinelPassword);
+        const RedisUrl u = RedisUrl::parse(url.toStdString());
+        QVERIFY(u.sentinel);
+        QStringList hosts;
+        for (const RedisHost& h : u.sentinels)
+            hosts << QStringLiteral("%1:%2").arg(QString::fromStdString(h.host)).arg(h.port);
+        QCOMPARE(hosts.join(u' '), sentinels);
+        QCOMPARE(QString::fromStdString(u.masterName), master);
+        QCOMPARE(QString::fromStdString(u.user), user);
+        QCOMPARE(QString::fromStdString(u.password), password);
+        QCOMPARE(u.db, db);
+        QCOMPARE(QString::fromStdString(u.sentinelUser), sentinelUser);
+        QCOMPARE(QString::fromStdString(u.sentinelPassword), sentinelPassword);
+        // What is shown parses back to the same place, with neither password in it.
+        const QString shown = QString::fromStdString(u.redacted());
+        const RedisUrl back = RedisUrl::parse(shown.toStdString());
+        QCOMPARE(back.sentinels.size(), u.sentinels.size());
+        QCOMPARE(back.masterName, u.masterName);
+        QCOMPARE(back.db, u.db);
+        for (const QString& secret : {password, sentinelPassword}) {
+            if (secret.isEmpty())
+                continue;
+            QVERIFY2(!shown.contains(secret), qPrintable(shown));
+            QVERIFY2(!QString::fromStdString(redactUrl(url.toStdString())).contains(secret),
+                     qPrintable(QString::fromStdString(redactUrl(url.toStdString()))));
+        }
+        // The primary a sentinel names is reached with the primary's login; a sentinel with its
+        // own.
+        const RedisUrl primary = u.server("10.0.0.9", 6390);
+        QVERIFY(!primary.sentinel);
+        QCOMPARE(QString::fromStdString(primary.password), password);
+        QCOMPARE(primary.db, db);
+        const RedisUrl sentinel = u.sentinelServer(u.sentinels.front());
+        QCOMPARE(QString::fromStdString(sentinel.password), sentinelPassword);
+        QCOMPARE(sentinel.db, 0);
     }
 };
 

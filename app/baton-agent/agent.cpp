@@ -254,8 +254,10 @@ std::optional<int> Agent::connect(const baton::Config& config) {
     redisOptions.connectTimeout = 1s;
     redisOptions.commandTimeout = 500ms; // a stop must finish within a second
     try {
-        m_store = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
         m_side = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
+        redisOptions.minReplicas = m_options.minReplicas; // only lock calls wait for replicas
+        redisOptions.replicaTimeout = m_options.replicaTimeout;
+        m_store = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
         // A missing permission or a replica would otherwise show only as errors without end,
         // or not at all (a SUBSCRIBE refused loses every notice): say it once, and exit 3.
         m_store->checkElectionAccess(m_options.resource);

@@ -14,8 +14,13 @@ const char* const kUsage = R"(Usage: baton-agent --resource NAME [options]
 Runs one elector on Redis. Prints one JSON object per event on standard output; logs go to
 standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, exit 0).
 
-  --redis URL          redis://[user:password@]host[:port][/db] or unix:///path.sock
+  --redis URL          redis://[user:password@]host[:port][/db], unix:///path.sock or
+                       redis-sentinel://[user:password@]host[:port][,host...]/MASTER
+                       [?db=N&sentinelPassword=P] (sentinels: default port 26379)
                        (default: $REDIS_URL, else redis://127.0.0.1:6379)
+  --min-replicas N     an acquire or extend counts only once N replicas have it (Redis
+                       WAIT); fewer make it a failed call (default 0: no wait)
+  --replica-timeout D  how long to wait for them (default 250ms)
   --resource NAME      what to elect a leader for (required)
   --id ID              this elector's identity (default: host-pid)
   --ttl DURATION       lock time to live (default 5s)
@@ -91,6 +96,17 @@ Options parse(int argc, char** argv) {
             return o;
         } else if (arg == "--redis") {
             o.redis = value();
+        } else if (arg == "--min-replicas") {
+            const std::string v = value();
+            char* end = nullptr;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end != '\0' || n < 0 || n > 100)
+                throw UsageError("--min-replicas: '" + v + "' is not a replica count (0-100)");
+            o.minReplicas = static_cast<int>(n);
+        } else if (arg == "--replica-timeout") {
+            o.replicaTimeout = duration(arg, value());
+            if (o.replicaTimeout <= baton::Duration::zero())
+                throw UsageError("--replica-timeout must be above 0 (e.g. 250ms)");
         } else if (arg == "--resource") {
             o.resource = value();
             if (o.resource.empty())

@@ -229,13 +229,16 @@ std::optional<Options> parseOptions(int argc, char** argv, const QString& name) 
         const QString arg = QString::fromLocal8Bit(argv[i]);
         if (arg == QStringLiteral("--quick")) {
             o.quick = true;
+        } else if (arg == QStringLiteral("--long")) {
+            o.longRun = true;
         } else if (arg == QStringLiteral("--out") && i + 1 < argc) {
             o.out = QString::fromLocal8Bit(argv[++i]);
         } else if (arg == QStringLiteral("--help") || arg == QStringLiteral("-h")) {
-            std::printf("usage: %s [--quick] [--out FILE]\n"
+            std::printf("usage: %s [--quick | --long] [--out FILE]\n"
                         "Runs the '%s' benchmark and writes its figures as JSON (to FILE, or to\n"
                         "standard output); the table goes to standard error. --quick: a short\n"
-                        "run that only shows the benchmark still works.\n",
+                        "run that only shows the benchmark still works; --long: more rounds\n"
+                        "(where a benchmark has a long form).\n",
                         argv[0], qPrintable(name));
             o.help = true;
             return o;

@@ -21,9 +21,10 @@ namespace baton::bench {
 
 /// What every benchmark is told on its command line.
 struct Options {
-    bool quick = false; ///< a short run that only proves the benchmark still works
-    QString out;        ///< where to write the JSON (empty: standard output)
-    bool help = false;  ///< --help was given (and answered)
+    bool quick = false;   ///< a short run that only proves the benchmark still works
+    bool longRun = false; ///< --long: more rounds, for benchmarks that have a long form
+    QString out;          ///< where to write the JSON (empty: standard output)
+    bool help = false;    ///< --help was given (and answered)
 };
 
 /// Which way a figure improves.
@@ -83,6 +84,7 @@ public:
     void detail(const QString& key, const QJsonValue& value) { m_details.insert(key, value); }
 
     bool quick() const { return m_options.quick; }
+    bool longRun() const { return m_options.longRun; }
     QJsonObject json() const;
 
 private:
@@ -101,8 +103,8 @@ QString table(const QJsonArray& benchmarks);
 /// Writes `json` to `path` (or to standard output when empty); false with a message on error.
 bool writeJson(const QJsonObject& json, const QString& path);
 
-/// Parses --quick, --out FILE and --help (answered here); nullopt (after printing why) when they
-/// are wrong.
+/// Parses --quick, --long, --out FILE and --help (answered here); nullopt (after printing why) when
+/// they are wrong.
 std::optional<Options> parseOptions(int argc, char** argv, const QString& name);
 
 /// The main() of a benchmark: parses the options, makes the application object (App: a

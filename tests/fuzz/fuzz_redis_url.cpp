@@ -6,17 +6,30 @@
 
 #include <baton/redis/redis_url.h>
 
+#include <cctype>
+
 using namespace baton;
 
 namespace {
 
-// Where the password is written in "scheme://user:password@...": [first, last), or empty.
+// Where a sentinel's password starts ("sentinelPassword=", in any case), or npos.
+std::size_t sentinelSecret(const std::string& text) {
+    std::string lower = text;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto at = lower.find("sentinelpassword=");
+    return at == std::string::npos ? at : at + 17;
+}
+
+// Where the password is written in "scheme://user:password@...": [first, last), or empty. The
+// credentials end at the last '@' before a sentinel's password.
 std::pair<std::size_t, std::size_t> passwordSpan(const std::string& text) {
     const auto scheme = text.find("://");
     if (scheme == std::string::npos)
         return {0, 0};
     const auto start = scheme + 3;
-    const auto at = text.compare(0, scheme, "unix") == 0 ? text.rfind("@/") : text.rfind('@');
+    const std::string head = text.substr(0, sentinelSecret(text));
+    const auto at = text.compare(0, scheme, "unix") == 0 ? head.rfind("@/") : head.rfind('@');
     if (at == std::string::npos || at < start)
         return {0, 0};
     const auto colon = text.find(':', start);
@@ -60,6 +73,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string other = text;
     for (auto i = first; i < last; ++i)
         other[i] = another(other[i]);
+    // A sentinel's password: up to the next '&' (where the URL parser ends it too).
+    if (const auto secret = sentinelSecret(text); secret != std::string::npos)
+        for (auto i = secret; i < text.size() && text[i] != '&'; ++i)
+            other[i] = another(other[i]);
     if (other != text)
         fuzz::require(shown(other) == seen,
                       "what is shown depends on the password:\n" + seen + "\n" + shown(other));

@@ -27,6 +27,23 @@ public:
         QStringList aclUsers; ///< e.g. "alice on >secret ~* &* +@all"
     };
 
+    /// Before start(): run a redis-sentinel with these configuration lines (sentinel monitor
+    /// ...), written once, then kept as the sentinel rewrites it (a restart keeps its state).
+    void setSentinelConfig(const QString& lines) { m_sentinelConfig = lines; }
+    /// Before start(): shift the server's wall clock by `seconds` (see clockShiftLibrary());
+    /// the process is still the server itself, so signals reach it.
+    void setClockShift(int seconds) { m_clockShift = seconds; }
+
+    /// The library that shifts a server's wall clock (support/clock_shift.cpp), or empty when
+    /// this test was not built with it (BATON_CLOCK_SHIFT_LIBRARY).
+    static QString clockShiftLibrary() {
+#ifdef BATON_CLOCK_SHIFT_LIBRARY
+        return QStringLiteral(BATON_CLOCK_SHIFT_LIBRARY);
+#else
+        return {};
+#endif
+    }
+
     /// Arguments that make a server a replica of the one on `port` (read-only).
     static QStringList replicaOf(int port) {
         return {QStringLiteral("--replicaof"), QStringLiteral("127.0.0.1"), QString::number(port)};
@@ -55,7 +72,9 @@ public:
     }
 
     RedisServer() = default;
-    ~RedisServer() { stop(); }
+    ~RedisServer() {
+        stop();
+    }
     RedisServer(const RedisServer&) = delete;
     RedisServer& operator=(const RedisServer&) = delete;
 
@@ -91,8 +110,12 @@ public:
         signal(SIGKILL);
         m_process.waitForFinished(5000);
     }
-    void pause() { signal(SIGSTOP); }
-    void resume() { signal(SIGCONT); }
+    void pause() {
+        signal(SIGSTOP);
+    }
+    void resume() {
+        signal(SIGCONT);
+    }
     void stop() {
         if (m_process.state() == QProcess::NotRunning)
             return;
@@ -101,8 +124,15 @@ public:
         m_process.waitForFinished(5000);
     }
 
-    int port() const { return m_port; }
-    QString socketPath() const { return m_dir.filePath(QStringLiteral("redis.sock")); }
+    int port() const {
+        return m_port;
+    }
+    bool running() const {
+        return m_process.state() != QProcess::NotRunning;
+    }
+    QString socketPath() const {
+        return m_dir.filePath(QStringLiteral("redis.sock"));
+    }
     std::string url(const QString& credentials = {}, int db = 0) const {
         QString u = QStringLiteral("redis://") + credentials +
                     (credentials.isEmpty() ? QString() : QStringLiteral("@")) +
@@ -111,7 +141,9 @@ public:
             u += QStringLiteral("/%1").arg(db);
         return u.toStdString();
     }
-    QString error() const { return m_error; }
+    QString error() const {
+        return m_error;
+    }
 
     /// Runs redis-cli against this server; returns its standard output, trimmed.
     QString cli(const QStringList& args) const {
@@ -155,28 +187,39 @@ private:
         return ok;
     }
 
+    // The sentinel's configuration file (written on the first start only) and the arguments
+    // that make redis-server a sentinel.
+    QStringList sentinelArgs() {
+        const QString path = m_dir.filePath(QStringLiteral("sentinel.conf"));
+        QFile conf(path);
+        if (!conf.exists() && conf.open(QIODevice::WriteOnly))
+            conf.write(m_sentinelConfig.toUtf8());
+        return {path, QStringLiteral("--sentinel")};
+    }
+
     bool launch() {
-        QStringList args{QStringLiteral("--port"),
-                         QString::number(m_port),
-                         QStringLiteral("--bind"),
-                         QStringLiteral("127.0.0.1"),
-                         QStringLiteral("--save"),
-                         QString(),
-                         QStringLiteral("--appendonly"),
-                         QStringLiteral("no"),
-                         QStringLiteral("--dir"),
-                         m_dir.path(),
-                         QStringLiteral("--unixsocket"),
-                         socketPath(),
-                         QStringLiteral("--unixsocketperm"),
-                         QStringLiteral("700"),
-                         QStringLiteral("--logfile"),
-                         m_dir.filePath(QStringLiteral("redis.log"))};
+        QStringList args{QStringLiteral("--port"), QString::number(m_port),
+                         QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                         QStringLiteral("--save"), QString(), QStringLiteral("--appendonly"),
+                         QStringLiteral("no"), QStringLiteral("--dir"), m_dir.path(),
+                         QStringLiteral("--unixsocket"), socketPath(),
+                         QStringLiteral("--unixsocketperm"), QStringLiteral("700"),
+                         QStringLiteral("--logfile"), m_dir.filePath(QStringLiteral("redis.log")),
+                         // A replica's first sync starts at once, not 5 s later.
+                         QStringLiteral("--repl-diskless-sync-delay"), QStringLiteral("0")};
         if (!m_options.password.isEmpty())
             args << QStringLiteral("--requirepass") << m_options.password;
         for (const QString& user : m_options.aclUsers)
             args << QStringLiteral("--user") << user.split(QLatin1Char(' '));
         args << m_extraArgs;
+        if (!m_sentinelConfig.isEmpty())
+            args = sentinelArgs() + args;
+        if (m_clockShift != 0) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("LD_PRELOAD"), clockShiftLibrary());
+            env.insert(QStringLiteral("BATON_CLOCK_SHIFT_SECONDS"), QString::number(m_clockShift));
+            m_process.setProcessEnvironment(env);
+        }
         m_process.setProgram(executable());
         m_process.setArguments(args);
         m_process.start();
@@ -199,6 +242,8 @@ private:
     }
 
     Options m_options;
+    QString m_sentinelConfig;
+    int m_clockShift = 0;
     QStringList m_extraArgs;
     QTemporaryDir m_dir;
     QProcess m_process;

@@ -45,7 +45,15 @@ QString RedisConnectDialog::withoutPassword(const QString& url, QString* passwor
     if (user)
         *user = qstr(parsed.user);
     QString address;
-    if (parsed.unixSocket) {
+    if (parsed.sentinel) {
+        // The sentinels' password is in the query: it is not kept (the address is saved).
+        RedisUrl bare = parsed;
+        bare.user.clear();
+        bare.password.clear();
+        bare.sentinelPassword.clear();
+        bare.sentinelUser.clear();
+        address = qstr(bare.redacted());
+    } else if (parsed.unixSocket) {
         address = u"unix://"_qs + qstr(parsed.path);
         if (parsed.db != 0)
             address += u"?db="_qs + QString::number(parsed.db);

@@ -16,7 +16,7 @@ namespace {
 // (and ROLE, for this check) on baton:* keys and channels can run elections and presence.
 constexpr const char* kElectionCommands =
     "+ping +select +role +script|load +evalsha +publish +subscribe +unsubscribe +exists +strlen "
-    "+get +set +del +incr +pexpire +pttl +time +hset +hdel +hlen +hscan";
+    "+get +set +del +incr +pexpire +pttl +time +hset +hdel +hlen +hscan +wait";
 
 std::string userOf(const RedisUrl& url) {
     return url.user.empty() ? "default" : url.user;
@@ -88,7 +88,7 @@ void checkNotAReplica(RedisStore::Impl& impl) {
 
 // SUBSCRIBE on a connection of its own, closed at once: an error reply is a refusal.
 void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why) {
-    Context c = connectTo(impl.url(), impl.options(), false);
+    Context c = connectTo(impl.target(), impl.options(), false);
     Reply r = command(c.get(), {"SUBSCRIBE", channel});
     if (!r)
         throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +

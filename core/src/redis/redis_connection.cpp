@@ -70,14 +70,16 @@ Reply getReply(redisContext* c) {
 }
 
 // Connects, logs in, selects the db. Throws StoreError that never holds the password.
-Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectDb) {
+Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectDb, Peer peer) {
     const timeval tv = toTimeval(options.connectTimeout);
     Context c(url.unixSocket ? redisConnectUnixWithTimeout(url.path.c_str(), tv)
                              : redisConnectWithTimeout(url.host.c_str(), url.port, tv));
-    const std::string where = url.redacted();
+    const bool sentinel = peer == Peer::Sentinel;
+    const std::string where = (sentinel ? "sentinel " : "") + url.redacted();
     if (!c || c->err) {
         std::string hint =
-            url.unixSocket
+            sentinel ? "is redis-sentinel running there? (sentinels listen on 26379 by default)"
+            : url.unixSocket
                 ? "is redis-server listening on that socket (unixsocket " + url.path + ")?"
                 : "is redis-server running there? (start one: redis-server "
                   "--port " +
@@ -103,14 +105,16 @@ Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectD
                   "user write redis://USER:PASSWORD@host, for a password redis://:PASSWORD@host"
                 : "";
         if (text.rfind("WRONGPASS", 0) == 0)
-            throw StoreError(
-                "authentication failed on " + where +
-                ": the server refused this user name and password (WRONGPASS); " +
-                (bare.empty() ? "check the user and password in the URL" : bare.substr(2)));
+            throw StoreError("authentication failed on " + where +
+                             ": the server refused this user name and password (WRONGPASS); " +
+                             (sentinel       ? "check sentinelUser and sentinelPassword in the URL"
+                              : bare.empty() ? "check the user and password in the URL"
+                                             : bare.substr(2)));
         if (text.rfind("NOAUTH", 0) == 0)
             throw StoreError("authentication failed on " + where +
-                             ": the server requires a password (NOAUTH); put it in the URL: "
-                             "redis://[user:]password@host:port");
+                             ": the server requires a password (NOAUTH); put it in the URL: " +
+                             (sentinel ? "redis-sentinel://host/MASTER?sentinelPassword=PASSWORD"
+                                       : "redis://[user:]password@host:port"));
         if (text.find("without any password configured") != std::string::npos)
             throw StoreError("authentication failed on " + where +
                              ": the URL gives a password but the server has none set; remove "

@@ -40,9 +40,12 @@ Reply command(redisContext* c, const std::vector<std::string>& args);
 void appendCommand(redisContext* c, const std::vector<std::string>& args);
 // The next reply on `c`; nullptr means the connection failed (see c->err).
 Reply getReply(redisContext* c);
+/// What a connection is to: hints in errors differ (a sentinel has its own port and login).
+enum class Peer { Server, Sentinel };
 
 // Connects, logs in, selects the db. Throws StoreError that never holds the password.
-Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectDb);
+Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectDb,
+                  Peer peer = Peer::Server);
 
 std::int64_t toInt(const redisReply* r);
 

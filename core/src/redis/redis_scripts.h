@@ -52,11 +52,14 @@ static_assert(BATON_MAX_LOCK_VALUE == kMaxLockValue && BATON_MAX_IDENTITY == kMa
                                                       "  end\n"                                    \
                                                       "end\n"
 
-// acquire(KEYS: lock, fence; ARGV: token, identity, ttl ms) ->
+// acquire(KEYS: lock, fence; ARGV: token, identity, ttl ms, floor) ->
 //   {1, fence} when taken (or already held by this token: a retry), {0, holder id, holder
 //   fence, pttl} when held by another.
-// A fence is max(INCR, server time in microseconds) so it stays increasing after data loss.
-// INCR is exact in Redis (64-bit); its text is read back with GET, never through a double.
+// A fence is above INCR, the server's time in microseconds and `floor` (the highest fence the
+// caller has seen, in digits): so it stays increasing after data loss, and after a failover to a
+// replica that missed the last writes and whose clock is behind. The counter keeps it, so the
+// next fence continues above it. INCR is exact in Redis (64-bit); fences are compared as digit
+// strings and read back with GET, never through a double.
 constexpr const char* kAcquire = BATON_LUA_READ R"lua(
 if cur then
   if v.token == ARGV[1] then
@@ -74,11 +77,20 @@ if type(incr) == 'table' and incr.err then
   end
   return incr
 end
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local function below(a, b)
+  if #a ~= #b then return #a < #b end
+  return a < b
+end
 fs = redis.call('GET', KEYS[2])
-if tonumber(fs) < now then
-  fs = string.format('%d', now)
+if not below(ARGV[4], fs) then
+  redis.call('SET', KEYS[2], ARGV[4])
+  redis.call('INCR', KEYS[2])
+  fs = redis.call('GET', KEYS[2])
+end
+local t = redis.call('TIME')
+local now = string.format('%d', tonumber(t[1]) * 1000000 + tonumber(t[2]))
+if below(fs, now) then
+  fs = now
   redis.call('SET', KEYS[2], fs)
 end
 redis.call('SET', KEYS[1], '{"id":' .. cjson.encode(ARGV[2]) .. ',"fence":' .. fs ..

@@ -7,11 +7,8 @@
 
 #include <hiredis/hiredis.h>
 
-#include <algorithm>
 #include <charconv>
-#include <csignal>
 #include <cstdlib>
-#include <mutex>
 #include <vector>
 
 namespace baton {
@@ -69,133 +66,6 @@ std::string RedisStore::key(const std::string& resource, const std::string& kind
 std::string defaultRedisUrl() {
     const char* env = std::getenv("REDIS_URL");
     return env && *env ? std::string(env) : std::string("redis://127.0.0.1:6379");
-}
-
-RedisStore::Impl::Impl(const std::string& text, RedisOptions options)
-    : m_url(RedisUrl::parse(text))
-    , m_options(options) {
-    // hiredis writes with write(2): a peer that went away must give EPIPE, not kill us.
-    struct sigaction current {};
-    if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
-        std::signal(SIGPIPE, SIG_IGN);
-    std::lock_guard guard(m_mutex);
-    connect();
-}
-
-Reply RedisStore::Impl::run(const std::vector<std::string>& args) {
-    std::lock_guard guard(m_mutex);
-    ensureConnected();
-    Reply r = command(m_ctx.get(), args);
-    if (!r)
-        lose(contextError(m_ctx.get(), m_options.commandTimeout));
-    return r;
-}
-
-Reply RedisStore::Impl::eval(ScriptId id, const std::vector<std::string>& keys,
-                             const std::vector<std::string>& args) {
-    std::lock_guard guard(m_mutex);
-    ensureConnected();
-    for (int attempt = 0;; ++attempt) {
-        std::vector<std::string> argv{"EVALSHA", m_shas[id], std::to_string(keys.size())};
-        argv.insert(argv.end(), keys.begin(), keys.end());
-        argv.insert(argv.end(), args.begin(), args.end());
-        Reply r = command(m_ctx.get(), argv);
-        if (!r)
-            lose(contextError(m_ctx.get(), m_options.commandTimeout));
-        if (attempt == 0 && r->type == REDIS_REPLY_ERROR &&
-            replyText(r.get()).rfind("NOSCRIPT", 0) == 0) {
-            loadScripts();
-            continue;
-        }
-        return r;
-    }
-}
-
-std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
-    std::lock_guard guard(m_mutex);
-    ensureConnected();
-    for (int attempt = 0;; ++attempt) {
-        for (const Call& call : calls) {
-            std::vector<std::string> argv;
-            if (call.script != ScriptCount) {
-                argv = {"EVALSHA", m_shas[call.script], std::to_string(call.keys.size())};
-                argv.insert(argv.end(), call.keys.begin(), call.keys.end());
-            }
-            argv.insert(argv.end(), call.args.begin(), call.args.end());
-            appendCommand(m_ctx.get(), argv);
-        }
-        std::vector<Reply> replies;
-        bool forgotten = false;
-        for (std::size_t i = 0; i < calls.size(); ++i) {
-            Reply r = getReply(m_ctx.get());
-            if (!r)
-                lose(contextError(m_ctx.get(), m_options.commandTimeout));
-            forgotten = forgotten || (r->type == REDIS_REPLY_ERROR &&
-                                      replyText(r.get()).rfind("NOSCRIPT", 0) == 0);
-            replies.push_back(std::move(r));
-        }
-        if (!forgotten || attempt > 0)
-            return replies;
-        loadScripts(); // the server restarted: every reply is read, so the batch runs again
-    }
-}
-
-SubscriberThread& RedisStore::Impl::subscriber() {
-    std::lock_guard guard(m_subscriberMutex);
-    if (!m_subscriber)
-        m_subscriber = std::make_unique<SubscriberThread>(m_url, m_options);
-    return *m_subscriber;
-}
-
-void RedisStore::Impl::connect() {
-    m_ctx = connectTo(m_url, m_options, true);
-    try {
-        loadScripts();
-    } catch (...) {
-        m_ctx.reset();
-        throw;
-    }
-}
-
-void RedisStore::Impl::loadScripts() {
-    for (int i = 0; i < ScriptCount; ++i) {
-        Reply r = command(m_ctx.get(), {"SCRIPT", "LOAD", kScripts[i]});
-        if (!r)
-            lose(contextError(m_ctx.get(), m_options.commandTimeout));
-        if (r->type == REDIS_REPLY_ERROR)
-            throw StoreError("cannot load Baton's scripts on " + endpoint() + ": " +
-                             explainAccess(m_url, "SCRIPT LOAD", replyText(r.get())));
-        if (r->type != REDIS_REPLY_STRING)
-            throw StoreError("cannot load Baton's scripts on " + endpoint() + ": odd reply");
-        m_shas[i] = replyText(r.get());
-    }
-}
-
-void RedisStore::Impl::ensureConnected() {
-    if (m_ctx)
-        return;
-    const TimePoint now = SteadyClock::instance().now();
-    if (now < m_nextTry)
-        throw StoreError("not connected to " + endpoint() + " (" + m_lastError + "); next try in " +
-                         ms(m_nextTry - now) + " ms");
-    try {
-        connect();
-        m_backoff = m_options.reconnectBackoffMin;
-    } catch (const StoreError& e) {
-        m_lastError = e.what();
-        m_nextTry = SteadyClock::instance().now() + m_backoff;
-        m_backoff = std::min(m_backoff * 2, m_options.reconnectBackoffMax);
-        throw;
-    }
-}
-
-void RedisStore::Impl::lose(const std::string& why) {
-    m_ctx.reset();
-    m_lastError = why;
-    // The first reconnect is tried at once; backoff only grows when reconnecting fails.
-    m_nextTry = SteadyClock::instance().now();
-    throw StoreError("lost the connection to " + endpoint() + ": " + why +
-                     "; it is re-made on the next call");
 }
 
 namespace {
@@ -328,6 +198,10 @@ std::string RedisStore::endpoint() const {
     return m_impl->endpoint();
 }
 
+std::uint64_t RedisStore::highestFenceSeen(const std::string& resource) const {
+    return m_impl->seenFence(resource).fence;
+}
+
 AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
                                  const std::string& identity, Duration ttl) {
     const std::string ttlMs = msArg(ttl, "acquire");
@@ -335,8 +209,18 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     if (identity.size() > kMaxIdentity)
         throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
                          " bytes long, more than " + std::to_string(kMaxIdentity));
-    Reply r = m_impl->eval(Acquire, {key(resource, "lock"), key(resource, "fence")},
-                           {token, identity, ttlMs});
+    // The new fence must be above every fence this store has seen on the resource, even on a
+    // primary that never had them (a failover to a replica that missed the last writes).
+    const Impl::SeenFence seen = m_impl->seenFence(resource);
+    Reply r = m_impl->evalAcknowledged(
+        Acquire, {key(resource, "lock"), key(resource, "fence")},
+        {token, identity, ttlMs, std::to_string(seen.fence)},
+        [](const redisReply* reply) {
+            return reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
+                   reply->element[0]->type == REDIS_REPLY_INTEGER &&
+                   reply->element[0]->integer == 1;
+        },
+        "acquire");
     throwIfError(m_impl->url(), r, resource, "acquire", Acquire);
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
         throw StoreError("acquire: unexpected reply from " + endpoint());
@@ -345,6 +229,18 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
         reply.acquired = true;
         reply.fence = toFence(r->element[1]);
         reply.holder = {identity, reply.fence, ttl};
+        // Only a retry of this store's own term may give its fence again (the script keeps
+        // above the floor; an older script or a rewritten lock might not).
+        if (reply.fence < seen.fence || (reply.fence == seen.fence && seen.token != token)) {
+            const bool released = release(resource, token);
+            throw StoreError("acquire: " + endpoint() + " issued fence " +
+                             std::to_string(reply.fence) + ", not above fence " +
+                             std::to_string(seen.fence) +
+                             " already seen on this resource (a failover to a replica that "
+                             "missed writes, with its clock behind?); refused" +
+                             (released ? " and released" : ""));
+        }
+        m_impl->sawFence(resource, reply.fence, token);
         return reply;
     }
     if (r->elements < 4)
@@ -352,11 +248,17 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     reply.holder.identity = replyText(r->element[1]);
     reply.holder.fence = toFence(r->element[2]);
     reply.holder.remaining = pttl(r->element[3]);
+    m_impl->sawFence(resource, reply.holder.fence);
     return reply;
 }
 
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
-    Reply r = m_impl->eval(Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")});
+    Reply r = m_impl->evalAcknowledged(
+        Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")},
+        [](const redisReply* reply) {
+            return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
+        },
+        "extend");
     throwIfError(m_impl->url(), r, resource, "extend", Extend);
     return toInt(r.get()) == 1;
 }
@@ -374,7 +276,9 @@ std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {
         throw StoreError("inspect: unexpected reply from " + endpoint());
     if (r->elements < 3)
         return std::nullopt;
-    return LockInfo{replyText(r->element[0]), toFence(r->element[1]), pttl(r->element[2])};
+    LockInfo info{replyText(r->element[0]), toFence(r->element[1]), pttl(r->element[2])};
+    m_impl->sawFence(resource, info.fence);
+    return info;
 }
 
 void RedisStore::publish(const std::string& resource, const std::string& payload) {
@@ -384,10 +288,14 @@ void RedisStore::publish(const std::string& resource, const std::string& payload
 
 Subscription RedisStore::subscribe(const std::string& resource,
                                    std::function<void(const Notice&)> fn) {
-    return m_impl->subscriber().add(key(resource, "events"),
-                                    [resource, fn = std::move(fn)](const std::string& payload) {
-                                        fn(toNotice(resource, payload));
-                                    });
+    Impl* impl = m_impl.get();
+    return m_impl->subscriber().add(
+        key(resource, "events"), [impl, resource, fn = std::move(fn)](const std::string& payload) {
+            const Notice notice = toNotice(resource, payload);
+            if (notice.kind == Notice::Kind::Released)
+                impl->sawFence(resource, notice.fence);
+            fn(notice);
+        });
 }
 
 Subscription RedisStore::subscribeChannel(const std::string& channel,

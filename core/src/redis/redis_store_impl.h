@@ -1,11 +1,15 @@
 #pragma once
 // The Redis store's inside (used by redis_store.cpp and redis_access.cpp): the command
-// connection under a mutex, reconnecting with backoff, the scripts' SHAs, the subscriber.
+// connection under a mutex, reconnecting with backoff, the scripts' SHAs, the subscriber; with
+// Sentinel, the primary looked up again on a lost connection, a READONLY answer or a failover
+// notice.
 
 #include "redis_connection.h"
 #include "redis_scripts.h"
 #include "redis_subscriber.h"
 
+#include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,6 +37,13 @@ public:
     /// EVALSHA of a script, loading it again if the server forgot it (NOSCRIPT).
     redis_detail::Reply eval(redis_detail::ScriptId id, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
+    /// eval(), then, when `wrote(reply)` and options().minReplicas > 0, WAIT on the same
+    /// connection under the same lock (another connection's WAIT would confirm nothing): throws
+    /// StoreError, saying `what`, when fewer replicas acknowledged in time.
+    redis_detail::Reply evalAcknowledged(redis_detail::ScriptId id,
+                                         const std::vector<std::string>& keys,
+                                         const std::vector<std::string>& args,
+                                         bool (*wrote)(const redisReply*), const char* what);
 
     /// One command of a pipeline: a script (keys, then args) or, with ScriptCount, plain args.
     struct Call {
@@ -43,16 +54,39 @@ public:
     /// loads the scripts and runs the batch once more. Throws StoreError when the link fails.
     std::vector<redis_detail::Reply> pipeline(const std::vector<Call>& calls);
 
-    std::string endpoint() const { return m_url.redacted(); }
+    std::string endpoint() const;
+    /// The URL as given (a redis-sentinel:// one names no server of its own).
     const RedisUrl& url() const { return m_url; }
+    /// The server commands go to: the URL's, or the primary the sentinels named last.
+    RedisUrl target() const;
     const RedisOptions& options() const { return m_options; }
     redis_detail::SubscriberThread& subscriber();
+
+    /// The highest fence seen on `resource` (0: none) and the token of the term that had it
+    /// when it was this store's own.
+    struct SeenFence {
+        std::uint64_t fence = 0;
+        std::string token;
+    };
+    SeenFence seenFence(const std::string& resource) const;
+    /// Remembers `fence` (of `token`, when it is this store's term) if it is the highest yet.
+    void sawFence(const std::string& resource, std::uint64_t fence, const std::string& token = {});
 
 private:
     void connect();
     void loadScripts();
     void ensureConnected();
     [[noreturn]] void lose(const std::string& why);
+    // Runs `send` (one command) on the command connection under m_mutex; with Sentinel, a
+    // READONLY answer (the primary was demoted) looks the primary up again and runs it once more.
+    template <typename Send>
+    redis_detail::Reply runOnPrimary(Send send);
+    redis_detail::Reply evalOnce(redis_detail::ScriptId id, const std::vector<std::string>& keys,
+                                 const std::vector<std::string>& args);
+    void awaitReplicas(const char* what);
+    RedisUrl lookUpPrimary(std::size_t& next) const;
+    void watchFailovers();
+    void onFailover();
 
     const RedisUrl m_url;
     const RedisOptions m_options;
@@ -62,8 +96,19 @@ private:
     TimePoint m_nextTry{};
     Duration m_backoff = m_options.reconnectBackoffMin;
     std::string m_lastError;
+    std::size_t m_nextSentinel = 0; // under m_mutex
+    mutable std::mutex m_targetMutex;
+    RedisUrl m_target; // under m_targetMutex
+    // Failover notices seen (bumped by the watcher's thread) and handled (under m_mutex).
+    std::atomic<std::uint64_t> m_failovers{0};
+    std::uint64_t m_failoversHandled = 0;
+    mutable std::mutex m_fencesMutex;
+    std::map<std::string, SeenFence> m_fences; // bounded: see sawFence()
     std::mutex m_subscriberMutex;
     std::unique_ptr<redis_detail::SubscriberThread> m_subscriber;
+    // Last: it calls onFailover(), which touches the members above, until it is gone.
+    std::unique_ptr<redis_detail::SubscriberThread> m_failoverWatch;
+    Subscription m_failoverSubscription;
 };
 
 } // namespace baton

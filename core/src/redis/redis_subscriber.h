@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <poll.h>
@@ -26,9 +27,13 @@ namespace baton::redis_detail {
 // through the wanted set and an eventfd; it answers by marking channels confirmed.
 class SubscriberThread {
 public:
-    SubscriberThread(const RedisUrl& url, const RedisOptions& options)
-        : m_url(url)
+    /// `where` says, at each connect, which server to subscribe on (with Sentinel: the primary
+    /// now, or a sentinel); it may throw StoreError, which counts as a failed connect.
+    SubscriberThread(std::function<RedisUrl()> where, const RedisOptions& options,
+                     Peer peer = Peer::Server)
+        : m_where(std::move(where))
         , m_options(options)
+        , m_peer(peer)
         , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
         if (m_wakeFd < 0)
             throw StoreError(std::string("cannot create an eventfd: ") + std::strerror(errno));
@@ -61,6 +66,16 @@ public:
         });
     }
 
+    /// Drops the connection and makes a new one at once (the primary moved): what was
+    /// subscribed is subscribed again there.
+    void reconnect() {
+        {
+            std::lock_guard guard(m_mutex);
+            m_reconnect = true;
+        }
+        wake();
+    }
+
 private:
     void wake() {
         const std::uint64_t one = 1;
@@ -86,6 +101,13 @@ private:
         link.lastHeard = link.nextTry;
         std::unique_lock lock(m_mutex);
         while (!m_quit) {
+            if (m_reconnect) {
+                m_reconnect = false;
+                link.ctx.reset();
+                m_confirmed.clear();
+                link.backoff = m_options.reconnectBackoffMin;
+                link.nextTry = SteadyClock::instance().now();
+            }
             const std::set<std::string> wanted = m_entries.channels();
             if (!link.ctx && !wanted.empty() && SteadyClock::instance().now() >= link.nextTry) {
                 lock.unlock();
@@ -116,7 +138,7 @@ private:
     // Runs without m_mutex: connecting may take up to the connect timeout.
     void connect(Link& link) {
         try {
-            link.ctx = connectTo(m_url, m_options, false);
+            link.ctx = connectTo(m_where(), m_options, false, m_peer);
             link.backoff = m_options.reconnectBackoffMin;
             link.lastHeard = SteadyClock::instance().now();
             link.pingSent = TimePoint::max();
@@ -257,8 +279,9 @@ private:
         m_entries.deliver(channel, replyText(r->element[2]));
     }
 
-    const RedisUrl m_url;
+    const std::function<RedisUrl()> m_where;
     const RedisOptions m_options;
+    const Peer m_peer;
     const int m_wakeFd;
     std::mutex m_mutex;
     std::condition_variable m_cv;
@@ -266,6 +289,7 @@ private:
     std::set<std::string> m_confirmed;
     std::uint64_t m_connectFailures = 0;
     bool m_quit = false;
+    bool m_reconnect = false;
     std::thread m_thread;
 };
 

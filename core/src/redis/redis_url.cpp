@@ -8,8 +8,9 @@ namespace {
 
 constexpr std::size_t kMaxUrl = 4096;
 constexpr std::size_t kMaxHost = 253;
-constexpr const char* kForms =
-    "use redis://[user:password@]host[:port][/db] or unix:///path/to.sock[?db=N]";
+constexpr int kSentinelPort = 26379;
+constexpr const char* kForms = "use redis://[user:password@]host[:port][/db], unix:///path/to.sock"
+                               "[?db=N] or redis-sentinel://host[:port][,host...]/MASTER";
 
 [[noreturn]] void fail(const std::string& text, const std::string& why) {
     // Text with neither a scheme nor an '@' may be a password given where the URL belongs
@@ -89,7 +90,31 @@ void takeCredentials(const std::string& text, const std::string& info, RedisUrl&
 
 } // namespace
 
+namespace {
+
+// Where a sentinel's password starts in `text` ("sentinelPassword=", in any case), or npos.
+std::size_t sentinelSecret(const std::string& text) {
+    std::string lower = text;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower.find("sentinelpassword=");
+}
+
+std::string redactCredentials(const std::string& text);
+
+} // namespace
+
 std::string redactUrl(const std::string& text) {
+    // A sentinel's password is in the query: everything after its '=' is hidden (a raw '&' or
+    // '@' in it would otherwise show its tail, or be taken for the end of the credentials).
+    if (const auto secret = sentinelSecret(text); secret != std::string::npos)
+        return redactCredentials(text.substr(0, secret)) + text.substr(secret, 17) + "***";
+    return redactCredentials(text);
+}
+
+namespace {
+
+std::string redactCredentials(const std::string& text) {
     const auto scheme = text.find("://");
     if (scheme == std::string::npos) {
         // Not a URL at all ("alice:secret@db:6379", "redis:/x:pw@h"): whatever precedes the
@@ -106,8 +131,6 @@ std::string redactUrl(const std::string& text) {
     const std::string user = colon == std::string::npos ? std::string() : info.substr(0, colon);
     return text.substr(0, start) + user + ":***" + text.substr(at);
 }
-
-namespace {
 
 // unix://[user:password@]/path/to.sock[?db=N], after the scheme.
 void parseUnix(const std::string& text, std::string rest, RedisUrl& url) {
@@ -183,6 +206,84 @@ void parseAuthority(const std::string& text, const std::string& authority, Redis
         url.port = parseNumber(text, portPart, "port", 1, 65535);
 }
 
+// The query of a redis-sentinel:// URL: db=N, sentinelUser=NAME, sentinelPassword=PASSWORD.
+void parseSentinelQuery(const std::string& text, const std::string& query, RedisUrl& url) {
+    bool secretSeen = false;
+    for (std::size_t start = 0; start <= query.size();) {
+        const auto amp = query.find('&', start);
+        const std::string piece = query.substr(start, amp - start);
+        start = amp == std::string::npos ? query.size() + 1 : amp + 1;
+        if (piece.empty())
+            continue;
+        const auto eq = piece.find('=');
+        const std::string name = piece.substr(0, eq);
+        const std::string value = eq == std::string::npos ? std::string() : piece.substr(eq + 1);
+        if (name == "db" && eq != std::string::npos) {
+            // Not echoed: without an '&' before it, a sentinel password would be part of it.
+            if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+                fail(text, "the db in the query is not a number (db=N; separate options with "
+                           "'&')");
+            url.db = parseNumber(text, value, "db", 0, 2147483647);
+        } else if (name == "sentinelPassword" && eq != std::string::npos) {
+            url.sentinelPassword = percentDecode(text, value, "sentinel password");
+            secretSeen = true;
+        } else if (name == "sentinelUser" && eq != std::string::npos) {
+            url.sentinelUser = percentDecode(text, value, "sentinel user");
+        } else if (secretSeen) {
+            // It may be the tail of a password with a raw '&' in it: not shown.
+            fail(text, "an unknown option after sentinelPassword (write '&' in a password as "
+                       "%26; understood: db=N, sentinelUser=NAME, sentinelPassword=PASSWORD)");
+        } else {
+            fail(text, "unknown option '" + name +
+                           "' (understood: db=N, sentinelUser=NAME, sentinelPassword=PASSWORD)");
+        }
+    }
+    if (!url.sentinelUser.empty() && url.sentinelPassword.empty())
+        fail(text, "sentinelUser is given without sentinelPassword");
+}
+
+// redis-sentinel://[user:password@]host[:port][,host[:port]...]/MASTER[?query], after the
+// scheme.
+void parseSentinel(const std::string& text, std::string rest, RedisUrl& url) {
+    url.sentinel = true;
+    // The last '@' before the query's sentinel password ends the primary's credentials.
+    const auto secret = sentinelSecret(rest);
+    const auto at = credentialsEnd(rest.substr(0, secret), 0, false);
+    if (at != std::string::npos) {
+        takeCredentials(text, rest.substr(0, at), url);
+        rest = rest.substr(at + 1);
+    }
+    const auto slash = rest.find('/');
+    const std::string hosts = rest.substr(0, std::min(slash, rest.find('?')));
+    if (hosts.empty())
+        fail(text, "the list of sentinels is empty (write redis-sentinel://host:26379/MASTER)");
+    for (std::size_t start = 0; start <= hosts.size();) {
+        const auto comma = hosts.find(',', start);
+        const std::string one = hosts.substr(start, comma - start);
+        start = comma == std::string::npos ? hosts.size() + 1 : comma + 1;
+        if (one.empty())
+            fail(text, "an empty entry in the list of sentinels (a stray ',')");
+        RedisUrl server;
+        server.port = kSentinelPort;
+        parseAuthority(text, one, server);
+        url.sentinels.push_back({server.host, server.port});
+    }
+    const std::string path = slash == std::string::npos ? std::string() : rest.substr(slash + 1);
+    const auto query = path.find('?');
+    url.masterName = percentDecode(text, path.substr(0, query), "master name");
+    if (url.masterName.empty())
+        fail(text, "no master name: write the name the sentinels monitor after the hosts "
+                   "(redis-sentinel://host:26379/mymaster)");
+    for (unsigned char c : url.masterName)
+        if (!std::isalnum(c) && c != '.' && c != '-' && c != '_')
+            fail(text, "the master name contains '" + std::string(1, static_cast<char>(c)) +
+                           "' (letters, digits, '.', '-' and '_' only)");
+    if (query != std::string::npos)
+        parseSentinelQuery(text, path.substr(query + 1), url);
+    url.host = url.sentinels.front().host;
+    url.port = url.sentinels.front().port;
+}
+
 } // namespace
 
 RedisUrl RedisUrl::parse(const std::string& text) {
@@ -204,6 +305,23 @@ RedisUrl RedisUrl::parse(const std::string& text) {
         parseUnix(text, rest, url);
         return url;
     }
+    if (scheme == "redis-sentinel") {
+        // The sentinels' password is taken out before anything else is read: whatever the
+        // parser quotes in an error (a port, a db, a name) can then never hold it.
+        const auto at = sentinelSecret(rest);
+        std::string secret;
+        if (at != std::string::npos) {
+            secret = rest.substr(at + 17, rest.find('&', at) - (at + 17));
+            rest.replace(at + 17, secret.size(), "x");
+        }
+        parseSentinel(text, rest, url);
+        if (!url.sentinelPassword.empty())
+            url.sentinelPassword = percentDecode(text, secret, "sentinel password");
+        return url;
+    }
+    if (scheme == "redis-cluster")
+        fail(text, "Redis Cluster (redis-cluster://) is not supported yet; reach one primary with "
+                   "redis://host:port, or use Sentinel (redis-sentinel://)");
     if (scheme == "rediss")
         fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
                    "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
@@ -225,15 +343,56 @@ RedisUrl RedisUrl::parse(const std::string& text) {
     return url;
 }
 
+namespace {
+
+std::string hostPort(const std::string& host, int port) {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
+}
+
+} // namespace
+
 std::string RedisUrl::redacted() const {
     std::string creds;
     if (!password.empty())
         creds = user + ":***@";
+    if (sentinel) {
+        std::string out = "redis-sentinel://" + creds;
+        for (std::size_t i = 0; i < sentinels.size(); ++i)
+            out += (i ? "," : "") + hostPort(sentinels[i].host, sentinels[i].port);
+        out += "/" + masterName;
+        std::string query;
+        if (db)
+            query += "&db=" + std::to_string(db);
+        if (!sentinelUser.empty())
+            query += "&sentinelUser=" + sentinelUser;
+        if (!sentinelPassword.empty())
+            query += "&sentinelPassword=***";
+        return query.empty() ? out : out + "?" + query.substr(1);
+    }
     if (unixSocket)
         return "unix://" + creds + path + (db ? "?db=" + std::to_string(db) : "");
-    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return "redis://" + creds + h + ":" + std::to_string(port) +
-           (db ? "/" + std::to_string(db) : "");
+    return "redis://" + creds + hostPort(host, port) + (db ? "/" + std::to_string(db) : "");
+}
+
+RedisUrl RedisUrl::server(const std::string& serverHost, int serverPort) const {
+    RedisUrl out;
+    out.host = serverHost;
+    out.port = serverPort;
+    out.user = user;
+    out.password = password;
+    out.bareCredential = bareCredential;
+    out.db = db;
+    return out;
+}
+
+RedisUrl RedisUrl::sentinelServer(const RedisHost& one) const {
+    RedisUrl out;
+    out.host = one.host;
+    out.port = one.port;
+    out.user = sentinelUser;
+    out.password = sentinelPassword;
+    return out;
 }
 
 } // namespace baton

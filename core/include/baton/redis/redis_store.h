@@ -13,14 +13,27 @@
 // EVALSHA; a NOSCRIPT answer (the server restarted) loads it again and retries once.
 //
 // Fences survive data loss: a new fence is max(INCR baton:{R}:fence, the server's time in
-// microseconds). A Redis that restarts empty therefore still issues fences above every earlier
-// one, as long as its clock does not go back and fewer than a million terms a second were
-// issued. (An epoch key would be lost with the data it was meant to outlive.)
+// microseconds, the highest fence this store has seen on R + 1). A Redis that restarts empty
+// therefore still issues fences above every earlier one, as long as its clock does not go back
+// and fewer than a million terms a second were issued; and a replica promoted after it missed
+// the last writes, with its clock behind, still issues fences above every one an elector saw
+// there (its own terms, the holders its tries met, release notices). An acquire whose fence is
+// not above that is refused (released, and a StoreError). (An epoch key would be lost with the
+// data it was meant to outlive.)
 //
 // What is read back is bounded: a lock value longer than Baton writes (64 KiB), a holder id
 // over 1 KiB or a presence entry over 16 KiB never leaves the server; the call says so instead.
 // A missing permission (ACL) or a replica is found at start by checkElectionAccess(), and said
 // with the command and the way out whenever a call meets it later.
+//
+// Sentinel (redis-sentinel://): the sentinels are asked for the primary at each connect, and its
+// ROLE is checked, so a replica is never written to; a lost connection, a READONLY answer (the
+// primary was demoted; the call is made once more on the new one) or a +switch-master notice
+// from a sentinel makes it ask again.
+//
+// With minReplicas, a lock that the primary took or extended counts only once WAIT says that many
+// replicas have it: a failover in between (asynchronous replication) could otherwise promote a
+// replica without it, and a second leader would be elected while the first still leads.
 //
 // Threads: one connection for commands, used under a mutex (calls from many threads are
 // serialised, one at a time); one connection for subscriptions, owned by a thread of its own.
@@ -41,6 +54,14 @@ struct RedisOptions {
     Duration commandTimeout = std::chrono::seconds(1); ///< per command (a reply must come)
     Duration reconnectBackoffMin = std::chrono::milliseconds(100);
     Duration reconnectBackoffMax = std::chrono::seconds(5);
+    /// Sentinel: hear the sentinels' +switch-master notices and move to the new primary at once.
+    /// Off, the store moves only when a call fails (a lost connection, a READONLY answer).
+    bool watchFailovers = true;
+    /// Replica acknowledgement: an acquire or extend counts only once this many replicas have
+    /// it (WAIT minReplicas replicaTimeout); fewer by then make the call fail (a follower tries
+    /// again, a leader's deadline is not moved). 0: no wait, as plain Redis replication.
+    int minReplicas = 0;
+    Duration replicaTimeout = std::chrono::milliseconds(250);
 };
 
 /// A resource's presence entries as read, bounded: nothing longer than Baton writes is read.
@@ -99,8 +120,13 @@ public:
     /// The text of INFO `section` ("stats", "server", ...): the server's own figures.
     std::string info(const std::string& section);
 
-    /// The server as a URL without the password.
+    /// The server as a URL without the password (with Sentinel: the sentinels, and the primary
+    /// now).
     std::string endpoint() const;
+
+    /// The highest fence this store has seen on `resource` (0: none): every fence it accepts
+    /// from an acquire is above it.
+    std::uint64_t highestFenceSeen(const std::string& resource) const;
 
     /// The Redis key or channel of a resource: kind is "lock", "fence", "events", ... Every
     /// key of one resource lands in one Cluster slot, whatever its name.
