@@ -52,6 +52,10 @@ public:
 
     void begin();
     void act(const Action& a);
+    void setReadOnly(bool readOnly) {
+        if (!m_begun)
+            m_readOnly = readOnly;
+    }
     void shutdown() { stopAll(true); }
 
     // RedisHost
@@ -118,6 +122,7 @@ private:
     QTimer* m_tick = nullptr;
     bool m_begun = false;
     bool m_shutDown = false;
+    bool m_readOnly = false;
     LabClock m_clock;
     LinkHealth m_health;
     bool m_outage = false;
@@ -148,7 +153,9 @@ void RedisBackend::Impl::begin() {
     try {
         (void)RedisUrl::parse(m_urlStd);
         labEvent(QStringLiteral("info"),
-                 QStringLiteral("connecting to %1 for '%2'").arg(m_health.displayUrl, m_resource));
+                 QStringLiteral("connecting to %1 for '%2'%3")
+                     .arg(m_health.displayUrl, m_resource,
+                          m_readOnly ? QStringLiteral(" (read-only watch)") : QString()));
     } catch (const UrlError& e) {
         m_health.urlError = qstr(e.what());
         labError(m_health.urlError);
@@ -258,6 +265,16 @@ ClusterSnapshot RedisBackend::Impl::snapshot(LabTime now) {
     s.lock = lockView(now);
     s.storeOpsPerSecond = m_health.fresh(now) ? m_opsPerSecond : 0;
     s.storeStatus = m_health.status(now);
+    s.resource = m_resource;
+    if (m_readOnly) {
+        s.readOnly = RedisBackend::readOnlyReason();
+        for (ElectorView& v : s.electors) {
+            v.controllable = false;
+            for (int k = 0; k < kActionKinds; ++k)
+                if (actsOnOne(Action::Kind(k)))
+                    v.unavailable[std::size_t(k)] = s.readOnly;
+        }
+    }
     return s;
 }
 
@@ -385,6 +402,10 @@ void RedisBackend::Impl::act(const Action& a) {
         refuse(QStringLiteral("%1: the Redis backend is not running").arg(actionName(a.kind)));
         return;
     }
+    if (m_readOnly) {
+        refuse(actionName(a.kind) + QStringLiteral(": ") + RedisBackend::readOnlyReason());
+        return;
+    }
     switch (a.kind) {
     case Action::Kind::AddThread:
         addThread(a);
@@ -449,6 +470,10 @@ void RedisBackend::Impl::actOn(const Action& a) {
 // ---- the link -------------------------------------------------------------------------------
 
 void RedisBackend::Impl::sendControl(const QString& who, const std::string& json) {
+    if (m_readOnly) { // act() refuses first; this is the last guard before a write
+        labError(QStringLiteral("not sent to %1: %2").arg(who, RedisBackend::readOnlyReason()));
+        return;
+    }
     if (!m_link) {
         labError(QStringLiteral("cannot reach %1: not connected to Redis").arg(who));
         return;
@@ -466,7 +491,9 @@ void RedisBackend::Impl::onConnected() {
     m_health.connectError.clear();
     m_health.lastGoodLook = m_clock.now();
     labEvent(QStringLiteral("info"),
-             QStringLiteral("connected to %1; watching '%2'").arg(m_health.displayUrl, m_resource));
+             QStringLiteral("connected to %1; watching '%2'%3")
+                 .arg(m_health.displayUrl, m_resource,
+                      m_readOnly ? QStringLiteral(", read-only") : QString()));
 }
 
 void RedisBackend::Impl::onConnectFailed(const std::string& message) {
@@ -573,6 +600,15 @@ RedisBackend::~RedisBackend() = default;
 
 void RedisBackend::begin() {
     m_impl->begin();
+}
+
+void RedisBackend::setReadOnly(bool readOnly) {
+    m_impl->setReadOnly(readOnly);
+}
+
+QString RedisBackend::readOnlyReason() {
+    return QStringLiteral("read-only watch: the lab writes nothing to Redis (connect without "
+                          "\"watch only\" to act)");
 }
 
 void RedisBackend::act(const Action& action) {

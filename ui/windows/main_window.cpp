@@ -1,10 +1,12 @@
 #include "windows/main_window.h"
 
+#include "backend/redis_backend.h"
 #include "backend/sim_backend.h"
 #include "cluster/cluster_model.h"
 #include "cluster/cluster_view.h"
 #include "inspector/inspector.h"
 #include "log/event_log_model.h"
+#include "resources/session_tabs.h"
 #include "stats/failover_stats.h"
 #include "timeline/leadership_history.h"
 #include "windows/speed_scale.h"
@@ -17,6 +19,7 @@
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace baton::lab {
 
@@ -35,7 +38,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     setWindowTitle(QStringLiteral("Baton lab"));
     setObjectName(QStringLiteral("BatonLab"));
     m_cluster = new ClusterView(this);
-    setCentralWidget(m_cluster);
+    setCentralWidget(withSessionTabs(m_cluster));
     createActions();
     createDocks();
     createMenus();
@@ -64,7 +67,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
         newSimulation(m_options.electors, m_options.pollingOnlyElectors); // until it is ready
         startLocalRedis();
     } else if (!m_options.redisUrl.isEmpty()) {
-        connectRedis(m_options.redisUrl, m_options.agents);
+        connectRedis(m_options.redisUrl, m_options.agents, m_options.resource, m_options.watch);
     } else if (!m_options.scenarioPath.isEmpty() && !openScenario(m_options.scenarioPath, &error)) {
         newSimulation(m_options.electors, m_options.pollingOnlyElectors);
         statusBar()->showMessage(error, 15000);
@@ -75,6 +78,18 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+// The open resources' tabs above the cluster view.
+QWidget* MainWindow::withSessionTabs(QWidget* view) {
+    auto* centre = new QWidget(this);
+    m_sessionTabs = new SessionTabs(m_controller, centre);
+    auto* layout = new QVBoxLayout(centre);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sessionTabs);
+    layout->addWidget(view, 1);
+    return centre;
+}
 
 void MainWindow::createStatusBar() {
     m_modeLabel = new QLabel(this);
@@ -119,7 +134,9 @@ void MainWindow::onRunStarted(bool simulated) {
     m_log->clear();
     m_history->clear();
     m_stats->clear();
-    m_modeLabel->setText(simulated ? tr("Simulated") : tr("Redis %1").arg(m_redisShown));
+    m_modeLabel->setText(simulated ? tr("Simulated")
+                         : m_watch ? tr("Redis %1 · read-only watch").arg(m_redisShown)
+                                   : tr("Redis %1").arg(m_redisShown));
     updateActions();
 }
 
@@ -175,8 +192,21 @@ void MainWindow::updateActions() {
     const bool sim = m_controller.simulated();
     for (const char* n : {"pauseTime", "stepTime", "faster", "slower", "realTime", "saveScenario"})
         action(QString::fromLatin1(n))->setEnabled(sim);
-    for (const char* n : {"addThread", "addAgent", "addSeedThread", "addSeedAgent"})
-        action(QString::fromLatin1(n))->setEnabled(!sim);
+    // What acts on the cluster: nothing in a read-only watch, or with no resource open.
+    const QString noCluster =
+        sim       ? QString()
+        : m_watch ? RedisBackend::readOnlyReason()
+        : m_controller.sessions().isEmpty()
+            ? tr("open a resource first (double-click it in the Resources list)")
+            : QString();
+    for (const char* n : {"killLeader", "addThread", "addAgent", "addSeedThread", "addSeedAgent"}) {
+        QAction* a = action(QString::fromLatin1(n));
+        const bool add = n[0] == 'a';
+        const QString why = add && sim ? tr("only in Redis mode") : noCluster;
+        a->setEnabled(why.isEmpty());
+        a->setStatusTip(why.isEmpty() ? a->property("baseTip").toString() : why);
+        a->setToolTip(why.isEmpty() ? a->property("baseToolTip").toString() : why);
+    }
     m_speedSlider->setEnabled(sim);
 }
 

@@ -25,6 +25,7 @@ class TimelineView;
 class FailoverStats;
 class StatsPanel;
 class LocalRedisServer;
+class SessionTabs;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -38,7 +39,11 @@ public:
         QString agentPath;       ///< baton-agent (empty: next to this executable, then PATH)
         int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
         bool localRedis = false; ///< start a private redis-server and connect to it
+        QString resource;        ///< Redis: the resource to open (empty: the list only)
+        bool watch = false;      ///< Redis: a read-only watch (no agents, nothing written)
     };
+    /// The resource the lab's own agents run on when none is named.
+    static QString demoResource() { return QStringLiteral("job-scheduler"); }
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -49,6 +54,7 @@ public:
     LeadershipHistory* history() const { return m_history; }
     EventLogModel* eventLog() const { return m_log; }
     FailoverStats* stats() const { return m_stats; }
+    SessionTabs* sessionTabs() const { return m_sessionTabs; }
     /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
     QAction* action(const QString& name) const;
     /// The status bar's texts, for tests: mode, time, leader, store.
@@ -61,8 +67,14 @@ public:
     /// Saves the simulated run so far (faults included) as a scenario file.
     bool saveScenario(const QString& path, QString* error) const;
     /// Switches to Redis mode on `url` (the password never shows), starting `agents`
-    /// baton-agent processes.
-    void connectRedis(const QString& url, int agents = 3);
+    /// baton-agent processes on `resource` (empty: demoResource(), or with no agents none: the
+    /// list only). `watch`: a read-only watch, which starts no agents and writes nothing.
+    void connectRedis(const QString& url, int agents = 3, const QString& resource = {},
+                      bool watch = false);
+    /// Redis mode: opens `resource` beside the open ones (or shows it when it is open).
+    void openResource(const QString& resource);
+    /// Connected as a read-only watch.
+    bool watching() const { return m_watch; }
     /// The private redis-server, once started (Redis > Start a private Redis).
     LocalRedisServer* localRedis() const { return m_localRedis; }
     bool exportEvents(const QString& path, QString* error) const;
@@ -86,6 +98,7 @@ private:
     QTableView* createEventTable(QWidget* parent);
     QWidget* createElectorTable();
     void createStatusBar();
+    QWidget* withSessionTabs(QWidget* view);
     void readSettings();
     void writeSettings() const;
     void onRunStarted(bool simulated);
@@ -112,6 +125,7 @@ private:
                      const QString& done);
     void askConnectRedis();
     void startLocalRedis();
+    std::unique_ptr<Backend> redisBackend(const QString& resource) const;
 
     Options m_options;
     LabController m_controller;
@@ -125,6 +139,7 @@ private:
     FailoverStats* m_stats = nullptr;
     StatsPanel* m_statsPanel = nullptr;
     LocalRedisServer* m_localRedis = nullptr;
+    SessionTabs* m_sessionTabs = nullptr;
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;
     QLabel* m_speedLabel = nullptr;
@@ -133,7 +148,9 @@ private:
     QLabel* m_timeLabel = nullptr;
     QLabel* m_leaderLabel = nullptr;
     QLabel* m_storeLabel = nullptr;
-    QString m_redisShown;               ///< the Redis URL as shown (password redacted)
+    QString m_redisShown; ///< the Redis URL as shown (password redacted)
+    QString m_redisUrl;   ///< to open more resources on (never shown)
+    bool m_watch = false;
     QHash<QString, QAction*> m_actions; ///< by object name
 };
 

@@ -26,6 +26,9 @@ QAction* MainWindow::addAction(const QString& name, const QString& text,
                       : tip + QStringLiteral(" (") + shortcut.toString(QKeySequence::NativeText) +
                             QStringLiteral(")"));
     a->setStatusTip(tip);
+    // What the tips go back to after saying why the action is not available.
+    a->setProperty("baseTip", tip);
+    a->setProperty("baseToolTip", a->toolTip());
     QMainWindow::addAction(a); // shortcuts work wherever the focus is in the window
     m_actions.insert(name, a);
     return a;
