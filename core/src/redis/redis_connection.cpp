@@ -45,6 +45,23 @@ Reply command(redisContext* c, const std::vector<std::string>& args) {
         redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data())));
 }
 
+void appendCommand(redisContext* c, const std::vector<std::string>& args) {
+    std::vector<const char*> argv;
+    std::vector<size_t> lens;
+    for (const auto& a : args) {
+        argv.push_back(a.data());
+        lens.push_back(a.size());
+    }
+    redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data());
+}
+
+Reply getReply(redisContext* c) {
+    void* reply = nullptr;
+    if (redisGetReply(c, &reply) != REDIS_OK)
+        return nullptr;
+    return Reply(static_cast<redisReply*>(reply));
+}
+
 // Connects, logs in, selects the db. Throws StoreError that never holds the password.
 Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectDb) {
     const timeval tv = toTimeval(options.connectTimeout);

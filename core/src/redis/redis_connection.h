@@ -36,6 +36,11 @@ std::string replyText(const redisReply* r);
 // Runs one command on `c`; nullptr means the connection failed (see c->err).
 Reply command(redisContext* c, const std::vector<std::string>& args);
 
+// Queues one command on `c` (sent by the next getReply); for pipelines.
+void appendCommand(redisContext* c, const std::vector<std::string>& args);
+// The next reply on `c`; nullptr means the connection failed (see c->err).
+Reply getReply(redisContext* c);
+
 // Connects, logs in, selects the db. Throws StoreError that never holds the password.
 Context connectTo(const RedisUrl& url, const RedisOptions& options, bool selectDb);
 

@@ -116,19 +116,24 @@ if not cur then return {} end
 return {v.id, fs, redis.call('PTTL', KEYS[1])}
 )lua";
 
+// The server's Unix time in whole ms, as a Lua number (exact: far below 2^53).
+#define BATON_LUA_NOW_MS                                                                           \
+    "local t = redis.call('TIME')\n"                                                               \
+    "local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n"
+
 // members(KEYS: members; ARGV: most entries, longest id, longest entry) ->
-//   {entries in all, id, entry, id, entry, ...}: at most ARGV[1] of them. An entry too long to be
-//   Baton's comes as its length in bytes (an integer) in place of its text; an id too long, as
-//   its first 64 bytes and minus its length.
-constexpr const char* kMembers = R"lua(
+//   {entries in all, server ms, id, entry, id, entry, ...}: at most ARGV[1] of them. An entry too
+//   long to be Baton's comes as its length in bytes (an integer) in place of its text; an id too
+//   long, as its first 64 bytes and minus its length.
+constexpr const char* kMembers = BATON_LUA_NOW_MS R"lua(
 local most, longestId, longest = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local out = {redis.call('HLEN', KEYS[1])}
+local out = {redis.call('HLEN', KEYS[1]), nowMs}
 local cursor = '0'
 repeat
   local page = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', 100)
   cursor = page[1]
   for i = 1, #page[2], 2 do
-    if #out > 2 * most then return out end
+    if #out > 2 * most + 1 then return out end
     local id, entry = page[2][i], page[2][i + 1]
     if #id > longestId then
       out[#out + 1] = string.sub(id, 1, 64)
@@ -176,15 +181,53 @@ end
 return {}
 )lua";
 
-enum ScriptId { Acquire, Extend, Release, Inspect, Members, Check, ScriptCount };
-constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend,  kRelease,
-                                               kInspect, kMembers, kCheck};
+// look(KEYS: lock; ARGV: longest value) -> {status, value, pttl, server ms} for the resource
+// directory: status 0 no lock (value ''), 1 the value, 2 too long (value: its length), 3 not a
+// string (value: its type). Reads only, whatever the key holds.
+constexpr const char* kLook = BATON_LUA_NOW_MS R"lua(
+local out = {0, '', redis.call('PTTL', KEYS[1]), nowMs}
+local size = redis.pcall('STRLEN', KEYS[1])
+if type(size) == 'table' then
+  out[1], out[2] = 3, redis.call('TYPE', KEYS[1]).ok
+elseif size > tonumber(ARGV[1]) then
+  out[1], out[2] = 2, size
+elseif size > 0 then
+  out[1], out[2] = 1, redis.call('GET', KEYS[1])
+end
+return out
+)lua";
+
+// foreign(KEYS: key; ARGV: longest value, most hash fields) -> {type, pttl, size, value} for
+// a string key, {type, pttl, size, field, value, ...} for a hash: another library's lock, read
+// bounded (a value past the limit is cut to it; a hash with too many fields is not read).
+constexpr const char* kForeign = R"lua(
+local longest, most = tonumber(ARGV[1]), tonumber(ARGV[2])
+local ty = redis.call('TYPE', KEYS[1]).ok
+local out = {ty, redis.call('PTTL', KEYS[1]), 0}
+if ty == 'string' then
+  out[3] = redis.call('STRLEN', KEYS[1])
+  if out[3] <= longest then out[4] = redis.call('GET', KEYS[1]) end
+elseif ty == 'hash' then
+  out[3] = redis.call('HLEN', KEYS[1])
+  if out[3] <= most then
+    local all = redis.call('HGETALL', KEYS[1])
+    for i = 1, #all do out[#out + 1] = string.sub(all[i], 1, longest) end
+  end
+end
+return out
+)lua";
+
+enum ScriptId { Acquire, Extend, Release, Inspect, Members, Check, Look, Foreign, ScriptCount };
+constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend, kRelease, kInspect,
+                                               kMembers, kCheck,  kLook,    kForeign};
 /// What each script runs, for a message when the user may not run one of them.
 constexpr const char* kScriptCommands[ScriptCount] = {"STRLEN, GET, PEXPIRE, PTTL, INCR, TIME, SET",
                                                       "STRLEN, GET, PEXPIRE",
                                                       "STRLEN, GET, DEL, PUBLISH",
                                                       "STRLEN, GET, PTTL",
-                                                      "HLEN, HSCAN",
-                                                      "EXISTS, STRLEN, PTTL, TIME, GET, SET, DEL"};
+                                                      "TIME, HLEN, HSCAN",
+                                                      "EXISTS, STRLEN, PTTL, TIME, GET, SET, DEL",
+                                                      "TIME, PTTL, STRLEN, TYPE, GET",
+                                                      "TYPE, PTTL, STRLEN, GET, HLEN, HGETALL"};
 
 } // namespace baton::redis_detail

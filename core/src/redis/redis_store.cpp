@@ -111,6 +111,35 @@ Reply RedisStore::Impl::eval(ScriptId id, const std::vector<std::string>& keys,
     }
 }
 
+std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
+    std::lock_guard guard(m_mutex);
+    ensureConnected();
+    for (int attempt = 0;; ++attempt) {
+        for (const Call& call : calls) {
+            std::vector<std::string> argv;
+            if (call.script != ScriptCount) {
+                argv = {"EVALSHA", m_shas[call.script], std::to_string(call.keys.size())};
+                argv.insert(argv.end(), call.keys.begin(), call.keys.end());
+            }
+            argv.insert(argv.end(), call.args.begin(), call.args.end());
+            appendCommand(m_ctx.get(), argv);
+        }
+        std::vector<Reply> replies;
+        bool forgotten = false;
+        for (std::size_t i = 0; i < calls.size(); ++i) {
+            Reply r = getReply(m_ctx.get());
+            if (!r)
+                lose(contextError(m_ctx.get(), m_options.commandTimeout));
+            forgotten = forgotten || (r->type == REDIS_REPLY_ERROR &&
+                                      replyText(r.get()).rfind("NOSCRIPT", 0) == 0);
+            replies.push_back(std::move(r));
+        }
+        if (!forgotten || attempt > 0)
+            return replies;
+        loadScripts(); // the server restarted: every reply is read, so the batch runs again
+    }
+}
+
 SubscriberThread& RedisStore::Impl::subscriber() {
     std::lock_guard guard(m_subscriberMutex);
     if (!m_subscriber)
@@ -214,14 +243,8 @@ void throwIfFailed(const RedisUrl& url, const Reply& r, const char* command,
 // permission or a read-only replica said with the way out, anything else as it came.
 void throwIfError(const RedisUrl& url, const Reply& r, const std::string& resource,
                   const char* what, ScriptId script = ScriptCount) {
-    if (r->type != REDIS_REPLY_ERROR)
-        return;
-    const std::string text = replyText(r.get());
-    if (auto garbage = garbageMessage(resource, text))
-        throw StoreError(std::string(what) + ": " + *garbage);
-    throw StoreError(std::string(what) + ": " +
-                     explainAccess(url, script == ScriptCount ? what : "EVALSHA", text,
-                                   script == ScriptCount ? nullptr : kScriptCommands[script]));
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError(errorText(url, r.get(), resource, what, script));
 }
 
 std::string msArg(Duration ttl, const char* what) {
@@ -241,6 +264,60 @@ Duration pttl(const redisReply* r) {
 }
 
 } // namespace
+
+namespace redis_detail {
+
+std::vector<std::string> membersArgs() {
+    return {std::to_string(kMaxMembers), std::to_string(kMaxIdentity),
+            std::to_string(kMaxMemberEntry)};
+}
+
+MemberEntries memberEntries(const redisReply* r, const std::string& k) {
+    if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
+        throw StoreError("members: unexpected reply for " + k);
+    MemberEntries out;
+    out.serverMs = static_cast<double>(toInt(r->element[1]));
+    for (std::size_t i = 2; i + 1 < r->elements; i += 2) {
+        const redisReply* id = r->element[i];
+        const redisReply* entry = r->element[i + 1];
+        if (entry->type == REDIS_REPLY_STRING) {
+            out.entries.emplace_back(replyText(id), replyText(entry));
+            continue;
+        }
+        // The script sends a length in place of an entry too long to be Baton's: negative
+        // when it is the id that is too long (then cut to its first 64 bytes).
+        const auto length = toInt(entry);
+        if (length < 0)
+            out.refused.push_back("an id of " + std::to_string(-length) + " bytes in " + k +
+                                  " (starting '" + replyText(id) +
+                                  "') is longer than Baton ever writes (at most " +
+                                  std::to_string(kMaxIdentity) + "), so its entry is not read");
+        else
+            out.refused.push_back("the entry of '" + replyText(id) + "' in " + k + " holds " +
+                                  std::to_string(length) +
+                                  " bytes, more than Baton ever writes (at most " +
+                                  std::to_string(kMaxMemberEntry) +
+                                  "), so it is not read; delete it: redis-cli HDEL '" + k + "' '" +
+                                  replyText(id) + "'");
+    }
+    const auto total = static_cast<std::size_t>(toInt(r->element[0]));
+    if (total > kMaxMembers)
+        out.refused.push_back(k + " has " + std::to_string(total) + " entries; only " +
+                              std::to_string(kMaxMembers) + " are read");
+    return out;
+}
+
+std::string errorText(const RedisUrl& url, const redisReply* r, const std::string& resource,
+                      const char* what, ScriptId script) {
+    const std::string text = replyText(r);
+    if (auto garbage = garbageMessage(resource, text))
+        return std::string(what) + ": " + *garbage;
+    return std::string(what) + ": " +
+           explainAccess(url, script == ScriptCount ? what : "EVALSHA", text,
+                         script == ScriptCount ? nullptr : kScriptCommands[script]);
+}
+
+} // namespace redis_detail
 
 RedisStore::RedisStore(const std::string& url, RedisOptions options)
     : m_impl(std::make_unique<Impl>(url, options)) {}
@@ -347,41 +424,9 @@ std::vector<std::pair<std::string, std::string>> RedisStore::hgetall(const std::
 
 MemberEntries RedisStore::members(const std::string& resource) {
     const std::string k = key(resource, "members");
-    Reply r = m_impl->eval(Members, {k},
-                           {std::to_string(kMaxMembers), std::to_string(kMaxIdentity),
-                            std::to_string(kMaxMemberEntry)});
+    Reply r = m_impl->eval(Members, {k}, membersArgs());
     throwIfError(m_impl->url(), r, resource, "members", Members);
-    if (r->type != REDIS_REPLY_ARRAY || r->elements < 1)
-        throw StoreError("members: unexpected reply from " + endpoint());
-    MemberEntries out;
-    for (std::size_t i = 1; i + 1 < r->elements; i += 2) {
-        const redisReply* id = r->element[i];
-        const redisReply* entry = r->element[i + 1];
-        if (entry->type == REDIS_REPLY_STRING) {
-            out.entries.emplace_back(replyText(id), replyText(entry));
-            continue;
-        }
-        // The script sends a length in place of an entry too long to be Baton's: negative
-        // when it is the id that is too long (then cut to its first 64 bytes).
-        const auto length = toInt(entry);
-        if (length < 0)
-            out.refused.push_back("an id of " + std::to_string(-length) + " bytes in " + k +
-                                  " (starting '" + replyText(id) +
-                                  "') is longer than Baton ever writes (at most " +
-                                  std::to_string(kMaxIdentity) + "), so its entry is not read");
-        else
-            out.refused.push_back("the entry of '" + replyText(id) + "' in " + k + " holds " +
-                                  std::to_string(length) +
-                                  " bytes, more than Baton ever writes (at most " +
-                                  std::to_string(kMaxMemberEntry) +
-                                  "), so it is not read; delete it: redis-cli HDEL '" + k + "' '" +
-                                  replyText(id) + "'");
-    }
-    const auto total = static_cast<std::size_t>(toInt(r->element[0]));
-    if (total > kMaxMembers)
-        out.refused.push_back(k + " has " + std::to_string(total) + " entries; only " +
-                              std::to_string(kMaxMembers) + " are read");
-    return out;
+    return memberEntries(r.get(), k);
 }
 
 std::string RedisStore::info(const std::string& section) {

@@ -13,6 +13,17 @@
 
 namespace baton {
 
+namespace redis_detail {
+/// The Members script's arguments (its bounds), and its reply read (throws StoreError when
+/// the reply is not one); `key` is the members key, for the messages.
+std::vector<std::string> membersArgs();
+MemberEntries memberEntries(const redisReply* reply, const std::string& key);
+/// An error reply to `what` on `resource` in words with the way out (bad data, a missing
+/// permission, a replica).
+std::string errorText(const RedisUrl& url, const redisReply* reply, const std::string& resource,
+                      const char* what, ScriptId script = ScriptCount);
+} // namespace redis_detail
+
 class RedisStore::Impl {
 public:
     Impl(const std::string& text, RedisOptions options);
@@ -22,6 +33,15 @@ public:
     /// EVALSHA of a script, loading it again if the server forgot it (NOSCRIPT).
     redis_detail::Reply eval(redis_detail::ScriptId id, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
+
+    /// One command of a pipeline: a script (keys, then args) or, with ScriptCount, plain args.
+    struct Call {
+        redis_detail::ScriptId script = redis_detail::ScriptCount;
+        std::vector<std::string> keys, args;
+    };
+    /// Sends every call at once, then reads every reply (in order): one round trip. NOSCRIPT
+    /// loads the scripts and runs the batch once more. Throws StoreError when the link fails.
+    std::vector<redis_detail::Reply> pipeline(const std::vector<Call>& calls);
 
     std::string endpoint() const { return m_url.redacted(); }
     const RedisUrl& url() const { return m_url; }

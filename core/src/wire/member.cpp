@@ -23,17 +23,22 @@ Duration millis(const Json& o, const char* key) {
 } // namespace
 
 std::string encode(const MemberInfo& m) {
-    return dump(OrderedJson{{"state", m.state},
-                            {"fence", m.fence},
-                            {"leader", m.leader},
-                            {"ttl", toMs(m.ttl)},
-                            {"refresh", toMs(m.refresh)},
-                            {"retry", toMs(m.retry)},
-                            {"pollingOnly", m.pollingOnly},
-                            {"control", m.control},
-                            {"host", m.host},
-                            {"pid", m.pid},
-                            {"seen", m.seenMs}});
+    OrderedJson o{{"state", m.state},
+                  {"fence", m.fence},
+                  {"leader", m.leader},
+                  {"ttl", toMs(m.ttl)},
+                  {"refresh", toMs(m.refresh)},
+                  {"retry", toMs(m.retry)},
+                  {"pollingOnly", m.pollingOnly},
+                  {"control", m.control},
+                  {"host", m.host},
+                  {"pid", m.pid},
+                  {"seen", m.seenMs}};
+    if (m.termStartMs > 0)
+        o["since"] = m.termStartMs;
+    if (m.expiresMs > 0)
+        o["exp"] = m.expiresMs;
+    return dump(o);
 }
 
 Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text) {
@@ -52,6 +57,8 @@ Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text) {
         m.host = string(o, "host");
         m.pid = static_cast<std::int64_t>(whole(o, "pid", kLargestPid));
         m.seenMs = number(o, "seen", 0, 1e15);
+        m.termStartMs = number(o, "since", 0, 1e15);
+        m.expiresMs = number(o, "exp", 0, 1e15);
         if (!has(o, "seen") || m.ttl.count() <= 0)
             throw FieldError("needs \"seen\" and a positive \"ttl\"");
         return m;

@@ -47,6 +47,7 @@ struct RedisOptions {
 struct MemberEntries {
     std::vector<std::pair<std::string, std::string>> entries; ///< id -> entry (JSON)
     std::vector<std::string> refused; ///< what was not read and why (too long, too many)
+    double serverMs = 0;              ///< the server's Unix ms at the read
 };
 
 class RedisStore final : public Store {
@@ -103,6 +104,8 @@ public:
     class Impl;
 
 private:
+    friend class ResourceDirectory; // reads many keys in one pipelined round trip
+
     std::unique_ptr<Impl> m_impl;
 };
 

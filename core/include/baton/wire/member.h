@@ -22,7 +22,11 @@ struct MemberInfo {
     bool control = false; ///< obeys commands on baton:{R}:control (agent --allow-control)
     std::string host;
     std::int64_t pid = 0;
-    double seenMs = 0; ///< Unix time in ms of the last heartbeat
+    double seenMs = 0;      ///< Unix time in ms of the last heartbeat
+    double termStartMs = 0; ///< Unix ms its current term began, while it leads; 0 unknown
+    /// The server's Unix ms after which the entry is stale, written by the server at each
+    /// heartbeat (RedisStore::heartbeat); 0 in entries of agents older than that.
+    double expiresMs = 0;
     bool operator==(const MemberInfo&) const = default;
 };
 
@@ -30,7 +34,7 @@ namespace wire {
 
 /// The entry's value (without the id, which is the hash field). Durations in whole ms.
 std::string encode(const MemberInfo& member);
-/// Needs "seen" and a positive "ttl".
+/// Needs "seen" and a positive "ttl". "since" and "exp" are written only when not 0.
 Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text);
 
 } // namespace wire

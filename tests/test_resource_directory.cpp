@@ -1,0 +1,288 @@
+// The resource directory: key names and replies decoded without I/O (garbage included), then
+// real passes over a test-owned redis-server holding Baton's locks and two other libraries'.
+
+#include "support/redis_server.h"
+
+#include <baton/redis/resource_directory.h>
+#include <baton/store/locker.h>
+#include <baton/wire/lock_value.h>
+
+#include <QTest>
+
+using namespace baton;
+using namespace std::chrono_literals;
+using namespace Qt::StringLiterals;
+using directory::RawForeign;
+using directory::RawResource;
+
+namespace {
+
+RedisOptions quick() {
+    RedisOptions o;
+    o.connectTimeout = 500ms;
+    o.commandTimeout = 500ms;
+    return o;
+}
+
+std::string memberJson(const std::string& state, double seenMs, double expMs = 0,
+                       std::uint64_t fence = 0, double since = 0) {
+    MemberInfo m;
+    m.state = state;
+    m.ttl = 2s;
+    m.refresh = 500ms;
+    m.seenMs = seenMs;
+    m.expiresMs = expMs;
+    m.fence = fence;
+    m.termStartMs = since;
+    return wire::encode(m);
+}
+
+const ResourceInfo* find(const DirectoryPass& pass, const std::string& name) {
+    for (const ResourceInfo& r : pass.resources)
+        if (r.name == name)
+            return &r;
+    return nullptr;
+}
+
+} // namespace
+
+class TestResourceDirectory : public QObject {
+    Q_OBJECT
+    test::RedisServer m_server;
+
+private slots:
+    void initTestCase() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void init() { m_server.cli({QStringLiteral("FLUSHALL")}); }
+
+    // Given a resource name, when its keys are made, then the key names give it back.
+    void keysNameTheirResource_data() {
+        QTest::addColumn<QString>("name");
+        for (const char* n : {"jobs", "a:b", "}b", "", "x}:lock", "{y}", "%", "}%7D{", "ünï"})
+            QTest::newRow(n) << QString::fromUtf8(n);
+    }
+    void keysNameTheirResource() {
+        QFETCH(QString, name);
+        const std::string r = name.toStdString();
+        for (const char* kind : {"lock", "members"}) {
+            const auto back = directory::resourceOfKey(RedisStore::key(r, kind), kind);
+            QVERIFY2(back.has_value(), kind);
+            QCOMPARE(QString::fromStdString(*back), name);
+        }
+        QVERIFY(!directory::resourceOfKey(RedisStore::key(r, "lock"), "members"));
+    }
+
+    void keysThatAreNotBatonsNameNothing_data() {
+        QTest::addColumn<QString>("key");
+        for (const char* k : {"leader:jobs", "baton:{}:lock", "baton:{}b}:lock", "baton:%{zz}:lock",
+                              "baton:%{jobs}:lock", "baton:%{%7}:lock", "baton:{jobs}:fence",
+                              "baton:{jobs}", "baton:", "", "}:lock", "baton:{jobs:lock"})
+            QTest::newRow(k) << QString::fromUtf8(k);
+    }
+    void keysThatAreNotBatonsNameNothing() {
+        QFETCH(QString, key);
+        QVERIFY(!directory::resourceOfKey(key.toStdString(), "lock"));
+    }
+
+    void aHeldLockDecodesWithItsLiveMembers() {
+        RawResource raw;
+        raw.lockValue = wire::encode(wire::LockValue{"alice", 18446744073709551615ULL, "t"});
+        raw.pttl = 1234;
+        raw.serverMs = 1'000'000;
+        raw.members = {
+            {"bob", memberJson("follower", 999'900, 1'001'000)},
+            {"alice", memberJson("leader", 999'900, 1'001'000, 18446744073709551615ULL, 990'000)},
+            {"dead", memberJson("leader", 900'000, 999'999)}};
+        const ResourceInfo info = directory::decodeResource("jobs", raw);
+        QCOMPARE(info.error, std::string());
+        QCOMPARE(info.holder, std::string("alice"));
+        QCOMPARE(info.fence, 18446744073709551615ULL);
+        QCOMPARE(info.ttl, std::optional<Duration>(1234ms));
+        QCOMPARE(info.key, std::string("baton:{jobs}:lock"));
+        QCOMPARE(info.members.size(), std::size_t(2)); // the expired one is not live
+        QCOMPARE(info.members[0].id, std::string("alice"));
+        QCOMPARE(info.expiredMembers, std::size_t(1));
+        QCOMPARE(info.termStartMs, std::optional<double>(990'000));
+    }
+
+    // Whatever the server holds, decoding says what is wrong and never throws.
+    void garbageGivesAnErrorPerResource_data() {
+        QTest::addColumn<QString>("lock");
+        QTest::addColumn<qint64>("pttl");
+        QTest::addColumn<QString>("member");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not json") << u"hello\x1b[2J"_s << 500ll << QString()
+                                  << u"holds a value Baton did not write"_s;
+        QTest::newRow("no fence") << uR"({"id":"a"})"_s << 500ll << QString() << u"did not write"_s;
+        QTest::newRow("no expiry")
+            << uR"({"id":"a","fence":3,"token":"x"})"_s << -1ll << QString() << u"has no expiry"_s;
+        QTest::newRow("bad member") << QString() << -2ll << u"[1,2"_s << u"member 'm'"_s;
+        QTest::newRow("member without seen")
+            << QString() << -2ll << uR"({"ttl":5})"_s << u"needs \"seen\""_s;
+    }
+    void garbageGivesAnErrorPerResource() {
+        QFETCH(QString, lock);
+        QFETCH(qint64, pttl);
+        QFETCH(QString, member);
+        QFETCH(QString, expected);
+        RawResource raw;
+        if (!lock.isEmpty())
+            raw.lockValue = lock.toStdString();
+        raw.pttl = pttl;
+        if (!member.isEmpty())
+            raw.members = {{"m", member.toStdString()}};
+        const ResourceInfo info = directory::decodeResource("jobs", raw);
+        QVERIFY2(QString::fromStdString(info.error).contains(expected), info.error.c_str());
+        QVERIFY2(info.error.find('\x1b') == std::string::npos, "escaped");
+    }
+
+    void foreignKeysDecodeAsLocks_data() {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QStringList>("fields");
+        QTest::addColumn<qint64>("size");
+        QTest::addColumn<QString>("holder");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("plain SET")
+            << u"string"_s << u"worker-7"_s << QStringList() << 8ll << u"worker-7"_s << QString();
+        QTest::newRow("Redisson hash") << u"hash"_s << QString() << QStringList{u"uuid:1"_s, u"2"_s}
+                                       << 1ll << u"uuid:1"_s << QString();
+        QTest::newRow("two holders")
+            << u"hash"_s << QString() << QStringList{u"a"_s, u"1"_s, u"b"_s, u"1"_s} << 2ll
+            << u"a, b"_s << u"one holder"_s;
+        QTest::newRow("huge hash")
+            << u"hash"_s << QString() << QStringList() << 5000ll << QString() << u"too many"_s;
+        QTest::newRow("huge value") << u"string"_s << QString() << QStringList() << 99999999ll
+                                    << QString() << u"too long"_s;
+        QTest::newRow("empty value")
+            << u"string"_s << u""_s << QStringList() << 0ll << QString() << u"empty"_s;
+        QTest::newRow("a list") << u"list"_s << QString() << QStringList() << 0ll << QString()
+                                << u"a list key, not a lock"_s;
+    }
+    void foreignKeysDecodeAsLocks() {
+        QFETCH(QString, type);
+        QFETCH(QString, value);
+        QFETCH(QStringList, fields);
+        QFETCH(qint64, size);
+        QFETCH(QString, holder);
+        QFETCH(QString, error);
+        RawForeign raw;
+        raw.type = type.toStdString();
+        raw.pttl = 700;
+        raw.size = static_cast<std::size_t>(size);
+        if (!value.isNull())
+            raw.value = value.toStdString();
+        for (qsizetype i = 0; i + 1 < fields.size(); i += 2)
+            raw.fields.emplace_back(fields[i].toStdString(), fields[i + 1].toStdString());
+        const ResourceInfo info = directory::decodeForeign("k", raw);
+        QVERIFY(info.foreign);
+        QCOMPARE(QString::fromStdString(info.holder), holder);
+        QCOMPARE(info.ttl, std::optional<Duration>(700ms));
+        if (error.isEmpty())
+            QCOMPARE(info.error, std::string());
+        else
+            QVERIFY2(QString::fromStdString(info.error).contains(error), info.error.c_str());
+    }
+
+    void aForeignLockWithoutExpirySaysSo() {
+        RawForeign raw;
+        raw.type = "string";
+        raw.value = "me";
+        raw.pttl = -1;
+        const ResourceInfo info = directory::decodeForeign("k", raw);
+        QVERIFY(!info.ttl);
+        QVERIFY2(info.error.find("no expiry") != std::string::npos, info.error.c_str());
+    }
+
+    // Given Baton's locks, garbage, and two other libraries' locks on a real server, when a
+    // pass runs with patterns, then every one is there with its holder and TTL.
+    void aPassFindsBatonsAndForeignLocks() {
+        RedisStore store(m_server.url(), quick());
+        Locker locker(store);
+        for (const char* r : {"jobs", "payments", "}odd"})
+            QVERIFY(locker.tryLock(r, std::string("holder-of-") + r, 10s).lease);
+        store.hset(RedisStore::key("jobs", "members"), "holder-of-jobs",
+                   memberJson("leader", unixMsNow(), 0));
+        store.hset(RedisStore::key("idle", "members"), "w1", memberJson("follower", unixMsNow()));
+        m_server.cli({u"SET"_s, u"baton:{bad}:lock"_s, u"hello"_s});
+        m_server.cli({u"HSET"_s, u"baton:{wrong}:lock"_s, u"a"_s, u"b"_s});
+        // A plain SET ... PX ... NX lock (redis-py, node-redlock, go-redsync's value).
+        m_server.cli(
+            {u"SET"_s, u"leader:scheduler"_s, u"host-a:4242"_s, u"PX"_s, u"30000"_s, u"NX"_s});
+        // A Redisson RLock: a hash {client uuid:thread id: reentry count} with PEXPIRE.
+        m_server.cli(
+            {u"HSET"_s, u"orders:lock"_s, u"8743c9c0-0795-4907-87fd-6c719a6b4586:1"_s, u"1"_s});
+        m_server.cli({u"PEXPIRE"_s, u"orders:lock"_s, u"30000"_s});
+        m_server.cli({u"RPUSH"_s, u"queue:lock"_s, u"x"_s});
+        m_server.cli({u"SET"_s, u"unrelated"_s, u"x"_s});
+
+        DirectoryOptions options;
+        options.foreignPatterns = {"leader:*", "*:lock"};
+        options.scanCount = 2; // several pages, paced
+        options.pause = 1ms;
+        ResourceDirectory dir(store, options);
+        const DirectoryPass pass = dir.scan();
+        QVERIFY(pass.scanCalls > 3);
+        QVERIFY(pass.errors.empty());
+        QVERIFY(pass.atMs > 0);
+
+        QStringList names;
+        for (const ResourceInfo& r : pass.resources)
+            names << QString::fromStdString(r.name);
+        QCOMPARE(names,
+                 (QStringList{u"bad"_s, u"idle"_s, u"jobs"_s, u"payments"_s, u"wrong"_s, u"}odd"_s,
+                              u"leader:scheduler"_s, u"orders:lock"_s, u"queue:lock"_s}));
+        const ResourceInfo* jobs = find(pass, "jobs");
+        QCOMPARE(jobs->holder, std::string("holder-of-jobs"));
+        QVERIFY(jobs->fence > 0);
+        QVERIFY(jobs->ttl && *jobs->ttl > 9s && *jobs->ttl <= 10s);
+        QCOMPARE(jobs->members.size(), std::size_t(1));
+        QCOMPARE(jobs->error, std::string());
+        QCOMPARE(find(pass, "}odd")->holder, std::string("holder-of-}odd"));
+        QVERIFY(!find(pass, "idle")->held());
+        QCOMPARE(find(pass, "idle")->members.size(), std::size_t(1));
+        QVERIFY(find(pass, "bad")->error.find("did not write") != std::string::npos);
+        QVERIFY2(find(pass, "wrong")->error.find("not a string") != std::string::npos,
+                 find(pass, "wrong")->error.c_str());
+
+        const ResourceInfo* plain = find(pass, "leader:scheduler");
+        QVERIFY(plain->foreign);
+        QCOMPARE(plain->holder, std::string("host-a:4242"));
+        QVERIFY(plain->ttl && *plain->ttl > 29s);
+        const ResourceInfo* redisson = find(pass, "orders:lock");
+        QCOMPARE(redisson->holder, std::string("8743c9c0-0795-4907-87fd-6c719a6b4586:1"));
+        QVERIFY(redisson->ttl && *redisson->ttl > 29s);
+        QCOMPARE(redisson->error, std::string());
+        QVERIFY(find(pass, "queue:lock")->error.find("not a lock") != std::string::npos);
+
+        // One resource alone, as status reads it.
+        const ResourceInfo one = dir.read("jobs");
+        QCOMPARE(one.holder, jobs->holder);
+        QCOMPARE(one.fence, jobs->fence);
+    }
+
+    void aPassStopsAtItsLimitAndSaysSo() {
+        RedisStore store(m_server.url(), quick());
+        for (int i = 0; i < 30; ++i)
+            store.set(RedisStore::key("r" + std::to_string(i), "lock"),
+                      wire::encode(wire::LockValue{"a", 1, "t"}), 10s);
+        DirectoryOptions options;
+        options.maxResources = 10;
+        const DirectoryPass pass = ResourceDirectory(store, options).scan();
+        QCOMPARE(pass.resources.size(), std::size_t(10));
+        QCOMPARE(pass.errors.size(), std::size_t(1));
+        QVERIFY(pass.errors[0].find("more than 10") != std::string::npos);
+    }
+
+    void aServerThatWentAwayThrowsAStoreError() {
+        test::RedisServer server;
+        QVERIFY2(server.start(), qPrintable(server.error()));
+        RedisStore store(server.url(), quick());
+        server.stop();
+        ResourceDirectory dir(store);
+        QVERIFY_THROWS_EXCEPTION(StoreError, dir.scan());
+        QVERIFY_THROWS_EXCEPTION(StoreError, dir.read("jobs"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestResourceDirectory)
+#include "test_resource_directory.moc"
