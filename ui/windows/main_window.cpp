@@ -6,6 +6,7 @@
 #include "cluster/cluster_view.h"
 #include "inspector/inspector.h"
 #include "log/event_log_model.h"
+#include "resources/resources_pane.h"
 #include "resources/session_tabs.h"
 #include "stats/failover_stats.h"
 #include "timeline/leadership_history.h"
@@ -101,11 +102,26 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(m_timeLabel);
     statusBar()->addPermanentWidget(m_leaderLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
+    m_alertLabel = new QLabel(this);
+    m_alertLabel->setObjectName(QStringLiteral("alertLabel"));
+    m_alertLabel->setTextFormat(Qt::PlainText);
+    m_alertLabel->setStyleSheet(QStringLiteral("color: #d32f2f; font-weight: bold"));
+    statusBar()->addPermanentWidget(m_alertLabel);
+    connect(m_resources->model(), &ResourceModel::alertsChanged, m_alertLabel,
+            [this](const QStringList& alerts) {
+                m_alertLabel->setText(alerts.isEmpty() ? QString()
+                                      : alerts.size() == 1
+                                          ? alerts.front()
+                                          : tr("%1 resources need attention: %2")
+                                                .arg(alerts.size())
+                                                .arg(alerts.join(QStringLiteral("; "))));
+                m_alertLabel->setToolTip(alerts.join(u'\n'));
+            });
 }
 
 QString MainWindow::statusText() const {
     return QStringList{m_modeLabel->text(), m_timeLabel->text(), m_leaderLabel->text(),
-                       m_storeLabel->text()}
+                       m_storeLabel->text(), m_alertLabel->text()}
         .join(QStringLiteral(" | "));
 }
 

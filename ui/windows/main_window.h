@@ -26,6 +26,7 @@ class FailoverStats;
 class StatsPanel;
 class LocalRedisServer;
 class SessionTabs;
+class ResourcesPane;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -55,6 +56,7 @@ public:
     EventLogModel* eventLog() const { return m_log; }
     FailoverStats* stats() const { return m_stats; }
     SessionTabs* sessionTabs() const { return m_sessionTabs; }
+    ResourcesPane* resourcesPane() const { return m_resources; }
     /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
     QAction* action(const QString& name) const;
     /// The status bar's texts, for tests: mode, time, leader, store.
@@ -97,6 +99,7 @@ private:
     QWidget* createLogPane();
     QTableView* createEventTable(QWidget* parent);
     QWidget* createElectorTable();
+    void createResourcesDock();
     void createStatusBar();
     QWidget* withSessionTabs(QWidget* view);
     void readSettings();
@@ -140,6 +143,8 @@ private:
     StatsPanel* m_statsPanel = nullptr;
     LocalRedisServer* m_localRedis = nullptr;
     SessionTabs* m_sessionTabs = nullptr;
+    ResourcesPane* m_resources = nullptr;
+    QLabel* m_alertLabel = nullptr; ///< resources that need attention
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;
     QLabel* m_speedLabel = nullptr;

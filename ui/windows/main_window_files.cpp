@@ -5,6 +5,7 @@
 #include "backend/sim_backend.h"
 #include "log/event_export.h"
 #include "log/event_log_model.h"
+#include "resources/resources_pane.h"
 #include "timeline/timeline_view.h"
 #include "windows/redis_connect_dialog.h"
 #include "windows/speed_scale.h"
@@ -14,6 +15,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -33,6 +35,7 @@ void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
     m_controller.setTimePaused(action(QStringLiteral("pauseTime"))->isChecked());
     m_redisShown.clear();
     m_redisUrl.clear();
+    m_resources->stop();
 }
 
 bool MainWindow::openScenario(const QString& path, QString* error) {
@@ -48,6 +51,7 @@ bool MainWindow::openScenario(const QString& path, QString* error) {
     m_controller.setTimePaused(action(QStringLiteral("pauseTime"))->isChecked());
     m_redisShown.clear();
     m_redisUrl.clear();
+    m_resources->stop();
     return true;
 }
 
@@ -214,6 +218,11 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
         Action add;
         add.kind = Action::Kind::AddAgent;
         m_controller.act(add);
+    }
+    m_resources->start(url);
+    if (QDockWidget* dock = findChild<QDockWidget*>(QStringLiteral("resourcesDock"))) {
+        dock->show();
+        dock->raise();
     }
     const QString what = watch ? tr("read-only watch of %1").arg(m_redisShown)
                                : tr("Redis mode on %1").arg(m_redisShown);
