@@ -238,7 +238,10 @@ QString ResourceModel::alertText(const Row& r) const {
     if (s == Status::Flapping)
         return tr("flapping: %1 failovers in %2")
             .arg(r.recentChanges.size())
-            .arg(qstr(formatDuration(m_flapWindow)));
+            .arg(m_flapWindow % std::chrono::minutes(1) == Duration{}
+                     ? tr("%1 min").arg(
+                           std::chrono::duration_cast<std::chrono::minutes>(m_flapWindow).count())
+                     : qstr(formatDuration(m_flapWindow)));
     if (s == Status::NoLeader && r.freeSince && m_now - *r.freeSince > r.ttl)
         return tr("no leader for %1 (ttl %2)")
             .arg(age(m_now - *r.freeSince), qstr(formatDuration(r.ttl)));
@@ -328,7 +331,8 @@ QVariant ResourceModel::display(const Row& r, int column) const {
             return tr("free for %1").arg(age(m_now - *r.freeSince));
         if (!r.termSince)
             return QString();
-        return QString((r.termExact ? QString() : QStringLiteral(">= ")) + age(m_now - *r.termSince));
+        return QString((r.termExact ? QString() : QStringLiteral(">= ")) +
+                       age(m_now - *r.termSince));
     case Failovers:
         return r.failovers;
     case State: {
