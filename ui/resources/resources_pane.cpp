@@ -74,7 +74,10 @@ ResourcesPane::ResourcesPane(QWidget* parent)
     layout->addWidget(m_summary);
 
     connect(m_watch, &ResourceWatch::scanned, this, &ResourcesPane::onScanned);
-    connect(m_model, &ResourceModel::alertsChanged, this, &ResourcesPane::updateSummary);
+    connect(m_model, &ResourceModel::alertsChanged, this, [this] {
+        updateSummary();
+        Q_EMIT attentionChanged();
+    });
     m_clock->setInterval(kClockMs);
     connect(m_clock, &QTimer::timeout, this, [this] { m_model->advance(steadyNow()); });
     updateSummary();
@@ -95,6 +98,7 @@ void ResourcesPane::stop() {
     m_model->clear();
     m_last = {};
     updateSummary();
+    Q_EMIT attentionChanged();
 }
 
 void ResourcesPane::restartScan() {
@@ -108,7 +112,10 @@ void ResourcesPane::restartScan() {
 }
 
 void ResourcesPane::onScanned(const ScanResult& result) {
+    const bool changed = result.error != m_last.error;
     m_last = result;
+    if (changed)
+        Q_EMIT attentionChanged();
     if (result.pass)
         m_model->applyPass(*result.pass, steadyNow());
     updateSummary();

@@ -32,12 +32,16 @@ public:
     ResourceWatch* watch() const { return m_watch; }
     /// The line under the table: how many, how long the pass took, what needs attention.
     QString summary() const;
+    /// Why the list cannot be read now ("" while it can): for the status bar.
+    QString problem() const { return m_last.error; }
 
 Q_SIGNALS:
     /// The operator asked to open a Baton resource (double-click or Enter).
     void openRequested(const QString& resource);
     /// Something to tell in the status bar (why a row cannot be opened).
     void notice(const QString& text);
+    /// problem() changed, or alerts did: the status bar shows them.
+    void attentionChanged();
 
 private:
     void onScanned(const ScanResult& result);

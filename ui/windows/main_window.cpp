@@ -107,16 +107,19 @@ void MainWindow::createStatusBar() {
     m_alertLabel->setTextFormat(Qt::PlainText);
     m_alertLabel->setStyleSheet(QStringLiteral("color: #d32f2f; font-weight: bold"));
     statusBar()->addPermanentWidget(m_alertLabel);
-    connect(m_resources->model(), &ResourceModel::alertsChanged, m_alertLabel,
-            [this](const QStringList& alerts) {
-                m_alertLabel->setText(alerts.isEmpty() ? QString()
-                                      : alerts.size() == 1
-                                          ? alerts.front()
-                                          : tr("%1 resources need attention: %2")
-                                                .arg(alerts.size())
-                                                .arg(alerts.join(QStringLiteral("; "))));
-                m_alertLabel->setToolTip(alerts.join(u'\n'));
-            });
+    // What needs attention on the whole server: resources in red, or a list that cannot be read.
+    connect(m_resources, &ResourcesPane::attentionChanged, m_alertLabel, [this] {
+        const QStringList alerts = m_resources->model()->alerts();
+        QString text = alerts.isEmpty()     ? QString()
+                       : alerts.size() == 1 ? alerts.front()
+                                            : tr("%1 resources need attention: %2")
+                                                  .arg(alerts.size())
+                                                  .arg(alerts.join(QStringLiteral("; ")));
+        if (!m_resources->problem().isEmpty())
+            text = tr("Resources: %1").arg(m_resources->problem());
+        m_alertLabel->setText(text);
+        m_alertLabel->setToolTip(alerts.join(u'\n'));
+    });
 }
 
 QString MainWindow::statusText() const {
