@@ -21,13 +21,10 @@ LabController::LabController(QObject* parent)
 }
 
 LabController::~LabController() {
-    std::vector<QPointer<QThread>> threads;
-    for (const auto& s : m_sessions)
-        threads.push_back(s->thread);
     stopAll();
     QElapsedTimer waited;
     waited.start();
-    for (const QPointer<QThread>& thread : threads) {
+    for (const QPointer<QThread>& thread : m_ending) {
         if (!thread || thread->wait(int(std::max<qint64>(0, kShutdownWaitMs - waited.elapsed()))))
             continue;
         // Destroying a running QThread aborts the program: let it go instead; the process
@@ -209,6 +206,8 @@ void LabController::stopSession(Session& s) {
     s.backend = nullptr;
     s.thread = nullptr;
     s.sim = nullptr;
+    std::erase_if(m_ending, [](const QPointer<QThread>& t) { return t.isNull(); });
+    m_ending.emplace_back(thread);
 }
 
 void LabController::stopAll() {

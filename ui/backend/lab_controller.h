@@ -93,6 +93,7 @@ private:
     void onBackend(F&& f);
 
     std::vector<std::unique_ptr<Session>> m_sessions;
+    std::vector<QPointer<QThread>> m_ending; ///< threads of ended sessions, maybe winding down
     Session* m_current = nullptr;
     bool m_simulated = true;
     ClusterSnapshot m_snapshot;

@@ -133,6 +133,8 @@ void ResourceModel::track(Row& r, const ResourceInfo& info, TimePoint at, double
         r.ttl = std::max(r.ttl, m.ttl);
     r.info = info;
     r.seenAt = at;
+    r.shownStatus = status(r);
+    r.shownAlert = !alertText(r).isEmpty();
 }
 
 void ResourceModel::applyPass(const DirectoryPass& pass, TimePoint at) {
@@ -212,9 +214,23 @@ void ResourceModel::advance(TimePoint now) {
     for (Row& r : m_rows)
         while (!r.recentChanges.empty() && r.recentChanges.front() < m_now - m_flapWindow)
             r.recentChanges.pop_front();
-    // Only what time changes: the countdown, the term's age and the state.
-    if (!m_rows.empty())
-        Q_EMIT dataChanged(index(0, Ttl), index(rowCount() - 1, State));
+    // Rows whose state changed say so; for the countdowns, ticked() is enough: a dataChanged
+    // of every row four times a second makes a sorting proxy re-sort them all (33 ms at 1,000).
+    int first = -1, last = -1;
+    for (std::size_t i = 0; i < m_rows.size(); ++i) {
+        Row& r = m_rows[i];
+        const Status s = status(r);
+        const bool alert = !alertText(r).isEmpty();
+        if (s == r.shownStatus && alert == r.shownAlert)
+            continue;
+        r.shownStatus = s;
+        r.shownAlert = alert;
+        first = first < 0 ? int(i) : first;
+        last = int(i);
+    }
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first, 0), index(last, ColumnCount - 1));
+    Q_EMIT ticked();
     updateAlerts();
 }
 

@@ -47,6 +47,8 @@ public:
         std::deque<TimePoint> recentChanges; ///< holder changes within the flapping window
         int failovers = 0;                   ///< holder changes seen since connecting
         Duration ttl{}; ///< its members' TTL (the longest), or the longest PTTL seen
+        Status shownStatus = Status::Led; ///< as of the last dataChanged
+        bool shownAlert = false;
     };
 
     explicit ResourceModel(QObject* parent = nullptr);
@@ -54,7 +56,9 @@ public:
     /// Takes a pass that came in at `at` (steady time): rows that differ emit dataChanged, new
     /// resources are inserted and vanished ones removed.
     void applyPass(const DirectoryPass& pass, TimePoint at);
-    /// Time moves to `now`: the TTL, term age and state columns change; alerts() may.
+    /// Time moves to `now`: rows whose state changes emit dataChanged; the TTL and term age of
+    /// every row change with time alone, which ticked() announces (a view repaints; the order
+    /// they sort in cannot change, since they all move at the same rate). alerts() may change.
     void advance(TimePoint now);
     /// Flapping: more than `failovers` holder changes within `window` (default 3 in 5 min).
     void setFlapping(int failovers, Duration window);
@@ -77,6 +81,8 @@ public:
 Q_SIGNALS:
     /// alerts() changed.
     void alertsChanged(const QStringList& alerts);
+    /// Time moved on: the TTL and term age columns read differently now.
+    void ticked();
 
 private:
     void track(Row& r, const ResourceInfo& info, TimePoint at, double serverMs);

@@ -65,9 +65,13 @@ ResourceWatch::ResourceWatch(QObject* parent)
 }
 
 ResourceWatch::~ResourceWatch() {
-    QPointer<QThread> thread = m_thread;
     stop();
-    if (thread && !thread->wait(kStopWaitMs)) {
+    QElapsedTimer waited;
+    waited.start();
+    for (const QPointer<QThread>& thread : m_ending) {
+        if (!thread || thread->wait(int(std::max<qint64>(0, kStopWaitMs - waited.elapsed()))))
+            continue;
+        // Destroying a running QThread aborts the program: let it go instead.
         qWarning("baton: the resource scan did not stop within %d ms; leaving it behind",
                  kStopWaitMs);
         thread->setParent(nullptr);
@@ -106,6 +110,8 @@ void ResourceWatch::stop() {
     m_thread = nullptr;
     if (!scanner || !thread)
         return;
+    std::erase_if(m_ending, [](const QPointer<QThread>& t) { return t.isNull(); });
+    m_ending.emplace_back(thread);
     QMetaObject::invokeMethod(
         scanner,
         [scanner, thread] {

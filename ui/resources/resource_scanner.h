@@ -70,6 +70,7 @@ Q_SIGNALS:
 private:
     QPointer<ResourceScanner> m_scanner;
     QPointer<QThread> m_thread;
+    std::vector<QPointer<QThread>> m_ending; ///< stopped, maybe still finishing a pass
     quint64 m_run = 0;
 };
 

@@ -60,6 +60,7 @@ ResourcesPane::ResourcesPane(QWidget* parent)
     m_table->setColumnWidth(ResourceModel::Holder, 120);
     m_table->setColumnWidth(ResourceModel::Fence, 130);
     connect(m_table, &QTableView::activated, this, &ResourcesPane::onActivated);
+    connect(m_model, &ResourceModel::ticked, m_table->viewport(), qOverload<>(&QWidget::update));
 
     m_summary->setObjectName(QStringLiteral("resourceSummary"));
     m_summary->setWordWrap(true);
