@@ -29,7 +29,7 @@ set(CPACK_PACKAGE_CONTACT "The Baton maintainers <maintainers@users.noreply.r-se
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}: a leader-election toolkit and lab")
 set(CPACK_PACKAGE_DESCRIPTION "Baton elects one leader among many processes through a \
 distributed lock on a key-value store (embedded, or Redis). This package holds the lab \
-(baton), the headless tools baton-agent and baton-sim, and the C++ library with its headers.")
+(baton), the headless tools baton-agent, baton-ctl and baton-sim, and the C++ library with its headers.")
 set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)

@@ -743,6 +743,62 @@ private slots:
         QCOMPARE(b.process().exitCode(), 0);
     }
 
+    // Given two agents that allow control, when the leader is told to resign, then it revokes
+    // ("resigned"), releases, and the other takes over within milliseconds; it goes on running
+    // and campaigns again after the hold-off. A follower told to resign does nothing.
+    void resignHandsOverWithinMilliseconds() {
+        AgentProcess& a = launch(QStringLiteral("first"), {QStringLiteral("--allow-control")});
+        QTRY_VERIFY(leader() == &a);
+        AgentProcess& b = launch(QStringLiteral("second"), {QStringLiteral("--allow-control")});
+        QTRY_VERIFY(m_server.cli({QStringLiteral("HEXISTS"), QStringLiteral("baton:{jobs}:members"),
+                                  QStringLiteral("second")}) == u"1"_s);
+        const auto send = [&](const QString& json) {
+            m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"), json});
+        };
+        send(QStringLiteral("{\"to\":\"second\",\"cmd\":\"resign\"}"));
+        QTRY_VERIFY(b.standardError().contains(u"resign ignored: not the leader"));
+        const double fence =
+            a.events(QStringLiteral("elected")).first().value(u"fence"_s).toDouble();
+        send(QStringLiteral("{\"to\":\"first\",\"cmd\":\"resign\",\"ms\":1500}"));
+        QTRY_COMPARE(b.count(QStringLiteral("elected")), 1);
+        QTRY_COMPARE(a.count(QStringLiteral("revoked")), 1);
+        const QJsonObject revoked = a.events(QStringLiteral("revoked")).first();
+        const QJsonObject elected = b.events(QStringLiteral("elected")).first();
+        QCOMPARE(revoked.value(u"reason"_s).toString(), QStringLiteral("resigned"));
+        const double gapMs = elected.value(u"t"_s).toDouble() - revoked.value(u"t"_s).toDouble();
+        qInfo("resign: the other elected %.1f ms after the leader revoked", gapMs);
+        QVERIFY(gapMs >= 0 && gapMs < 200);
+        QVERIFY(elected.value(u"fence"_s).toDouble() > fence);
+        QVERIFY(a.standardError().contains(u"control: resigned"));
+        // Its presence entry says so at once, not only after the hold-off.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_server
+                .cli({QStringLiteral("HGET"), QStringLiteral("baton:{jobs}:members"),
+                      QStringLiteral("first")})
+                .contains(u"\"state\":\"follower\""),
+            1000);
+        // It stays in the game: no "stopped", still running, and after the hold-off a
+        // follower that sees the new leader.
+        const auto seesTheNewLeader = [&] {
+            const auto changes = a.events(QStringLiteral("leader-changed"));
+            return !changes.empty() && changes.last().value(u"leader"_s).toString() == u"second" &&
+                   changes.last().value(u"t"_s).toDouble() >
+                       revoked.value(u"t"_s).toDouble() + 1400; // after the hold-off
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(seesTheNewLeader(), 4000);
+        QVERIFY(a.running());
+        QCOMPARE(a.count(QStringLiteral("stopped")), 0);
+        QCOMPARE(a.count(QStringLiteral("started")), 1);
+        QCOMPARE(a.count(QStringLiteral("elected")), 1);
+        QVERIFY(leader() == &b);
+        const QString overlap = overlaps(allTerms(m_agents, nowMs()));
+        QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+        // A stop still ends it gracefully.
+        a.signal(SIGTERM);
+        QVERIFY(a.process().waitForFinished(3000));
+        QCOMPARE(a.process().exitCode(), 0);
+    }
+
     void metricsEndpoint() {
         const int port = 20000 + int(QRandomGenerator::global()->bounded(20000));
         AgentProcess& a = launch(QStringLiteral("measured"),

@@ -4,6 +4,7 @@
 #include "support/redis_server.h"
 
 #include <baton/redis/observer.h>
+#include <baton/redis/resource_directory.h>
 
 #include <QElapsedTimer>
 #include <QTest>
@@ -179,6 +180,58 @@ private slots:
         QCOMPARE(stateOf(observer, "agent-0"), std::string("partitioned"));
         QTRY_COMPARE_WITH_TIMEOUT(stateOf(observer, "agent-0"), std::string("follower"), 5000);
         QTRY_COMPARE(stateOf(observer, "agent-1"), std::string("leader"));
+    }
+
+    // Given a leader killed with SIGKILL (no clean-up), its entry leaves baton:{R}:members
+    // within a TTL: the survivors' heartbeats prune it; a reader never shows it as live.
+    void aKilledLeadersEntryIsPrunedWithinATtl() {
+        const QString members = QStringLiteral("baton:{jobs}:members");
+        AgentProcess& first = launch(QStringLiteral("agent-0"));
+        QTRY_COMPARE(elected(), 1);
+        launch(QStringLiteral("agent-1"));
+        QTRY_COMPARE(m_server.cli({QStringLiteral("HLEN"), members}), QStringLiteral("2"));
+        QTRY_VERIFY(m_server.cli({QStringLiteral("HGET"), members, QStringLiteral("agent-0")})
+                        .contains(u"\"state\":\"leader\""));
+        // The entry carries the server's expiry, and the leader's the start of its term.
+        const QString entry = m_server.cli({QStringLiteral("HGET"), members, first.id()});
+        QVERIFY2(entry.contains(u"\"exp\":") && entry.contains(u"\"since\":"), qPrintable(entry));
+
+        QElapsedTimer timer;
+        timer.start();
+        first.signal(SIGKILL);
+        QVERIFY(first.process().waitForFinished(5000));
+        RedisStore store(m_server.url());
+        ResourceDirectory directory(store);
+        QTRY_VERIFY_WITH_TIMEOUT(m_server.cli({QStringLiteral("HEXISTS"), members,
+                                               QStringLiteral("agent-0")}) == QStringLiteral("0"),
+                                 3000);
+        qInfo("a SIGKILLed leader's entry was pruned after %lld ms (ttl 1000 ms)",
+              static_cast<long long>(timer.elapsed()));
+        QVERIFY(timer.elapsed() <= 1000 + 200 + 300); // a TTL, a heartbeat, slack
+        const ResourceInfo info = directory.read("jobs");
+        QCOMPARE(info.members.size(), std::size_t(1));
+        QCOMPARE(info.members[0].id, std::string("agent-1"));
+    }
+
+    // Given the last member killed, nobody prunes: readers ignore its entry once it expired,
+    // and the hash itself expires a TTL after the last heartbeat.
+    void theLastKilledMemberVanishesWithItsHash() {
+        const QString members = QStringLiteral("baton:{jobs}:members");
+        AgentProcess& only = launch(QStringLiteral("agent-0"));
+        QTRY_COMPARE(elected(), 1);
+        QTRY_COMPARE(m_server.cli({QStringLiteral("HLEN"), members}), QStringLiteral("1"));
+        only.signal(SIGKILL);
+        QVERIFY(only.process().waitForFinished(5000));
+        QElapsedTimer timer;
+        timer.start();
+        RedisStore store(m_server.url());
+        ResourceDirectory directory(store);
+        QTRY_VERIFY_WITH_TIMEOUT(directory.read("jobs").members.empty(), 3000);
+        QVERIFY(timer.elapsed() <= 1000 + 100);
+        QTRY_COMPARE_WITH_TIMEOUT(m_server.cli({QStringLiteral("EXISTS"), members}),
+                                  QStringLiteral("0"), 3000);
+        QVERIFY(timer.elapsed() <= 1000 + 200);
+        QVERIFY(directory.scan().resources.empty()); // the lock expired too: nothing is left
     }
 
     // Garbage in the members hash is an error, not a crash, and hides nobody else.

@@ -88,10 +88,13 @@ private slots:
         raw.lockValue = wire::encode(wire::LockValue{"alice", 18446744073709551615ULL, "t"});
         raw.pttl = 1234;
         raw.serverMs = 1'000'000;
+        raw.readerMs = 1'000'010; // a little ahead of the server
         raw.members = {
             {"bob", memberJson("follower", 999'900, 1'001'000)},
             {"alice", memberJson("leader", 999'900, 1'001'000, 18446744073709551615ULL, 990'000)},
-            {"dead", memberJson("leader", 900'000, 999'999)}};
+            {"dead", memberJson("leader", 900'000, 999'999)},
+            // Fresh by its writer's clock, but past the expiry the server gave it.
+            {"stale", memberJson("leader", 999'950, 999'990)}};
         const ResourceInfo info = directory::decodeResource("jobs", raw);
         QCOMPARE(info.error, std::string());
         QCOMPARE(info.holder, std::string("alice"));
@@ -100,7 +103,7 @@ private slots:
         QCOMPARE(info.key, std::string("baton:{jobs}:lock"));
         QCOMPARE(info.members.size(), std::size_t(2)); // the expired one is not live
         QCOMPARE(info.members[0].id, std::string("alice"));
-        QCOMPARE(info.expiredMembers, std::size_t(1));
+        QCOMPARE(info.expiredMembers, std::size_t(2));
         QCOMPARE(info.termStartMs, std::optional<double>(990'000));
     }
 

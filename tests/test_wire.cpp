@@ -101,6 +101,12 @@ private slots:
         m.pid = 4242;
         m.seenMs = 1712345678901.5;
         QCOMPARE(ok(decodeMember("node-1", encode(m))), m);
+        // The term's start and the server's expiry travel only when known.
+        QVERIFY(encode(m).find("since") == std::string::npos);
+        m.termStartMs = 1712345670000;
+        m.expiresMs = 1712345683901;
+        QCOMPARE(ok(decodeMember("node-1", encode(m))), m);
+        QVERIFY(!decodeMember("x", R"({"seen":1,"ttl":5,"exp":"soon"})"));
         QVERIFY(!decodeMember("x", R"({"seen":1,"ttl":0})"));
         QVERIFY(!decodeMember("x", R"({"ttl":5000})"));
     }
@@ -110,8 +116,11 @@ private slots:
         for (const ControlMessage& m :
              {ControlMessage::stop("*"), ControlMessage::pause("node-1", 2s),
               ControlMessage::pause("node-1", 0ms), ControlMessage::partition("node-2", 1500us),
-              ControlMessage::set("node-3", t)})
+              ControlMessage::set("node-3", t), ControlMessage::resign("node-4"),
+              ControlMessage::resign("node-4", 1500ms)})
             QCOMPARE(ok(decodeControl(encode(m))), m);
+        QCOMPARE(encode(ControlMessage::resign("n")), std::string(R"({"to":"n","cmd":"resign"})"));
+        QVERIFY(!decodeControl(R"({"to":"n","cmd":"resign","ms":"soon"})"));
         // What the lab has always sent.
         QCOMPARE(encode(ControlMessage::pause("a", 2s)),
                  std::string(R"({"to":"a","cmd":"pause","ms":2000})"));

@@ -92,8 +92,13 @@ void Agent::reportError(const std::string& reason) {
 
 void Agent::onEvent(const baton::Event& e) {
     using baton::EventType;
-    const std::string json =
-        baton::wire::encode(baton::wire::eventMessage(e, m_id, m_options.resource));
+    if ((m_resigning && e.type == EventType::Stopped) ||
+        (e.type == EventType::Started && m_hideStarted.exchange(false)))
+        return;
+    baton::wire::EventMessage message = baton::wire::eventMessage(e, m_id, m_options.resource);
+    if (m_resigning && e.type == EventType::Revoked)
+        message.reason = "resigned";
+    const std::string json = baton::wire::encode(message);
     const bool chatty = e.type == EventType::Extended || e.type == EventType::ExtendFailed;
     if (!chatty || m_options.verbose)
         print(json);
@@ -113,7 +118,11 @@ void Agent::onEvent(const baton::Event& e) {
                 m.leader = e.type == EventType::Elected ? m_id : e.leader;
                 if (e.fence)
                     m.fence = e.fence;
+                if (e.type == EventType::Elected)
+                    m.termStartMs = baton::unixMsNow(); // what `status` shows as the term's age
             });
+        if (e.type == EventType::Revoked)
+            m_presence->update([](baton::MemberInfo& m) { m.termStartMs = 0; });
     }
 }
 
@@ -181,6 +190,15 @@ void Agent::obey(const baton::wire::ControlMessage& m) {
         log(Level::Info, "control: partition for " + baton::formatDuration(m.length));
         m_faults->partitionFor(m.length);
         break;
+    case ControlCommand::Resign:
+        if (!m_election->isLeader()) {
+            log(Level::Info, "control: resign ignored: not the leader");
+            break;
+        }
+        // The stop waits for the store: never on this (subscription) thread.
+        m_resignHoldOff = (m.length > baton::Duration::zero() ? m.length : m_options.ttl).count();
+        ::kill(::getpid(), SIGUSR1);
+        break;
     }
 }
 
@@ -203,8 +221,10 @@ sigset_t Agent::endingSignals() {
 void Agent::blockEndingSignals() {
     // Taken by sigtimedwait in run(), never by a handler. Blocked before any thread starts (the
     // stdout writer's included), so that no thread can die of one however many arrive, and
-    // whenever: during the first connect, while leading, while stopping.
-    const sigset_t signals = endingSignals();
+    // whenever: during the first connect, while leading, while stopping. SIGUSR1 (a resign's
+    // wake-up) too: one from outside is ignored.
+    sigset_t signals = endingSignals();
+    sigaddset(&signals, SIGUSR1);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
@@ -291,14 +311,41 @@ void Agent::joinPresence() {
                                                    });
 }
 
-void Agent::waitForTheEnd() {
+bool Agent::resign() {
+    const baton::Duration holdOff(m_resignHoldOff.exchange(-1));
+    const std::uint64_t fence = m_election->fence();
+    m_resigning = true;
+    m_election->stop(); // revoke (onRevoked returns), release: the others hear the notice
+    m_resigning = false;
+    // The state loop is held up until the hold-off ends: say now that it no longer leads.
+    m_presence->update([](baton::MemberInfo& m) { m.state = "follower"; });
+    log(Level::Info, "control: resigned (fence " + std::to_string(fence) +
+                         "), out of the election for " + baton::formatDuration(holdOff));
     const sigset_t signals = endingSignals();
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(holdOff).count();
+    timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+    if (const int sig = sigtimedwait(&signals, nullptr, &wait); sig > 0) {
+        log(Level::Info, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+        return false;
+    }
+    m_hideStarted = true;
+    m_election->start();
+    return true;
+}
+
+void Agent::waitForTheEnd() {
+    sigset_t signals = endingSignals();
+    sigaddset(&signals, SIGUSR1);
     std::string shownState;
     std::uint64_t reportedDrops = 0;
     while (true) {
         timespec tick{0, 100'000'000};
         const int sig = sigtimedwait(&signals, nullptr, &tick);
-        if (sig > 0) {
+        if (sig == SIGUSR1) {
+            if (m_resignHoldOff >= 0 && !resign())
+                return;
+            shownState = "follower";
+        } else if (sig > 0) {
             log(Level::Info, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
             return;
         }

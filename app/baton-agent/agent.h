@@ -40,8 +40,11 @@ private:
     void joinPresence();
     /// Warns when a live elector already uses this agent's id.
     void warnOfATwin();
-    /// Keeps the presence entry's state true until a signal asks to end.
+    /// Keeps the presence entry's state true until a signal asks to end; carries out a resign.
     void waitForTheEnd();
+    /// Stops leading and releases, stays out for the hold-off, campaigns again. False when an
+    /// ending signal came during the hold-off (the agent then ends).
+    bool resign();
     void onEvent(const baton::Event& e);
     void onControl(const std::string& payload);
     void obey(const baton::wire::ControlMessage& message);
@@ -94,6 +97,11 @@ private:
     // bounded amount about it.
     NoteLimiter m_ignoredControl{1, std::chrono::seconds(10)};
     NoteLimiter m_badControl{5, std::chrono::seconds(1)};
+    // A resign asked by control (subscription thread), carried out by run()'s thread, which
+    // SIGUSR1 wakes. While it runs, the stop's and restart's own events are not shown: the
+    // election goes on, the revocation says "resigned".
+    std::atomic<baton::Duration::rep> m_resignHoldOff{-1};
+    std::atomic<bool> m_resigning{false}, m_hideStarted{false};
 };
 
 } // namespace agent

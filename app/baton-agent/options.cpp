@@ -24,7 +24,8 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
                        at the lock's expiry and on a release notice)
   --max-drift F        largest clock-rate difference assumed, in [0, 0.5) (default 0.01)
   --polling-only       behave like the seed package: followers only poll every retry
-  --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition)
+  --allow-control      obey commands on baton:{NAME}:control (set, stop, pause, partition,
+                       resign)
   --metrics-port PORT  serve Prometheus metrics on http://ADDRESS:PORT/metrics, and
                        /healthz (200 while electing and reaching the store, else 503)
   --metrics-address A  the address to serve them on (default 127.0.0.1; 0.0.0.0 for all)

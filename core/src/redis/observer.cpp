@@ -1,5 +1,6 @@
 #include "baton/redis/observer.h"
 
+#include "baton/redis/resource_directory.h"
 #include "baton/wire/event_message.h"
 
 namespace baton {
@@ -94,7 +95,7 @@ void Observer::look() {
             if (!m) {
                 if (m_callbacks.onError)
                     m_callbacks.onError("member '" + id + "': " + m.error());
-            } else if (alive(*m, s.atMs)) {
+            } else if (directory::live(*m, read.serverMs, s.atMs)) {
                 s.members.push_back(*std::move(m));
             }
         }

@@ -63,7 +63,10 @@ void Presence::run() {
                 m_store.hdel(members, self.id);
             } else if (beat) {
                 self.seenMs = unixMsNow();
-                m_store.hset(members, self.id, wire::encode(self));
+                self.expiresMs = 0; // the server writes it, on its own clock
+                // The entry turns stale one TTL after the beat: a member killed without
+                // cleaning up is pruned (here, by the others) or ignored by readers by then.
+                m_store.heartbeat(m_resource, self.id, wire::encode(self), self.ttl);
             }
         } catch (const std::exception& e) {
             if (m_onError)

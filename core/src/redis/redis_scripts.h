@@ -217,9 +217,54 @@ end
 return out
 )lua";
 
-enum ScriptId { Acquire, Extend, Release, Inspect, Members, Check, Look, Foreign, ScriptCount };
-constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend, kRelease, kInspect,
-                                               kMembers, kCheck,  kLook,    kForeign};
+// heartbeat(KEYS: members; ARGV: id, entry JSON, life ms, most entries checked) -> entries
+// pruned. Writes the entry with "exp" (the server's ms when it turns stale) added, so that no
+// reader's or writer's clock matters; deletes every entry whose "exp" has passed (a member
+// killed without cleaning up), and an old agent's entry (no "exp") unseen for 10 minutes; keeps
+// the hash itself alive at least `life`, so that it vanishes when the last member dies.
+// ("exp": can only be a field name: a quote inside a JSON string is escaped.)
+constexpr const char* kHeartbeat = BATON_LUA_NOW_MS R"lua(
+local entry, life, most = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if string.sub(entry, -1) ~= '}' or string.find(entry, '"exp":') then
+  return redis.error_reply('BATON_BAD_ENTRY')
+end
+entry = string.sub(entry, 1, -2) .. ',"exp":' .. string.format('%d', nowMs + life) .. '}'
+redis.call('HSET', KEYS[1], ARGV[1], entry)
+if redis.call('PTTL', KEYS[1]) < life then redis.call('PEXPIRE', KEYS[1], life) end
+local pruned, checked, cursor = 0, 0, '0'
+repeat
+  local page = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', 100)
+  cursor = page[1]
+  for i = 1, #page[2], 2 do
+    local e = page[2][i + 1]
+    if #e <= 16384 then
+      local exp = tonumber(string.match(e, '"exp":%s*(%d+)'))
+      local seen = tonumber(string.match(e, '"seen":%s*([%d.]+)'))
+      if (exp and exp < nowMs) or (not exp and seen and seen + 600000 < nowMs) then
+        redis.call('HDEL', KEYS[1], page[2][i])
+        pruned = pruned + 1
+      end
+    end
+    checked = checked + 1
+  end
+until cursor == '0' or checked >= most
+return pruned
+)lua";
+
+enum ScriptId {
+    Acquire,
+    Extend,
+    Release,
+    Inspect,
+    Members,
+    Check,
+    Look,
+    Foreign,
+    Heartbeat,
+    ScriptCount
+};
+constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend, kRelease, kInspect,  kMembers,
+                                               kCheck,   kLook,   kForeign, kHeartbeat};
 /// What each script runs, for a message when the user may not run one of them.
 constexpr const char* kScriptCommands[ScriptCount] = {"STRLEN, GET, PEXPIRE, PTTL, INCR, TIME, SET",
                                                       "STRLEN, GET, PEXPIRE",
@@ -228,6 +273,7 @@ constexpr const char* kScriptCommands[ScriptCount] = {"STRLEN, GET, PEXPIRE, PTT
                                                       "TIME, HLEN, HSCAN",
                                                       "EXISTS, STRLEN, PTTL, TIME, GET, SET, DEL",
                                                       "TIME, PTTL, STRLEN, TYPE, GET",
-                                                      "TYPE, PTTL, STRLEN, GET, HLEN, HGETALL"};
+                                                      "TYPE, PTTL, STRLEN, GET, HLEN, HGETALL",
+                                                      "TIME, HSET, PTTL, PEXPIRE, HSCAN, HDEL"};
 
 } // namespace baton::redis_detail

@@ -422,6 +422,16 @@ std::vector<std::pair<std::string, std::string>> RedisStore::hgetall(const std::
     return out;
 }
 
+int RedisStore::heartbeat(const std::string& resource, const std::string& id,
+                          const std::string& entry, Duration life) {
+    if (id.size() > kMaxIdentity || entry.size() > kMaxMemberEntry)
+        throw StoreError("heartbeat: an id or entry longer than Baton reads back");
+    Reply r = m_impl->eval(Heartbeat, {key(resource, "members")},
+                           {id, entry, msArg(life, "heartbeat"), std::to_string(kMaxMembers)});
+    throwIfError(m_impl->url(), r, resource, "heartbeat", Heartbeat);
+    return static_cast<int>(toInt(r.get()));
+}
+
 MemberEntries RedisStore::members(const std::string& resource) {
     const std::string k = key(resource, "members");
     Reply r = m_impl->eval(Members, {k}, membersArgs());

@@ -68,13 +68,12 @@ std::optional<std::string> resourceOfKey(const std::string& key, const std::stri
 }
 
 bool live(const MemberInfo& m, double serverMs, double nowMs) {
-    if (m.state == "stopped")
+    // The Observer's rule (sooner than the expiry, on the reader's clock), and the expiry the
+    // server wrote on its own clock: an entry past it is stale whatever the clocks say.
+    // Entries of older agents have no expiry.
+    if (!Observer::alive(m, nowMs))
         return false;
-    // The server wrote the expiry on its own clock: no skew between hosts matters. Entries of
-    // older agents have none, and are judged as the Observer does.
-    if (m.expiresMs > 0 && serverMs > 0)
-        return serverMs <= m.expiresMs;
-    return Observer::alive(m, nowMs);
+    return m.expiresMs <= 0 || serverMs <= 0 || serverMs <= m.expiresMs;
 }
 
 ResourceInfo decodeResource(const std::string& name, const RawResource& raw) {
@@ -96,12 +95,11 @@ ResourceInfo decodeResource(const std::string& name, const RawResource& raw) {
                                "): " + visible(*raw.lockValue, 80));
         }
     }
-    const double nowMs = unixMsNow();
     for (const auto& [id, json] : raw.members) {
         auto m = wire::decodeMember(id, json);
         if (!m)
             addError(info, "member '" + visible(id, 80) + "': " + m.error());
-        else if (live(*m, raw.serverMs, nowMs))
+        else if (live(*m, raw.serverMs, raw.readerMs))
             info.members.push_back(*std::move(m));
         else
             ++info.expiredMembers;

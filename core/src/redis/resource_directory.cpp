@@ -27,6 +27,7 @@ bool isBatons(const std::string& key) {
 directory::RawResource rawResource(const RedisUrl& url, const std::string& name,
                                    const redisReply* look, const redisReply* members) {
     directory::RawResource raw;
+    raw.readerMs = unixMsNow();
     if (look->type == REDIS_REPLY_ERROR) {
         raw.lockError = errorText(url, look, name, "look", Look);
     } else if (look->type != REDIS_REPLY_ARRAY || look->elements < 4) {

@@ -38,7 +38,8 @@ Duration duration(const Json& o, const char* key) {
     return d;
 }
 
-constexpr EnumNames<ControlCommand, 4> kCommandNames{{"set", "stop", "pause", "partition"}};
+constexpr EnumNames<ControlCommand, 5> kCommandNames{
+    {"set", "stop", "pause", "partition", "resign"}};
 
 // The timings a set message may carry, by key.
 constexpr std::array<std::pair<const char*, std::optional<Duration> ControlMessage::*>, 3>
@@ -89,6 +90,12 @@ ControlMessage ControlMessage::partition(std::string to, Duration length) {
     return m;
 }
 
+ControlMessage ControlMessage::resign(std::string to, Duration holdOff) {
+    ControlMessage m = pause(std::move(to), holdOff);
+    m.command = ControlCommand::Resign;
+    return m;
+}
+
 ControlMessage ControlMessage::set(std::string to, const Timing& timing) {
     ControlMessage m = stop(std::move(to));
     m.command = ControlCommand::Set;
@@ -110,6 +117,10 @@ std::string encode(const ControlMessage& m) {
     case ControlCommand::Partition:
         o["ms"] = millis(m.length);
         break;
+    case ControlCommand::Resign:
+        if (m.length > Duration::zero())
+            o["ms"] = millis(m.length);
+        break;
     case ControlCommand::Stop:
         break;
     }
@@ -126,7 +137,7 @@ Decoded<ControlMessage> decodeControl(std::string_view text) {
         const ControlHeader h = header(o);
         const auto c = kCommandNames.find(h.cmd);
         if (!c)
-            throw FieldError("unknown cmd '" + h.cmd + "' (set, stop, pause, partition)");
+            throw FieldError("unknown cmd '" + h.cmd + "' (set, stop, pause, partition, resign)");
         ControlMessage m;
         m.to = h.to;
         m.command = *c;
@@ -134,6 +145,9 @@ Decoded<ControlMessage> decodeControl(std::string_view text) {
             for (const auto& [key, field] : kTimings)
                 if (o.contains(key))
                     m.*field = duration(o, key);
+        } else if (m.command == ControlCommand::Resign) {
+            if (o.contains("ms"))
+                m.length = duration(o, "ms");
         } else if (m.command != ControlCommand::Stop) {
             m.length = duration(o, "ms");
         }

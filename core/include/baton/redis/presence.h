@@ -1,6 +1,9 @@
 #pragma once
 // Presence on Redis: each live elector keeps an entry in baton:{R}:members (refreshed every
 // refresh interval) and publishes its events on baton:{R}:events, so that observers see it.
+// Each beat gives the entry an expiry one TTL ahead on the server's clock and prunes the
+// entries of others that expired (RedisStore::heartbeat): a member killed without cleaning up
+// is stale to readers within its TTL and deleted by the next beat of a survivor after that.
 // The entry itself (MemberInfo) and the event lines are in baton/wire/.
 
 #include "baton/base/clock.h"

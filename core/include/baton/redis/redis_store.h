@@ -87,6 +87,11 @@ public:
     void hset(const std::string& key, const std::string& field, const std::string& value);
     bool hdel(const std::string& key, const std::string& field);
     std::vector<std::pair<std::string, std::string>> hgetall(const std::string& key);
+    /// Writes `id`'s presence entry (JSON of a MemberInfo, without "exp") of `resource` with an
+    /// expiry `life` from now on the server's clock, and prunes the entries of others that
+    /// expired (members that died without cleaning up). Returns how many were pruned.
+    int heartbeat(const std::string& resource, const std::string& id, const std::string& entry,
+                  Duration life);
     /// The presence entries of `resource` (baton:{R}:members), at most 1000, none longer than
     /// Baton writes: what is left out is said in `refused`.
     MemberEntries members(const std::string& resource);

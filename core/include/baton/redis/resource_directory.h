@@ -79,6 +79,7 @@ struct RawResource {
     std::vector<std::pair<std::string, std::string>> members; ///< id -> entry JSON
     std::vector<std::string> refused;                         ///< entries not read, and why
     double serverMs = 0;                                      ///< the server's Unix ms at the read
+    double readerMs = 0;                                      ///< this host's Unix ms at the read
 };
 
 /// What the server returned for one foreign key.
@@ -94,8 +95,8 @@ struct RawForeign {
 ResourceInfo decodeResource(const std::string& name, const RawResource& raw);
 ResourceInfo decodeForeign(const std::string& key, const RawForeign& raw);
 
-/// Whether a presence entry is live at the server's time `serverMs` (its "exp", written by
-/// the server at each heartbeat) and by Observer::alive at the reader's `nowMs`.
+/// Whether a presence entry is live: by Observer::alive at the reader's `nowMs`, and before its
+/// "exp" (written by the server at each heartbeat) at the server's time `serverMs`.
 bool live(const MemberInfo& m, double serverMs, double nowMs);
 
 } // namespace directory

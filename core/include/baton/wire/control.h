@@ -1,7 +1,7 @@
 #pragma once
 // Control messages on baton:{R}:control, to agents started with --allow-control:
-// {"to": id or "*", "cmd": "set" | "stop" | "pause" | "partition", ...}. Durations are
-// milliseconds or duration strings ("2s"), at most 24 h.
+// {"to": id or "*", "cmd": "set" | "stop" | "pause" | "partition" | "resign", ...}. Durations
+// are milliseconds or duration strings ("2s"), at most 24 h.
 
 #include "baton/base/clock.h"
 #include "baton/election/config.h"
@@ -13,9 +13,9 @@
 
 namespace baton::wire {
 
-enum class ControlCommand { Set, Stop, Pause, Partition };
+enum class ControlCommand { Set, Stop, Pause, Partition, Resign };
 
-/// "set", "stop", "pause", "partition".
+/// "set", "stop", "pause", "partition", "resign".
 std::string_view commandName(ControlCommand command);
 
 /// Who a message is for and what it asks, read before the rest: an agent ignores messages for
@@ -31,12 +31,16 @@ struct ControlMessage {
     std::string to = "*";
     ControlCommand command = ControlCommand::Stop;
     std::optional<Duration> ttl, refresh, retry; ///< set: the timings to change
-    Duration length{};                           ///< pause, partition: how long; 0 ends it
+    /// pause, partition: how long; 0 ends it. resign: the hold-off (0: the agent's ttl).
+    Duration length{};
 
     static ControlMessage stop(std::string to);
     static ControlMessage pause(std::string to, Duration length);
     static ControlMessage partition(std::string to, Duration length);
     static ControlMessage set(std::string to, const Timing& timing);
+    /// The leader `to` stops leading (its onRevoked returns), releases the lock and stays out
+    /// of the election for `holdOff`, so that another member takes over: a safe failover.
+    static ControlMessage resign(std::string to, Duration holdOff = {});
     bool operator==(const ControlMessage&) const = default;
 };
 
