@@ -218,10 +218,11 @@ void MainWindow::updateActions() {
         : m_controller.sessions().isEmpty()
             ? tr("open a resource first (double-click it in the Resources list)")
             : QString();
-    for (const char* n : {"killLeader", "addThread", "addAgent", "addSeedThread", "addSeedAgent"}) {
+    for (const char* n :
+         {"killLeader", "resignLeader", "addThread", "addAgent", "addSeedThread", "addSeedAgent"}) {
         QAction* a = action(QString::fromLatin1(n));
-        const bool add = n[0] == 'a';
-        const QString why = add && sim ? tr("only in Redis mode") : noCluster;
+        const bool redisOnly = n[0] == 'a' || n[0] == 'r';
+        const QString why = redisOnly && sim ? tr("only in Redis mode") : noCluster;
         a->setEnabled(why.isEmpty());
         a->setStatusTip(why.isEmpty() ? a->property("baseTip").toString() : why);
         a->setToolTip(why.isEmpty() ? a->property("baseToolTip").toString() : why);
@@ -265,6 +266,7 @@ void MainWindow::showContextMenu(int id, const QPoint& globalPos) {
         menu.addSeparator();
     }
     menu.addAction(action(QStringLiteral("killLeader")));
+    menu.addAction(action(QStringLiteral("resignLeader")));
     menu.exec(globalPos);
 }
 

@@ -63,6 +63,15 @@ void MainWindow::createElectorActions() {
     connect(addAction(QStringLiteral("killLeader"), tr("&Kill leader"), QKeySequence(Qt::Key_K),
                       tr("Crash whoever leads now: no release, the lock must expire")),
             &QAction::triggered, this, [this] { m_controller.killLeader(); });
+    connect(addAction(QStringLiteral("resignLeader"), tr("Resign lea&der"),
+                      QKeySequence(tr("Shift+K")),
+                      tr("Ask whoever leads to step down: it revokes, releases and sits out one "
+                         "TTL, so another member takes over at once (as baton-ctl resign)")),
+            &QAction::triggered, this, [this] {
+                Action a;
+                a.kind = Action::Kind::ResignLeader;
+                act(a);
+            });
     const struct {
         const char* name;
         QString text;
@@ -186,9 +195,9 @@ void MainWindow::createMenus() {
     add(menuBar()->addMenu(tr("&Time")),
         {"pauseTime", "stepTime", "-", "faster", "slower", "realTime"});
     m_electorMenu = menuBar()->addMenu(tr("&Elector"));
-    add(m_electorMenu,
-        {"killLeader", "-", "killElector", "stopElector", "startElector", "pauseElector",
-         "partitionElector", "latencyElector", "driftElector", "-", "removeElector"});
+    add(m_electorMenu, {"killLeader", "resignLeader", "-", "killElector", "stopElector",
+                        "startElector", "pauseElector", "partitionElector", "latencyElector",
+                        "driftElector", "-", "removeElector"});
     add(menuBar()->addMenu(tr("&Redis")), {"connectRedis", "startLocalRedis", "-", "addThread",
                                            "addAgent", "addSeedThread", "addSeedAgent"});
     QMenu* view = menuBar()->addMenu(tr("&View"));
