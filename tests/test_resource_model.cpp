@@ -77,7 +77,7 @@ private Q_SLOTS:
         QCOMPARE(f.model.rowCount(), 3);
         QCOMPARE(cell(f.model, 0, ResourceModel::Name), u"jobs"_s);
         QCOMPARE(cell(f.model, 0, ResourceModel::Holder), u"a"_s);
-        QCOMPARE(cell(f.model, 0, ResourceModel::Fence), u"7"_s);
+        QCOMPARE(cell(f.model, 0, ResourceModel::Fence), u"#7"_s);
         QCOMPARE(cell(f.model, 0, ResourceModel::Members), u"3"_s);
         QCOMPARE(cell(f.model, 0, ResourceModel::State), u"led"_s);
         QCOMPARE(cell(f.model, 1, ResourceModel::Holder), u"(free)"_s);

@@ -309,6 +309,8 @@ QVariant ResourceModel::data(const QModelIndex& index, int role) const {
     case Qt::ForegroundRole:
         return alertText(*r).isEmpty() ? QVariant() : QVariant(QBrush(QColor(0xd3, 0x2f, 0x2f)));
     case Qt::ToolTipRole:
+        if (index.column() == Fence && r->info.fence)
+            return tr("fence %1").arg(r->info.fence);
         if (!r->info.error.empty())
             return shown(r->info.error).toHtmlEscaped();
         if (r->info.foreign)
@@ -332,7 +334,7 @@ QVariant ResourceModel::display(const Row& r, int column) const {
     case Holder:
         return r.info.held() ? shown(r.info.holder) : tr("(free)");
     case Fence:
-        return r.info.fence ? QString::number(r.info.fence) : QString();
+        return r.info.fence ? fenceLabel(r.info.fence) : QString(); // all of it: the tooltip
     case Ttl:
         if (!r.info.held())
             return QString();

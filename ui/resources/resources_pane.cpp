@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -56,9 +57,14 @@ ResourcesPane::ResourcesPane(QWidget* parent)
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setColumnWidth(ResourceModel::Name, 150);
-    m_table->setColumnWidth(ResourceModel::Holder, 120);
-    m_table->setColumnWidth(ResourceModel::Fence, 130);
+    // Room for the usual: a name, an identity, "#…123456", "4.2 s", "3 (+1 stale)", "12 min 05 s".
+    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
+    const std::pair<int, int> widths[] = {{ResourceModel::Name, 11},    {ResourceModel::Holder, 8},
+                                          {ResourceModel::Fence, 7},    {ResourceModel::Ttl, 5},
+                                          {ResourceModel::Members, 6},  {ResourceModel::TermAge, 7},
+                                          {ResourceModel::Failovers, 6}};
+    for (const auto& [column, ems] : widths)
+        m_table->setColumnWidth(column, ems * em);
     connect(m_table, &QTableView::activated, this, &ResourcesPane::onActivated);
     connect(m_model, &ResourceModel::ticked, m_table->viewport(), qOverload<>(&QWidget::update));
 
@@ -117,8 +123,18 @@ void ResourcesPane::onScanned(const ScanResult& result) {
     m_last = result;
     if (changed)
         Q_EMIT attentionChanged();
-    if (result.pass)
+    if (result.pass) {
+        const bool first = m_model->rowCount() == 0;
         m_model->applyPass(*result.pass, steadyNow());
+        // The first rows set the widths (Qt looks at no more than 1,000 of them); then the
+        // operator's widths stay.
+        if (first && m_model->rowCount() > 0)
+            for (int c = 0; c < ResourceModel::State; ++c) {
+                const int before = m_table->columnWidth(c);
+                m_table->resizeColumnToContents(c);
+                m_table->setColumnWidth(c, std::max(before, m_table->columnWidth(c)));
+            }
+    }
     updateSummary();
 }
 
@@ -136,6 +152,15 @@ void ResourcesPane::onActivated(const QModelIndex& index) {
     Q_EMIT openRequested(name);
 }
 
+QSize ResourcesPane::sizeHint() const {
+    int width = 12 * m_table->fontMetrics().horizontalAdvance(u'M'); // the state
+    for (int c = 0; c < ResourceModel::State; ++c)
+        width += m_table->columnWidth(c);
+    width += 2 * m_table->frameWidth() + m_table->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
+             layout()->contentsMargins().left() + layout()->contentsMargins().right();
+    return {width, QWidget::sizeHint().height()};
+}
+
 QString ResourcesPane::summary() const {
     return m_summary->text();
 }
@@ -150,14 +175,17 @@ void ResourcesPane::updateSummary() {
         m_summary->setText(tr("Scanning..."));
         return;
     }
-    parts << tr("%n resource(s)", nullptr, m_model->rowCount());
+    const int rows = m_model->rowCount();
+    parts << (rows == 1 ? tr("1 resource") : tr("%1 resources").arg(rows));
     if (m_last.pass)
         parts << tr("pass %1 ms, %2 SCAN calls")
                      .arg(m_last.elapsedMs, 0, 'f', 1)
                      .arg(m_last.pass->scanCalls);
     const QStringList alerts = m_model->alerts();
-    if (!alerts.isEmpty())
-        parts << tr("%n need(s) attention", nullptr, int(alerts.size()));
+    if (alerts.size() == 1)
+        parts << tr("1 needs attention");
+    else if (!alerts.isEmpty())
+        parts << tr("%1 need attention").arg(alerts.size());
     QString text = parts.join(QStringLiteral(" · "));
     if (!m_last.error.isEmpty())
         text += QStringLiteral("\n") + tr("scan failed: %1").arg(m_last.error);

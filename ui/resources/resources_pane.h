@@ -32,6 +32,8 @@ public:
     ResourceWatch* watch() const { return m_watch; }
     /// The line under the table: how many, how long the pass took, what needs attention.
     QString summary() const;
+    /// Wide enough for every column (the state's included).
+    QSize sizeHint() const override;
     /// Why the list cannot be read now ("" while it can): for the status bar.
     QString problem() const { return m_last.error; }
 

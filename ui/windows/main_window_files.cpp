@@ -223,6 +223,9 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
     if (QDockWidget* dock = findChild<QDockWidget*>(QStringLiteral("resourcesDock"))) {
         dock->show();
         dock->raise();
+        // Wide enough for every column the first time (the operator's width is kept after).
+        if (dock->width() < 400)
+            resizeDocks({dock}, {dock->widget()->sizeHint().width()}, Qt::Horizontal);
     }
     const QString what = watch ? tr("read-only watch of %1").arg(m_redisShown)
                                : tr("Redis mode on %1").arg(m_redisShown);
