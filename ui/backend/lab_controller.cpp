@@ -2,8 +2,6 @@
 
 #include "backend/sim_backend.h"
 
-#include <QElapsedTimer>
-
 namespace baton::lab {
 
 namespace {
@@ -22,16 +20,7 @@ LabController::LabController(QObject* parent)
 
 LabController::~LabController() {
     stopAll();
-    QElapsedTimer waited;
-    waited.start();
-    for (const QPointer<QThread>& thread : m_ending) {
-        if (!thread || thread->wait(int(std::max<qint64>(0, kShutdownWaitMs - waited.elapsed()))))
-            continue;
-        // Destroying a running QThread aborts the program: let it go instead; the process
-        // is on its way out.
-        qWarning("baton: a backend did not stop within %d ms; leaving it behind", kShutdownWaitMs);
-        thread->setParent(nullptr);
-    }
+    m_ending.wait(kShutdownWaitMs, "a backend"); // the process is on its way out
 }
 
 template <typename F>
@@ -206,8 +195,7 @@ void LabController::stopSession(Session& s) {
     s.backend = nullptr;
     s.thread = nullptr;
     s.sim = nullptr;
-    std::erase_if(m_ending, [](const QPointer<QThread>& t) { return t.isNull(); });
-    m_ending.emplace_back(thread);
+    m_ending.add(thread);
 }
 
 void LabController::stopAll() {

@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "backend/session_record.h"
+#include "common/ending_threads.h"
 
 #include <baton/sim/scenario.h>
 
@@ -93,7 +94,7 @@ private:
     void onBackend(F&& f);
 
     std::vector<std::unique_ptr<Session>> m_sessions;
-    std::vector<QPointer<QThread>> m_ending; ///< threads of ended sessions, maybe winding down
+    EndingThreads m_ending; ///< threads of ended sessions, maybe winding down
     Session* m_current = nullptr;
     bool m_simulated = true;
     ClusterSnapshot m_snapshot;

@@ -66,16 +66,7 @@ ResourceWatch::ResourceWatch(QObject* parent)
 
 ResourceWatch::~ResourceWatch() {
     stop();
-    QElapsedTimer waited;
-    waited.start();
-    for (const QPointer<QThread>& thread : m_ending) {
-        if (!thread || thread->wait(int(std::max<qint64>(0, kStopWaitMs - waited.elapsed()))))
-            continue;
-        // Destroying a running QThread aborts the program: let it go instead.
-        qWarning("baton: the resource scan did not stop within %d ms; leaving it behind",
-                 kStopWaitMs);
-        thread->setParent(nullptr);
-    }
+    m_ending.wait(kStopWaitMs, "the resource scan");
 }
 
 void ResourceWatch::start(const QString& url, const QStringList& foreignPatterns, Duration pause) {
@@ -110,8 +101,7 @@ void ResourceWatch::stop() {
     m_thread = nullptr;
     if (!scanner || !thread)
         return;
-    std::erase_if(m_ending, [](const QPointer<QThread>& t) { return t.isNull(); });
-    m_ending.emplace_back(thread);
+    m_ending.add(thread);
     QMetaObject::invokeMethod(
         scanner,
         [scanner, thread] {

@@ -3,6 +3,8 @@
 // of their own (never the GUI thread), paced: one pass, then a pause, then the next. What each
 // pass found reaches the GUI thread as a queued signal.
 
+#include "common/ending_threads.h"
+
 #include <baton/redis/resource_directory.h>
 
 #include <QObject>
@@ -70,7 +72,7 @@ Q_SIGNALS:
 private:
     QPointer<ResourceScanner> m_scanner;
     QPointer<QThread> m_thread;
-    std::vector<QPointer<QThread>> m_ending; ///< stopped, maybe still finishing a pass
+    EndingThreads m_ending; ///< stopped, maybe still finishing a pass
     quint64 m_run = 0;
 };
 
