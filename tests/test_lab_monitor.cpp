@@ -191,6 +191,37 @@ private Q_SLOTS:
         QCOMPARE(w.controller().currentSession(), u"jobs"_s);
     }
 
+    // Given another library's locks (a plain SET ... PX and a Redisson-style hash), when their
+    // pattern is typed under "Watch keys as locks", then they are listed read-only as foreign
+    // with their holder and TTL, beside Baton's; opening one says why it cannot be.
+    void listsForeignLocksByPattern() {
+        QCOMPARE(
+            m_redis.cli({u"SET"_s, u"leader:scheduler"_s, u"host-a:4242"_s, u"PX"_s, u"60000"_s}),
+            u"OK"_s);
+        m_redis.cli({u"HSET"_s, u"leader:billing"_s, u"client-7:thread-1"_s, u"1"_s});
+        m_redis.cli({u"PEXPIRE"_s, u"leader:billing"_s, u"60000"_s});
+        MainWindow w(labOptions());
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url()), 0);
+        ResourcesPane& pane = *w.resourcesPane();
+        auto* patterns = pane.findChild<QLineEdit*>(u"foreignPatterns"_s);
+        patterns->setText(u"leader:*"_s);
+        Q_EMIT patterns->editingFinished();
+        QTRY_COMPARE_WITH_TIMEOUT(shownCell(pane, u"leader:scheduler"_s, ResourceModel::Holder),
+                                  u"host-a:4242"_s, 10000);
+        QCOMPARE(shownCell(pane, u"leader:scheduler"_s, ResourceModel::State), u"foreign"_s);
+        QTRY_VERIFY(!shownCell(pane, u"leader:billing"_s, ResourceModel::Ttl).isEmpty());
+        QVERIFY(
+            shownCell(pane, u"leader:billing"_s, ResourceModel::Holder).contains(u"client-7"_s));
+        QVERIFY(!shownCell(pane, u"jobs"_s, ResourceModel::Fence).isEmpty());
+        QStringList notices;
+        connect(&pane, &ResourcesPane::notice, this, [&](const QString& t) { notices << t; });
+        activate(pane, u"leader:scheduler"_s);
+        QCOMPARE(notices.size(), 1);
+        QVERIFY(w.controller().sessions().isEmpty());
+        m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"leader:billing"_s});
+    }
+
     // Given the connect dialog, the resource and the watch option come back as typed, and a
     // watch starts no agents.
     void connectDialogTakesResourceAndWatch() {
