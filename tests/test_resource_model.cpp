@@ -249,9 +249,14 @@ private Q_SLOTS:
         QTest::keyClick(table, Qt::Key_Return);
         QCOMPARE(open.count(), 1);
         QCOMPARE(open.at(0).at(0).toString(), u"jobs"_s);
+        // A double-click opens it too.
+        const QRect cellRect = table->visualRect(pane.proxy()->index(0, 1));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cellRect.center());
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cellRect.center());
+        QCOMPARE(open.count(), 2);
         table->setCurrentIndex(pane.proxy()->index(1, 0));
         QTest::keyClick(table, Qt::Key_Return);
-        QCOMPARE(open.count(), 1);
+        QCOMPARE(open.count(), 2);
         QCOMPARE(notice.count(), 1);
         QVERIFY(notice.at(0).at(0).toString().contains(u"another library"_s));
     }

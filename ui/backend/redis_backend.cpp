@@ -15,7 +15,7 @@ void RedisBackend::Impl::begin() {
         (void)RedisUrl::parse(m_urlStd);
         labEvent(QStringLiteral("info"),
                  QStringLiteral("connecting to %1 for '%2'%3")
-                     .arg(m_health.displayUrl, m_resource,
+                     .arg(m_health.displayUrl, shownResource(),
                           m_readOnly ? QStringLiteral(" (read-only watch)") : QString()));
     } catch (const UrlError& e) {
         m_health.urlError = qstr(e.what());
@@ -193,7 +193,7 @@ void RedisBackend::Impl::onConnected() {
     m_health.lastGoodLook = m_clock.now();
     labEvent(QStringLiteral("info"),
              QStringLiteral("connected to %1; watching '%2'%3")
-                 .arg(m_health.displayUrl, m_resource,
+                 .arg(m_health.displayUrl, shownResource(),
                       m_readOnly ? QStringLiteral(", read-only") : QString()));
 }
 

@@ -10,6 +10,7 @@
 #include "backend/redis_roster.h"
 #include "backend/redis_thread_elector.h"
 
+#include <baton/base/text.h>
 #include <baton/redis/redis_url.h>
 
 #include <QTimer>
@@ -85,6 +86,8 @@ private:
     void noteHolder(const ObservedState& s, LabTime when);
 
     void labEvent(const QString& name, const QString& detail);
+    /// The resource's name for a log line (somebody else's text: control characters escaped).
+    QString shownResource() const { return qstr(visible(m_resourceStd, 200)); }
     void refuse(const QString& why) { Q_EMIT q.actionRefused(why); }
     /// Refuses with `why` if there is one.
     bool refused(const std::optional<QString>& why) {
