@@ -276,6 +276,21 @@ private slots:
         QVERIFY(pass.errors[0].find("more than 10") != std::string::npos);
     }
 
+    // A server that forgot the scripts (SCRIPT FLUSH, a restart) answers NOSCRIPT to the
+    // whole pipelined batch: they are loaded again and the batch runs once more.
+    void forgottenScriptsAreLoadedAgain() {
+        RedisStore store(m_server.url(), quick());
+        Locker locker(store);
+        QVERIFY(locker.tryLock("jobs", "alice", 10s).lease);
+        ResourceDirectory dir(store);
+        QCOMPARE(dir.scan().resources.size(), std::size_t(1));
+        m_server.cli({u"SCRIPT"_s, u"FLUSH"_s});
+        const DirectoryPass pass = dir.scan();
+        QCOMPARE(pass.resources.size(), std::size_t(1));
+        QCOMPARE(pass.resources[0].holder, std::string("alice"));
+        QCOMPARE(pass.resources[0].error, std::string());
+    }
+
     void aServerThatWentAwayThrowsAStoreError() {
         test::RedisServer server;
         QVERIFY2(server.start(), qPrintable(server.error()));

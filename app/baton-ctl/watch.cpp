@@ -157,9 +157,16 @@ int watch(const Request& r) {
         out.close();
     });
     std::map<std::string, std::unique_ptr<ResourceWatch>> watches;
-    for (const std::string& resource : r.resources)
-        if (!watches.count(resource))
-            watches[resource] = std::make_unique<ResourceWatch>(*store, resource, out);
+    try {
+        for (const std::string& resource : r.resources)
+            if (!watches.count(resource))
+                watches[resource] = std::make_unique<ResourceWatch>(*store, resource, out);
+    } catch (const baton::StoreError& e) {
+        watches.clear();
+        ::kill(::getpid(), SIGTERM); // ends the waiter
+        waiter.join();
+        fail(e, "watch");
+    }
     bool readerGone = false;
     while (!readerGone) {
         const std::deque<std::string> lines = out.take();

@@ -33,26 +33,33 @@ std::string replyText(const redisReply* r) {
     return std::string(r->str, r->len);
 }
 
-// Runs one command on `c`; nullptr means the connection failed (see c->err).
-Reply command(redisContext* c, const std::vector<std::string>& args) {
+namespace {
+
+// A command's arguments as hiredis takes them: pointers and lengths (any bytes, NULs too).
+struct Argv {
+    explicit Argv(const std::vector<std::string>& args) {
+        for (const auto& a : args) {
+            argv.push_back(a.data());
+            lens.push_back(a.size());
+        }
+    }
+    int count() const { return static_cast<int>(argv.size()); }
     std::vector<const char*> argv;
     std::vector<size_t> lens;
-    for (const auto& a : args) {
-        argv.push_back(a.data());
-        lens.push_back(a.size());
-    }
-    return Reply(static_cast<redisReply*>(
-        redisCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data())));
+};
+
+} // namespace
+
+// Runs one command on `c`; nullptr means the connection failed (see c->err).
+Reply command(redisContext* c, const std::vector<std::string>& args) {
+    Argv a(args);
+    return Reply(
+        static_cast<redisReply*>(redisCommandArgv(c, a.count(), a.argv.data(), a.lens.data())));
 }
 
 void appendCommand(redisContext* c, const std::vector<std::string>& args) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : args) {
-        argv.push_back(a.data());
-        lens.push_back(a.size());
-    }
-    redisAppendCommandArgv(c, static_cast<int>(argv.size()), argv.data(), lens.data());
+    Argv a(args);
+    redisAppendCommandArgv(c, a.count(), a.argv.data(), a.lens.data());
 }
 
 Reply getReply(redisContext* c) {

@@ -125,6 +125,57 @@ void scanKeys(RedisStore::Impl& impl, const DirectoryOptions& options, const std
 
 } // namespace
 
+namespace {
+
+// Reads Baton's resources `names` into `pass`, kBatch of them a round trip.
+void readBatons(RedisStore::Impl& impl, const std::set<std::string>& names, DirectoryPass& pass) {
+    const std::vector<std::string> batons(names.begin(), names.end());
+    for (std::size_t at = 0; at < batons.size(); at += kBatch) {
+        std::vector<RedisStore::Impl::Call> calls;
+        const std::size_t end = std::min(batons.size(), at + kBatch);
+        for (std::size_t i = at; i < end; ++i) {
+            calls.push_back(
+                {Look, {RedisStore::key(batons[i], "lock")}, {std::to_string(kMaxLockValue)}});
+            calls.push_back({Members, {RedisStore::key(batons[i], "members")}, membersArgs()});
+        }
+        const std::vector<Reply> replies = impl.pipeline(calls);
+        pass.readCalls += calls.size();
+        for (std::size_t i = at; i < end; ++i) {
+            const std::size_t k = 2 * (i - at);
+            const auto raw =
+                rawResource(impl.url(), batons[i], replies[k].get(), replies[k + 1].get());
+            if (pass.atMs == 0)
+                pass.atMs = raw.serverMs;
+            pass.resources.push_back(directory::decodeResource(batons[i], raw));
+        }
+    }
+}
+
+// Reads the foreign locks `keys` into `pass`, kBatch of them a round trip.
+void readForeign(RedisStore::Impl& impl, const std::set<std::string>& keys, DirectoryPass& pass) {
+    const std::vector<std::string> others(keys.begin(), keys.end());
+    for (std::size_t at = 0; at < others.size(); at += kBatch) {
+        std::vector<RedisStore::Impl::Call> calls;
+        const std::size_t end = std::min(others.size(), at + kBatch);
+        for (std::size_t i = at; i < end; ++i)
+            calls.push_back({Foreign, {others[i]}, {"1024", std::to_string(kMostFields)}});
+        const std::vector<Reply> replies = impl.pipeline(calls);
+        pass.readCalls += calls.size();
+        for (std::size_t i = at; i < end; ++i) {
+            std::string error;
+            const auto raw = rawForeign(replies[i - at].get(), error);
+            if (raw.type == "none")
+                continue; // gone since the scan
+            ResourceInfo info = directory::decodeForeign(others[i], raw);
+            if (!error.empty())
+                info.error = explainAccess(impl.url(), "EVALSHA", error, kScriptCommands[Foreign]);
+            pass.resources.push_back(std::move(info));
+        }
+    }
+}
+
+} // namespace
+
 DirectoryPass ResourceDirectory::scan() {
     RedisStore::Impl& impl = *m_store.m_impl;
     DirectoryPass pass;
@@ -164,46 +215,8 @@ DirectoryPass ResourceDirectory::scan() {
         pass.errors.push_back("more than " + std::to_string(m_options.maxResources) +
                               " locks: only the first are shown (narrow the pattern)");
 
-    const std::vector<std::string> batons(names.begin(), names.end());
-    for (std::size_t at = 0; at < batons.size(); at += kBatch) {
-        std::vector<RedisStore::Impl::Call> calls;
-        const std::size_t end = std::min(batons.size(), at + kBatch);
-        for (std::size_t i = at; i < end; ++i) {
-            calls.push_back(
-                {Look, {RedisStore::key(batons[i], "lock")}, {std::to_string(kMaxLockValue)}});
-            calls.push_back({Members, {RedisStore::key(batons[i], "members")}, membersArgs()});
-        }
-        const std::vector<Reply> replies = impl.pipeline(calls);
-        pass.readCalls += calls.size();
-        for (std::size_t i = at; i < end; ++i) {
-            const std::size_t k = 2 * (i - at);
-            const auto raw =
-                rawResource(impl.url(), batons[i], replies[k].get(), replies[k + 1].get());
-            if (pass.atMs == 0)
-                pass.atMs = raw.serverMs;
-            pass.resources.push_back(directory::decodeResource(batons[i], raw));
-        }
-    }
-
-    const std::vector<std::string> others(foreign.begin(), foreign.end());
-    for (std::size_t at = 0; at < others.size(); at += kBatch) {
-        std::vector<RedisStore::Impl::Call> calls;
-        const std::size_t end = std::min(others.size(), at + kBatch);
-        for (std::size_t i = at; i < end; ++i)
-            calls.push_back({Foreign, {others[i]}, {"1024", std::to_string(kMostFields)}});
-        const std::vector<Reply> replies = impl.pipeline(calls);
-        pass.readCalls += calls.size();
-        for (std::size_t i = at; i < end; ++i) {
-            std::string error;
-            const auto raw = rawForeign(replies[i - at].get(), error);
-            if (raw.type == "none")
-                continue; // gone since the scan
-            ResourceInfo info = directory::decodeForeign(others[i], raw);
-            if (!error.empty())
-                info.error = explainAccess(impl.url(), "EVALSHA", error, kScriptCommands[Foreign]);
-            pass.resources.push_back(std::move(info));
-        }
-    }
+    readBatons(impl, names, pass);
+    readForeign(impl, foreign, pass);
     return pass;
 }
 
