@@ -58,6 +58,36 @@ std::string missingDisplay() {
     return {};
 }
 
+// --resource and --watch: only with a Redis, and a watch starts nothing.
+bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options,
+                       const QCommandLineOption& resource, const QCommandLineOption& watch,
+                       const QCommandLineOption& agents) {
+    const bool redis = !options.redisUrl.isEmpty() || options.localRedis;
+    options.resource = parser.value(resource).trimmed();
+    options.watch = parser.isSet(watch);
+    if (parser.isSet(resource) && options.resource.isEmpty()) {
+        std::fprintf(stderr, "baton: --resource must not be empty (leave it out for the list of "
+                             "every resource)\n");
+        return false;
+    }
+    if (parser.isSet(resource) && !redis) {
+        std::fprintf(stderr, "baton: --resource needs --redis URL or --local-redis\n");
+        return false;
+    }
+    if (options.watch && options.redisUrl.isEmpty()) {
+        std::fprintf(stderr, "baton: --watch needs --redis URL (a private Redis has nothing to "
+                             "watch)\n");
+        return false;
+    }
+    if (options.watch && parser.isSet(agents) && options.agents > 0) {
+        std::fprintf(stderr, "baton: --watch starts no agents: leave out --agents\n");
+        return false;
+    }
+    if (options.watch)
+        options.agents = 0;
+    return true;
+}
+
 // Reads the command line (exit code in `exitCode` when the lab must not start). It runs before
 // the GUI does, so --help, --version and bad options work without a display.
 std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** argv,
@@ -107,8 +137,17 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("tune"),
         QStringLiteral("Open the Tuning window at start and run a sweep around the cluster's "
                        "timings."));
-    parser.addOptions(
-        {redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis, tune});
+    const QCommandLineOption resource(
+        QStringLiteral("resource"),
+        QStringLiteral("With --redis or --local-redis: the resource to open (default: the "
+                       "Resources list; the lab's agents run on job-scheduler)."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption watch(
+        QStringLiteral("watch"),
+        QStringLiteral("With --redis: watch read-only; no agents are started and nothing is "
+                       "written to Redis (a read-only ACL user is enough)."));
+    parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
+                       resource, watch, tune});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -147,6 +186,8 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         std::fprintf(stderr, "baton: --agents must be a whole number from 0 to 50\n");
         return std::nullopt;
     }
+    if (!checkRedisOptions(parser, options, resource, watch, agents))
+        return std::nullopt;
     return options;
 }
 

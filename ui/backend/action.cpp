@@ -15,9 +15,9 @@ QString actionName(Action::Kind kind) {
         return qstr(faultName(*fault));
     // The lab's own verbs, in Kind's order after the faults.
     static constexpr std::array<std::string_view, kActionKinds - kFaultKinds> kVerbs = {
-        "kill leader", "add thread elector", "add agent", "remove"};
+        "kill leader", "add thread elector", "add agent", "remove", "resign leader"};
     static_assert(std::size_t(Action::Kind::KillLeader) == kFaultKinds &&
-                  std::size_t(Action::Kind::Remove) + 1 == kActionKinds);
+                  std::size_t(Action::Kind::ResignLeader) + 1 == kActionKinds);
     return qstr(kVerbs.at(std::size_t(kind) - kFaultKinds));
 }
 

@@ -32,6 +32,10 @@ struct Action {
         AddThread,  ///< Redis: a new in-process elector (pollingOnly)
         AddAgent,   ///< Redis: a new baton-agent process (pollingOnly)
         Remove,     ///< Redis: stop it and drop it from the lab
+        /// Redis: the store's holder (`elector`, or -1: whoever holds the lock) steps down: a
+        /// resign control message, as baton-ctl resign sends; it revokes, releases and sits
+        /// out the next election, so that another member takes over within milliseconds.
+        ResignLeader,
     };
     Kind kind = Kind::Crash;
     int elector = -1;
@@ -41,7 +45,7 @@ struct Action {
     Timing timing;
     bool pollingOnly = false;
 };
-inline constexpr int kActionKinds = 15;
+inline constexpr int kActionKinds = 16;
 
 /// The core's fault that `kind` is, if it is one.
 constexpr std::optional<FaultKind> faultOf(Action::Kind kind) {

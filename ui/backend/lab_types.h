@@ -76,6 +76,9 @@ struct ClusterSnapshot {
     LockView lock;
     double storeOpsPerSecond = 0; ///< store calls per second of lab time, recently
     QString storeStatus;          ///< empty when the store answers; else what is wrong
+    QString resource;             ///< Redis: the resource watched (empty when simulated)
+    /// Non-empty in a read-only watch: why nothing can be done (every action is refused).
+    QString readOnly;
 };
 
 /// Something that happened, in time order within a backend.

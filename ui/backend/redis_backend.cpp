@@ -1,143 +1,8 @@
-#include "backend/redis_backend.h"
-
-#include "backend/redis_agent_elector.h"
-#include "backend/redis_external_elector.h"
-#include "backend/redis_link.h"
-#include "backend/redis_roster.h"
-#include "backend/redis_thread_elector.h"
-
-#include <baton/redis/redis_url.h>
-
-#include <QFileInfo>
-#include <QTimer>
-
-#include <algorithm>
-#include <set>
+#include "backend/redis_backend_impl.h"
 
 namespace baton::lab {
 
 using namespace std::chrono_literals;
-
-namespace {
-
-constexpr Duration kInfoInterval = 500ms;
-constexpr Duration kReconnectInterval = 1s;
-constexpr Duration kAgentGrace = 2s;
-constexpr std::size_t kMaxRememberedErrors = 200;
-// Ids stay indices, so electors are never erased: a cap keeps a long watch of agents that come
-// and go elsewhere (host-pid ids) bounded.
-constexpr long kMaxExternals = 200;
-
-} // namespace
-
-// The coordinator: the electors (by id and identity), the link, the tick that turns what they
-// report into events and snapshots, and the dispatch of actions.
-class RedisBackend::Impl final : public RedisHost, public LinkListener {
-public:
-    Impl(RedisBackend& owner, QString url, QString resource, QString agentPath)
-        : q(owner)
-        , m_url(std::move(url))
-        , m_resource(std::move(resource))
-        , m_agentPath(std::move(agentPath))
-        , m_urlStd(m_url.toStdString())
-        , m_resourceStd(m_resource.toStdString()) {
-        m_health.displayUrl = qstr(redactUrl(m_urlStd));
-    }
-
-    ~Impl() {
-        stopAll(false);
-        // Closures may hold an elector's parts, whose callbacks hold the inbox.
-        m_inbox->clear();
-    }
-
-    void begin();
-    void act(const Action& a);
-    void shutdown() { stopAll(true); }
-
-    // RedisHost
-    const LabClock& clock() const override { return m_clock; }
-    void push(LabEvent e) override { m_pending.push_back(std::move(e)); }
-    void labError(const QString& detail) override { labEvent(QStringLiteral("error"), detail); }
-    void sendControl(const QString& who, const std::string& json) override;
-    bool shuttingDown() const override { return m_shutDown; }
-
-    // LinkListener
-    void onConnected() override;
-    void onConnectFailed(const std::string& message) override;
-    void onObserved(const ObservedState& s, TimePoint at) override;
-    void onObserverError(const std::string& message, TimePoint at) override;
-    void onChannelEvent(const std::string& json) override;
-    void onInfo(std::optional<double> opsPerSecond) override;
-    void onControlFailed(const QString& who, const std::string& message) override;
-
-private:
-    void stopAll(bool report);
-    void drainInbox();
-
-    // The tick: inbox, due work, events, snapshot.
-    void tick();
-    void schedule(LabTime now);
-    void flushEvents();
-    ClusterSnapshot snapshot(LabTime now);
-    LockView lockView(LabTime now);
-    void noteHolder(const ObservedState& s, LabTime when);
-
-    void labEvent(const QString& name, const QString& detail);
-    void refuse(const QString& why) { Q_EMIT q.actionRefused(why); }
-    /// Refuses with `why` if there is one.
-    bool refused(const std::optional<QString>& why) {
-        if (why)
-            refuse(*why);
-        return why.has_value();
-    }
-
-    // Electors.
-    template <class T, class... Args>
-    T& add(const QString& identity, Args&&... args);
-    bool roomForExternal(const std::string& id);
-    QString freeName(const QString& prefix, int& counter) const;
-    std::optional<QString> noUrl(const QString& what) const;
-    static std::optional<QString> badTiming(const QString& what, const Timing& t);
-    std::optional<QString> noAgentProgram() const;
-    /// Logs that elector `r` of `kind` ("agent", ...) joined, with the timing it runs.
-    void added(const QString& kind, const RedisElector& r, const Action& a);
-    void addThread(const Action& a);
-    void addAgent(const Action& a);
-    void killLeader(const Action& a);
-    void actOn(const Action& a);
-
-    RedisBackend& q;
-    const QString m_url;
-    const QString m_resource;
-    const QString m_agentPath;
-    const std::string m_urlStd;
-    const std::string m_resourceStd;
-
-    std::shared_ptr<Inbox> m_inbox = std::make_shared<Inbox>();
-    std::unique_ptr<RedisLink> m_link;
-    QTimer* m_tick = nullptr;
-    bool m_begun = false;
-    bool m_shutDown = false;
-    LabClock m_clock;
-    LinkHealth m_health;
-    bool m_outage = false;
-    std::optional<ObservedState> m_observed;
-    LabTime m_observedAt{};
-    bool m_holderSeen = false;
-    std::optional<std::pair<std::string, std::uint64_t>> m_holder;
-    double m_opsPerSecond = 0;
-    bool m_infoInFlight = false;
-    LabTime m_nextInfoAt{};
-    std::vector<std::pair<int, LabTime>> m_comeBack; ///< crashed electors to start, and when
-
-    RedisRoster m_electors;
-    bool m_externalsFull = false;
-    int m_nextThread = 1;
-    int m_nextAgent = 1;
-    QVector<LabEvent> m_pending;
-    LabTime m_lastEventAt{};
-    std::set<std::string> m_reportedErrors;
-};
 
 // ---- lifecycle ------------------------------------------------------------------------------
 
@@ -149,7 +14,9 @@ void RedisBackend::Impl::begin() {
     try {
         (void)RedisUrl::parse(m_urlStd);
         labEvent(QStringLiteral("info"),
-                 QStringLiteral("connecting to %1 for '%2'").arg(m_health.displayUrl, m_resource));
+                 QStringLiteral("connecting to %1 for '%2'%3")
+                     .arg(m_health.displayUrl, shownResource(),
+                          m_readOnly ? QStringLiteral(" (read-only watch)") : QString()));
     } catch (const UrlError& e) {
         m_health.urlError = qstr(e.what());
         labError(m_health.urlError);
@@ -224,7 +91,8 @@ void RedisBackend::Impl::schedule(LabTime now) {
             m_link = std::make_unique<RedisLink>(m_inbox, *this, m_urlStd, m_resourceStd);
         m_link->connect();
     }
-    if (m_health.connected && !m_infoInFlight && now >= m_nextInfoAt) {
+    // INFO is no write, but a read-only watcher's ACL need not grant it (the README's line).
+    if (m_health.connected && !m_readOnly && !m_infoInFlight && now >= m_nextInfoAt) {
         m_infoInFlight = true;
         m_nextInfoAt = now + kInfoInterval;
         m_link->pollInfo();
@@ -269,6 +137,16 @@ ClusterSnapshot RedisBackend::Impl::snapshot(LabTime now) {
     s.lock = lockView(now);
     s.storeOpsPerSecond = m_health.fresh(now) ? m_opsPerSecond : 0;
     s.storeStatus = m_health.status(now);
+    s.resource = m_resource;
+    if (m_readOnly) {
+        s.readOnly = RedisBackend::readOnlyReason();
+        for (ElectorView& v : s.electors) {
+            v.controllable = false;
+            for (int k = 0; k < kActionKinds; ++k)
+                if (actsOnOne(Action::Kind(k)))
+                    v.unavailable[std::size_t(k)] = s.readOnly;
+        }
+    }
     return s;
 }
 
@@ -300,166 +178,13 @@ void RedisBackend::Impl::labEvent(const QString& name, const QString& detail) {
     push(std::move(e));
 }
 
-// ---- electors -------------------------------------------------------------------------------
-
-template <class T, class... Args>
-T& RedisBackend::Impl::add(const QString& identity, Args&&... args) {
-    auto r = std::make_unique<T>(*this, m_electors.nextId(), identity, std::forward<Args>(args)...);
-    T& ref = *r;
-    m_electors.add(std::move(r));
-    return ref;
-}
-
-bool RedisBackend::Impl::roomForExternal(const std::string& id) {
-    if (m_electors.count(ElectorKind::External) < kMaxExternals)
-        return true;
-    if (!m_externalsFull) {
-        m_externalsFull = true;
-        labEvent(QStringLiteral("error"),
-                 QStringLiteral("more than %1 electors started elsewhere: '%2' and later ones "
-                                "are not shown (reconnect to start over)")
-                     .arg(kMaxExternals)
-                     .arg(qstr(id)));
-    }
-    return false;
-}
-
-// "lab-agent-N" with an N that nobody on this resource uses (another lab may watch it too).
-QString RedisBackend::Impl::freeName(const QString& prefix, int& counter) const {
-    while (true) {
-        const QString name = prefix + QString::number(counter++);
-        const std::string s = name.toStdString();
-        const bool taken =
-            m_electors.findByIdentity(s) ||
-            (m_observed && std::any_of(m_observed->members.begin(), m_observed->members.end(),
-                                       [&](const MemberInfo& m) { return m.id == s; }));
-        if (!taken)
-            return name;
-    }
-}
-
-std::optional<QString> RedisBackend::Impl::noUrl(const QString& what) const {
-    if (m_health.urlError.isEmpty())
-        return std::nullopt;
-    return QStringLiteral("%1: no usable Redis URL (%2)").arg(what, m_health.urlError);
-}
-
-std::optional<QString> RedisBackend::Impl::badTiming(const QString& what, const Timing& t) {
-    try {
-        validate(t);
-    } catch (const ConfigError& e) {
-        return QString(what + QStringLiteral(": ") + qstr(e.what()));
-    }
-    return std::nullopt;
-}
-
-void RedisBackend::Impl::addThread(const Action& a) {
-    const QString what = QStringLiteral("add thread elector");
-    if (refused(noUrl(what)) || refused(badTiming(what, a.timing)))
-        return;
-    auto& r = add<ThreadElector>(freeName(QStringLiteral("lab-thread-"), m_nextThread), m_inbox,
-                                 m_urlStd, m_resourceStd, a.timing, a.pollingOnly);
-    added(QStringLiteral("thread elector"), r, a);
-    r.build();
-}
-
-void RedisBackend::Impl::addAgent(const Action& a) {
-    const QString what = QStringLiteral("add agent");
-    if (refused(noUrl(what)) || refused(noAgentProgram()) || refused(badTiming(what, a.timing)))
-        return;
-    auto& r = add<AgentElector>(freeName(QStringLiteral("lab-agent-"), m_nextAgent), q, m_url,
-                                m_resource, m_agentPath, a.timing, a.pollingOnly);
-    added(QStringLiteral("agent"), r, a);
-    r.launch();
-}
-
-std::optional<QString> RedisBackend::Impl::noAgentProgram() const {
-    const QFileInfo exe(m_agentPath);
-    if (!m_agentPath.isEmpty() && exe.isFile() && exe.isExecutable())
-        return std::nullopt;
-    return QStringLiteral("add agent: baton-agent not found at '%1': build it (ninja "
-                          "baton-agent) and give the lab its path")
-        .arg(m_agentPath);
-}
-
-void RedisBackend::Impl::added(const QString& kind, const RedisElector& r, const Action& a) {
-    labEvent(QStringLiteral("info"),
-             QStringLiteral("added %1 %2 (%3%4)")
-                 .arg(kind, r.identity(), describe(a.timing),
-                      a.pollingOnly ? QStringLiteral(", polling-only mode") : QString()));
-}
-
-// ---- actions --------------------------------------------------------------------------------
-
-void RedisBackend::Impl::act(const Action& a) {
-    if (!m_begun || m_shutDown) {
-        refuse(QStringLiteral("%1: the Redis backend is not running").arg(actionName(a.kind)));
-        return;
-    }
-    switch (a.kind) {
-    case Action::Kind::AddThread:
-        addThread(a);
-        return;
-    case Action::Kind::AddAgent:
-        addAgent(a);
-        return;
-    case Action::Kind::KillLeader:
-        killLeader(a);
-        return;
-    default:
-        actOn(a);
-        return;
-    }
-}
-
-void RedisBackend::Impl::killLeader(const Action& a) {
-    const LabTime now = m_clock.now();
-    if (!m_health.fresh(now) || !m_observed) {
-        refuse(QStringLiteral("kill leader: the lock cannot be read now (%1)")
-                   .arg(m_health.status(now)));
-        return;
-    }
-    if (!m_observed->holder) {
-        refuse(QStringLiteral("kill leader: nobody holds the lock"));
-        return;
-    }
-    RedisElector* r = m_electors.findByIdentity(m_observed->holder->identity);
-    if (!r) {
-        refuse(QStringLiteral("kill leader: the holder '%1' is not an elector the lab knows")
-                   .arg(qstr(m_observed->holder->identity)));
-        return;
-    }
-    const std::variant<Action, QString> kill = r->leaderKill(a);
-    if (const QString* why = std::get_if<QString>(&kill))
-        refuse(*why);
-    else
-        act(std::get<Action>(kill));
-}
-
-void RedisBackend::Impl::actOn(const Action& a) {
-    RedisElector* r = m_electors.find(a.elector);
-    if (!r) {
-        refuse(QStringLiteral("%1: there is no elector %2").arg(actionName(a.kind)).arg(a.elector));
-        return;
-    }
-    if (r->removed()) {
-        refuse(QStringLiteral("%1: %2 was removed").arg(actionName(a.kind), r->identity()));
-        return;
-    }
-    if (a.kind == Action::Kind::Timing &&
-        refused(badTiming(QStringLiteral("set timing"), a.timing)))
-        return;
-    const LabTime now = m_clock.now();
-    if (refused(r->whyNot(a, now)))
-        return;
-    r->act(a, now);
-    if (a.kind == Action::Kind::Crash && a.duration > Duration::zero())
-        m_comeBack.emplace_back(r->id(), now + a.duration);
-}
-
 // ---- the link -------------------------------------------------------------------------------
 
 void RedisBackend::Impl::sendControl(const QString& who, const std::string& json) {
+    if (m_readOnly) { // act() refuses first; this is the last guard before a write
+        labError(QStringLiteral("not sent to %1: %2").arg(who, RedisBackend::readOnlyReason()));
+        return;
+    }
     if (!m_link) {
         labError(QStringLiteral("cannot reach %1: not connected to Redis").arg(who));
         return;
@@ -477,7 +202,9 @@ void RedisBackend::Impl::onConnected() {
     m_health.connectError.clear();
     m_health.lastGoodLook = m_clock.now();
     labEvent(QStringLiteral("info"),
-             QStringLiteral("connected to %1; watching '%2'").arg(m_health.displayUrl, m_resource));
+             QStringLiteral("connected to %1; watching '%2'%3")
+                 .arg(m_health.displayUrl, shownResource(),
+                      m_readOnly ? QStringLiteral(", read-only") : QString()));
 }
 
 void RedisBackend::Impl::onConnectFailed(const std::string& message) {
@@ -584,6 +311,15 @@ RedisBackend::~RedisBackend() = default;
 
 void RedisBackend::begin() {
     m_impl->begin();
+}
+
+void RedisBackend::setReadOnly(bool readOnly) {
+    m_impl->setReadOnly(readOnly);
+}
+
+QString RedisBackend::readOnlyReason() {
+    return QStringLiteral("read-only watch: the lab writes nothing to Redis (connect without "
+                          "\"watch only\" to act)");
 }
 
 void RedisBackend::act(const Action& action) {

@@ -20,6 +20,11 @@ public:
     /// `agentPath`: the baton-agent executable for AddAgent (empty: AddAgent is refused).
     explicit RedisBackend(QString url, QString resource = QStringLiteral("job-scheduler"),
                           QString agentPath = {}, QObject* parent = nullptr);
+    /// Before begin(): a read-only watch. Nothing is written to Redis (no elector is started,
+    /// no control message is sent); every action is refused with readOnlyReason().
+    void setReadOnly(bool readOnly);
+    /// Why a read-only watch refuses an action.
+    static QString readOnlyReason();
     /// Shuts down first if shutdown() was not called.
     ~RedisBackend() override;
 

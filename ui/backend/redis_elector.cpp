@@ -40,6 +40,13 @@ ElectorView RedisElector::view(LabTime now) const {
         const auto kind = Action::Kind(k);
         if (!actsOnOne(kind))
             continue;
+        if (kind == Action::Kind::ResignLeader) {
+            v.unavailable[std::size_t(k)] =
+                v.believesLeader
+                    ? whyNoResign().value_or(QString())
+                    : QStringLiteral("resign leader: %1 does not lead").arg(m_identity);
+            continue;
+        }
         Action probe;
         probe.kind = kind;
         probe.elector = m_id;
@@ -62,6 +69,16 @@ Timing RedisElector::timing() const {
     if (m_member)
         return {m_member->ttl, m_member->refresh, m_member->retry};
     return m_timing;
+}
+
+std::optional<QString> RedisElector::whyNoResign() const {
+    if (!m_controllable)
+        return QStringLiteral("resign leader: %1 obeys no control messages: start it with "
+                              "--allow-control")
+            .arg(identity());
+    if (m_life != Life::Running)
+        return QStringLiteral("resign leader: %1 is not running").arg(identity());
+    return std::nullopt;
 }
 
 std::variant<Action, QString> RedisElector::leaderKill(const Action& a) const {

@@ -62,6 +62,9 @@ public:
     virtual void act(const Action& a, LabTime now) = 0;
     /// What "kill the leader" does to it while it holds the lock, or why nothing can.
     virtual std::variant<Action, QString> leaderKill(const Action& a) const;
+    /// Why it cannot be asked to resign (a control message) while it holds the lock; nullopt:
+    /// it obeys control (an agent with --allow-control).
+    virtual std::optional<QString> whyNoResign() const;
 
     /// An election event it reported (its callback, its stdout or the event channel).
     void apply(const WireEvent& w);

@@ -88,6 +88,15 @@ std::variant<Action, QString> ExternalElector::leaderKill(const Action& a) const
     return cut;
 }
 
+std::optional<QString> ExternalElector::whyNoResign() const {
+    if (!m_controllable)
+        return QStringLiteral("resign leader: %1 was started elsewhere without --allow-control")
+            .arg(identity());
+    if (!m_present)
+        return QStringLiteral("resign leader: %1 is gone").arg(identity());
+    return std::nullopt;
+}
+
 std::optional<QString> ExternalElector::whyNot(const Action& a, LabTime /*now*/) const {
     if (!m_controllable)
         return QStringLiteral("%1: %2 was started without --allow-control; the lab can only "

@@ -16,6 +16,7 @@ public:
 
     bool believesLeader(LabTime now) const override;
     std::optional<QString> whyNot(const Action& a, LabTime now) const override;
+    std::optional<QString> whyNoResign() const override;
     void act(const Action& a, LabTime now) override;
     std::variant<Action, QString> leaderKill(const Action& a) const override;
     void onMember(const MemberInfo* m, LabTime when) override;

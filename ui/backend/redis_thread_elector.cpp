@@ -317,4 +317,10 @@ void ThreadElector::actLifecycle(const Action& a, LabTime now, bool leads) {
     }
 }
 
+std::optional<QString> ThreadElector::whyNoResign() const {
+    return QStringLiteral("resign leader: %1 is an election on a thread of the lab, which takes "
+                          "no control messages; Stop it (it releases at once) or resign an agent")
+        .arg(identity());
+}
+
 } // namespace baton::lab

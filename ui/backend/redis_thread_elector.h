@@ -23,6 +23,7 @@ public:
     bool believesLeader(LabTime now) const override;
     Timing timing() const override;
     std::optional<QString> whyNot(const Action& a, LabTime now) const override;
+    std::optional<QString> whyNoResign() const override;
     void act(const Action& a, LabTime now) override;
     void onMember(const MemberInfo* /*m*/, LabTime /*when*/) override {}
     void tick(LabTime now) override;

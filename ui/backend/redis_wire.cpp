@@ -40,6 +40,8 @@ std::optional<std::string> controlMessage(const Action& a, const std::string& to
             to, a.kind == Action::Kind::Partition ? a.duration : Duration{}));
     case Action::Kind::Timing:
         return wire::encode(ControlMessage::set(to, a.timing));
+    case Action::Kind::ResignLeader:
+        return wire::encode(ControlMessage::resign(to)); // the hold-off: the agent's ttl
     default:
         return std::nullopt;
     }

@@ -27,8 +27,8 @@ struct WireEvent {
 std::optional<WireEvent> parseWire(const std::string& json, const LabClock& clock);
 
 /// The control message that asks the agent `to` (which obeys only with --allow-control) for
-/// `a`: stop, pause (resume: a pause of zero), partition (heal: a partition of zero) or new
-/// timings; nullopt for what no control message carries.
+/// `a`: stop, pause (resume: a pause of zero), partition (heal: a partition of zero), new
+/// timings or resign; nullopt for what no control message carries.
 std::optional<std::string> controlMessage(const Action& a, const std::string& to);
 
 } // namespace baton::lab

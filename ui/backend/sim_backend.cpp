@@ -44,6 +44,9 @@ Capabilities SimBackend::capabilities(ElectorState state) {
         c[std::size_t(k)] = qstr(faultUnavailable(FaultKind(k), subject));
     c[std::size_t(Action::Kind::Remove)] =
         QStringLiteral("simulated electors stay for the run (stop it instead)");
+    c[std::size_t(Action::Kind::ResignLeader)] =
+        QStringLiteral("resign is a control message to a real agent (Redis mode); here, Stop "
+                       "the leader: it releases at once");
     return c;
 }
 
@@ -114,7 +117,8 @@ void SimBackend::act(const Action& action) {
     };
     Fault f;
     f.target = FaultTarget{FaultTarget::Kind::Elector, action.elector};
-    const bool needsElector = action.kind != Action::Kind::KillLeader;
+    const bool needsElector =
+        action.kind != Action::Kind::KillLeader && action.kind != Action::Kind::ResignLeader;
     if (needsElector && (action.elector < 0 || std::size_t(action.elector) >= m_sim->size()))
         return refuse(
             QStringLiteral("no elector %1 (there are %2)").arg(action.elector).arg(m_sim->size()));

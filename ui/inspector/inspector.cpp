@@ -220,6 +220,8 @@ QGroupBox* Inspector::buildFaults() {
         addActionButton(tr("Stop"), QStringLiteral("stopButton"), Action::Kind::Stop));
     lifecycle->addWidget(
         addActionButton(tr("Start"), QStringLiteral("startButton"), Action::Kind::Start));
+    lifecycle->addWidget(
+        addActionButton(tr("Resign"), QStringLiteral("resignButton"), Action::Kind::ResignLeader));
     faults->addLayout(lifecycle, row++, 0, 1, 4);
 
     // Every fault lasts a while: both backends end it by itself (Resume and Heal end it early).

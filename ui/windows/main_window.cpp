@@ -1,11 +1,14 @@
 #include "windows/main_window.h"
 
+#include "backend/redis_backend.h"
 #include "backend/sim_backend.h"
 #include "cluster/cluster_model.h"
 #include "cluster/cluster_view.h"
 #include "common/eliding_label.h"
 #include "inspector/inspector.h"
 #include "log/event_log_model.h"
+#include "resources/resources_pane.h"
+#include "resources/session_tabs.h"
 #include "stats/failover_stats.h"
 #include "style/lab_icons.h"
 #include "timeline/leadership_history.h"
@@ -20,6 +23,7 @@
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
+#include <QVBoxLayout>
 
 namespace baton::lab {
 
@@ -38,7 +42,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     setWindowTitle(QStringLiteral("Baton lab"));
     setObjectName(QStringLiteral("BatonLab"));
     m_cluster = new ClusterView(this);
-    setCentralWidget(m_cluster);
+    setCentralWidget(withSessionTabs(m_cluster));
     createActions();
     createDocks();
     createMenus();
@@ -70,7 +74,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
         newSimulation(m_options.electors, m_options.pollingOnlyElectors); // until it is ready
         startLocalRedis();
     } else if (!m_options.redisUrl.isEmpty()) {
-        connectRedis(m_options.redisUrl, m_options.agents);
+        connectRedis(m_options.redisUrl, m_options.agents, m_options.resource, m_options.watch);
     } else if (!m_options.scenarioPath.isEmpty() && !openScenario(m_options.scenarioPath, &error)) {
         newSimulation(m_options.electors, m_options.pollingOnlyElectors);
         statusBar()->showMessage(error, 15000);
@@ -81,6 +85,18 @@ MainWindow::MainWindow(Options options, QWidget* parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+// The open resources' tabs above the cluster view.
+QWidget* MainWindow::withSessionTabs(QWidget* view) {
+    auto* centre = new QWidget(this);
+    m_sessionTabs = new SessionTabs(m_controller, centre);
+    auto* layout = new QVBoxLayout(centre);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(m_sessionTabs);
+    layout->addWidget(view, 1);
+    return centre;
+}
 
 void MainWindow::createStatusBar() {
     setStatusBar(new LabStatusBar(this));
@@ -94,11 +110,29 @@ void MainWindow::createStatusBar() {
     statusBar()->addPermanentWidget(m_timeLabel);
     statusBar()->addPermanentWidget(m_leaderLabel);
     statusBar()->addPermanentWidget(m_storeLabel);
+    m_alertLabel = new QLabel(this);
+    m_alertLabel->setObjectName(QStringLiteral("alertLabel"));
+    m_alertLabel->setTextFormat(Qt::PlainText);
+    m_alertLabel->setStyleSheet(QStringLiteral("color: #d32f2f; font-weight: bold"));
+    statusBar()->addPermanentWidget(m_alertLabel);
+    // What needs attention on the whole server: resources in red, or a list that cannot be read.
+    connect(m_resources, &ResourcesPane::attentionChanged, m_alertLabel, [this] {
+        const QStringList alerts = m_resources->model()->alerts();
+        QString text = alerts.isEmpty()     ? QString()
+                       : alerts.size() == 1 ? alerts.front()
+                                            : tr("%1 resources need attention: %2")
+                                                  .arg(alerts.size())
+                                                  .arg(alerts.join(QStringLiteral("; ")));
+        if (!m_resources->problem().isEmpty())
+            text = tr("Resources: %1").arg(m_resources->problem());
+        m_alertLabel->setText(text);
+        m_alertLabel->setToolTip(alerts.join(u'\n'));
+    });
 }
 
 QString MainWindow::statusText() const {
     return QStringList{m_modeLabel->text(), m_timeLabel->text(), m_leaderLabel->text(),
-                       m_storeLabel->text()}
+                       m_storeLabel->text(), m_alertLabel->text()}
         .join(QStringLiteral(" | "));
 }
 
@@ -127,7 +161,9 @@ void MainWindow::onRunStarted(bool simulated) {
     m_log->clear();
     m_history->clear();
     m_stats->clear();
-    m_modeLabel->setText(simulated ? tr("Simulated") : tr("Redis %1").arg(m_redisShown));
+    m_modeLabel->setText(simulated ? tr("Simulated")
+                         : m_watch ? tr("Redis %1 · read-only watch").arg(m_redisShown)
+                                   : tr("Redis %1").arg(m_redisShown));
     updateActions();
 }
 
@@ -184,8 +220,22 @@ void MainWindow::updateActions() {
     const bool sim = m_controller.simulated();
     for (const char* n : {"pauseTime", "stepTime", "faster", "slower", "realTime", "saveScenario"})
         action(QString::fromLatin1(n))->setEnabled(sim);
-    for (const char* n : {"addThread", "addAgent", "addSeedThread", "addSeedAgent"})
-        action(QString::fromLatin1(n))->setEnabled(!sim);
+    // What acts on the cluster: nothing in a read-only watch, or with no resource open.
+    const QString noCluster =
+        sim       ? QString()
+        : m_watch ? RedisBackend::readOnlyReason()
+        : m_controller.sessions().isEmpty()
+            ? tr("open a resource first (double-click it in the Resources list)")
+            : QString();
+    for (const char* n :
+         {"killLeader", "resignLeader", "addThread", "addAgent", "addSeedThread", "addSeedAgent"}) {
+        QAction* a = action(QString::fromLatin1(n));
+        const bool redisOnly = n[0] == 'a' || n[0] == 'r';
+        const QString why = redisOnly && sim ? tr("only in Redis mode") : noCluster;
+        a->setEnabled(why.isEmpty());
+        a->setStatusTip(why.isEmpty() ? a->property("baseTip").toString() : why);
+        a->setToolTip(why.isEmpty() ? a->property("baseToolTip").toString() : why);
+    }
     m_speedSlider->setEnabled(sim);
 }
 
@@ -225,6 +275,7 @@ void MainWindow::showContextMenu(int id, const QPoint& globalPos) {
         menu.addSeparator();
     }
     menu.addAction(action(QStringLiteral("killLeader")));
+    menu.addAction(action(QStringLiteral("resignLeader")));
     menu.exec(globalPos);
 }
 

@@ -27,6 +27,8 @@ class StatsPanel;
 class LocalRedisServer;
 class TuningWindow;
 class RecentFiles;
+class SessionTabs;
+class ResourcesPane;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -41,7 +43,11 @@ public:
         int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
         bool localRedis = false; ///< start a private redis-server and connect to it
         bool tune = false;       ///< open the Tuning window at start and sweep (app/baton)
+        QString resource;        ///< Redis: the resource to open (empty: the list only)
+        bool watch = false;      ///< Redis: a read-only watch (no agents, nothing written)
     };
+    /// The resource the lab's own agents run on when none is named.
+    static QString demoResource() { return QStringLiteral("job-scheduler"); }
     explicit MainWindow(Options options, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -52,6 +58,8 @@ public:
     LeadershipHistory* history() const { return m_history; }
     EventLogModel* eventLog() const { return m_log; }
     FailoverStats* stats() const { return m_stats; }
+    SessionTabs* sessionTabs() const { return m_sessionTabs; }
+    ResourcesPane* resourcesPane() const { return m_resources; }
     /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
     QAction* action(const QString& name) const;
     /// File > Recent scenarios.
@@ -66,8 +74,14 @@ public:
     /// Saves the simulated run so far (faults included) as a scenario file.
     bool saveScenario(const QString& path, QString* error) const;
     /// Switches to Redis mode on `url` (the password never shows), starting `agents`
-    /// baton-agent processes.
-    void connectRedis(const QString& url, int agents = 3);
+    /// baton-agent processes on `resource` (empty: demoResource(), or with no agents none: the
+    /// list only). `watch`: a read-only watch, which starts no agents and writes nothing.
+    void connectRedis(const QString& url, int agents = 3, const QString& resource = {},
+                      bool watch = false);
+    /// Redis mode: opens `resource` beside the open ones (or shows it when it is open).
+    void openResource(const QString& resource);
+    /// Connected as a read-only watch.
+    bool watching() const { return m_watch; }
     /// The private redis-server, once started (Redis > Start a private Redis).
     LocalRedisServer* localRedis() const { return m_localRedis; }
     bool exportEvents(const QString& path, QString* error) const;
@@ -93,7 +107,9 @@ private:
     QWidget* createLogPane();
     QTableView* createEventTable(QWidget* parent);
     QWidget* createElectorTable();
+    void createResourcesDock();
     void createStatusBar();
+    QWidget* withSessionTabs(QWidget* view);
     void readSettings();
     void writeSettings() const;
     void onRunStarted(bool simulated);
@@ -131,6 +147,7 @@ private:
     Duration crashLength() const;
     /// The window's first size: the usual one, shrunk to fit the screen (at 200% too).
     void fitToScreen();
+    std::unique_ptr<Backend> redisBackend(const QString& resource) const;
 
     Options m_options;
     LabController m_controller;
@@ -146,6 +163,9 @@ private:
     LocalRedisServer* m_localRedis = nullptr;
     TuningWindow* m_tuning = nullptr;
     RecentFiles* m_recent = nullptr;
+    SessionTabs* m_sessionTabs = nullptr;
+    ResourcesPane* m_resources = nullptr;
+    QLabel* m_alertLabel = nullptr; ///< resources that need attention
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;
     QLabel* m_speedLabel = nullptr;
@@ -154,7 +174,9 @@ private:
     QLabel* m_timeLabel = nullptr;
     QLabel* m_leaderLabel = nullptr;
     QLabel* m_storeLabel = nullptr;
-    QString m_redisShown;               ///< the Redis URL as shown (password redacted)
+    QString m_redisShown; ///< the Redis URL as shown (password redacted)
+    QString m_redisUrl;   ///< to open more resources on (never shown)
+    bool m_watch = false;
     QHash<QString, QAction*> m_actions; ///< by object name
 };
 

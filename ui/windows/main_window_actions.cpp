@@ -25,6 +25,9 @@ QAction* MainWindow::addAction(const QString& name, const QString& text,
                       : tip + QStringLiteral(" (") + shortcut.toString(QKeySequence::NativeText) +
                             QStringLiteral(")"));
     a->setStatusTip(tip);
+    // What the tips go back to after saying why the action is not available.
+    a->setProperty("baseTip", tip);
+    a->setProperty("baseToolTip", a->toolTip());
     QMainWindow::addAction(a); // shortcuts work wherever the focus is in the window
     m_actions.insert(name, a);
     return a;
@@ -55,6 +58,15 @@ void MainWindow::createElectorActions() {
                 kill.kind = Action::Kind::KillLeader;
                 kill.duration = crashLength();
                 act(kill);
+            });
+    connect(addAction(QStringLiteral("resignLeader"), tr("Resign lea&der"),
+                      QKeySequence(tr("Shift+K")),
+                      tr("Ask whoever leads to step down: it revokes, releases and sits out one "
+                         "TTL, so another member takes over at once (as baton-ctl resign)")),
+            &QAction::triggered, this, [this] {
+                Action a;
+                a.kind = Action::Kind::ResignLeader;
+                act(a);
             });
     const struct {
         const char* name;
@@ -183,9 +195,9 @@ void MainWindow::createMenus() {
     add(menuBar()->addMenu(tr("&Time")),
         {"pauseTime", "stepTime", "-", "faster", "slower", "realTime"});
     m_electorMenu = menuBar()->addMenu(tr("&Elector"));
-    add(m_electorMenu, {"killLeader", "-", "killElector", "stopElector", "startElector",
-                        "pauseElector", "partitionElector", "latencyElector", "driftElector", "-",
-                        "removeElector", "-", "crashComesBack"});
+    add(m_electorMenu, {"killLeader", "resignLeader", "-", "killElector", "stopElector",
+                        "startElector", "pauseElector", "partitionElector", "latencyElector",
+                        "driftElector", "-", "removeElector", "-", "crashComesBack"});
     add(menuBar()->addMenu(tr("&Redis")), {"connectRedis", "startLocalRedis", "-", "addThread",
                                            "addAgent", "addSeedThread", "addSeedAgent"});
     add(menuBar()->addMenu(tr("T&ools")), {"tuneTimings"});

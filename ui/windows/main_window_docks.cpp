@@ -5,6 +5,7 @@
 #include "inspector/inspector.h"
 #include "log/event_filter_model.h"
 #include "log/event_log_model.h"
+#include "resources/resources_pane.h"
 #include "stats/failover_stats.h"
 #include "stats/stats_panel.h"
 #include "timeline/leadership_history.h"
@@ -19,6 +20,7 @@
 #include <QScrollBar>
 #include <QSettings>
 #include <QSignalBlocker>
+#include <QStatusBar>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -62,6 +64,20 @@ void MainWindow::createDocks() {
                                      createElectorTable(), Qt::BottomDockWidgetArea);
     tabifyDockWidget(statsDock, electorsDock);
     logDock->raise();
+    createResourcesDock();
+}
+
+// Every resource on the connected Redis; opening one adds a tab above the cluster.
+void MainWindow::createResourcesDock() {
+    m_resources = new ResourcesPane(this);
+    connect(m_resources, &ResourcesPane::openRequested, this, &MainWindow::openResource);
+    connect(m_resources, &ResourcesPane::notice, this,
+            [this](const QString& text) { statusBar()->showMessage(text, 8000); });
+    auto* d = new QDockWidget(tr("Resources"), this);
+    d->setObjectName(QStringLiteral("resourcesDock"));
+    d->setWidget(m_resources);
+    addDockWidget(Qt::LeftDockWidgetArea, d);
+    d->hide(); // shown on connecting to a Redis
 }
 
 QWidget* MainWindow::createInspectorPane() {

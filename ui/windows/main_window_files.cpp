@@ -5,6 +5,7 @@
 #include "backend/sim_backend.h"
 #include "log/event_export.h"
 #include "log/event_log_model.h"
+#include "resources/resources_pane.h"
 #include "timeline/timeline_view.h"
 #include "windows/recent_files.h"
 #include "windows/redis_connect_dialog.h"
@@ -15,6 +16,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -33,6 +35,8 @@ void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
     m_controller.setSpeed(speedFromSlider(m_speedSlider->value()));
     m_controller.setTimePaused(action(QStringLiteral("pauseTime"))->isChecked());
     m_redisShown.clear();
+    m_redisUrl.clear();
+    m_resources->stop();
 }
 
 bool MainWindow::openScenario(const QString& path, QString* error) {
@@ -49,6 +53,8 @@ bool MainWindow::openScenario(const QString& path, QString* error) {
     m_redisShown.clear();
     if (m_recent)
         m_recent->add(path);
+    m_redisUrl.clear();
+    m_resources->stop();
     return true;
 }
 
@@ -162,16 +168,20 @@ void MainWindow::askConnectRedis() {
     RedisConnectDialog dialog(preset, this);
     if (qgetenv("REDIS_URL").isEmpty())
         dialog.setUser(settings.value(QStringLiteral("redis/user")).toString());
+    dialog.setResource(settings.value(QStringLiteral("redis/resource")).toString());
+    dialog.setWatch(settings.value(QStringLiteral("redis/watch")).toBool());
     if (dialog.exec() != QDialog::Accepted)
         return;
     settings.setValue(QStringLiteral("redis/address"), dialog.address());
     settings.setValue(QStringLiteral("redis/user"), dialog.user());
-    connectRedis(dialog.url(), dialog.agents());
+    settings.setValue(QStringLiteral("redis/resource"), dialog.resource());
+    settings.setValue(QStringLiteral("redis/watch"), dialog.watch());
+    connectRedis(dialog.url(), dialog.agents(), dialog.resource(), dialog.watch());
 }
 
 void MainWindow::startLocalRedis() {
     if (m_localRedis && m_localRedis->isReady()) {
-        connectRedis(m_localRedis->url(), m_options.agents);
+        connectRedis(m_localRedis->url(), m_options.agents, m_options.resource);
         return;
     }
     if (!m_localRedis) {
@@ -180,7 +190,7 @@ void MainWindow::startLocalRedis() {
             statusBar()->showMessage(
                 tr("Private redis-server ready at %1").arg(qstr(redactUrl(url.toStdString()))),
                 6000);
-            connectRedis(url, m_options.agents);
+            connectRedis(url, m_options.agents, m_options.resource);
         });
         connect(m_localRedis, &LocalRedisServer::failed, this, [this](const QString& why) {
             QMessageBox::warning(this, tr("Private Redis"), why);
@@ -190,20 +200,51 @@ void MainWindow::startLocalRedis() {
     m_localRedis->start();
 }
 
-void MainWindow::connectRedis(const QString& url, int agents) {
+std::unique_ptr<Backend> MainWindow::redisBackend(const QString& resource) const {
+    auto backend = std::make_unique<RedisBackend>(m_redisUrl, resource, agentPath());
+    backend->setReadOnly(m_watch);
+    return backend;
+}
+
+void MainWindow::connectRedis(const QString& url, int agents, const QString& resource, bool watch) {
     m_redisShown = qstr(redactUrl(url.toStdString()));
-    m_controller.startBackend(
-        std::make_unique<RedisBackend>(url, QStringLiteral("job-scheduler"), agentPath()), false);
+    m_redisUrl = url;
+    m_watch = watch;
+    if (watch)
+        agents = 0;
+    const QString open = !resource.isEmpty() ? resource : agents > 0 ? demoResource() : QString();
+    if (open.isEmpty())
+        m_controller.startEmpty();
+    else
+        m_controller.startBackend(redisBackend(open), false, open);
     for (int i = 0; i < agents; ++i) {
         Action add;
         add.kind = Action::Kind::AddAgent;
         m_controller.act(add);
     }
+    m_resources->start(url);
+    if (QDockWidget* dock = findChild<QDockWidget*>(QStringLiteral("resourcesDock"))) {
+        dock->show();
+        dock->raise();
+        // Wide enough for every column the first time (the operator's width is kept after).
+        if (dock->width() < 400)
+            resizeDocks({dock}, {dock->widget()->sizeHint().width()}, Qt::Horizontal);
+    }
+    const QString what = watch ? tr("read-only watch of %1").arg(m_redisShown)
+                               : tr("Redis mode on %1").arg(m_redisShown);
     statusBar()->showMessage(
-        tr("Redis mode on %1: add electors from the Redis menu; agents started elsewhere on "
-           "resource job-scheduler appear by themselves")
-            .arg(m_redisShown),
+        open.isEmpty()
+            ? tr("%1: open a resource from the Resources list").arg(what)
+            : tr("%1: resource %2; agents started elsewhere on it appear by themselves; open "
+                 "others from the Resources list")
+                  .arg(what, open),
         10000);
+}
+
+void MainWindow::openResource(const QString& resource) {
+    if (m_redisUrl.isEmpty() || m_controller.simulated() || resource.isEmpty())
+        return;
+    m_controller.openSession(resource, redisBackend(resource));
 }
 
 } // namespace baton::lab

@@ -4,6 +4,7 @@
 
 #include <baton/redis/redis_url.h>
 
+#include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -73,6 +74,8 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     , m_user(new QLineEdit(this))
     , m_password(new QLineEdit(this))
     , m_agents(new QSpinBox(this))
+    , m_resource(new QLineEdit(this))
+    , m_watch(new QCheckBox(tr("Watch only (read-only: start nothing, write nothing)"), this))
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Connect to Redis"));
@@ -93,12 +96,28 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     m_agents->setValue(3);
     m_agents->setToolTip(tr("baton-agent processes to start (0: only watch the electors that "
                             "are already there)"));
+    m_resource->setObjectName(QStringLiteral("resource"));
+    m_resource->setPlaceholderText(tr("all: the Resources list (the lab's agents: job-scheduler)"));
+    m_resource->setToolTip(tr("The resource to open in the cluster view; more can be opened "
+                              "from the Resources list"));
+    m_watch->setObjectName(QStringLiteral("watch"));
+    m_watch->setToolTip(tr("For a production Redis or a read-only ACL user: no agents are "
+                           "started and the lab sends nothing (no presence, no control, no "
+                           "lock calls)"));
+    connect(m_watch, &QCheckBox::toggled, m_agents, [this](bool on) {
+        m_agents->setEnabled(!on);
+        m_agents->setToolTip(on ? tr("A read-only watch starts no agents")
+                                : tr("baton-agent processes to start (0: only watch the "
+                                     "electors that are already there)"));
+    });
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #d32f2f"));
     auto* form = new QFormLayout(this);
     form->addRow(tr("URL:"), m_url);
     form->addRow(tr("User:"), m_user);
     form->addRow(tr("Password:"), m_password);
+    form->addRow(tr("Resource:"), m_resource);
+    form->addRow(QString(), m_watch);
     form->addRow(tr("Start agents:"), m_agents);
     form->addRow(m_error);
     form->addRow(m_buttons);
@@ -131,7 +150,23 @@ void RedisConnectDialog::setUser(const QString& user) {
 }
 
 int RedisConnectDialog::agents() const {
-    return m_agents->value();
+    return watch() ? 0 : m_agents->value();
+}
+
+QString RedisConnectDialog::resource() const {
+    return m_resource->text().trimmed();
+}
+
+void RedisConnectDialog::setResource(const QString& resource) {
+    m_resource->setText(resource);
+}
+
+bool RedisConnectDialog::watch() const {
+    return m_watch->isChecked();
+}
+
+void RedisConnectDialog::setWatch(bool watch) {
+    m_watch->setChecked(watch);
 }
 
 void RedisConnectDialog::check() {

@@ -9,6 +9,7 @@ class QLineEdit;
 class QLabel;
 class QDialogButtonBox;
 class QSpinBox;
+class QCheckBox;
 
 namespace baton::lab {
 
@@ -26,8 +27,14 @@ public:
     QString address() const;
     QString user() const;
     void setUser(const QString& user);
-    /// How many baton-agent processes to start on connecting.
+    /// How many baton-agent processes to start on connecting (none in a watch).
     int agents() const;
+    /// The resource to open (empty: the list only, or the lab's agents' own).
+    QString resource() const;
+    void setResource(const QString& resource);
+    /// A read-only watch: no agents, nothing written to Redis.
+    bool watch() const;
+    void setWatch(bool watch);
 
     /// Splits `url` into the URL without credentials, its user and its password (as the
     /// core's parser reads them: "redis://secret@host" is a password alone). A URL that does
@@ -42,6 +49,8 @@ private:
     QLineEdit* m_user;
     QLineEdit* m_password;
     QSpinBox* m_agents;
+    QLineEdit* m_resource;
+    QCheckBox* m_watch;
     QLabel* m_error;
     QDialogButtonBox* m_buttons;
 };

@@ -1,0 +1,202 @@
+#include "resources/resources_pane.h"
+
+#include "backend/lab_clock.h"
+
+#include <baton/base/text.h>
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QStyle>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace baton::lab {
+
+namespace {
+// The TTL column counts down this often between passes.
+constexpr int kClockMs = 250;
+} // namespace
+
+ResourcesPane::ResourcesPane(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new ResourceModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_table(new QTableView(this))
+    , m_filter(new QLineEdit(this))
+    , m_patterns(new QLineEdit(this))
+    , m_summary(new QLabel(this))
+    , m_clock(new QTimer(this))
+    , m_watch(new ResourceWatch(this)) {
+    setObjectName(QStringLiteral("resourcesPane"));
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(ResourceModel::RawRole);
+    m_proxy->setFilterKeyColumn(ResourceModel::Name);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_filter->setObjectName(QStringLiteral("resourceFilter"));
+    m_filter->setPlaceholderText(tr("Filter by name"));
+    m_filter->setClearButtonEnabled(true);
+    connect(m_filter, &QLineEdit::textChanged, m_proxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    m_patterns->setObjectName(QStringLiteral("foreignPatterns"));
+    m_patterns->setPlaceholderText(tr("Watch keys as locks: leader:*, *:lock"));
+    m_patterns->setToolTip(tr("Key patterns (SCAN MATCH syntax, comma-separated) of other "
+                              "libraries' locks, listed read-only: holder = the value or hash "
+                              "field, TTL = PTTL"));
+    connect(m_patterns, &QLineEdit::editingFinished, this, &ResourcesPane::restartScan);
+
+    m_table->setObjectName(QStringLiteral("resourceTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(ResourceModel::Name, Qt::AscendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 4);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Room for the usual: a name, an identity, "#…123456", "4.2 s", "3 (+1 stale)", "12 min 05 s".
+    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
+    const std::pair<int, int> widths[] = {{ResourceModel::Name, 11},    {ResourceModel::Holder, 8},
+                                          {ResourceModel::Fence, 7},    {ResourceModel::Ttl, 5},
+                                          {ResourceModel::Members, 6},  {ResourceModel::TermAge, 7},
+                                          {ResourceModel::Failovers, 6}};
+    for (const auto& [column, ems] : widths)
+        m_table->setColumnWidth(column, ems * em);
+    connect(m_table, &QTableView::activated, this, &ResourcesPane::onActivated);
+    connect(m_model, &ResourceModel::ticked, m_table->viewport(), qOverload<>(&QWidget::update));
+
+    m_summary->setObjectName(QStringLiteral("resourceSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::PlainText); // names and errors come from the server
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_filter, 1);
+    filters->addWidget(m_patterns, 1);
+    layout->addLayout(filters);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_summary);
+
+    connect(m_watch, &ResourceWatch::scanned, this, &ResourcesPane::onScanned);
+    connect(m_model, &ResourceModel::alertsChanged, this, [this] {
+        updateSummary();
+        Q_EMIT attentionChanged();
+    });
+    m_clock->setInterval(kClockMs);
+    connect(m_clock, &QTimer::timeout, this, [this] { m_model->advance(steadyNow()); });
+    updateSummary();
+}
+
+void ResourcesPane::start(const QString& url) {
+    m_url = url;
+    m_model->clear();
+    m_last = {};
+    restartScan();
+    m_clock->start();
+}
+
+void ResourcesPane::stop() {
+    m_url.clear();
+    m_watch->stop();
+    m_clock->stop();
+    m_model->clear();
+    m_last = {};
+    updateSummary();
+    Q_EMIT attentionChanged();
+}
+
+void ResourcesPane::restartScan() {
+    if (m_url.isEmpty())
+        return;
+    QStringList patterns;
+    for (const QString& p : m_patterns->text().split(u','))
+        if (!p.trimmed().isEmpty())
+            patterns << p.trimmed();
+    m_watch->start(m_url, patterns);
+}
+
+void ResourcesPane::onScanned(const ScanResult& result) {
+    const bool changed = result.error != m_last.error;
+    m_last = result;
+    if (changed)
+        Q_EMIT attentionChanged();
+    if (result.pass) {
+        const bool first = m_model->rowCount() == 0;
+        m_model->applyPass(*result.pass, steadyNow());
+        // The first rows set the widths (Qt looks at no more than 1,000 of them); then the
+        // operator's widths stay.
+        if (first && m_model->rowCount() > 0)
+            for (int c = 0; c < ResourceModel::State; ++c) {
+                const int before = m_table->columnWidth(c);
+                m_table->resizeColumnToContents(c);
+                m_table->setColumnWidth(c, std::max(before, m_table->columnWidth(c)));
+            }
+    }
+    updateSummary();
+}
+
+void ResourcesPane::onActivated(const QModelIndex& index) {
+    const QModelIndex source = m_proxy->mapToSource(index);
+    if (!source.isValid())
+        return;
+    const QString name = source.data(ResourceModel::NameRole).toString();
+    if (source.data(ResourceModel::ForeignRole).toBool()) {
+        Q_EMIT notice(tr("%1 is another library's lock: it is shown here, read-only, and "
+                         "cannot be opened as a Baton resource")
+                          .arg(source.siblingAtColumn(ResourceModel::Name).data().toString()));
+        return;
+    }
+    Q_EMIT openRequested(name);
+}
+
+QSize ResourcesPane::sizeHint() const {
+    int width = 12 * m_table->fontMetrics().horizontalAdvance(u'M'); // the state
+    for (int c = 0; c < ResourceModel::State; ++c)
+        width += m_table->columnWidth(c);
+    width += 2 * m_table->frameWidth() + m_table->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
+             layout()->contentsMargins().left() + layout()->contentsMargins().right();
+    return {width, QWidget::sizeHint().height()};
+}
+
+QString ResourcesPane::summary() const {
+    return m_summary->text();
+}
+
+void ResourcesPane::updateSummary() {
+    QStringList parts;
+    if (m_url.isEmpty()) {
+        m_summary->setText(tr("Connect to a Redis to list its resources"));
+        return;
+    }
+    if (!m_last.pass && m_last.error.isEmpty()) {
+        m_summary->setText(tr("Scanning..."));
+        return;
+    }
+    const int rows = m_model->rowCount();
+    parts << (rows == 1 ? tr("1 resource") : tr("%1 resources").arg(rows));
+    if (m_last.pass)
+        parts << tr("pass %1 ms, %2 SCAN calls")
+                     .arg(m_last.elapsedMs, 0, 'f', 1)
+                     .arg(m_last.pass->scanCalls);
+    const QStringList alerts = m_model->alerts();
+    if (alerts.size() == 1)
+        parts << tr("1 needs attention");
+    else if (!alerts.isEmpty())
+        parts << tr("%1 need attention").arg(alerts.size());
+    QString text = parts.join(QStringLiteral(" · "));
+    if (!m_last.error.isEmpty())
+        text += QStringLiteral("\n") + tr("scan failed: %1").arg(m_last.error);
+    else if (m_last.pass)
+        for (const std::string& e : m_last.pass->errors)
+            text += QStringLiteral("\n") + qstr(visible(e));
+    m_summary->setText(text);
+    const QString css =
+        alerts.isEmpty() && m_last.error.isEmpty() ? QString() : QStringLiteral("color: #d32f2f");
+    if (m_summary->styleSheet() != css)
+        m_summary->setStyleSheet(css);
+}
+
+} // namespace baton::lab

@@ -1,0 +1,66 @@
+#pragma once
+// The Resources view: every resource on the connected Redis in a sortable table, filtered by
+// name, with what needs attention in red; double-click or Enter opens one. The scan runs on a
+// thread of its own (ResourceWatch); the table counts down TTLs between passes.
+
+#include "resources/resource_model.h"
+#include "resources/resource_scanner.h"
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
+
+namespace baton::lab {
+
+class ResourcesPane : public QWidget {
+    Q_OBJECT
+public:
+    explicit ResourcesPane(QWidget* parent = nullptr);
+
+    /// Lists the resources of `url` (its password is used, never shown) from now on.
+    void start(const QString& url);
+    /// Stops listing (simulated mode) and empties the list.
+    void stop();
+
+    ResourceModel* model() const { return m_model; }
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QTableView* table() const { return m_table; }
+    ResourceWatch* watch() const { return m_watch; }
+    /// The line under the table: how many, how long the pass took, what needs attention.
+    QString summary() const;
+    /// Wide enough for every column (the state's included).
+    QSize sizeHint() const override;
+    /// Why the list cannot be read now ("" while it can): for the status bar.
+    QString problem() const { return m_last.error; }
+
+Q_SIGNALS:
+    /// The operator asked to open a Baton resource (double-click or Enter).
+    void openRequested(const QString& resource);
+    /// Something to tell in the status bar (why a row cannot be opened).
+    void notice(const QString& text);
+    /// problem() changed, or alerts did: the status bar shows them.
+    void attentionChanged();
+
+private:
+    void onScanned(const ScanResult& result);
+    void onActivated(const QModelIndex& index);
+    void restartScan();
+    void updateSummary();
+
+    ResourceModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_table;
+    QLineEdit* m_filter;
+    QLineEdit* m_patterns;
+    QLabel* m_summary;
+    QTimer* m_clock;
+    ResourceWatch* m_watch;
+    QString m_url;
+    ScanResult m_last;
+};
+
+} // namespace baton::lab
