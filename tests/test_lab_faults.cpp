@@ -50,7 +50,7 @@ struct Lab {
         : w(options()) {
         w.resize(1400, 900);
         w.show();
-        w.connectRedis(QString::fromStdString(url), 0);
+        w.connectRedis(QString::fromStdString(url), 0, QStringLiteral("job-scheduler"));
         for (int i = 0; i < n; ++i) {
             Action add;
             add.kind = Action::Kind::AddAgent;
