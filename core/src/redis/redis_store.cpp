@@ -11,6 +11,7 @@
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -319,8 +320,61 @@ std::string errorText(const RedisUrl& url, const redisReply* r, const std::strin
 
 } // namespace redis_detail
 
+// The presence entries that acquire and extend carry, by resource.
+struct RedisStore::Carried {
+    struct Entry {
+        std::string id, json;
+        Duration life{};
+        TimePoint answeredAt{};
+    };
+    mutable std::mutex mutex;
+    std::map<std::string, Entry> byResource;
+
+    // The beat's keys and arguments to append to a call on `resource`, if its entry is carried.
+    bool append(const std::string& resource, std::vector<std::string>& keys,
+                std::vector<std::string>& args) const {
+        std::lock_guard guard(mutex);
+        const auto it = byResource.find(resource);
+        if (it == byResource.end())
+            return false;
+        keys.push_back(key(resource, "members"));
+        args.insert(args.end(), {it->second.id, it->second.json, msArg(it->second.life, "presence"),
+                                 std::to_string(kMaxMembers)});
+        return true;
+    }
+    void answered(const std::string& resource) {
+        std::lock_guard guard(mutex);
+        if (const auto it = byResource.find(resource); it != byResource.end())
+            it->second.answeredAt = SteadyClock::instance().now();
+    }
+};
+
 RedisStore::RedisStore(const std::string& url, RedisOptions options)
-    : m_impl(std::make_unique<Impl>(url, options)) {}
+    : m_impl(std::make_unique<Impl>(url, options))
+    , m_carried(std::make_unique<Carried>()) {}
+
+void RedisStore::carryPresence(const std::string& resource, const std::string& id,
+                               const std::string& entry, Duration life) {
+    if (id.size() > kMaxIdentity || entry.size() > kMaxMemberEntry)
+        throw StoreError("presence: an id or entry longer than Baton reads back");
+    msArg(life, "presence");
+    std::lock_guard guard(m_carried->mutex);
+    auto& e = m_carried->byResource[resource];
+    e.id = id;
+    e.json = entry;
+    e.life = life;
+}
+
+void RedisStore::dropPresence(const std::string& resource) {
+    std::lock_guard guard(m_carried->mutex);
+    m_carried->byResource.erase(resource);
+}
+
+TimePoint RedisStore::presenceCarriedAt(const std::string& resource) const {
+    std::lock_guard guard(m_carried->mutex);
+    const auto it = m_carried->byResource.find(resource);
+    return it == m_carried->byResource.end() ? TimePoint{} : it->second.answeredAt;
+}
 
 RedisStore::~RedisStore() = default;
 
@@ -335,9 +389,13 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
     if (identity.size() > kMaxIdentity)
         throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
                          " bytes long, more than " + std::to_string(kMaxIdentity));
-    Reply r = m_impl->eval(Acquire, {key(resource, "lock"), key(resource, "fence")},
-                           {token, identity, ttlMs});
-    throwIfError(m_impl->url(), r, resource, "acquire", Acquire);
+    std::vector<std::string> keys{key(resource, "lock"), key(resource, "fence")};
+    std::vector<std::string> args{token, identity, ttlMs};
+    const ScriptId script = m_carried->append(resource, keys, args) ? AcquireCarry : Acquire;
+    Reply r = m_impl->eval(script, keys, args);
+    throwIfError(m_impl->url(), r, resource, "acquire", script);
+    if (script == AcquireCarry)
+        m_carried->answered(resource);
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
         throw StoreError("acquire: unexpected reply from " + endpoint());
     AcquireReply reply;
@@ -356,8 +414,13 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
 }
 
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
-    Reply r = m_impl->eval(Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")});
-    throwIfError(m_impl->url(), r, resource, "extend", Extend);
+    std::vector<std::string> keys{key(resource, "lock")};
+    std::vector<std::string> args{token, msArg(ttl, "extend")};
+    const ScriptId script = m_carried->append(resource, keys, args) ? ExtendCarry : Extend;
+    Reply r = m_impl->eval(script, keys, args);
+    throwIfError(m_impl->url(), r, resource, "extend", script);
+    if (script == ExtendCarry)
+        m_carried->answered(resource);
     return toInt(r.get()) == 1;
 }
 

@@ -41,6 +41,13 @@ struct RedisOptions {
     Duration commandTimeout = std::chrono::seconds(1); ///< per command (a reply must come)
     Duration reconnectBackoffMin = std::chrono::milliseconds(100);
     Duration reconnectBackoffMax = std::chrono::seconds(5);
+    /// A quiet subscription connection is probed after this long (at least the command
+    /// timeout), so that a dead one is re-made and its notices heard again: by a PING, answered
+    /// within the command timeout; or, with tcpKeepAlive, by TCP keep-alive probes alone (3,
+    /// a third of this apart: a dead link is dropped within twice this), which cost the server
+    /// no request at all. A closed connection (a server restart) is seen at once either way.
+    Duration keepAlive = std::chrono::seconds(1);
+    bool tcpKeepAlive = false;
 };
 
 /// A resource's presence entries as read, bounded: nothing longer than Baton writes is read.
@@ -92,6 +99,17 @@ public:
     /// expired (members that died without cleaning up). Returns how many were pruned.
     int heartbeat(const std::string& resource, const std::string& id, const std::string& entry,
                   Duration life);
+    /// Presence carried by the election's own calls: from now on every acquire and extend on
+    /// `resource` also writes `entry` (as for heartbeat(); its "seen" and "exp" stamped by the
+    /// server) as `id`'s presence entry, alive for `life`, in the same script: a healthy
+    /// elector's presence then costs no request of its own. Called again, it replaces the
+    /// entry. Needs HSET, HSCAN and HDEL on baton:{R}:members (as heartbeat() does).
+    void carryPresence(const std::string& resource, const std::string& id, const std::string& entry,
+                       Duration life);
+    /// Stops carrying the entry of `resource` (it is left as it is).
+    void dropPresence(const std::string& resource);
+    /// When a call that carried the entry of `resource` was last answered (TimePoint{}: never).
+    TimePoint presenceCarriedAt(const std::string& resource) const;
     /// The presence entries of `resource` (baton:{R}:members), at most 1000, none longer than
     /// Baton writes: what is left out is said in `refused`.
     MemberEntries members(const std::string& resource);
@@ -112,6 +130,8 @@ private:
     friend class ResourceDirectory; // reads many keys in one pipelined round trip
 
     std::unique_ptr<Impl> m_impl;
+    struct Carried;
+    std::unique_ptr<Carried> m_carried; // the presence entries carried by acquire and extend
 };
 
 /// $REDIS_URL if set and not empty, else redis://127.0.0.1:6379.
