@@ -1,6 +1,7 @@
 #include "baton/redis/redis_store.h"
 
 #include "redis_access.h"
+#include "redis_carried.h"
 #include "redis_store_impl.h"
 
 #include "baton/wire/lock_value.h"
@@ -11,7 +12,6 @@
 #include <charconv>
 #include <csignal>
 #include <cstdlib>
-#include <map>
 #include <mutex>
 #include <vector>
 
@@ -320,61 +320,9 @@ std::string errorText(const RedisUrl& url, const redisReply* r, const std::strin
 
 } // namespace redis_detail
 
-// The presence entries that acquire and extend carry, by resource.
-struct RedisStore::Carried {
-    struct Entry {
-        std::string id, json;
-        Duration life{};
-        TimePoint answeredAt{};
-    };
-    mutable std::mutex mutex;
-    std::map<std::string, Entry> byResource;
-
-    // The beat's keys and arguments to append to a call on `resource`, if its entry is carried.
-    bool append(const std::string& resource, std::vector<std::string>& keys,
-                std::vector<std::string>& args) const {
-        std::lock_guard guard(mutex);
-        const auto it = byResource.find(resource);
-        if (it == byResource.end())
-            return false;
-        keys.push_back(key(resource, "members"));
-        args.insert(args.end(), {it->second.id, it->second.json, msArg(it->second.life, "presence"),
-                                 std::to_string(kMaxMembers)});
-        return true;
-    }
-    void answered(const std::string& resource) {
-        std::lock_guard guard(mutex);
-        if (const auto it = byResource.find(resource); it != byResource.end())
-            it->second.answeredAt = SteadyClock::instance().now();
-    }
-};
-
 RedisStore::RedisStore(const std::string& url, RedisOptions options)
     : m_impl(std::make_unique<Impl>(url, options))
     , m_carried(std::make_unique<Carried>()) {}
-
-void RedisStore::carryPresence(const std::string& resource, const std::string& id,
-                               const std::string& entry, Duration life) {
-    if (id.size() > kMaxIdentity || entry.size() > kMaxMemberEntry)
-        throw StoreError("presence: an id or entry longer than Baton reads back");
-    msArg(life, "presence");
-    std::lock_guard guard(m_carried->mutex);
-    auto& e = m_carried->byResource[resource];
-    e.id = id;
-    e.json = entry;
-    e.life = life;
-}
-
-void RedisStore::dropPresence(const std::string& resource) {
-    std::lock_guard guard(m_carried->mutex);
-    m_carried->byResource.erase(resource);
-}
-
-TimePoint RedisStore::presenceCarriedAt(const std::string& resource) const {
-    std::lock_guard guard(m_carried->mutex);
-    const auto it = m_carried->byResource.find(resource);
-    return it == m_carried->byResource.end() ? TimePoint{} : it->second.answeredAt;
-}
 
 RedisStore::~RedisStore() = default;
 
@@ -382,22 +330,15 @@ std::string RedisStore::endpoint() const {
     return m_impl->endpoint();
 }
 
-AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
-                                 const std::string& identity, Duration ttl) {
-    const std::string ttlMs = msArg(ttl, "acquire");
-    // Never write a lock value that a reader would refuse as too long.
-    if (identity.size() > kMaxIdentity)
-        throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
-                         " bytes long, more than " + std::to_string(kMaxIdentity));
-    std::vector<std::string> keys{key(resource, "lock"), key(resource, "fence")};
-    std::vector<std::string> args{token, identity, ttlMs};
-    const ScriptId script = m_carried->append(resource, keys, args) ? AcquireCarry : Acquire;
-    Reply r = m_impl->eval(script, keys, args);
-    throwIfError(m_impl->url(), r, resource, "acquire", script);
-    if (script == AcquireCarry)
-        m_carried->answered(resource);
+namespace {
+
+// An acquire script's answer (its error reply thrown as a StoreError).
+AcquireReply acquireAnswer(const RedisUrl& url, const Reply& r, const std::string& resource,
+                           const std::string& identity, Duration ttl, ScriptId script) {
+    throwIfError(url, r, resource, "acquire", script);
+    const std::string from = "acquire: unexpected reply from " + url.redacted();
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
-        throw StoreError("acquire: unexpected reply from " + endpoint());
+        throw StoreError(from);
     AcquireReply reply;
     if (toInt(r->element[0]) == 1) {
         reply.acquired = true;
@@ -406,11 +347,96 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
         return reply;
     }
     if (r->elements < 4)
-        throw StoreError("acquire: unexpected reply from " + endpoint());
+        throw StoreError(from);
     reply.holder.identity = replyText(r->element[1]);
     reply.holder.fence = toFence(r->element[2]);
     reply.holder.remaining = pttl(r->element[3]);
     return reply;
+}
+
+void checkIdentity(const std::string& identity) {
+    // Never write a lock value that a reader would refuse as too long.
+    if (identity.size() > kMaxIdentity)
+        throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
+                         " bytes long, more than " + std::to_string(kMaxIdentity));
+}
+
+} // namespace
+
+AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
+                                 const std::string& identity, Duration ttl) {
+    const std::string ttlMs = msArg(ttl, "acquire");
+    checkIdentity(identity);
+    std::vector<std::string> keys{key(resource, "lock"), key(resource, "fence")};
+    std::vector<std::string> args{token, identity, ttlMs};
+    const ScriptId script = m_carried->append(resource, keys, args) ? AcquireCarry : Acquire;
+    Reply r = m_impl->eval(script, keys, args);
+    AcquireReply reply = acquireAnswer(m_impl->url(), r, resource, identity, ttl, script);
+    if (script == AcquireCarry)
+        m_carried->answered(resource);
+    return reply;
+}
+
+std::vector<RedisStore::LockAnswer> RedisStore::lockBatch(const std::vector<LockCall>& calls) {
+    std::vector<LockAnswer> out(calls.size());
+    std::vector<Impl::Call> wire;
+    std::vector<std::size_t> sent; // the index in `calls` of each call in `wire`
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const LockCall& c = calls[i];
+        try {
+            Impl::Call w;
+            if (c.kind == LockCall::Kind::Acquire) {
+                checkIdentity(c.identity);
+                w.keys = {key(c.resource, "lock"), key(c.resource, "fence")};
+                w.args = {c.token, c.identity, msArg(c.ttl, "acquire")};
+            } else if (c.kind == LockCall::Kind::Extend) {
+                w.keys = {key(c.resource, "lock")};
+                w.args = {c.token, msArg(c.ttl, "extend")};
+            } else {
+                w.keys = {key(c.resource, "lock")};
+                w.args = {c.token, key(c.resource, "events")};
+            }
+            const bool carried =
+                c.kind != LockCall::Kind::Release && m_carried->append(c.resource, w.keys, w.args);
+            static constexpr ScriptId plain[] = {Acquire, Extend, Release};
+            w.script = carried ? (c.kind == LockCall::Kind::Acquire ? AcquireCarry : ExtendCarry)
+                               : plain[static_cast<int>(c.kind)];
+            wire.push_back(std::move(w));
+            sent.push_back(i);
+        } catch (const StoreError& e) {
+            out[i].error = e.what();
+        }
+    }
+    if (wire.empty())
+        return out;
+    std::vector<Reply> replies;
+    try {
+        replies = m_impl->pipeline(wire);
+    } catch (const StoreError& e) { // the link failed: no answer is known
+        for (const std::size_t i : sent)
+            out[i].error = e.what();
+        return out;
+    }
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+        const LockCall& c = calls[sent[k]];
+        LockAnswer& a = out[sent[k]];
+        const ScriptId script = wire[k].script;
+        try {
+            if (c.kind == LockCall::Kind::Acquire) {
+                a.acquire =
+                    acquireAnswer(m_impl->url(), replies[k], c.resource, c.identity, c.ttl, script);
+            } else {
+                throwIfError(m_impl->url(), replies[k], c.resource,
+                             c.kind == LockCall::Kind::Extend ? "extend" : "release", script);
+                a.held = toInt(replies[k].get()) == 1;
+            }
+            if (script == AcquireCarry || script == ExtendCarry)
+                m_carried->answered(c.resource);
+        } catch (const StoreError& e) {
+            a.error = e.what();
+        }
+    }
+    return out;
 }
 
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {

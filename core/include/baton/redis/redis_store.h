@@ -70,6 +70,24 @@ public:
     bool release(const std::string& resource, const std::string& token) override;
     std::optional<LockInfo> inspect(const std::string& resource) override;
 
+    /// One lock call of a batch.
+    struct LockCall {
+        enum class Kind { Acquire, Extend, Release };
+        Kind kind = Kind::Acquire;
+        std::string resource, token, identity; ///< identity: Acquire only
+        Duration ttl{};                        ///< Acquire, Extend
+    };
+    /// What became of one: the answer (acquire, or held for extend and release), or an error.
+    struct LockAnswer {
+        AcquireReply acquire;
+        bool held = false;
+        std::optional<std::string> error;
+    };
+    /// Many elections' lock calls in one round trip (pipelined on the command connection),
+    /// answered in order, each exactly as acquire(), extend() or release() would (presence
+    /// carried as there). A lost link fails every call of the batch; it is re-made on the next.
+    std::vector<LockAnswer> lockBatch(const std::vector<LockCall>& calls);
+
     /// Checks with harmless real calls that an election on `resource` may do all it needs
     /// here: run Baton's scripts on the resource's keys and write them (not on a replica),
     /// PUBLISH and SUBSCRIBE on its channels. Throws StoreError naming what is missing and the
