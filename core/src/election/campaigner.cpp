@@ -124,6 +124,25 @@ void Campaigner::stopSlot(Slot& slot) {
     slot.subscription.reset();
 }
 
+void Campaigner::stopAll() {
+    std::vector<Slot*> stopping;
+    {
+        std::unique_lock lock(m_mutex);
+        for (auto& [id, slot] : m_slots)
+            if (slot->running) {
+                slot->stopRequested = true;
+                makeReady(*slot);
+                stopping.push_back(slot.get());
+            }
+        m_doneCv.wait(lock, [&] {
+            return std::none_of(stopping.begin(), stopping.end(),
+                                [](const Slot* s) { return s->running; });
+        });
+    }
+    for (Slot* slot : stopping)
+        slot->subscription.reset();
+}
+
 void Campaigner::removeSlot(Slot& slot) {
     stopSlot(slot);
     slot.subscription.reset();

@@ -51,6 +51,10 @@ public:
     /// A new election on this runtime (validates `config`: throws ConfigError); not started.
     std::unique_ptr<Campaign> add(Config config);
 
+    /// Stops every running campaign at once (each as Campaign::stop: revoke, then release, the
+    /// releases pipelined) and returns when all have stopped. Not from a callback.
+    void stopAll();
+
     /// True when no input waits, no call is in flight and every election waits for time or a
     /// notice (for tests that step a ManualClock).
     bool idle() const;

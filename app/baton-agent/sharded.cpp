@@ -1,0 +1,177 @@
+#include "sharded.h"
+
+#include "line_writer.h"
+
+#include <baton/base/text.h>
+#include <baton/election/campaigner.h>
+#include <baton/redis/pipelined_batch.h>
+#include <baton/redis/resource_directory.h>
+#include <baton/wire/event_message.h>
+#include <baton/wire/member.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <unistd.h>
+
+namespace agent {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+void say(const std::string& id, const std::string& text) {
+    std::fprintf(stderr, "baton-agent[%s] info: %s\n", baton::visible(id, 128).c_str(),
+                 baton::visible(text, 4096).c_str());
+}
+
+// The shards and their fair share: who leads how many, and the hold-offs of those handed over.
+class Shards {
+public:
+    Shards(const Options& o, const std::string& id, baton::RedisStore& store, LineWriter& out)
+        : m_options(o)
+        , m_locker(store)
+        , m_runtime(m_locker, baton::SteadyClock::instance(), baton::pipelinedBatch(store)) {
+        for (int i = 0; i < o.shards; ++i) {
+            baton::Config c;
+            c.resource = o.resource + "-" + std::to_string(i);
+            c.identity = id;
+            c.timing = {o.ttl, o.refresh, o.retry};
+            c.maxClockDrift = o.maxDrift;
+            c.pollingOnly = o.pollingOnly;
+            c.onEvent = [&out, id, resource = c.resource,
+                         verbose = o.verbose](const baton::Event& e) {
+                if (e.type == baton::EventType::Extended && !verbose)
+                    return;
+                out.push(baton::wire::encode(baton::wire::eventMessage(e, id, resource)));
+            };
+            baton::validate(c);
+            m_campaigns.push_back(m_runtime.add(c));
+            m_benchedUntil.push_back({});
+        }
+    }
+    ~Shards() { m_campaigns.clear(); }
+
+    void start() {
+        for (auto& c : m_campaigns)
+            c->start();
+    }
+    void stop() { m_runtime.stopAll(); }
+
+    // Hands over what this member leads beyond its fair share (release: the others hear the
+    // notice and take it), and campaigns again for what it handed over a TTL ago.
+    void rebalance(int liveMembers) {
+        const auto now = baton::SteadyClock::instance().now();
+        const int n = int(m_campaigns.size());
+        const int quota = (n + std::max(1, liveMembers) - 1) / std::max(1, liveMembers);
+        int leading = 0;
+        for (auto& c : m_campaigns)
+            leading += c->isLeader() ? 1 : 0;
+        for (int i = 0; i < n && leading > quota; ++i)
+            if (m_campaigns[i]->isLeader()) {
+                m_campaigns[i]->stop(); // revoke, release: a member under its share takes it
+                m_benchedUntil[i] = now + m_options.ttl;
+                --leading;
+            }
+        for (int i = 0; i < n; ++i)
+            if (!m_campaigns[i]->running() && now >= m_benchedUntil[i])
+                m_campaigns[i]->start(); // a follower again: the lock is somebody else's now
+    }
+
+private:
+    const Options& m_options;
+    baton::Locker m_locker;
+    baton::Campaigner m_runtime;
+    std::vector<std::unique_ptr<baton::Campaign>> m_campaigns;
+    std::vector<baton::TimePoint> m_benchedUntil;
+};
+
+// Live members of the family (presence entries of NAME), at least this one.
+int liveMembers(baton::RedisStore& store, const std::string& family) {
+    try {
+        const baton::MemberEntries read = store.members(family);
+        int live = 0;
+        for (const auto& [id, json] : read.entries)
+            if (const auto m = baton::wire::decodeMember(id, json))
+                live += baton::directory::live(*m, read.serverMs, baton::unixMsNow()) ? 1 : 0;
+        return std::max(1, live);
+    } catch (const baton::StoreError&) {
+        return 0; // unknown: no change to the share
+    }
+}
+
+} // namespace
+
+int runSharded(const Options& o) {
+    const std::string id = o.id.empty() ? baton::defaultIdentity() : o.id;
+    baton::RedisOptions electionOptions;
+    electionOptions.connectTimeout = 1s;
+    electionOptions.commandTimeout = 500ms; // a stop must finish within a second
+    electionOptions.keepAlive = o.ttl;
+    electionOptions.tcpKeepAlive = true;
+    std::unique_ptr<baton::RedisStore> store;
+    try {
+        store = std::make_unique<baton::RedisStore>(o.redis, electionOptions);
+        store->checkElectionAccess(o.resource + "-0");
+    } catch (const baton::UrlError& e) {
+        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        return 2;
+    } catch (const baton::StoreError& e) {
+        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        return 3;
+    }
+    LineWriter out;
+    int code = 0;
+    {
+        baton::MemberInfo self;
+        self.id = id;
+        self.ttl = o.ttl;
+        self.refresh = o.refresh;
+        self.retry = o.retry;
+        self.pid = ::getpid();
+        const std::string members = baton::RedisStore::key(o.resource, "members");
+        Shards shards(o, id, *store, out);
+        say(id, "electing for " + std::to_string(o.shards) + " shards of '" + o.resource + "' on " +
+                    store->endpoint() + (o.fairShare ? ", fair share" : ""));
+        shards.start();
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (const int sig : {SIGTERM, SIGINT, SIGHUP})
+            sigaddset(&signals, sig);
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(o.refresh).count();
+        for (bool first = true;; first = false) {
+            timespec tick{static_cast<time_t>(ns / 1'000'000'000),
+                          static_cast<long>(ns % 1'000'000'000)};
+            if (const int sig = first ? 0 : sigtimedwait(&signals, nullptr, &tick); sig > 0) {
+                say(id, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+                break;
+            }
+            // This thread keeps the family's presence entry (the members the share counts), on
+            // the one command connection: no thread and no connection of its own.
+            try {
+                self.seenMs = baton::unixMsNow();
+                store->heartbeat(o.resource, id, baton::wire::encode(self), o.ttl);
+            } catch (const baton::StoreError& e) {
+                say(id, std::string("presence: ") + e.what());
+            }
+            if (o.fairShare)
+                if (const int live = liveMembers(*store, o.resource); live > 0)
+                    shards.rebalance(live);
+        }
+        shards.stop(); // every shard at once: revoke, release (pipelined)
+        try {
+            store->hdel(members, id);
+        } catch (const baton::StoreError&) {
+            // It expires within a TTL.
+        }
+    }
+    if (!out.finish(1s)) {
+        std::fflush(stderr);
+        std::_Exit(0); // stdout is blocked: leave without the last lines (the writer holds it)
+    }
+    return code;
+}
+
+} // namespace agent
