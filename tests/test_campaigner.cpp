@@ -1,8 +1,9 @@
 // The shared runtime (Campaigner) on a ManualClock: many elections on one scheduler thread and
 // one I/O thread, real threads, no sleeps; time moves only when a test moves it.
 
+#include "support/gated_store.h"
+
 #include <baton/election/campaigner.h>
-#include <baton/store/forwarding_store.h>
 #include <baton/store/memory_store.h>
 
 #include <QTest>
@@ -12,37 +13,9 @@
 
 using namespace baton;
 using namespace std::chrono_literals;
+using baton::test::GatedStore;
 
 namespace {
-
-// A store whose extend calls hang, once asked to, until the test lets them go.
-class GatedStore final : public ForwardingStore {
-public:
-    using ForwardingStore::ForwardingStore;
-    std::atomic<bool> hangExtends{false};
-    std::atomic<int> hanging{0};
-    void open() {
-        {
-            std::lock_guard guard(m_mutex);
-            m_open = true;
-        }
-        m_cv.notify_all();
-    }
-    bool extend(const std::string& r, const std::string& t, Duration ttl) override {
-        if (hangExtends) {
-            ++hanging;
-            std::unique_lock lock(m_mutex);
-            m_cv.wait(lock, [this] { return m_open; });
-            --hanging;
-        }
-        return m_inner.extend(r, t, ttl);
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_open = false;
-};
 
 // What one election's callbacks did: their order, and whether two ever overlapped.
 struct Trace {

@@ -3,6 +3,7 @@
 
 #include "support/agent_process.h"
 #include "support/redis_server.h"
+#include "support/shard_leaders.h"
 
 #include <QTest>
 
@@ -28,28 +29,11 @@ class TestShardedAgent : public QObject {
                             QStringLiteral("--refresh"), QStringLiteral("200ms"),
                             QStringLiteral("--retry"), QStringLiteral("1s")});
     }
-    // The shards `a` leads by its own events (the last of elected/revoked/stopped is elected).
-    static std::set<QString> leads(const AgentProcess& a) {
-        std::map<QString, bool> leading;
-        for (const QJsonObject& e : a.events()) {
-            const QString type = e.value(QStringLiteral("event")).toString();
-            const QString shard = e.value(QStringLiteral("resource")).toString();
-            if (type == QLatin1String("elected"))
-                leading[shard] = true;
-            else if (type == QLatin1String("revoked") || type == QLatin1String("stopped"))
-                leading[shard] = false;
-        }
-        std::set<QString> out;
-        for (const auto& [shard, yes] : leading)
-            if (yes)
-                out.insert(shard);
-        return out;
-    }
     // Every shard led by exactly one live agent, and each leads between `least` and `most`.
     bool shared(const std::vector<AgentProcess*>& live, int least, int most) const {
         std::map<QString, int> leaders;
         for (const AgentProcess* a : live) {
-            const auto mine = leads(*a);
+            const auto mine = shardsLed(*a);
             if (int(mine.size()) < least || int(mine.size()) > most)
                 return false;
             for (const QString& s : mine)

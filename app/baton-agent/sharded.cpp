@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <limits>
 #include <unistd.h>
 
 namespace agent {
@@ -60,16 +61,24 @@ public:
     }
     void stop() { m_runtime.stopAll(); }
 
-    // Hands over what this member leads beyond its fair share (release: the others hear the
-    // notice and take it), and campaigns again for what it handed over a TTL ago.
-    void rebalance(int liveMembers) {
+    int leading() const {
+        return int(std::count_if(m_campaigns.begin(), m_campaigns.end(),
+                                 [](const auto& c) { return c->isLeader(); }));
+    }
+
+    // Hands over what this member leads beyond its fair share, ceil(N / live), and one more
+    // while it holds the ceiling and another member is below the floor (else nobody would
+    // give that one a shard); the others hear the release notice and take it. Campaigns again
+    // for what it handed over a TTL ago.
+    void rebalance(int liveMembers, int leastOther) {
         const auto now = baton::SteadyClock::instance().now();
         const int n = int(m_campaigns.size());
-        const int quota = (n + std::max(1, liveMembers) - 1) / std::max(1, liveMembers);
-        int leading = 0;
-        for (auto& c : m_campaigns)
-            leading += c->isLeader() ? 1 : 0;
-        for (int i = 0; i < n && leading > quota; ++i)
+        const int live = std::max(1, liveMembers);
+        const int quota = (n + live - 1) / live, floor = n / live;
+        int leading = this->leading();
+        const int keep =
+            leading == quota && quota > floor && leastOther < floor ? quota - 1 : quota;
+        for (int i = 0; i < n && leading > keep; ++i)
             if (m_campaigns[i]->isLeader()) {
                 m_campaigns[i]->stop(); // revoke, release: a member under its share takes it
                 m_benchedUntil[i] = now + m_options.ttl;
@@ -88,17 +97,23 @@ private:
     std::vector<baton::TimePoint> m_benchedUntil;
 };
 
-// Live members of the family (presence entries of NAME), at least this one.
-int liveMembers(baton::RedisStore& store, const std::string& family) {
+// The family's live members (presence entries of NAME, at least this one) and the fewest
+// shards any other of them leads; {0, 0} when unknown.
+std::pair<int, int> family(baton::RedisStore& store, const std::string& name,
+                           const std::string& self) {
     try {
-        const baton::MemberEntries read = store.members(family);
-        int live = 0;
+        const baton::MemberEntries read = store.members(name);
+        int live = 0, least = std::numeric_limits<int>::max();
         for (const auto& [id, json] : read.entries)
-            if (const auto m = baton::wire::decodeMember(id, json))
-                live += baton::directory::live(*m, read.serverMs, baton::unixMsNow()) ? 1 : 0;
-        return std::max(1, live);
+            if (const auto m = baton::wire::decodeMember(id, json);
+                m && baton::directory::live(*m, read.serverMs, baton::unixMsNow())) {
+                ++live;
+                if (id != self)
+                    least = std::min(least, int(m->shardsLed));
+            }
+        return {std::max(1, live), least};
     } catch (const baton::StoreError&) {
-        return 0; // unknown: no change to the share
+        return {0, 0};
     }
 }
 
@@ -152,13 +167,14 @@ int runSharded(const Options& o) {
             // the one command connection: no thread and no connection of its own.
             try {
                 self.seenMs = baton::unixMsNow();
+                self.shardsLed = std::uint64_t(shards.leading());
                 store->heartbeat(o.resource, id, baton::wire::encode(self), o.ttl);
             } catch (const baton::StoreError& e) {
                 say(id, std::string("presence: ") + e.what());
             }
             if (o.fairShare)
-                if (const int live = liveMembers(*store, o.resource); live > 0)
-                    shards.rebalance(live);
+                if (const auto [live, least] = family(*store, o.resource, id); live > 0)
+                    shards.rebalance(live, least);
         }
         shards.stop(); // every shard at once: revoke, release (pipelined)
         try {
