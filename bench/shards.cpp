@@ -147,7 +147,7 @@ void measure(Report& report, const Setup& s) {
     for (const auto& [shard, a] : leaders(agents))
         if (a == agents[2])
             expiry[shard] =
-                before2 +
+                baton::test::nowMs() + // read one by one: each at its own time
                 double(redis.integer({"PTTL", "baton:{" + shard.toStdString() + "}:lock"}));
     agents[2]->signal(SIGKILL);
     const std::vector<AgentProcess*> survivors{agents[0], agents[1]};

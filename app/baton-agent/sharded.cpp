@@ -78,10 +78,16 @@ public:
         int leading = this->leading();
         const int keep =
             leading == quota && quota > floor && leastOther < floor ? quota - 1 : quota;
-        for (int i = 0; i < n && leading > keep; ++i)
+        // Only an excess that lasts a TTL is handed over: after a member died, the survivors
+        // take its shards at once, and its presence entry expires about a TTL later.
+        if (leading <= keep)
+            m_overSince = {};
+        else if (m_overSince == baton::TimePoint{})
+            m_overSince = now;
+        for (int i = 0; i < n && leading > keep && now - m_overSince >= m_options.ttl; ++i)
             if (m_campaigns[i]->isLeader()) {
                 m_campaigns[i]->stop(); // revoke, release: a member under its share takes it
-                m_benchedUntil[i] = now + m_options.ttl;
+                m_benchedUntil[i] = now + m_options.refresh; // long enough to be taken
                 --leading;
             }
         for (int i = 0; i < n; ++i)
@@ -95,6 +101,7 @@ private:
     baton::Campaigner m_runtime;
     std::vector<std::unique_ptr<baton::Campaign>> m_campaigns;
     std::vector<baton::TimePoint> m_benchedUntil;
+    baton::TimePoint m_overSince{}; // since when it leads more than its share ({}: it does not)
 };
 
 // The family's live members (presence entries of NAME, at least this one) and the fewest
@@ -176,12 +183,12 @@ int runSharded(const Options& o) {
                 if (const auto [live, least] = family(*store, o.resource, id); live > 0)
                     shards.rebalance(live, least);
         }
-        shards.stop(); // every shard at once: revoke, release (pipelined)
-        try {
+        try { // first, so that the others' share grows as they take the shards over
             store->hdel(members, id);
         } catch (const baton::StoreError&) {
             // It expires within a TTL.
         }
+        shards.stop(); // every shard at once: revoke, release (pipelined)
     }
     if (!out.finish(1s)) {
         std::fflush(stderr);
