@@ -3,6 +3,7 @@
 
 #include "support/cluster.h"
 #include "support/columns.h"
+#include "support/gated_store.h"
 #include "support/printing.h"
 #include <baton/store/forwarding_store.h>
 
@@ -15,41 +16,11 @@ using namespace baton;
 using namespace std::chrono_literals;
 using baton::test::addColumns;
 using test::Cluster;
+using test::GatedStore;
 
 Q_DECLARE_METATYPE(baton::Duration)
 
 namespace {
-
-// A store whose extend calls can be made to hang until the test lets them go.
-class GatedStore final : public ForwardingStore {
-public:
-    using ForwardingStore::ForwardingStore;
-
-    std::atomic<bool> hangExtends{false};
-    std::atomic<int> hanging{0};
-    void open() {
-        {
-            std::lock_guard guard(m_mutex);
-            m_open = true;
-        }
-        m_cv.notify_all();
-    }
-
-    bool extend(const std::string& r, const std::string& t, Duration ttl) override {
-        if (hangExtends) {
-            ++hanging;
-            std::unique_lock lock(m_mutex);
-            m_cv.wait(lock, [this] { return m_open; });
-            --hanging;
-        }
-        return m_inner.extend(r, t, ttl);
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_open = false;
-};
 
 // A store whose first acquire reaches the store but whose answer is lost (a timeout).
 class LossyStore final : public ForwardingStore {

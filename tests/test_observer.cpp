@@ -4,6 +4,7 @@
 #include "support/redis_server.h"
 
 #include <baton/redis/observer.h>
+#include <baton/redis/presence.h>
 #include <baton/redis/resource_directory.h>
 
 #include <QElapsedTimer>
@@ -108,7 +109,8 @@ private slots:
         }
     }
 
-    // A killed member is reported gone within its TTL; a stopped one at once; events flow.
+    // A killed member is reported gone within its TTL (and the carried entry's slack); a
+    // stopped one at once; events flow.
     void goneMembersAreReported() {
         for (int i = 0; i < 3; ++i)
             launch(QStringLiteral("agent-%1").arg(i));
@@ -135,7 +137,11 @@ private slots:
         };
         QTRY_VERIFY_WITH_TIMEOUT(goneAt(killed) > 0, 3000);
         qInfo("killed member gone after %.0f ms (ttl 1000 ms)", goneAt(killed) - killedAt);
-        QVERIFY(goneAt(killed) - killedAt <= 1000);
+        // A follower's entry rides on its acquires, a TTL apart (issue 16): it lives a TTL and
+        // Presence::kCarrySlack after the last, and the observer looks every 100 ms.
+        const double slackMs =
+            std::chrono::duration<double, std::milli>(Presence::kCarrySlack).count();
+        QVERIFY(goneAt(killed) - killedAt <= 1000 + slackMs + 100);
 
         const double stoppedAt = nowMs();
         leader->signal(SIGTERM);

@@ -118,7 +118,10 @@ void Agent::onEvent(const baton::Event& e) {
         ++m_revoked;
     noteFailover(e);
     if (m_presence) {
-        m_presence->publish(json);
+        // A leader's extends go to Redis only with --verbose (the lab starts agents so): in
+        // steady state a leader costs one extend per refresh interval and nothing else.
+        if (e.type != EventType::Extended || m_options.verbose)
+            m_presence->publish(json);
         // The state field is kept by run()'s loop alone (currentState()); events only bring
         // who leads and the fence.
         if (e.type == EventType::Elected || e.type == EventType::LeaderChanged)
@@ -253,11 +256,17 @@ std::optional<int> Agent::connect(const baton::Config& config) {
     baton::RedisOptions redisOptions;
     redisOptions.connectTimeout = 1s;
     redisOptions.commandTimeout = 500ms; // a stop must finish within a second
+    baton::RedisOptions electionOptions = redisOptions;
+    // The subscription is quiet in steady state (nobody releases, extends are not published):
+    // TCP keep-alive, not PINGs, finds a dead one, within twice the ttl (a missed release
+    // notice costs a follower at most the holder's remaining TTL: it tries at the expiry).
+    electionOptions.keepAlive = m_options.ttl;
+    electionOptions.tcpKeepAlive = true;
     try {
         m_side = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
-        redisOptions.minReplicas = m_options.minReplicas; // only lock calls wait for replicas
-        redisOptions.replicaTimeout = m_options.replicaTimeout;
-        m_store = std::make_unique<baton::RedisStore>(m_options.redis, redisOptions);
+        electionOptions.minReplicas = m_options.minReplicas; // only lock calls wait for replicas
+        electionOptions.replicaTimeout = m_options.replicaTimeout;
+        m_store = std::make_unique<baton::RedisStore>(m_options.redis, electionOptions);
         // A missing permission or a replica would otherwise show only as errors without end,
         // or not at all (a SUBSCRIBE refused loses every notice): say it once, and exit 3.
         m_store->checkElectionAccess(m_options.resource);
@@ -319,6 +328,7 @@ void Agent::joinPresence() {
                                                            log(Level::Error, error);
                                                        m_lastPresenceError = error;
                                                    });
+    m_presence->carryOn(*m_store); // the election's acquires and extends write the entry
 }
 
 bool Agent::resign() {
@@ -395,9 +405,9 @@ int Agent::run() {
         }
     }
     joinPresence();
-    // On the election's subscription connection, which hears the leader's events each refresh
-    // interval: a connection of its own would be quiet and cost the store a keep-alive PING
-    // every second. onControl never calls the store, as a subscription callback must not.
+    // On the election's subscription connection: a connection of its own would cost the
+    // server one more client and keep-alive. onControl never calls the store, as a
+    // subscription callback must not.
     baton::Subscription control =
         m_store->subscribeChannel(baton::RedisStore::key(m_options.resource, "control"),
                                   [this](const std::string& payload) { onControl(payload); });

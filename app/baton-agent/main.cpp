@@ -1,6 +1,7 @@
 // baton-agent: one real elector process on Redis. See agent.h and --help.
 
 #include "agent.h"
+#include "sharded.h"
 
 #include <cstdio>
 
@@ -21,5 +22,7 @@ int main(int argc, char** argv) {
         std::puts(agent::kVersion);
         return 0;
     }
+    if (options.shards > 0)
+        return agent::runSharded(options);
     return agent::Agent(std::move(options)).run();
 }

@@ -39,6 +39,11 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
   --metrics-port PORT  serve Prometheus metrics on http://ADDRESS:PORT/metrics, and
                        /healthz (200 while electing and reaching the store, else 503)
   --metrics-address A  the address to serve them on (default 127.0.0.1; 0.0.0.0 for all)
+  --shards N           campaign for NAME-0 ... NAME-(N-1) in this one process (one
+                       scheduler thread, one command and one subscription connection);
+                       events name the shard; fair share by default: lead at most
+                       ceil(N / live members), handing the rest over gracefully
+  --no-fair-share      with --shards: lead whatever it wins
   --verbose            also print extended and extend-failed events (long form only:
                        -v is --version, as in baton and baton-sim)
   -h, --help           show this help
@@ -140,6 +145,16 @@ Options parse(int argc, char** argv) {
         } else if (arg == "--allow-control") {
             flag();
             o.allowControl = true;
+        } else if (arg == "--shards") {
+            const std::string v = value();
+            char* end = nullptr;
+            const long n = std::strtol(v.c_str(), &end, 10);
+            if (v.empty() || *end != '\0' || n < 1 || n > 100000)
+                throw UsageError("--shards: '" + v + "' is not a shard count (1-100000)");
+            o.shards = static_cast<int>(n);
+        } else if (arg == "--no-fair-share") {
+            flag();
+            o.fairShare = false;
         } else if (arg == "--verbose") {
             flag();
             o.verbose = true;

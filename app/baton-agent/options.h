@@ -31,6 +31,8 @@ struct Options {
     std::optional<int> metricsPort;
     std::string metricsAddress = "127.0.0.1";
     bool verbose = false;
+    int shards = 0;        ///< > 0: campaign for NAME-0 ... NAME-(shards-1) (sharded.h)
+    bool fairShare = true; ///< with shards: lead at most ceil(shards / live members)
     bool help = false;
     bool version = false;
 };

@@ -28,6 +28,10 @@ Observer::~Observer() {
 }
 
 bool Observer::alive(const MemberInfo& m, double nowMs) {
+    // An entry with an expiry lives until it (which readers check on the server's clock): its
+    // writer may beat only once a TTL, when its election's calls carry it.
+    if (m.expiresMs > 0)
+        return m.state != "stopped";
     const double limit = std::chrono::duration<double, std::milli>(m.ttl + m.refresh).count() / 2;
     return m.state != "stopped" && nowMs - m.seenMs <= limit;
 }

@@ -15,6 +15,28 @@ Presence::~Presence() {
     leave();
 }
 
+void Presence::carryOn(RedisStore& election) {
+    {
+        std::lock_guard guard(m_mutex);
+        m_carrier = &election;
+        m_dirty = true;
+    }
+    m_cv.notify_all();
+}
+
+void Presence::beat(MemberInfo self, RedisStore* carrier) {
+    self.seenMs = unixMsNow();
+    self.expiresMs = 0; // the server writes it, on its own clock
+    // The entry turns stale one TTL after the beat (with a carrier, a little more: its calls
+    // come a TTL apart): a member killed without cleaning up is pruned (here, by the others)
+    // or ignored by readers by then.
+    const Duration life = carrier ? self.ttl + kCarrySlack : self.ttl;
+    const std::string entry = wire::encode(self);
+    if (carrier)
+        carrier->carryPresence(m_resource, self.id, entry, life);
+    m_store.heartbeat(m_resource, self.id, entry, life);
+}
+
 void Presence::update(const std::function<void(MemberInfo&)>& change) {
     {
         std::lock_guard guard(m_mutex);
@@ -52,7 +74,12 @@ void Presence::run() {
     while (true) {
         const bool leaving = m_leaving;
         std::deque<std::string> queue = std::exchange(m_queue, {});
-        const bool beat = m_dirty || SteadyClock::instance().now() >= nextBeat;
+        RedisStore* carrier = m_carrier;
+        // A carried entry is written here only when no call carried it for a TTL.
+        if (carrier && !m_dirty)
+            nextBeat = std::max(nextBeat, carrier->presenceCarriedAt(m_resource) + m_self.ttl +
+                                              kCarrySlack / 2);
+        const bool beating = m_dirty || SteadyClock::instance().now() >= nextBeat;
         MemberInfo self = m_self;
         m_dirty = false;
         lock.unlock();
@@ -60,13 +87,11 @@ void Presence::run() {
             for (const auto& json : queue)
                 m_store.publishChannel(channel, json);
             if (leaving) {
+                if (carrier)
+                    carrier->dropPresence(m_resource);
                 m_store.hdel(members, self.id);
-            } else if (beat) {
-                self.seenMs = unixMsNow();
-                self.expiresMs = 0; // the server writes it, on its own clock
-                // The entry turns stale one TTL after the beat: a member killed without
-                // cleaning up is pruned (here, by the others) or ignored by readers by then.
-                m_store.heartbeat(m_resource, self.id, wire::encode(self), self.ttl);
+            } else if (beating) {
+                beat(self, carrier);
             }
         } catch (const std::exception& e) {
             if (m_onError)
@@ -75,8 +100,9 @@ void Presence::run() {
         lock.lock();
         if (leaving)
             return;
-        if (beat)
-            nextBeat = SteadyClock::instance().now() + m_self.refresh;
+        if (beating)
+            nextBeat = SteadyClock::instance().now() +
+                       (carrier ? m_self.ttl + kCarrySlack / 2 : m_self.refresh);
         m_cv.wait_until(lock, nextBeat,
                         [this] { return m_leaving || m_dirty || !m_queue.empty(); });
     }

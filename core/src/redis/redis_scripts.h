@@ -3,6 +3,7 @@
 // nothing longer than Baton ever writes leaves the server.
 
 #include <cstddef>
+#include <string>
 
 namespace baton::redis_detail {
 
@@ -60,7 +61,7 @@ static_assert(BATON_MAX_LOCK_VALUE == kMaxLockValue && BATON_MAX_IDENTITY == kMa
 // replica that missed the last writes and whose clock is behind. The counter keeps it, so the
 // next fence continues above it. INCR is exact in Redis (64-bit); fences are compared as digit
 // strings and read back with GET, never through a double.
-constexpr const char* kAcquire = BATON_LUA_READ R"lua(
+constexpr const char* kAcquireBody = R"lua(
 if cur then
   if v.token == ARGV[1] then
     redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -97,6 +98,7 @@ redis.call('SET', KEYS[1], '{"id":' .. cjson.encode(ARGV[2]) .. ',"fence":' .. f
   ',"token":' .. cjson.encode(ARGV[1]) .. '}', 'PX', ARGV[3])
 return {1, fs}
 )lua";
+inline const std::string kAcquire = std::string(BATON_LUA_READ) + kAcquireBody;
 
 // Whether KEYS[1] holds a lock of token ARGV[1]: returns 0 when it does not (a value too long
 // to be Baton's is not decoded at all).
@@ -110,8 +112,8 @@ return {1, fs}
                               "0 end\n"
 
 // extend(KEYS: lock; ARGV: token, ttl ms) -> 1 when extended, 0 when not held.
-constexpr const char* kExtend = BATON_LUA_HELD "redis.call('PEXPIRE', KEYS[1], ARGV[2])\n"
-                                               "return 1\n";
+#define BATON_LUA_EXTEND BATON_LUA_HELD "redis.call('PEXPIRE', KEYS[1], ARGV[2])\nreturn 1\n"
+constexpr const char* kExtend = BATON_LUA_EXTEND;
 
 // release(KEYS: lock; ARGV: token, channel) -> 1 when released (and announced), 0 when not held.
 // The notice is wire::ReleaseNotice.
@@ -229,39 +231,62 @@ end
 return out
 )lua";
 
+// The presence write of a heartbeat, as a Lua function: beat(members key, id, entry JSON, life ms,
+// most entries checked, restamp) -> entries pruned. Writes the entry with "exp" (the server's ms
+// when it turns stale) added, so that no reader's or writer's clock matters (with `restamp`, its
+// "seen" too: an entry carried by the election's calls was encoded long before); deletes every
+// entry whose "exp" has passed (a member killed without cleaning up), and an old agent's entry
+// (no "exp") unseen for 10 minutes; keeps the hash itself alive at least `life`, so that it
+// vanishes when the last member dies. ("exp": can only be a field name: a quote inside a JSON
+// string is escaped.)
+#define BATON_LUA_BEAT_FN                                                                          \
+    "local function beat(key, id, entry, life, most, restamp)\n" BATON_LUA_NOW_MS                  \
+    "if string.sub(entry, -1) ~= '}' or string.find(entry, '\"exp\":') then\n"                     \
+    "  return redis.error_reply('BATON_BAD_ENTRY')\n"                                              \
+    "end\n"                                                                                        \
+    "if restamp then\n"                                                                            \
+    "  entry = string.gsub(entry, '\"seen\":[%d.eE+-]+', '\"seen\":' .. string.format('%d', "      \
+    "nowMs), 1)\n"                                                                                 \
+    "end\n"                                                                                        \
+    "entry = string.sub(entry, 1, -2) .. ',\"exp\":' .. string.format('%d', nowMs + life) .. "     \
+    "'}'\n"                                                                                        \
+    "redis.call('HSET', key, id, entry)\n"                                                         \
+    "if redis.call('PTTL', key) < life then redis.call('PEXPIRE', key, life) end\n"                \
+    "local pruned, checked, cursor = 0, 0, '0'\n"                                                  \
+    "repeat\n"                                                                                     \
+    "  local page = redis.call('HSCAN', key, cursor, 'COUNT', 100)\n"                              \
+    "  cursor = page[1]\n"                                                                         \
+    "  for i = 1, #page[2], 2 do\n"                                                                \
+    "    local e = page[2][i + 1]\n"                                                               \
+    "    if #e <= 16384 then\n"                                                                    \
+    "      local exp = tonumber(string.match(e, '\"exp\":%s*(%d+)'))\n"                            \
+    "      local seen = tonumber(string.match(e, '\"seen\":%s*([%d.]+)'))\n"                       \
+    "      if (exp and exp < nowMs) or (not exp and seen and seen + 600000 < nowMs) then\n"        \
+    "        redis.call('HDEL', key, page[2][i])\n"                                                \
+    "        pruned = pruned + 1\n"                                                                \
+    "      end\n"                                                                                  \
+    "    end\n"                                                                                    \
+    "    checked = checked + 1\n"                                                                  \
+    "  end\n"                                                                                      \
+    "until cursor == '0' or checked >= most\n"                                                     \
+    "return pruned\n"                                                                              \
+    "end\n"
+
 // heartbeat(KEYS: members; ARGV: id, entry JSON, life ms, most entries checked) -> entries
-// pruned. Writes the entry with "exp" (the server's ms when it turns stale) added, so that no
-// reader's or writer's clock matters; deletes every entry whose "exp" has passed (a member
-// killed without cleaning up), and an old agent's entry (no "exp") unseen for 10 minutes; keeps
-// the hash itself alive at least `life`, so that it vanishes when the last member dies.
-// ("exp": can only be a field name: a quote inside a JSON string is escaped.)
-constexpr const char* kHeartbeat = BATON_LUA_NOW_MS R"lua(
-local entry, life, most = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-if string.sub(entry, -1) ~= '}' or string.find(entry, '"exp":') then
-  return redis.error_reply('BATON_BAD_ENTRY')
-end
-entry = string.sub(entry, 1, -2) .. ',"exp":' .. string.format('%d', nowMs + life) .. '}'
-redis.call('HSET', KEYS[1], ARGV[1], entry)
-if redis.call('PTTL', KEYS[1]) < life then redis.call('PEXPIRE', KEYS[1], life) end
-local pruned, checked, cursor = 0, 0, '0'
-repeat
-  local page = redis.call('HSCAN', KEYS[1], cursor, 'COUNT', 100)
-  cursor = page[1]
-  for i = 1, #page[2], 2 do
-    local e = page[2][i + 1]
-    if #e <= 16384 then
-      local exp = tonumber(string.match(e, '"exp":%s*(%d+)'))
-      local seen = tonumber(string.match(e, '"seen":%s*([%d.]+)'))
-      if (exp and exp < nowMs) or (not exp and seen and seen + 600000 < nowMs) then
-        redis.call('HDEL', KEYS[1], page[2][i])
-        pruned = pruned + 1
-      end
-    end
-    checked = checked + 1
-  end
-until cursor == '0' or checked >= most
-return pruned
-)lua";
+// pruned (see beat above).
+constexpr const char* kHeartbeat =
+    BATON_LUA_BEAT_FN "return beat(KEYS[1], ARGV[1], ARGV[2], tonumber(ARGV[3]), "
+                      "tonumber(ARGV[4]), false)\n";
+
+// The election's calls that carry a presence entry (RedisStore::carryPresence): the beat first
+// (its KEYS and ARGV last: members; id, entry, life ms, most), then the call as above, so that a
+// healthy elector's presence costs no request of its own. A bad entry is the carrier's bug, not
+// the lock's: the call goes on without it.
+#define BATON_LUA_CARRY(k, a)                                                                      \
+    BATON_LUA_BEAT_FN "beat(KEYS[" #k "], ARGV[" #a "], ARGV[" #a " + 1], tonumber(ARGV[" #a       \
+                      " + 2]), tonumber(ARGV[" #a " + 3]), true)\n"
+inline const std::string kAcquireCarry = BATON_LUA_CARRY(3, 5) + kAcquire;
+constexpr const char* kExtendCarry = BATON_LUA_CARRY(2, 3) BATON_LUA_EXTEND;
 
 enum ScriptId {
     Acquire,
@@ -273,19 +298,27 @@ enum ScriptId {
     Look,
     Foreign,
     Heartbeat,
+    AcquireCarry,
+    ExtendCarry,
     ScriptCount
 };
-constexpr const char* kScripts[ScriptCount] = {kAcquire, kExtend, kRelease, kInspect,  kMembers,
-                                               kCheck,   kLook,   kForeign, kHeartbeat};
+inline const std::string kScripts[ScriptCount] = {kAcquire,   kExtend,       kRelease,    kInspect,
+                                                  kMembers,   kCheck,        kLook,       kForeign,
+                                                  kHeartbeat, kAcquireCarry, kExtendCarry};
 /// What each script runs, for a message when the user may not run one of them.
-constexpr const char* kScriptCommands[ScriptCount] = {"STRLEN, GET, PEXPIRE, PTTL, INCR, TIME, SET",
-                                                      "STRLEN, GET, PEXPIRE",
-                                                      "STRLEN, GET, DEL, PUBLISH",
-                                                      "STRLEN, GET, PTTL",
-                                                      "TIME, HLEN, HSCAN",
-                                                      "EXISTS, STRLEN, PTTL, TIME, GET, SET, DEL",
-                                                      "TIME, PTTL, STRLEN, TYPE, GET",
-                                                      "TYPE, PTTL, STRLEN, GET, HLEN, HGETALL",
-                                                      "TIME, HSET, PTTL, PEXPIRE, HSCAN, HDEL"};
+constexpr const char* kScriptCommands[ScriptCount] = {
+    "STRLEN, GET, PEXPIRE, PTTL, INCR, TIME, SET",
+    "STRLEN, GET, PEXPIRE",
+    "STRLEN, GET, DEL, PUBLISH",
+    "STRLEN, GET, PTTL",
+    "TIME, HLEN, HSCAN",
+    "EXISTS, STRLEN, PTTL, TIME, GET, SET, DEL",
+    "TIME, PTTL, STRLEN, TYPE, GET",
+    "TYPE, PTTL, STRLEN, GET, HLEN, HGETALL",
+    "TIME, HSET, PTTL, PEXPIRE, HSCAN, HDEL",
+    "STRLEN, GET, PEXPIRE, PTTL, INCR, TIME, SET, "
+    "HSET, HSCAN, HDEL",
+    "STRLEN, GET, PEXPIRE, TIME, HSET, PTTL, "
+    "HSCAN, HDEL"};
 
 } // namespace baton::redis_detail

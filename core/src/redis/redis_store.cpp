@@ -1,6 +1,7 @@
 #include "baton/redis/redis_store.h"
 
 #include "redis_access.h"
+#include "redis_carried.h"
 #include "redis_store_impl.h"
 
 #include "baton/wire/lock_value.h"
@@ -190,7 +191,8 @@ std::string errorText(const RedisUrl& url, const redisReply* r, const std::strin
 } // namespace redis_detail
 
 RedisStore::RedisStore(const std::string& url, RedisOptions options)
-    : m_impl(std::make_unique<Impl>(url, options)) {}
+    : m_impl(std::make_unique<Impl>(url, options))
+    , m_carried(std::make_unique<Carried>()) {}
 
 RedisStore::~RedisStore() = default;
 
@@ -198,68 +200,193 @@ std::string RedisStore::endpoint() const {
     return m_impl->endpoint();
 }
 
-std::uint64_t RedisStore::highestFenceSeen(const std::string& resource) const {
-    return m_impl->seenFence(resource).fence;
-}
+namespace {
 
-AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
-                                 const std::string& identity, Duration ttl) {
-    const std::string ttlMs = msArg(ttl, "acquire");
-    // Never write a lock value that a reader would refuse as too long.
-    if (identity.size() > kMaxIdentity)
-        throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
-                         " bytes long, more than " + std::to_string(kMaxIdentity));
-    // The new fence must be above every fence this store has seen on the resource, even on a
-    // primary that never had them (a failover to a replica that missed the last writes).
-    const Impl::SeenFence seen = m_impl->seenFence(resource);
-    Reply r = m_impl->evalAcknowledged(
-        Acquire, {key(resource, "lock"), key(resource, "fence")},
-        {token, identity, ttlMs, std::to_string(seen.fence)},
-        [](const redisReply* reply) {
-            return reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
-                   reply->element[0]->type == REDIS_REPLY_INTEGER &&
-                   reply->element[0]->integer == 1;
-        },
-        "acquire");
-    throwIfError(m_impl->url(), r, resource, "acquire", Acquire);
+// An acquire script's answer (its error reply thrown as a StoreError).
+AcquireReply acquireAnswer(const RedisUrl& url, const Reply& r, const std::string& resource,
+                           const std::string& identity, Duration ttl, ScriptId script) {
+    throwIfError(url, r, resource, "acquire", script);
+    const std::string from = "acquire: unexpected reply from " + url.redacted();
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 2)
-        throw StoreError("acquire: unexpected reply from " + endpoint());
+        throw StoreError(from);
     AcquireReply reply;
     if (toInt(r->element[0]) == 1) {
         reply.acquired = true;
         reply.fence = toFence(r->element[1]);
         reply.holder = {identity, reply.fence, ttl};
-        // Only a retry of this store's own term may give its fence again (the script keeps
-        // above the floor; an older script or a rewritten lock might not).
-        if (reply.fence < seen.fence || (reply.fence == seen.fence && seen.token != token)) {
-            const bool released = release(resource, token);
-            throw StoreError("acquire: " + endpoint() + " issued fence " +
-                             std::to_string(reply.fence) + ", not above fence " +
-                             std::to_string(seen.fence) +
-                             " already seen on this resource (a failover to a replica that "
-                             "missed writes, with its clock behind?); refused" +
-                             (released ? " and released" : ""));
-        }
-        m_impl->sawFence(resource, reply.fence, token);
         return reply;
     }
     if (r->elements < 4)
-        throw StoreError("acquire: unexpected reply from " + endpoint());
+        throw StoreError(from);
     reply.holder.identity = replyText(r->element[1]);
     reply.holder.fence = toFence(r->element[2]);
     reply.holder.remaining = pttl(r->element[3]);
-    m_impl->sawFence(resource, reply.holder.fence);
     return reply;
 }
 
+void checkIdentity(const std::string& identity) {
+    // Never write a lock value that a reader would refuse as too long.
+    if (identity.size() > kMaxIdentity)
+        throw StoreError("acquire: the identity is " + std::to_string(identity.size()) +
+                         " bytes long, more than " + std::to_string(kMaxIdentity));
+}
+
+// Whether a script wrote what replicas must acknowledge (RedisOptions::minReplicas).
+bool tookLock(const redisReply* reply) {
+    return reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2 &&
+           reply->element[0]->type == REDIS_REPLY_INTEGER && reply->element[0]->integer == 1;
+}
+bool extended(const redisReply* reply) {
+    return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
+}
+
+// A batch call by call: WAIT confirms the writes made before it on its connection, so with
+// replica acknowledgement each call is confirmed on its own.
+std::vector<RedisStore::LockAnswer> oneByOne(RedisStore& store,
+                                             const std::vector<RedisStore::LockCall>& calls) {
+    using Kind = RedisStore::LockCall::Kind;
+    std::vector<RedisStore::LockAnswer> out(calls.size());
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const RedisStore::LockCall& c = calls[i];
+        try {
+            if (c.kind == Kind::Acquire)
+                out[i].acquire = store.acquire(c.resource, c.token, c.identity, c.ttl);
+            else if (c.kind == Kind::Extend)
+                out[i].held = store.extend(c.resource, c.token, c.ttl);
+            else
+                out[i].held = store.release(c.resource, c.token);
+        } catch (const StoreError& e) {
+            out[i].error = e.what();
+        }
+    }
+    return out;
+}
+
+} // namespace
+
+std::uint64_t RedisStore::highestFenceSeen(const std::string& resource) const {
+    return m_impl->seenFence(resource).fence;
+}
+
+AcquireReply RedisStore::checkFloor(const std::string& resource, const std::string& token,
+                                    std::uint64_t floor, const std::string& floorToken,
+                                    AcquireReply reply) {
+    if (!reply.acquired) {
+        m_impl->sawFence(resource, reply.holder.fence);
+        return reply;
+    }
+    // Only a retry of this store's own term may give its fence again (the script keeps above
+    // the floor; an older script or a rewritten lock might not).
+    if (reply.fence < floor || (reply.fence == floor && floorToken != token)) {
+        const bool released = release(resource, token);
+        throw StoreError("acquire: " + endpoint() + " issued fence " + std::to_string(reply.fence) +
+                         ", not above fence " + std::to_string(floor) +
+                         " already seen on this resource (a failover to a replica that "
+                         "missed writes, with its clock behind?); refused" +
+                         (released ? " and released" : ""));
+    }
+    m_impl->sawFence(resource, reply.fence, token);
+    return reply;
+}
+
+AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
+                                 const std::string& identity, Duration ttl) {
+    const std::string ttlMs = msArg(ttl, "acquire");
+    checkIdentity(identity);
+    // The new fence must be above every fence this store has seen on the resource, even on a
+    // primary that never had them (a failover to a replica that missed the last writes).
+    const Impl::SeenFence seen = m_impl->seenFence(resource);
+    std::vector<std::string> keys{key(resource, "lock"), key(resource, "fence")};
+    std::vector<std::string> args{token, identity, ttlMs, std::to_string(seen.fence)};
+    const ScriptId script = m_carried->append(resource, keys, args) ? AcquireCarry : Acquire;
+    Reply r = m_impl->evalAcknowledged(script, keys, args, tookLock, "acquire");
+    AcquireReply reply = acquireAnswer(m_impl->url(), r, resource, identity, ttl, script);
+    if (script == AcquireCarry)
+        m_carried->answered(resource);
+    return checkFloor(resource, token, seen.fence, seen.token, std::move(reply));
+}
+
+std::vector<RedisStore::LockAnswer> RedisStore::lockBatch(const std::vector<LockCall>& calls) {
+    if (m_impl->options().minReplicas > 0)
+        return oneByOne(*this, calls);
+    std::vector<LockAnswer> out(calls.size());
+    std::vector<Impl::Call> wire;
+    std::vector<std::size_t> sent;       // the index in `calls` of each call in `wire`
+    std::vector<Impl::SeenFence> floors; // each acquire's fence floor when it was sent
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+        const LockCall& c = calls[i];
+        try {
+            Impl::Call w;
+            Impl::SeenFence seen;
+            if (c.kind == LockCall::Kind::Acquire) {
+                checkIdentity(c.identity);
+                seen = m_impl->seenFence(c.resource);
+                w.keys = {key(c.resource, "lock"), key(c.resource, "fence")};
+                w.args = {c.token, c.identity, msArg(c.ttl, "acquire"), std::to_string(seen.fence)};
+            } else if (c.kind == LockCall::Kind::Extend) {
+                w.keys = {key(c.resource, "lock")};
+                w.args = {c.token, msArg(c.ttl, "extend")};
+            } else {
+                w.keys = {key(c.resource, "lock")};
+                w.args = {c.token, key(c.resource, "events")};
+            }
+            const bool carried =
+                c.kind != LockCall::Kind::Release && m_carried->append(c.resource, w.keys, w.args);
+            static constexpr ScriptId plain[] = {Acquire, Extend, Release};
+            w.script = carried ? (c.kind == LockCall::Kind::Acquire ? AcquireCarry : ExtendCarry)
+                               : plain[static_cast<int>(c.kind)];
+            wire.push_back(std::move(w));
+            sent.push_back(i);
+            floors.push_back(std::move(seen));
+        } catch (const StoreError& e) {
+            out[i].error = e.what();
+        }
+    }
+    if (wire.empty())
+        return out;
+    std::vector<Reply> replies;
+    try {
+        replies = m_impl->pipeline(wire);
+    } catch (const StoreError& e) { // the link failed: no answer is known
+        for (const std::size_t i : sent)
+            out[i].error = e.what();
+        return out;
+    }
+    for (std::size_t k = 0; k < sent.size(); ++k) {
+        const LockCall& c = calls[sent[k]];
+        LockAnswer& a = out[sent[k]];
+        const ScriptId script = wire[k].script;
+        try {
+            const bool carried = script == AcquireCarry || script == ExtendCarry;
+            if (c.kind == LockCall::Kind::Acquire) {
+                AcquireReply reply =
+                    acquireAnswer(m_impl->url(), replies[k], c.resource, c.identity, c.ttl, script);
+                if (carried)
+                    m_carried->answered(c.resource);
+                a.acquire = checkFloor(c.resource, c.token, floors[k].fence, floors[k].token,
+                                       std::move(reply));
+                continue;
+            }
+            throwIfError(m_impl->url(), replies[k], c.resource,
+                         c.kind == LockCall::Kind::Extend ? "extend" : "release", script);
+            a.held = toInt(replies[k].get()) == 1;
+            if (carried)
+                m_carried->answered(c.resource);
+        } catch (const StoreError& e) {
+            a.error = e.what();
+        }
+    }
+    return out;
+}
+
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
-    Reply r = m_impl->evalAcknowledged(
-        Extend, {key(resource, "lock")}, {token, msArg(ttl, "extend")},
-        [](const redisReply* reply) {
-            return reply->type == REDIS_REPLY_INTEGER && reply->integer == 1;
-        },
-        "extend");
-    throwIfError(m_impl->url(), r, resource, "extend", Extend);
+    std::vector<std::string> keys{key(resource, "lock")};
+    std::vector<std::string> args{token, msArg(ttl, "extend")};
+    const ScriptId script = m_carried->append(resource, keys, args) ? ExtendCarry : Extend;
+    Reply r = m_impl->evalAcknowledged(script, keys, args, extended, "extend");
+    throwIfError(m_impl->url(), r, resource, "extend", script);
+    if (script == ExtendCarry)
+        m_carried->answered(resource);
     return toInt(r.get()) == 1;
 }
 

@@ -14,9 +14,12 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <set>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -131,20 +134,37 @@ private:
         }
     }
 
+    // TimePoint::max() / 2: never (TCP keep-alive probes the line instead).
     Duration pingEvery() const {
-        return std::max<Duration>(std::chrono::seconds(1), m_options.commandTimeout);
+        if (m_options.tcpKeepAlive)
+            return TimePoint::max().time_since_epoch() / 2;
+        return std::max<Duration>(m_options.keepAlive, m_options.commandTimeout);
     }
 
     // Runs without m_mutex: connecting may take up to the connect timeout.
     void connect(Link& link) {
         try {
             link.ctx = connectTo(m_where(), m_options, false, m_peer);
+            if (m_options.tcpKeepAlive && link.ctx->connection_type == REDIS_CONN_TCP)
+                keepAlive(link.ctx->fd);
             link.backoff = m_options.reconnectBackoffMin;
             link.lastHeard = SteadyClock::instance().now();
             link.pingSent = TimePoint::max();
         } catch (const StoreError&) {
             backOff(link);
         }
+    }
+
+    // TCP keep-alive: idle for keepAlive (whole seconds, at least 3), then 3 probes a third of
+    // that apart. (hiredis 0.14's redisEnableKeepAlive has a fixed 15 s.)
+    void keepAlive(int fd) const {
+        const int idle = static_cast<int>(std::max<std::int64_t>(
+            3, std::chrono::ceil<std::chrono::seconds>(m_options.keepAlive).count()));
+        const int on = 1, every = idle / 3, probes = 3;
+        ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+        ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+        ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &every, sizeof every);
+        ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof probes);
     }
 
     // Asks the server for the channels now `wanted` and pings a quiet line; false when the

@@ -38,6 +38,8 @@ std::string encode(const MemberInfo& m) {
         o["since"] = m.termStartMs;
     if (m.expiresMs > 0)
         o["exp"] = m.expiresMs;
+    if (m.shardsLed > 0)
+        o["shards"] = m.shardsLed;
     return dump(o);
 }
 
@@ -59,6 +61,7 @@ Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text) {
         m.seenMs = number(o, "seen", 0, 1e15);
         m.termStartMs = number(o, "since", 0, 1e15);
         m.expiresMs = number(o, "exp", 0, 1e15);
+        m.shardsLed = whole(o, "shards");
         if (!has(o, "seen") || m.ttl.count() <= 0)
             throw FieldError("needs \"seen\" and a positive \"ttl\"");
         return m;

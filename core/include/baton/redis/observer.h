@@ -31,7 +31,9 @@ public:
     };
 
     /// Looks every `interval` (and at once on a release notice or a stopped event). A member
-    /// counts as gone when its entry is deleted, or when its last heartbeat is older than
+    /// counts as gone when its entry is deleted, or past the expiry the server wrote in it
+    /// ("exp": a TTL after its last beat, a little more when its election's calls carry it);
+    /// an entry without one (an older agent's) when its last heartbeat is older than
     /// (ttl + refresh) / 2: later than any live member's, sooner than its lock's TTL.
     Observer(RedisStore& store, std::string resource, Callbacks callbacks,
              Duration interval = std::chrono::milliseconds(100));

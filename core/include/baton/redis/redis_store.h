@@ -62,6 +62,13 @@ struct RedisOptions {
     /// again, a leader's deadline is not moved). 0: no wait, as plain Redis replication.
     int minReplicas = 0;
     Duration replicaTimeout = std::chrono::milliseconds(250);
+    /// A quiet subscription connection is probed after this long (at least the command
+    /// timeout), so that a dead one is re-made and its notices heard again: by a PING, answered
+    /// within the command timeout; or, with tcpKeepAlive, by TCP keep-alive probes alone (3,
+    /// a third of this apart: a dead link is dropped within twice this), which cost the server
+    /// no request at all. A closed connection (a server restart) is seen at once either way.
+    Duration keepAlive = std::chrono::seconds(1);
+    bool tcpKeepAlive = false;
 };
 
 /// A resource's presence entries as read, bounded: nothing longer than Baton writes is read.
@@ -83,6 +90,24 @@ public:
     bool extend(const std::string& resource, const std::string& token, Duration ttl) override;
     bool release(const std::string& resource, const std::string& token) override;
     std::optional<LockInfo> inspect(const std::string& resource) override;
+
+    /// One lock call of a batch.
+    struct LockCall {
+        enum class Kind { Acquire, Extend, Release };
+        Kind kind = Kind::Acquire;
+        std::string resource, token, identity; ///< identity: Acquire only
+        Duration ttl{};                        ///< Acquire, Extend
+    };
+    /// What became of one: the answer (acquire, or held for extend and release), or an error.
+    struct LockAnswer {
+        AcquireReply acquire;
+        bool held = false;
+        std::optional<std::string> error;
+    };
+    /// Many elections' lock calls in one round trip (pipelined on the command connection),
+    /// answered in order, each exactly as acquire(), extend() or release() would (presence
+    /// carried as there). A lost link fails every call of the batch; it is re-made on the next.
+    std::vector<LockAnswer> lockBatch(const std::vector<LockCall>& calls);
 
     /// Checks with harmless real calls that an election on `resource` may do all it needs
     /// here: run Baton's scripts on the resource's keys and write them (not on a replica),
@@ -113,6 +138,17 @@ public:
     /// expired (members that died without cleaning up). Returns how many were pruned.
     int heartbeat(const std::string& resource, const std::string& id, const std::string& entry,
                   Duration life);
+    /// Presence carried by the election's own calls: from now on every acquire and extend on
+    /// `resource` also writes `entry` (as for heartbeat(); its "seen" and "exp" stamped by the
+    /// server) as `id`'s presence entry, alive for `life`, in the same script: a healthy
+    /// elector's presence then costs no request of its own. Called again, it replaces the
+    /// entry. Needs HSET, HSCAN and HDEL on baton:{R}:members (as heartbeat() does).
+    void carryPresence(const std::string& resource, const std::string& id, const std::string& entry,
+                       Duration life);
+    /// Stops carrying the entry of `resource` (it is left as it is).
+    void dropPresence(const std::string& resource);
+    /// When a call that carried the entry of `resource` was last answered (TimePoint{}: never).
+    TimePoint presenceCarriedAt(const std::string& resource) const;
     /// The presence entries of `resource` (baton:{R}:members), at most 1000, none longer than
     /// Baton writes: what is left out is said in `refused`.
     MemberEntries members(const std::string& resource);
@@ -137,7 +173,15 @@ public:
 private:
     friend class ResourceDirectory; // reads many keys in one pipelined round trip
 
+    /// The fence floor: an acquired fence must be above `floor` (the highest this store saw on
+    /// `resource` before the call) unless it is a retry of `floorToken`'s term; refused and
+    /// released otherwise. Every fence seen raises the floor.
+    AcquireReply checkFloor(const std::string& resource, const std::string& token,
+                            std::uint64_t floor, const std::string& floorToken, AcquireReply reply);
+
     std::unique_ptr<Impl> m_impl;
+    struct Carried;
+    std::unique_ptr<Carried> m_carried; // the presence entries carried by acquire and extend
 };
 
 /// $REDIS_URL if set and not empty, else redis://127.0.0.1:6379.

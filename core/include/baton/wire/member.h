@@ -27,6 +27,8 @@ struct MemberInfo {
     /// The server's Unix ms after which the entry is stale, written by the server at each
     /// heartbeat (RedisStore::heartbeat); 0 in entries of agents older than that.
     double expiresMs = 0;
+    /// A sharded agent (--shards): how many shards of its family it leads ("shards"; 0 unknown).
+    std::uint64_t shardsLed = 0;
     bool operator==(const MemberInfo&) const = default;
 };
 

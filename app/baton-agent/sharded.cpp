@@ -1,0 +1,200 @@
+#include "sharded.h"
+
+#include "line_writer.h"
+
+#include <baton/base/text.h>
+#include <baton/election/campaigner.h>
+#include <baton/redis/pipelined_batch.h>
+#include <baton/redis/resource_directory.h>
+#include <baton/wire/event_message.h>
+#include <baton/wire/member.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <limits>
+#include <unistd.h>
+
+namespace agent {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+void say(const std::string& id, const std::string& text) {
+    std::fprintf(stderr, "baton-agent[%s] info: %s\n", baton::visible(id, 128).c_str(),
+                 baton::visible(text, 4096).c_str());
+}
+
+// The shards and their fair share: who leads how many, and the hold-offs of those handed over.
+class Shards {
+public:
+    Shards(const Options& o, const std::string& id, baton::RedisStore& store, LineWriter& out)
+        : m_options(o)
+        , m_locker(store)
+        , m_runtime(m_locker, baton::SteadyClock::instance(), baton::pipelinedBatch(store)) {
+        for (int i = 0; i < o.shards; ++i) {
+            baton::Config c;
+            c.resource = o.resource + "-" + std::to_string(i);
+            c.identity = id;
+            c.timing = {o.ttl, o.refresh, o.retry};
+            c.maxClockDrift = o.maxDrift;
+            c.pollingOnly = o.pollingOnly;
+            c.onEvent = [&out, id, resource = c.resource,
+                         verbose = o.verbose](const baton::Event& e) {
+                if (e.type == baton::EventType::Extended && !verbose)
+                    return;
+                out.push(baton::wire::encode(baton::wire::eventMessage(e, id, resource)));
+            };
+            baton::validate(c);
+            m_campaigns.push_back(m_runtime.add(c));
+            m_benchedUntil.push_back({});
+        }
+    }
+    ~Shards() { m_campaigns.clear(); }
+
+    void start() {
+        for (auto& c : m_campaigns)
+            c->start();
+    }
+    void stop() { m_runtime.stopAll(); }
+
+    int leading() const {
+        return int(std::count_if(m_campaigns.begin(), m_campaigns.end(),
+                                 [](const auto& c) { return c->isLeader(); }));
+    }
+
+    // Hands over what this member leads beyond its fair share, ceil(N / live), and one more
+    // while it holds the ceiling and another member is below the floor (else nobody would
+    // give that one a shard); the others hear the release notice and take it. Campaigns again
+    // for what it handed over a TTL ago.
+    void rebalance(int liveMembers, int leastOther) {
+        const auto now = baton::SteadyClock::instance().now();
+        const int n = int(m_campaigns.size());
+        const int live = std::max(1, liveMembers);
+        const int quota = (n + live - 1) / live, floor = n / live;
+        int leading = this->leading();
+        const int keep =
+            leading == quota && quota > floor && leastOther < floor ? quota - 1 : quota;
+        // Only an excess that lasts a TTL is handed over: after a member died, the survivors
+        // take its shards at once, and its presence entry expires about a TTL later.
+        if (leading <= keep)
+            m_overSince = {};
+        else if (m_overSince == baton::TimePoint{})
+            m_overSince = now;
+        for (int i = 0; i < n && leading > keep && now - m_overSince >= m_options.ttl; ++i)
+            if (m_campaigns[i]->isLeader()) {
+                m_campaigns[i]->stop(); // revoke, release: a member under its share takes it
+                m_benchedUntil[i] = now + m_options.refresh; // long enough to be taken
+                --leading;
+            }
+        for (int i = 0; i < n; ++i)
+            if (!m_campaigns[i]->running() && now >= m_benchedUntil[i])
+                m_campaigns[i]->start(); // a follower again: the lock is somebody else's now
+    }
+
+private:
+    const Options& m_options;
+    baton::Locker m_locker;
+    baton::Campaigner m_runtime;
+    std::vector<std::unique_ptr<baton::Campaign>> m_campaigns;
+    std::vector<baton::TimePoint> m_benchedUntil;
+    baton::TimePoint m_overSince{}; // since when it leads more than its share ({}: it does not)
+};
+
+// The family's live members (presence entries of NAME, at least this one) and the fewest
+// shards any other of them leads; {0, 0} when unknown.
+std::pair<int, int> family(baton::RedisStore& store, const std::string& name,
+                           const std::string& self) {
+    try {
+        const baton::MemberEntries read = store.members(name);
+        int live = 0, least = std::numeric_limits<int>::max();
+        for (const auto& [id, json] : read.entries)
+            if (const auto m = baton::wire::decodeMember(id, json);
+                m && baton::directory::live(*m, read.serverMs, baton::unixMsNow())) {
+                ++live;
+                if (id != self)
+                    least = std::min(least, int(m->shardsLed));
+            }
+        return {std::max(1, live), least};
+    } catch (const baton::StoreError&) {
+        return {0, 0};
+    }
+}
+
+} // namespace
+
+int runSharded(const Options& o) {
+    const std::string id = o.id.empty() ? baton::defaultIdentity() : o.id;
+    baton::RedisOptions electionOptions;
+    electionOptions.connectTimeout = 1s;
+    electionOptions.commandTimeout = 500ms; // a stop must finish within a second
+    electionOptions.keepAlive = o.ttl;
+    electionOptions.tcpKeepAlive = true;
+    std::unique_ptr<baton::RedisStore> store;
+    try {
+        store = std::make_unique<baton::RedisStore>(o.redis, electionOptions);
+        store->checkElectionAccess(o.resource + "-0");
+    } catch (const baton::UrlError& e) {
+        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        return 2;
+    } catch (const baton::StoreError& e) {
+        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        return 3;
+    }
+    LineWriter out;
+    int code = 0;
+    {
+        baton::MemberInfo self;
+        self.id = id;
+        self.ttl = o.ttl;
+        self.refresh = o.refresh;
+        self.retry = o.retry;
+        self.pid = ::getpid();
+        const std::string members = baton::RedisStore::key(o.resource, "members");
+        Shards shards(o, id, *store, out);
+        say(id, "electing for " + std::to_string(o.shards) + " shards of '" + o.resource + "' on " +
+                    store->endpoint() + (o.fairShare ? ", fair share" : ""));
+        shards.start();
+        sigset_t signals;
+        sigemptyset(&signals);
+        for (const int sig : {SIGTERM, SIGINT, SIGHUP})
+            sigaddset(&signals, sig);
+        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(o.refresh).count();
+        for (bool first = true;; first = false) {
+            timespec tick{static_cast<time_t>(ns / 1'000'000'000),
+                          static_cast<long>(ns % 1'000'000'000)};
+            if (const int sig = first ? 0 : sigtimedwait(&signals, nullptr, &tick); sig > 0) {
+                say(id, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+                break;
+            }
+            // This thread keeps the family's presence entry (the members the share counts), on
+            // the one command connection: no thread and no connection of its own.
+            try {
+                self.seenMs = baton::unixMsNow();
+                self.shardsLed = std::uint64_t(shards.leading());
+                store->heartbeat(o.resource, id, baton::wire::encode(self), o.ttl);
+            } catch (const baton::StoreError& e) {
+                say(id, std::string("presence: ") + e.what());
+            }
+            if (o.fairShare)
+                if (const auto [live, least] = family(*store, o.resource, id); live > 0)
+                    shards.rebalance(live, least);
+        }
+        try { // first, so that the others' share grows as they take the shards over
+            store->hdel(members, id);
+        } catch (const baton::StoreError&) {
+            // It expires within a TTL.
+        }
+        shards.stop(); // every shard at once: revoke, release (pipelined)
+    }
+    if (!out.finish(1s)) {
+        std::fflush(stderr);
+        std::_Exit(0); // stdout is blocked: leave without the last lines (the writer holds it)
+    }
+    return code;
+}
+
+} // namespace agent

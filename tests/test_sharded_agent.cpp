@@ -1,0 +1,117 @@
+// baton-agent --shards N on a test-owned redis-server: real processes, one leader per shard
+// throughout, fair share when they settle, when one is killed, one stopped and one joins.
+
+#include "support/agent_process.h"
+#include "support/redis_server.h"
+#include "support/shard_leaders.h"
+
+#include <QTest>
+
+#include <map>
+#include <memory>
+#include <set>
+
+using namespace baton;
+using namespace baton::test;
+
+class TestShardedAgent : public QObject {
+    Q_OBJECT
+    static constexpr int kShards = 20;
+
+    RedisServer m_server;
+    std::vector<std::unique_ptr<AgentProcess>> m_agents;
+    std::map<const AgentProcess*, double> m_killedAt;
+
+    AgentProcess& launch(const QString& id) {
+        return launchAgent(m_agents, id, m_server.url(),
+                           {QStringLiteral("--shards"), QString::number(kShards),
+                            QStringLiteral("--ttl"), QStringLiteral("1s"),
+                            QStringLiteral("--refresh"), QStringLiteral("200ms"),
+                            QStringLiteral("--retry"), QStringLiteral("1s")});
+    }
+    // Every shard led by exactly one live agent, and each leads between `least` and `most`.
+    bool shared(const std::vector<AgentProcess*>& live, int least, int most) const {
+        std::map<QString, int> leaders;
+        for (const AgentProcess* a : live) {
+            const auto mine = shardsLed(*a);
+            if (int(mine.size()) < least || int(mine.size()) > most)
+                return false;
+            for (const QString& s : mine)
+                ++leaders[s];
+        }
+        if (int(leaders.size()) != kShards)
+            return false;
+        for (const auto& [shard, n] : leaders)
+            if (n != 1)
+                return false;
+        return true;
+    }
+    // No two terms of one shard overlap in any agent's events (a killed agent's terms end at
+    // the kill; the lock expires later still).
+    QString overlaps() const {
+        std::map<QString, std::vector<std::pair<double, int>>> changes; // t, +1 / -1
+        for (const auto& a : m_agents) {
+            std::set<QString> open;
+            for (const QJsonObject& e : a->events()) {
+                const QString type = e.value(QStringLiteral("event")).toString();
+                const QString shard = e.value(QStringLiteral("resource")).toString();
+                const double t = e.value(QStringLiteral("t")).toDouble();
+                if (type == QLatin1String("elected")) {
+                    changes[shard].emplace_back(t, 1);
+                    open.insert(shard);
+                } else if ((type == QLatin1String("revoked") || type == QLatin1String("stopped")) &&
+                           open.erase(shard)) {
+                    changes[shard].emplace_back(t, -1);
+                }
+            }
+            if (const auto it = m_killedAt.find(a.get()); it != m_killedAt.end())
+                for (const QString& shard : open)
+                    changes[shard].emplace_back(it->second, -1);
+        }
+        for (auto& [shard, list] : changes) {
+            std::sort(list.begin(), list.end()); // at one instant, an end before a begin
+            int leaders = 0;
+            for (const auto& [t, d] : list)
+                if ((leaders += d) > 1)
+                    return shard + QStringLiteral(" had two leaders at %1").arg(t, 0, 'f', 3);
+        }
+        return {};
+    }
+
+private slots:
+    void init() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
+    void cleanup() {
+        m_agents.clear();
+        m_killedAt.clear();
+        m_server.stop();
+    }
+
+    // Given three sharded agents, when they settle, then each leads 6 or 7 of 20; when one is
+    // killed, the other two take its shards over (10 each); when one more stops, the last leads
+    // all 20; when a new one joins, the two share them 10 and 10. One leader per shard always.
+    void killStopJoinKeepsOneLeaderPerShardAndAFairShare() {
+        AgentProcess& a = launch(QStringLiteral("a"));
+        AgentProcess& b = launch(QStringLiteral("b"));
+        AgentProcess& c = launch(QStringLiteral("c"));
+        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c}, kShards / 3, kShards / 3 + 1), 15000);
+
+        m_killedAt[&c] = nowMs();
+        c.signal(SIGKILL);
+        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b}, kShards / 2, kShards / 2), 10000);
+
+        b.signal(SIGTERM);
+        QVERIFY(b.process().waitForFinished(5000));
+        QCOMPARE(b.process().exitCode(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(shared({&a}, kShards, kShards), 5000);
+
+        AgentProcess& d = launch(QStringLiteral("d"));
+        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &d}, kShards / 2, kShards / 2), 15000);
+        const QString overlap = overlaps();
+        QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+        for (const auto& agent : m_agents)
+            QVERIFY2(agent->badLines().isEmpty(), qPrintable(agent->badLines().join(u'\n')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestShardedAgent)
+#include "test_sharded_agent.moc"
