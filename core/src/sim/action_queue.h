@@ -130,10 +130,6 @@ public:
         if (b < m_base || b >= m_base + std::int64_t(kBuckets))
             return false;
         const std::size_t i = std::size_t(b) & kMask;
-        if (m_items.size() <= item.slot) {
-            m_items.resize(item.slot + 1);
-            m_next.resize(item.slot + 1);
-        }
         m_items[item.slot] = item;
         m_next[item.slot] = m_head[i];
         if (m_head[i] == kNone)
@@ -145,6 +141,11 @@ public:
             m_cachedSlot = item.slot;
         }
         return true;
+    }
+    /// Room for the slots below `slots` (the queue makes them one by one).
+    void addSlots(std::uint32_t slots) {
+        m_items.resize(slots);
+        m_next.resize(slots);
     }
     /// The earliest item; the calendar must not be empty.
     const QueueItem& top() {
@@ -168,8 +169,8 @@ public:
     void advance(TimePoint now) { m_base = std::max(m_base, bucketOf(now)); }
 
 private:
-    static constexpr unsigned kShift = 17; // 2^17 ns a bucket
-    static constexpr std::size_t kBuckets = std::size_t(1) << 15;
+    static constexpr unsigned kShift = 16; // 2^16 ns a bucket
+    static constexpr std::size_t kBuckets = std::size_t(1) << 16;
     static constexpr std::size_t kMask = kBuckets - 1;
     static constexpr std::size_t kWords = kBuckets / 64;
     static constexpr std::uint32_t kNone = ~std::uint32_t(0);
@@ -307,8 +308,10 @@ private:
             m_freeSlots.pop_back();
             return slot;
         }
-        if ((m_size & kChunkMask) == 0)
+        if ((m_size & kChunkMask) == 0) {
             m_chunks.push_back(std::make_unique<Chunk>());
+            m_near.addSlots(m_size + kChunkMask + 1);
+        }
         return m_size++;
     }
 
