@@ -89,7 +89,7 @@ void checkNotAReplica(RedisStore::Impl& impl) {
 // SUBSCRIBE on a connection of its own, closed at once: an error reply is a refusal.
 void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why) {
     Context c = connectTo(impl.target(), impl.options(), false);
-    Reply r = command(c.get(), {"SUBSCRIBE", channel});
+    Reply r = command(c.get(), {impl.subscribeVerb(), channel});
     if (!r)
         throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +
                          contextError(c.get(), impl.options().commandTimeout));
@@ -115,7 +115,7 @@ void RedisStore::checkElectionAccess(const std::string& resource) {
             explainAccess(impl.url(), replyText(r->element[0]), replyText(r->element[1])));
     const std::string events = key(resource, "events");
     // Nobody acts on this message: it is no event, no notice, no control message.
-    r = impl.run({"PUBLISH", events, "{\"check\":\"baton may publish here\"}"});
+    r = impl.run({impl.publishVerb(), events, "{\"check\":\"baton may publish here\"}"});
     if (const std::string error = errorOf(r); !error.empty())
         throw StoreError("cannot publish to " + events + where +
                          " (release notices and events go there): " +
