@@ -50,6 +50,10 @@ Notice toNotice(const std::string& resource, const std::string& payload) {
 
 } // namespace
 
+int RedisStore::clusterSlot(const std::string& k) {
+    return keySlot(k);
+}
+
 std::string RedisStore::key(const std::string& resource, const std::string& kind) {
     // Redis Cluster hashes what lies between a key's first '{' and the first '}' after it; when
     // that is empty it hashes the whole key, and lock and fence scatter over slots (CROSSSLOT).

@@ -241,12 +241,18 @@ void RedisStore::Impl::awaitReplicas(const char* what) {
 }
 
 // Reads only (the resource directory): any server the sentinels name as primary will do.
+// With Cluster, every call must be in one slot (one resource's keys are).
 std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
-    if (m_url.cluster)
-        throw StoreError("reading many resources at once (the resource directory, baton-ctl "
-                         "list) is not supported on Redis Cluster yet: read one resource, or "
-                         "point the URL at one primary (redis://host:port) to list its keys");
+    const int slot = calls.empty() || calls.front().keys.empty()
+                         ? -1
+                         : keySlot(calls.front().keys.front());
+    for (const Call& call : calls)
+        if (m_url.cluster && (call.keys.empty() || keySlot(call.keys.front()) != slot))
+            throw StoreError("reading many resources at once is not supported on Redis Cluster "
+                             "yet (their keys are on different nodes): read one resource at a "
+                             "time, or point the URL at one primary (redis://host:port)");
     std::lock_guard guard(m_mutex);
+    route(slot);
     ensureConnected();
     for (int attempt = 0;; ++attempt) {
         for (const Call& call : calls) {
@@ -259,18 +265,25 @@ std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
             appendCommand(m_ctx.get(), argv);
         }
         std::vector<Reply> replies;
-        bool forgotten = false;
+        bool forgotten = false, moved = false;
         for (std::size_t i = 0; i < calls.size(); ++i) {
             Reply r = getReply(m_ctx.get());
             if (!r)
                 lose(contextError(m_ctx.get(), m_options.commandTimeout));
             forgotten = forgotten || (r->type == REDIS_REPLY_ERROR &&
                                       replyText(r.get()).rfind("NOSCRIPT", 0) == 0);
+            moved = moved || redirectOf(r.get());
             replies.push_back(std::move(r));
         }
-        if (!forgotten || attempt > 0)
+        if ((!forgotten && !moved) || attempt > 0)
             return replies;
-        loadScripts(); // the server restarted: every reply is read, so the batch runs again
+        if (moved) { // the slot is on another node now: the batch runs there
+            refreshSlots();
+            route(slot);
+            ensureConnected();
+        } else {
+            loadScripts(); // the server restarted: every reply is read, so the batch runs again
+        }
     }
 }
 
