@@ -71,12 +71,12 @@ public:
                     .split(u'\n', Qt::SkipEmptyParts);
             if (keys.isEmpty())
                 break;
-            const QString answer = node(from).cli(
-                QStringList{QStringLiteral("MIGRATE"), QStringLiteral("127.0.0.1"),
-                            QString::number(node(to).port()), QString(), QStringLiteral("0"),
-                            QStringLiteral("5000"), QStringLiteral("REPLACE"),
-                            QStringLiteral("KEYS")} +
-                keys);
+            const QString answer =
+                node(from).cli(QStringList{QStringLiteral("MIGRATE"), QStringLiteral("127.0.0.1"),
+                                           QString::number(node(to).port()), QString(),
+                                           QStringLiteral("0"), QStringLiteral("5000"),
+                                           QStringLiteral("REPLACE"), QStringLiteral("KEYS")} +
+                               keys);
             if (!answer.contains(u"OK") && !answer.contains(u"NOKEY"))
                 return fail(QStringLiteral("MIGRATE: ") + answer);
         }
@@ -96,9 +96,7 @@ private:
         m_error = why;
         return false;
     }
-    QString id(int i) {
-        return node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("MYID")});
-    }
+    QString id(int i) { return node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("MYID")}); }
     // Whether node `i` says it serves `slot` (its own line of CLUSTER NODES, "myself").
     bool ownsOnItsOwn(int i, int slot) {
         const QStringList lines = node(i)
