@@ -55,14 +55,18 @@ public:
     }
 
     /// Moves `slot` and its keys from node `from` to node `to`, the way redis-cli --cluster
-    /// reshard does, and waits until every node agrees.
+    /// reshard does, and waits until both nodes agree.
     [[nodiscard]] bool migrate(int slot, int from, int to) {
+        return moveKeys(slot, from, to) && finishMove(slot, from, to);
+    }
+    /// The first half of a move: the slot is MIGRATING on `from`, IMPORTING on `to`, and its
+    /// keys are on `to` (the source answers ASK for them until finishMove()).
+    [[nodiscard]] bool moveKeys(int slot, int from, int to) {
         const QString s = QString::number(slot);
-        const QString fromId = id(from), toId = id(to);
         node(to).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), s,
-                      QStringLiteral("IMPORTING"), fromId});
+                      QStringLiteral("IMPORTING"), id(from)});
         node(from).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), s,
-                        QStringLiteral("MIGRATING"), toId});
+                        QStringLiteral("MIGRATING"), id(to)});
         for (;;) {
             const QStringList keys =
                 node(from)
@@ -70,7 +74,7 @@ public:
                           QStringLiteral("100")})
                     .split(u'\n', Qt::SkipEmptyParts);
             if (keys.isEmpty())
-                break;
+                return true;
             const QString answer =
                 node(from).cli(QStringList{QStringLiteral("MIGRATE"), QStringLiteral("127.0.0.1"),
                                            QString::number(node(to).port()), QString(),
@@ -80,13 +84,13 @@ public:
             if (!answer.contains(u"OK") && !answer.contains(u"NOKEY"))
                 return fail(QStringLiteral("MIGRATE: ") + answer);
         }
-        for (int i : {to, from})
-            node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), s,
-                         QStringLiteral("NODE"), toId});
-        for (int i = 0; i < kNodes; ++i)
-            if (i != to && i != from)
-                node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"), s,
-                             QStringLiteral("NODE"), toId});
+    }
+    /// The second half: every node is told `to` serves the slot now (MOVED from then on).
+    [[nodiscard]] bool finishMove(int slot, int from, int to) {
+        const QString toId = id(to);
+        for (int i : {to, from, 3 - to - from})
+            node(i).cli({QStringLiteral("CLUSTER"), QStringLiteral("SETSLOT"),
+                         QString::number(slot), QStringLiteral("NODE"), toId});
         return QTest::qWaitFor([&] { return ownsOnItsOwn(to, slot) && !ownsOnItsOwn(from, slot); },
                                10000);
     }
