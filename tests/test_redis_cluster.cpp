@@ -11,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -246,6 +247,42 @@ private slots:
                      e.what());
         }
         QVERIFY(directory.read("jobs").error.empty());
+    }
+
+    // Given a running election on the second node and a replica of it, when that primary is
+    // killed (SIGKILL), then the cluster promotes the replica and the election goes on there:
+    // one leader again, fences increasing. (Last: the cluster has a dead node after it.)
+    void survivesANodeFailover() {
+        QVERIFY2(m_cluster.addReplica(1), qPrintable(m_cluster.error()));
+        const std::string r = resourceOn(1, "failover-");
+        QVERIFY(!r.empty());
+        auto a = start(r, "node-a", {1500ms, 200ms, 300ms});
+        QTRY_VERIFY_WITH_TIMEOUT(a->election.isLeader(), 5000);
+        auto b = start(r, "node-b", {1500ms, 200ms, 300ms});
+        QTRY_VERIFY(!b->fences(EventType::LeaderChanged).empty());
+        QElapsedTimer failover;
+        failover.start();
+        m_cluster.node(1).kill();
+        const int slot = RedisStore::clusterSlot(RedisStore::key(r, "lock"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_cluster.ownerOf(slot) == test::RedisCluster::kNodes, 15000);
+        // One leader again, whose extends succeed on the promoted replica.
+        QTRY_VERIFY_WITH_TIMEOUT(a->election.isLeader() != b->election.isLeader(), 10000);
+        Elector* leader = a->election.isLeader() ? a.get() : b.get();
+        const std::size_t extended = leader->fences(EventType::Extended).size();
+        QTRY_VERIFY_WITH_TIMEOUT(leader->fences(EventType::Extended).size() >= extended + 3, 5000);
+        QVERIFY(a->election.isLeader() != b->election.isLeader());
+        qInfo("primary killed: a single leader extending on the promoted replica after %lld ms",
+              static_cast<long long>(failover.elapsed()));
+        std::vector<std::uint64_t> elected = a->fences(EventType::Elected);
+        for (auto f : b->fences(EventType::Elected))
+            elected.push_back(f);
+        std::sort(elected.begin(), elected.end());
+        QVERIFY(std::adjacent_find(elected.begin(), elected.end()) == elected.end());
+        QVERIFY2(text(leader->store.endpoint())
+                     .contains(QStringLiteral(":%1)").arg(m_cluster.replica().port())),
+                 leader->store.endpoint().c_str());
+        a->election.stop();
+        b->election.stop();
     }
 };
 

@@ -38,7 +38,10 @@ public:
         return true;
     }
 
-    RedisServer& node(int i) { return m_nodes.at(static_cast<std::size_t>(i)); }
+    /// Node `i`; kNodes: the replica (see addReplica()).
+    RedisServer& node(int i) {
+        return i == kNodes ? m_replica : m_nodes.at(static_cast<std::size_t>(i));
+    }
     QString error() const { return m_error; }
 
     /// redis-cluster:// with the first node only (the others are found through it).
@@ -46,9 +49,9 @@ public:
         return "redis-cluster://127.0.0.1:" + std::to_string(m_nodes[0].port());
     }
 
-    /// The index of the node that serves `slot` as node 0 sees it now, -1 when none.
+    /// The index of the node that says it serves `slot`, -1 when none.
     int ownerOf(int slot) {
-        for (int i = 0; i < kNodes; ++i)
+        for (int i = 0; i < kNodes + (m_replica.running() ? 1 : 0); ++i)
             if (ownsOnItsOwn(i, slot))
                 return i;
         return -1;
@@ -95,6 +98,30 @@ public:
                                10000);
     }
 
+    /// Starts a replica of node `of` and waits until it has synced: node(kNodes) from then on.
+    [[nodiscard]] bool addReplica(int of) {
+        if (!m_replica.start({}, RedisServer::clusterNode()))
+            return fail(m_replica.error());
+        QProcess cli;
+        cli.start(QStringLiteral("redis-cli"),
+                  {QStringLiteral("--cluster"), QStringLiteral("add-node"),
+                   QStringLiteral("127.0.0.1:%1").arg(m_replica.port()),
+                   QStringLiteral("127.0.0.1:%1").arg(node(of).port()),
+                   QStringLiteral("--cluster-slave"), QStringLiteral("--cluster-master-id"),
+                   id(of)});
+        if (!cli.waitForFinished(20000) || cli.exitCode() != 0)
+            return fail(QStringLiteral("redis-cli --cluster add-node failed: ") +
+                        QString::fromUtf8(cli.readAll()));
+        return QTest::qWaitFor(
+                   [&] {
+                       return m_replica.cli({QStringLiteral("INFO"), QStringLiteral("replication")})
+                           .contains(u"master_link_status:up");
+                   },
+                   15000) ||
+               fail(QStringLiteral("the replica did not sync"));
+    }
+    RedisServer& replica() { return m_replica; }
+
 private:
     bool fail(const QString& why) {
         m_error = why;
@@ -124,6 +151,7 @@ private:
     }
 
     std::array<RedisServer, kNodes> m_nodes;
+    RedisServer m_replica;
     QString m_error;
 };
 

@@ -163,7 +163,12 @@ void RedisStore::Impl::refreshSlots() {
 void RedisStore::Impl::connectCluster() {
     if (m_slots.empty() || m_slotsStale)
         refreshSlots();
-    useNode(*m_slots.owner(m_slot));
+    try {
+        useNode(*m_slots.owner(m_slot));
+    } catch (const StoreError&) {
+        m_slotsStale = true; // the node may have failed: its replica may serve the slot soon
+        throw;
+    }
 }
 
 RedisUrl RedisStore::Impl::slotPrimary(int slot) const {
@@ -243,9 +248,8 @@ void RedisStore::Impl::awaitReplicas(const char* what) {
 // Reads only (the resource directory): any server the sentinels name as primary will do.
 // With Cluster, every call must be in one slot (one resource's keys are).
 std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
-    const int slot = calls.empty() || calls.front().keys.empty()
-                         ? -1
-                         : keySlot(calls.front().keys.front());
+    const int slot =
+        calls.empty() || calls.front().keys.empty() ? -1 : keySlot(calls.front().keys.front());
     for (const Call& call : calls)
         if (m_url.cluster && (call.keys.empty() || keySlot(call.keys.front()) != slot))
             throw StoreError("reading many resources at once is not supported on Redis Cluster "
