@@ -17,6 +17,9 @@ namespace {
 constexpr const char* kElectionCommands =
     "+ping +select +role +script|load +evalsha +publish +subscribe +unsubscribe +exists +strlen "
     "+get +set +del +incr +pexpire +pttl +time +hset +hdel +hlen +hscan +wait";
+// More on a Cluster: the slot map, ASK redirections, sharded pub/sub.
+constexpr const char* kClusterCommands =
+    " +cluster|slots +asking +spublish +ssubscribe +sunsubscribe";
 
 std::string userOf(const RedisUrl& url) {
     return url.user.empty() ? "default" : url.user;
@@ -32,7 +35,7 @@ std::string upper(std::string text) {
 
 std::string aclAdvice(const RedisUrl& url) {
     return "grant what an election needs: ACL SETUSER " + userOf(url) + " " + kElectionCommands +
-           " ~baton:* &baton:*";
+           (url.cluster ? kClusterCommands : "") + " ~baton:* &baton:*";
 }
 
 std::string explainAccess(const RedisUrl& url, const std::string& command, const std::string& error,
