@@ -96,6 +96,18 @@ class TestRedisCluster : public QObject {
         e->election.start();
         return e;
     }
+    // A leader on `resource`, then a follower that has seen it lead; both empty when that did
+    // not happen in time.
+    std::pair<std::unique_ptr<Elector>, std::unique_ptr<Elector>>
+    leaderAndFollower(const std::string& resource, Timing leader, Timing follower) {
+        auto a = start(resource, "node-a", leader);
+        if (!QTest::qWaitFor([&] { return a->election.isLeader(); }, 5000))
+            return {};
+        auto b = start(resource, "node-b", follower);
+        if (!QTest::qWaitFor([&] { return !b->fences(EventType::LeaderChanged).empty(); }, 5000))
+            return {};
+        return {std::move(a), std::move(b)};
+    }
     QString lockOn(int node, const std::string& resource) {
         return m_cluster.node(node).cli(
             {QStringLiteral("GET"), text(RedisStore::key(resource, "lock"))});
@@ -153,10 +165,8 @@ private slots:
         const std::string r = resourceOn(1, "moving-");
         QVERIFY(!r.empty());
         const int slot = RedisStore::clusterSlot(RedisStore::key(r, "lock"));
-        auto a = start(r, "node-a", {1500ms, 200ms, 300ms});
-        QTRY_VERIFY_WITH_TIMEOUT(a->election.isLeader(), 5000);
-        auto b = start(r, "node-b", {1500ms, 200ms, 5000ms});
-        QTRY_VERIFY(!b->fences(EventType::LeaderChanged).empty());
+        auto [a, b] = leaderAndFollower(r, {1500ms, 200ms, 300ms}, {1500ms, 200ms, 5000ms});
+        QVERIFY(a && b);
         const auto first = a->fences(EventType::Elected);
         // Mid-move, the keys are on the new node and the old one answers ASK for them: extends
         // go on there.
@@ -193,10 +203,8 @@ private slots:
     void releaseNoticeOverShardedPubSub() {
         const std::string r = resourceOn(2, "notice-");
         QVERIFY(!r.empty());
-        auto a = start(r, "node-a", {10s, 1s, 10s});
-        QTRY_VERIFY_WITH_TIMEOUT(a->election.isLeader(), 5000);
-        auto b = start(r, "node-b", {10s, 1s, 10s});
-        QTRY_VERIFY(!b->fences(EventType::LeaderChanged).empty());
+        auto [a, b] = leaderAndFollower(r, {10s, 1s, 10s}, {10s, 1s, 10s});
+        QVERIFY(a && b);
         const QString channels =
             m_cluster.node(2).cli({QStringLiteral("PUBSUB"), QStringLiteral("SHARDCHANNELS")});
         QVERIFY2(channels.contains(text(RedisStore::key(r, "events"))), qPrintable(channels));
@@ -256,10 +264,8 @@ private slots:
         QVERIFY2(m_cluster.addReplica(1), qPrintable(m_cluster.error()));
         const std::string r = resourceOn(1, "failover-");
         QVERIFY(!r.empty());
-        auto a = start(r, "node-a", {1500ms, 200ms, 300ms});
-        QTRY_VERIFY_WITH_TIMEOUT(a->election.isLeader(), 5000);
-        auto b = start(r, "node-b", {1500ms, 200ms, 300ms});
-        QTRY_VERIFY(!b->fences(EventType::LeaderChanged).empty());
+        auto [a, b] = leaderAndFollower(r, {1500ms, 200ms, 300ms}, {1500ms, 200ms, 300ms});
+        QVERIFY(a && b);
         QElapsedTimer failover;
         failover.start();
         m_cluster.node(1).kill();
