@@ -83,8 +83,16 @@ private slots:
         QTest::newRow("broken scheme, credentials") << u"redis:/alice:s3cret@db"_s << u"'***@db'"_s;
         QTest::newRow("unknown scheme") << u"http://localhost"_s << u"unknown scheme 'http'"_s;
         QTest::newRow("tls") << u"rediss://localhost"_s << u"TLS (rediss://) is not supported"_s;
-        QTest::newRow("cluster") << u"redis-cluster://h:7000,h:7001"_s
-                                 << u"Redis Cluster (redis-cluster://) is not supported yet"_s;
+        QTest::newRow("cluster, no nodes")
+            << u"redis-cluster://"_s << u"the list of cluster nodes is empty"_s;
+        QTest::newRow("cluster, credentials only")
+            << u"redis-cluster://u:pw@"_s << u"the list of cluster nodes is empty"_s;
+        QTest::newRow("cluster, stray comma")
+            << u"redis-cluster://h:7000,,h:7001"_s << u"an empty entry in the list of cluster"_s;
+        QTest::newRow("cluster, db") << u"redis-cluster://h:7000/2"_s << u"db 0 only"_s;
+        QTest::newRow("cluster, query") << u"redis-cluster://h:7000?db=1"_s << u"no options"_s;
+        QTest::newRow("cluster, bad port")
+            << u"redis-cluster://h:7000,h:0"_s << u"port 0 is out of range"_s;
         QTest::newRow("no host") << u"redis://"_s << u"no host"_s;
         QTest::newRow("no host, port") << u"redis://:6379"_s << u"no host"_s;
         QTest::newRow("no host, credentials") << u"redis://:pw@"_s << u"no host"_s;
@@ -223,6 +231,35 @@ private slots:
                      e.what());
         }
     }
+    // Given a redis-cluster:// URL, then the nodes (6379 by default) and the login are read,
+    // and redacted() hides the password and parses back to the same nodes.
+    void parsesClusterUrls() {
+        const RedisUrl u = RedisUrl::parse("redis-cluster://alice:hunter2@a:7000,b,[::1]:7002");
+        QVERIFY(u.cluster);
+        QVERIFY(!u.sentinel);
+        QStringList hosts;
+        for (const RedisHost& h : u.nodes)
+            hosts << QStringLiteral("%1:%2").arg(QString::fromStdString(h.host)).arg(h.port);
+        QCOMPARE(hosts.join(u' '), u"a:7000 b:6379 ::1:7002"_s);
+        QCOMPARE(u.user, std::string("alice"));
+        QCOMPARE(u.password, std::string("hunter2"));
+        QCOMPARE(u.host, std::string("a"));
+        const QString shown = QString::fromStdString(u.redacted());
+        QCOMPARE(shown, u"redis-cluster://alice:***@a:7000,b:6379,[::1]:7002"_s);
+        QCOMPARE(RedisUrl::parse(shown.toStdString()).nodes.size(), std::size_t(3));
+        QVERIFY(!QString::fromStdString(redactUrl("redis-cluster://alice:hunter2@a,,b"))
+                     .contains(u"hunter2"));
+        try {
+            RedisUrl::parse("redis-cluster://alice:hunter2@a:7000,,b");
+            QFAIL("a stray comma was accepted");
+        } catch (const UrlError& e) {
+            QVERIFY2(!QString::fromUtf8(e.what()).contains(u"hunter2"), e.what());
+        }
+        const RedisUrl node = u.server("b", 6380);
+        QVERIFY(!node.cluster);
+        QCOMPARE(node.password, std::string("hunter2"));
+    }
+
     // Given a redis-sentinel:// URL, then the sentinels (26379 by default), the master's name,
     // the primary's login and db and the sentinels' login are read, and redacted() hides both
     // passwords.

@@ -46,8 +46,9 @@ QString RedisConnectDialog::withoutPassword(const QString& url, QString* passwor
     if (user)
         *user = qstr(parsed.user);
     QString address;
-    if (parsed.sentinel) {
-        // The sentinels' password is in the query: it is not kept (the address is saved).
+    if (parsed.sentinel || parsed.cluster) {
+        // The sentinels' password is in the query: it is not kept (the address is saved). A
+        // Cluster's node list is kept whole.
         RedisUrl bare = parsed;
         bare.user.clear();
         bare.password.clear();

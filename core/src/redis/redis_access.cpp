@@ -17,6 +17,9 @@ namespace {
 constexpr const char* kElectionCommands =
     "+ping +select +role +script|load +evalsha +publish +subscribe +unsubscribe +exists +strlen "
     "+get +set +del +incr +pexpire +pttl +time +hset +hdel +hlen +hscan +wait";
+// More on a Cluster: the slot map, ASK redirections, sharded pub/sub.
+constexpr const char* kClusterCommands =
+    " +cluster|slots +asking +spublish +ssubscribe +sunsubscribe";
 
 std::string userOf(const RedisUrl& url) {
     return url.user.empty() ? "default" : url.user;
@@ -32,7 +35,7 @@ std::string upper(std::string text) {
 
 std::string aclAdvice(const RedisUrl& url) {
     return "grant what an election needs: ACL SETUSER " + userOf(url) + " " + kElectionCommands +
-           " ~baton:* &baton:*";
+           (url.cluster ? kClusterCommands : "") + " ~baton:* &baton:*";
 }
 
 std::string explainAccess(const RedisUrl& url, const std::string& command, const std::string& error,
@@ -89,7 +92,7 @@ void checkNotAReplica(RedisStore::Impl& impl) {
 // SUBSCRIBE on a connection of its own, closed at once: an error reply is a refusal.
 void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why) {
     Context c = connectTo(impl.target(), impl.options(), false);
-    Reply r = command(c.get(), {"SUBSCRIBE", channel});
+    Reply r = command(c.get(), {impl.subscribeVerb(), channel});
     if (!r)
         throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +
                          contextError(c.get(), impl.options().commandTimeout));
@@ -115,7 +118,7 @@ void RedisStore::checkElectionAccess(const std::string& resource) {
             explainAccess(impl.url(), replyText(r->element[0]), replyText(r->element[1])));
     const std::string events = key(resource, "events");
     // Nobody acts on this message: it is no event, no notice, no control message.
-    r = impl.run({"PUBLISH", events, "{\"check\":\"baton may publish here\"}"});
+    r = impl.run({impl.publishVerb(), events, "{\"check\":\"baton may publish here\"}"});
     if (const std::string error = errorOf(r); !error.empty())
         throw StoreError("cannot publish to " + events + where +
                          " (release notices and events go there): " +

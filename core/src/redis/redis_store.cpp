@@ -51,6 +51,10 @@ Notice toNotice(const std::string& resource, const std::string& payload) {
 
 } // namespace
 
+int RedisStore::clusterSlot(const std::string& k) {
+    return keySlot(k);
+}
+
 std::string RedisStore::key(const std::string& resource, const std::string& kind) {
     // Redis Cluster hashes what lies between a key's first '{' and the first '}' after it; when
     // that is empty it hashes the whole key, and lock and fence scatter over slots (CROSSSLOT).
@@ -409,15 +413,16 @@ std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {
 }
 
 void RedisStore::publish(const std::string& resource, const std::string& payload) {
-    Reply r = m_impl->run({"PUBLISH", key(resource, "events"), payload});
+    Reply r = m_impl->run({m_impl->publishVerb(), key(resource, "events"), payload});
     throwIfError(m_impl->url(), r, resource, "PUBLISH");
 }
 
 Subscription RedisStore::subscribe(const std::string& resource,
                                    std::function<void(const Notice&)> fn) {
     Impl* impl = m_impl.get();
-    return m_impl->subscriber().add(
-        key(resource, "events"), [impl, resource, fn = std::move(fn)](const std::string& payload) {
+    const std::string channel = key(resource, "events");
+    return m_impl->subscriber(channel).add(
+        channel, [impl, resource, fn = std::move(fn)](const std::string& payload) {
             const Notice notice = toNotice(resource, payload);
             if (notice.kind == Notice::Kind::Released)
                 impl->sawFence(resource, notice.fence);
@@ -427,11 +432,11 @@ Subscription RedisStore::subscribe(const std::string& resource,
 
 Subscription RedisStore::subscribeChannel(const std::string& channel,
                                           std::function<void(const std::string&)> fn) {
-    return m_impl->subscriber().add(channel, std::move(fn));
+    return m_impl->subscriber(channel).add(channel, std::move(fn));
 }
 
 void RedisStore::publishChannel(const std::string& channel, const std::string& payload) {
-    Reply r = m_impl->run({"PUBLISH", channel, payload});
+    Reply r = m_impl->run({m_impl->publishVerb(), channel, payload});
     throwIfFailed(m_impl->url(), r, "PUBLISH", "publish to " + channel);
 }
 

@@ -22,6 +22,14 @@ RedisStore::Impl::Impl(const std::string& text, RedisOptions options)
     : m_url(RedisUrl::parse(text))
     , m_options(options)
     , m_target(m_url) {
+    for (int i = 0; i < ScriptCount; ++i) {
+        // Sharded pub/sub in a Cluster: a notice is published in the shard of its resource's
+        // slot, where the followers listen (SSUBSCRIBE), and nowhere else.
+        m_scripts[i] = kScripts[i];
+        for (auto at = m_scripts[i].find("'PUBLISH'"); m_url.cluster && at != std::string::npos;
+             at = m_scripts[i].find("'PUBLISH'", at + 2))
+            m_scripts[i].replace(at + 1, 0, "S");
+    }
     // hiredis writes with write(2): a peer that went away must give EPIPE, not kill us.
     struct sigaction current {};
     if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL)
@@ -35,9 +43,12 @@ RedisStore::Impl::Impl(const std::string& text, RedisOptions options)
 }
 
 std::string RedisStore::Impl::endpoint() const {
+    const RedisUrl now = target();
+    if (m_url.cluster)
+        return m_url.redacted() +
+               (now.cluster ? std::string() : " (node " + nodeName({now.host, now.port}) + ")");
     if (!m_url.sentinel)
         return m_url.redacted();
-    const RedisUrl now = target();
     if (now.sentinel)
         return m_url.redacted() + " (no primary found yet)";
     const bool v6 = now.host.find(':') != std::string::npos;
@@ -51,8 +62,13 @@ RedisUrl RedisStore::Impl::target() const {
 }
 
 template <typename Send>
-Reply RedisStore::Impl::runOnPrimary(Send send) {
+Reply RedisStore::Impl::runOnPrimary(int slot, Send send) {
     std::lock_guard guard(m_mutex);
+    if (m_url.cluster) {
+        route(slot);
+        ensureConnected();
+        return followRedirects(slot, send(), send);
+    }
     ensureConnected();
     Reply r = send();
     if (!m_url.sentinel || !isReadOnly(r))
@@ -71,8 +87,98 @@ Reply RedisStore::Impl::runOnPrimary(Send send) {
     return send();
 }
 
+// Under m_mutex, connected. A slot that moved (MOVED) is sent to its new primary, after the map
+// is read again; one being moved (ASK) is tried once on the node it goes to, after ASKING.
+template <typename Send>
+Reply RedisStore::Impl::followRedirects(int slot, Reply r, Send& send) {
+    for (int hop = 0; hop < 5; ++hop) {
+        const auto to = redirectOf(r.get());
+        if (!to)
+            return r;
+        if (to->ask) {
+            useNode(to->node);
+            if (!command(m_ctx.get(), {"ASKING"}))
+                lose(contextError(m_ctx.get(), m_options.commandTimeout));
+            return send();
+        }
+        refreshSlots();
+        m_slots.assign(to->slot, to->node); // the node that answered knows; gossip may lag
+        route(slot);
+        ensureConnected();
+        r = send();
+    }
+    return r;
+}
+
+void RedisStore::Impl::route(int slot) {
+    m_slot = slot;
+    if (!m_ctx || m_slots.empty())
+        return; // connect() goes to the slot's primary
+    const auto owner = m_slots.owner(slot);
+    const RedisUrl now = target();
+    if (owner && (owner->host != now.host || owner->port != now.port))
+        m_idle[nodeName({now.host, now.port})] = std::move(m_ctx);
+}
+
+void RedisStore::Impl::useNode(const RedisHost& node) {
+    RedisUrl now = target();
+    if (m_ctx && now.host == node.host && now.port == node.port)
+        return;
+    if (m_ctx)
+        m_idle[nodeName({now.host, now.port})] = std::move(m_ctx);
+    {
+        std::lock_guard guard(m_targetMutex);
+        m_target = m_url.server(node.host, node.port);
+    }
+    const auto idle = m_idle.find(nodeName(node));
+    if (idle != m_idle.end()) {
+        m_ctx = std::move(idle->second);
+        m_idle.erase(idle);
+        return;
+    }
+    m_ctx = connectTo(m_url.server(node.host, node.port), m_options, true);
+    try {
+        loadScripts();
+    } catch (...) {
+        m_ctx.reset();
+        throw;
+    }
+}
+
+void RedisStore::Impl::refreshSlots() {
+    std::vector<RedisHost> seeds = m_slots.primaries();
+    seeds.insert(seeds.end(), m_url.nodes.begin(), m_url.nodes.end());
+    m_slots = fetchSlotMap(m_url, seeds, m_options, m_nextNode);
+    m_slotsStale = false;
+    // Connections to nodes that serve no slot any more are closed.
+    for (auto it = m_idle.begin(); it != m_idle.end();) {
+        const auto& primaries = m_slots.primaries();
+        const bool serves =
+            std::any_of(primaries.begin(), primaries.end(),
+                        [&](const RedisHost& h) { return nodeName(h) == it->first; });
+        it = serves ? std::next(it) : m_idle.erase(it);
+    }
+}
+
+void RedisStore::Impl::connectCluster() {
+    if (m_slots.empty() || m_slotsStale)
+        refreshSlots();
+    try {
+        useNode(*m_slots.owner(m_slot));
+    } catch (const StoreError&) {
+        m_slotsStale = true; // the node may have failed: its replica may serve the slot soon
+        throw;
+    }
+}
+
+RedisUrl RedisStore::Impl::slotPrimary(int slot) const {
+    std::size_t next = 0;
+    const auto node = fetchSlotMap(m_url, m_url.nodes, m_options, next).owner(slot);
+    return m_url.server(node->host, node->port);
+}
+
 Reply RedisStore::Impl::run(const std::vector<std::string>& args) {
-    return runOnPrimary([&] {
+    return runOnPrimary(commandSlot(args), [&] {
         Reply r = command(m_ctx.get(), args);
         if (!r)
             lose(contextError(m_ctx.get(), m_options.commandTimeout));
@@ -101,13 +207,14 @@ Reply RedisStore::Impl::evalOnce(ScriptId id, const std::vector<std::string>& ke
 
 Reply RedisStore::Impl::eval(ScriptId id, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args) {
-    return runOnPrimary([&] { return evalOnce(id, keys, args); });
+    return runOnPrimary(keys.empty() ? -1 : keySlot(keys.front()),
+                        [&] { return evalOnce(id, keys, args); });
 }
 
 Reply RedisStore::Impl::evalAcknowledged(ScriptId id, const std::vector<std::string>& keys,
                                          const std::vector<std::string>& args,
                                          bool (*wrote)(const redisReply*), const char* what) {
-    return runOnPrimary([&] {
+    return runOnPrimary(keys.empty() ? -1 : keySlot(keys.front()), [&] {
         Reply r = evalOnce(id, keys, args);
         if (m_options.minReplicas > 0 && r->type != REDIS_REPLY_ERROR && wrote(r.get()))
             awaitReplicas(what);
@@ -139,8 +246,17 @@ void RedisStore::Impl::awaitReplicas(const char* what) {
 }
 
 // Reads only (the resource directory): any server the sentinels name as primary will do.
+// With Cluster, every call must be in one slot (one resource's keys are).
 std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
+    const int slot =
+        calls.empty() || calls.front().keys.empty() ? -1 : keySlot(calls.front().keys.front());
+    for (const Call& call : calls)
+        if (m_url.cluster && (call.keys.empty() || keySlot(call.keys.front()) != slot))
+            throw StoreError("reading many resources at once is not supported on Redis Cluster "
+                             "yet (their keys are on different nodes): read one resource at a "
+                             "time, or point the URL at one primary (redis://host:port)");
     std::lock_guard guard(m_mutex);
+    route(slot);
     ensureConnected();
     for (int attempt = 0;; ++attempt) {
         for (const Call& call : calls) {
@@ -153,23 +269,40 @@ std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
             appendCommand(m_ctx.get(), argv);
         }
         std::vector<Reply> replies;
-        bool forgotten = false;
+        bool forgotten = false, moved = false;
         for (std::size_t i = 0; i < calls.size(); ++i) {
             Reply r = getReply(m_ctx.get());
             if (!r)
                 lose(contextError(m_ctx.get(), m_options.commandTimeout));
             forgotten = forgotten || (r->type == REDIS_REPLY_ERROR &&
                                       replyText(r.get()).rfind("NOSCRIPT", 0) == 0);
+            moved = moved || redirectOf(r.get());
             replies.push_back(std::move(r));
         }
-        if (!forgotten || attempt > 0)
+        if ((!forgotten && !moved) || attempt > 0)
             return replies;
-        loadScripts(); // the server restarted: every reply is read, so the batch runs again
+        if (moved) { // the slot is on another node now: the batch runs there
+            refreshSlots();
+            route(slot);
+            ensureConnected();
+        } else {
+            loadScripts(); // the server restarted: every reply is read, so the batch runs again
+        }
     }
 }
 
-SubscriberThread& RedisStore::Impl::subscriber() {
+SubscriberThread& RedisStore::Impl::subscriber(const std::string& channel) {
     std::lock_guard guard(m_subscriberMutex);
+    if (m_url.cluster) {
+        // One connection a slot, on its primary now (asked again at each reconnect: a slot
+        // that moved away ends its subscriptions there).
+        const int slot = keySlot(channel);
+        auto& shard = m_shardSubscribers[slot];
+        if (!shard)
+            shard = std::make_unique<SubscriberThread>([this, slot] { return slotPrimary(slot); },
+                                                       m_options, Peer::Server, true);
+        return *shard;
+    }
     if (m_subscriber)
         return *m_subscriber;
     if (!m_url.sentinel) {
@@ -237,6 +370,10 @@ void RedisStore::Impl::onFailover() {
 }
 
 void RedisStore::Impl::connect() {
+    if (m_url.cluster) {
+        connectCluster();
+        return;
+    }
     if (!m_url.sentinel) {
         m_ctx = connectTo(m_url, m_options, true);
     } else {
@@ -258,7 +395,7 @@ void RedisStore::Impl::connect() {
 
 void RedisStore::Impl::loadScripts() {
     for (int i = 0; i < ScriptCount; ++i) {
-        Reply r = command(m_ctx.get(), {"SCRIPT", "LOAD", kScripts[i]});
+        Reply r = command(m_ctx.get(), {"SCRIPT", "LOAD", m_scripts[i]});
         if (!r)
             lose(contextError(m_ctx.get(), m_options.commandTimeout));
         if (r->type == REDIS_REPLY_ERROR)
@@ -297,6 +434,7 @@ void RedisStore::Impl::ensureConnected() {
 
 void RedisStore::Impl::lose(const std::string& why) {
     m_ctx.reset();
+    m_slotsStale = m_url.cluster; // a node may have failed over: read the slot map again
     m_lastError = why;
     // The first reconnect is tried at once; backoff only grows when reconnecting fails. With
     // Sentinel it asks the sentinels again: the primary may have moved.

@@ -2,8 +2,9 @@
 // The Redis store's inside (used by redis_store.cpp and redis_access.cpp): the command
 // connection under a mutex, reconnecting with backoff, the scripts' SHAs, the subscriber; with
 // Sentinel, the primary looked up again on a lost connection, a READONLY answer or a failover
-// notice.
+// notice; with Cluster, each call sent to its slot's primary (MOVED and ASK followed).
 
+#include "cluster_slots.h"
 #include "redis_connection.h"
 #include "redis_scripts.h"
 #include "redis_subscriber.h"
@@ -60,7 +61,12 @@ public:
     /// The server commands go to: the URL's, or the primary the sentinels named last.
     RedisUrl target() const;
     const RedisOptions& options() const { return m_options; }
-    redis_detail::SubscriberThread& subscriber();
+    /// The subscription connection that hears `channel` (with Cluster: one per slot, on the
+    /// slot's primary, with SSUBSCRIBE).
+    redis_detail::SubscriberThread& subscriber(const std::string& channel);
+    /// PUBLISH, or SPUBLISH with Cluster (sharded pub/sub: the message stays in its shard).
+    const char* publishVerb() const { return m_url.cluster ? "SPUBLISH" : "PUBLISH"; }
+    const char* subscribeVerb() const { return m_url.cluster ? "SSUBSCRIBE" : "SUBSCRIBE"; }
 
     /// The highest fence seen on `resource` (0: none) and the token of the term that had it
     /// when it was this store's own.
@@ -79,8 +85,18 @@ private:
     [[noreturn]] void lose(const std::string& why);
     // Runs `send` (one command) on the command connection under m_mutex; with Sentinel, a
     // READONLY answer (the primary was demoted) looks the primary up again and runs it once more.
+    // With Cluster, on the primary of `slot` (-1: any), following MOVED and ASK.
     template <typename Send>
-    redis_detail::Reply runOnPrimary(Send send);
+    redis_detail::Reply runOnPrimary(int slot, Send send);
+    template <typename Send>
+    redis_detail::Reply followRedirects(int slot, redis_detail::Reply r, Send& send);
+    // Cluster, under m_mutex: park the connection when `slot` is another node's; make the
+    // connection to `node` the current one (an idle one, or a new one).
+    void route(int slot);
+    void useNode(const RedisHost& node);
+    void connectCluster();
+    void refreshSlots();
+    RedisUrl slotPrimary(int slot) const; // asks the nodes afresh (the subscriber's reconnects)
     redis_detail::Reply evalOnce(redis_detail::ScriptId id, const std::vector<std::string>& keys,
                                  const std::vector<std::string>& args);
     void awaitReplicas(const char* what);
@@ -104,8 +120,17 @@ private:
     std::uint64_t m_failoversHandled = 0;
     mutable std::mutex m_fencesMutex;
     std::map<std::string, SeenFence> m_fences; // bounded: see sawFence()
+    // Cluster, under m_mutex: the slot map, the slot of the call under way, the connections to
+    // other nodes not in use now (one a primary), and the scripts' text (SPUBLISH, not PUBLISH).
+    redis_detail::SlotMap m_slots;
+    bool m_slotsStale = false;
+    int m_slot = -1;
+    std::size_t m_nextNode = 0;
+    std::map<std::string, redis_detail::Context> m_idle;
+    std::string m_scripts[redis_detail::ScriptCount];
     std::mutex m_subscriberMutex;
     std::unique_ptr<redis_detail::SubscriberThread> m_subscriber;
+    std::map<int, std::unique_ptr<redis_detail::SubscriberThread>> m_shardSubscribers;
     // Last: it calls onFailover(), which touches the members above, until it is gone.
     std::unique_ptr<redis_detail::SubscriberThread> m_failoverWatch;
     Subscription m_failoverSubscription;

@@ -32,11 +32,13 @@ class SubscriberThread {
 public:
     /// `where` says, at each connect, which server to subscribe on (with Sentinel: the primary
     /// now, or a sentinel); it may throw StoreError, which counts as a failed connect.
+    /// `sharded`: Cluster's sharded pub/sub (SSUBSCRIBE, on the primary of the channels' slot).
     SubscriberThread(std::function<RedisUrl()> where, const RedisOptions& options,
-                     Peer peer = Peer::Server)
+                     Peer peer = Peer::Server, bool sharded = false)
         : m_where(std::move(where))
         , m_options(options)
         , m_peer(peer)
+        , m_sharded(sharded)
         , m_wakeFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
         if (m_wakeFd < 0)
             throw StoreError(std::string("cannot create an eventfd: ") + std::strerror(errno));
@@ -111,6 +113,10 @@ private:
                 link.backoff = m_options.reconnectBackoffMin;
                 link.nextTry = SteadyClock::instance().now();
             }
+            if (m_refused) {
+                m_refused = false; // not the slot's primary (MOVED): ask again after a pause
+                drop(link);
+            }
             const std::set<std::string> wanted = m_entries.channels();
             if (!link.ctx && !wanted.empty() && SteadyClock::instance().now() >= link.nextTry) {
                 lock.unlock();
@@ -170,7 +176,8 @@ private:
     // Asks the server for the channels now `wanted` and pings a quiet line; false when the
     // connection was dropped (a pong overdue, a send failed). Runs under m_mutex.
     bool sync(Link& link, const std::set<std::string>& wanted) {
-        std::vector<std::string> subscribe{"SUBSCRIBE"}, unsubscribe{"UNSUBSCRIBE"};
+        std::vector<std::string> subscribe{m_sharded ? "SSUBSCRIBE" : "SUBSCRIBE"},
+            unsubscribe{m_sharded ? "SUNSUBSCRIBE" : "UNSUBSCRIBE"};
         for (const auto& c : wanted)
             if (!link.sent.count(c))
                 subscribe.push_back(c);
@@ -275,11 +282,25 @@ private:
 
     // Runs without m_mutex held: callbacks must not run under it.
     void handle(const redisReply* r) {
+        if (m_sharded && r->type == REDIS_REPLY_ERROR) {
+            std::lock_guard guard(m_mutex);
+            m_refused = true;
+            return;
+        }
         if (r->type != REDIS_REPLY_ARRAY || r->elements < 3 ||
             r->element[0]->type != REDIS_REPLY_STRING || r->element[1]->type != REDIS_REPLY_STRING)
             return;
-        const std::string kind = replyText(r->element[0]);
+        std::string kind = replyText(r->element[0]);
         const std::string channel = replyText(r->element[1]);
+        if (m_sharded && kind.size() > 1 && kind[0] == 's')
+            kind.erase(0, 1); // ssubscribe, sunsubscribe, smessage
+        if (m_sharded && kind == "unsubscribe" && m_entries.channels().count(channel)) {
+            // Not asked for: the slot moved to another node (a resharding, a failover), which
+            // ends its subscriptions here. Subscribe again where it is now.
+            std::lock_guard guard(m_mutex);
+            m_reconnect = true;
+            return;
+        }
         if (kind == "subscribe" || kind == "unsubscribe") {
             {
                 std::lock_guard guard(m_mutex);
@@ -302,6 +323,7 @@ private:
     const std::function<RedisUrl()> m_where;
     const RedisOptions m_options;
     const Peer m_peer;
+    const bool m_sharded;
     const int m_wakeFd;
     std::mutex m_mutex;
     std::condition_variable m_cv;
@@ -310,6 +332,7 @@ private:
     std::uint64_t m_connectFailures = 0;
     bool m_quit = false;
     bool m_reconnect = false;
+    bool m_refused = false;
     std::thread m_thread;
 };
 

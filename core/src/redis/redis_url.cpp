@@ -284,6 +284,37 @@ void parseSentinel(const std::string& text, std::string rest, RedisUrl& url) {
     url.port = url.sentinels.front().port;
 }
 
+// redis-cluster://[user:password@]host[:port][,host[:port]...], after the scheme.
+void parseCluster(const std::string& text, std::string rest, RedisUrl& url) {
+    url.cluster = true;
+    const auto at = credentialsEnd(rest, 0, false);
+    if (at != std::string::npos) {
+        takeCredentials(text, rest.substr(0, at), url);
+        rest = rest.substr(at + 1);
+    }
+    if (rest.find_first_of("?#") != std::string::npos)
+        fail(text, "unexpected '?' or '#' (a redis-cluster:// URL takes no options)");
+    const auto slash = rest.find('/');
+    if (slash != std::string::npos && slash + 1 < rest.size() && rest.substr(slash + 1) != "0")
+        fail(text, "a Redis Cluster has db 0 only: remove the /db from the URL");
+    const std::string hosts = rest.substr(0, slash);
+    if (hosts.empty())
+        fail(text, "the list of cluster nodes is empty (write redis-cluster://host:6379[,host:"
+                   "port...])");
+    for (std::size_t start = 0; start <= hosts.size();) {
+        const auto comma = hosts.find(',', start);
+        const std::string one = hosts.substr(start, comma - start);
+        start = comma == std::string::npos ? hosts.size() + 1 : comma + 1;
+        if (one.empty())
+            fail(text, "an empty entry in the list of cluster nodes (a stray ',')");
+        RedisUrl server;
+        parseAuthority(text, one, server);
+        url.nodes.push_back({server.host, server.port});
+    }
+    url.host = url.nodes.front().host;
+    url.port = url.nodes.front().port;
+}
+
 } // namespace
 
 RedisUrl RedisUrl::parse(const std::string& text) {
@@ -319,9 +350,10 @@ RedisUrl RedisUrl::parse(const std::string& text) {
             url.sentinelPassword = percentDecode(text, secret, "sentinel password");
         return url;
     }
-    if (scheme == "redis-cluster")
-        fail(text, "Redis Cluster (redis-cluster://) is not supported yet; reach one primary with "
-                   "redis://host:port, or use Sentinel (redis-sentinel://)");
+    if (scheme == "redis-cluster") {
+        parseCluster(text, rest, url);
+        return url;
+    }
     if (scheme == "rediss")
         fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
                    "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
@@ -369,6 +401,12 @@ std::string RedisUrl::redacted() const {
         if (!sentinelPassword.empty())
             query += "&sentinelPassword=***";
         return query.empty() ? out : out + "?" + query.substr(1);
+    }
+    if (cluster) {
+        std::string out = "redis-cluster://" + creds;
+        for (std::size_t i = 0; i < nodes.size(); ++i)
+            out += (i ? "," : "") + hostPort(nodes[i].host, nodes[i].port);
+        return out;
     }
     if (unixSocket)
         return "unix://" + creds + path + (db ? "?db=" + std::to_string(db) : "");

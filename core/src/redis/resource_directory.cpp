@@ -178,6 +178,10 @@ void readForeign(RedisStore::Impl& impl, const std::set<std::string>& keys, Dire
 
 DirectoryPass ResourceDirectory::scan() {
     RedisStore::Impl& impl = *m_store.m_impl;
+    if (impl.url().cluster)
+        throw StoreError("listing resources (SCAN) is not supported on Redis Cluster yet: "
+                         "name the resource to read it (baton-ctl status RESOURCE), or list one "
+                         "primary's with redis://host:port");
     DirectoryPass pass;
     std::set<std::string> names;
     std::set<std::string> foreign;

@@ -26,6 +26,12 @@
 // A missing permission (ACL) or a replica is found at start by checkElectionAccess(), and said
 // with the command and the way out whenever a call meets it later.
 //
+// Cluster (redis-cluster://): each call goes to the primary of its resource's slot (the map is
+// read with CLUSTER SLOTS, again on a MOVED answer or a lost connection); an ASK answer (a slot
+// being moved) is tried once on the node named, after ASKING. Notices use sharded pub/sub
+// (SPUBLISH in the scripts, SSUBSCRIBE on the slot's primary, subscribed again where the slot
+// went when it moves).
+//
 // Sentinel (redis-sentinel://): the sentinels are asked for the primary at each connect, and its
 // ROLE is checked, so a replica is never written to; a lost connection, a READONLY answer (the
 // primary was demoted; the call is made once more on the new one) or a +switch-master notice
@@ -167,6 +173,8 @@ public:
     /// The Redis key or channel of a resource: kind is "lock", "fence", "events", ... Every
     /// key of one resource lands in one Cluster slot, whatever its name.
     static std::string key(const std::string& resource, const std::string& kind);
+    /// The Redis Cluster hash slot of `key` (0..16383), as CLUSTER KEYSLOT computes it.
+    static int clusterSlot(const std::string& key);
 
     class Impl;
 

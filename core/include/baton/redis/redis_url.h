@@ -4,6 +4,8 @@
 //   unix://[user:password@]/path/to.sock[?db=N]
 //   redis-sentinel://[user:password@]host[:port][,host[:port]...]/MASTER[?db=N&sentinelUser=U&
 //       sentinelPassword=P]   (sentinels, default port 26379; the primary is asked of them)
+//   redis-cluster://[user:password@]host[:port][,host[:port]...]   (Cluster nodes to start
+//       from, default port 6379; the slot map is asked of them)
 
 #include <stdexcept>
 #include <string>
@@ -42,6 +44,11 @@ struct RedisUrl {
     std::string masterName;
     std::string sentinelUser; ///< ACL user on the sentinels; empty: the default user
     std::string sentinelPassword;
+
+    /// redis-cluster://: the nodes to read the slot map from (host and port above are the
+    /// first's); user and password are every node's (a Cluster has db 0 only).
+    bool cluster = false;
+    std::vector<RedisHost> nodes;
 
     /// Throws UrlError naming the problem and the accepted forms.
     static RedisUrl parse(const std::string& text);
