@@ -245,7 +245,7 @@ bool extended(const redisReply* reply) {
 }
 
 // A batch call by call: WAIT confirms the writes made before it on its connection, so with
-// replica acknowledgement each call is confirmed on its own.
+// replica acknowledgement each call is confirmed on its own; and a cluster routes each by slot.
 std::vector<RedisStore::LockAnswer> oneByOne(RedisStore& store,
                                              const std::vector<RedisStore::LockCall>& calls) {
     using Kind = RedisStore::LockCall::Kind;
@@ -311,7 +311,8 @@ AcquireReply RedisStore::acquire(const std::string& resource, const std::string&
 }
 
 std::vector<RedisStore::LockAnswer> RedisStore::lockBatch(const std::vector<LockCall>& calls) {
-    if (m_impl->options().minReplicas > 0)
+    // A pipeline goes to one server: on a cluster the resources' slots may be on several.
+    if (m_impl->options().minReplicas > 0 || m_impl->url().cluster)
         return oneByOne(*this, calls);
     std::vector<LockAnswer> out(calls.size());
     std::vector<Impl::Call> wire;
