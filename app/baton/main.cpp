@@ -137,6 +137,11 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("local-redis-ha"),
         QStringLiteral("Start a private Sentinel setup (a primary, a replica, three sentinels) "
                        "and run agents on it; the Redis menu kills or pauses the primary."));
+    const QCommandLineOption minReplicas(
+        QStringLiteral("min-replicas"),
+        QStringLiteral("The lab's agents count a lock call only once N replicas have it (WAIT); "
+                       "the Redis menu compares with and without."),
+        QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption tune(
         QStringLiteral("tune"),
         QStringLiteral("Open the Tuning window at start and run a sweep around the cluster's "
@@ -151,7 +156,7 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("With --redis: watch read-only; no agents are started and nothing is "
                        "written to Redis (a read-only ACL user is enough)."));
     parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
-                       resource, watch, tune, localRedisHa});
+                       resource, watch, tune, localRedisHa, minReplicas});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -174,6 +179,11 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
     options.electors = parser.value(electors).toInt(&ok);
     if (!ok || options.electors < 1 || options.electors > 200) {
         std::fprintf(stderr, "baton: --electors must be a whole number from 1 to 200\n");
+        return std::nullopt;
+    }
+    options.minReplicas = parser.value(minReplicas).toInt(&ok);
+    if (!ok || options.minReplicas < 0 || options.minReplicas > 100) {
+        std::fprintf(stderr, "baton: --min-replicas must be a whole number from 0 to 100\n");
         return std::nullopt;
     }
     options.pollingOnlyElectors = parser.value(pollingOnly).toInt(&ok);

@@ -45,6 +45,7 @@ public:
         int agents = 3;            ///< baton-agent processes to start on connecting to a Redis
         bool localRedis = false;   ///< start a private redis-server and connect to it
         bool localRedisHa = false; ///< start a private Sentinel setup and connect to it
+        int minReplicas = 0;       ///< the lab's agents on the first resource: --min-replicas N
         bool tune = false;         ///< open the Tuning window at start and sweep (app/baton)
         QString resource;          ///< Redis: the resource to open (empty: the list only)
         bool watch = false;        ///< Redis: a read-only watch (no agents, nothing written)
@@ -146,6 +147,7 @@ private:
     void createHaActions();
     void updateHaActions();
     QWidget* withTopologyStrip(QWidget* view);
+    void openWaitTwin();
     // Help, recent scenarios and the demo's come-back option (main_window_help.cpp).
     void createHelpActions();
     void createRecentMenu(QMenu* fileMenu);
@@ -189,6 +191,7 @@ private:
     QString m_redisShown; ///< the Redis URL as shown (password redacted)
     QString m_redisUrl;   ///< to open more resources on (never shown)
     bool m_watch = false;
+    QHash<QString, int> m_minReplicas;  ///< per resource: its agents' --min-replicas
     QHash<QString, QAction*> m_actions; ///< by object name
 };
 

@@ -12,9 +12,11 @@
 #include <baton/redis/redis_url.h>
 
 #include <QAction>
+
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace baton::lab {
 
@@ -58,13 +60,38 @@ void MainWindow::createHaActions() {
         if (m_localRedisHa)
             m_localRedisHa->cutReplication(on);
     });
-    for (const char* name : {"killPrimary", "pausePrimary", "cutReplication"})
+    connect(addAction(QStringLiteral("openWaitTwin"), tr("Compare with --min-replicas &1"), {},
+                      tr("A second group of agents on a twin resource, each lock call waiting "
+                         "for the replica (WAIT 1): the next fault side by side, in two tabs")),
+            &QAction::triggered, this, &MainWindow::openWaitTwin);
+    for (const char* name : {"killPrimary", "pausePrimary", "cutReplication", "openWaitTwin"})
         m_topologyStrip->addAction(m_actions.value(QString::fromLatin1(name)));
+}
+
+// The same number of agents on "<resource>-wait", with WAIT: both groups live through the
+// same Redis fault, one tab each.
+void MainWindow::openWaitTwin() {
+    if (m_redisUrl.isEmpty() || m_controller.simulated() || m_watch)
+        return;
+    const QString base = m_options.resource.isEmpty() ? demoResource() : m_options.resource;
+    const QString twin = base + QStringLiteral("-wait");
+    m_minReplicas.insert(twin, std::max(1, m_options.minReplicas));
+    openResource(twin);
+    for (int i = 0; i < m_options.agents; ++i) {
+        Action add;
+        add.kind = Action::Kind::AddAgent;
+        m_controller.act(add);
+    }
+    statusBar()->showMessage(tr("%1: agents with --min-replicas %2; %3: without")
+                                 .arg(twin)
+                                 .arg(m_minReplicas.value(twin))
+                                 .arg(base),
+                             8000);
 }
 
 void MainWindow::updateHaActions() {
     const bool ha = m_localRedisHa && m_localRedisHa->isReady();
-    for (const char* name : {"killPrimary", "pausePrimary", "cutReplication"})
+    for (const char* name : {"killPrimary", "pausePrimary", "cutReplication", "openWaitTwin"})
         if (QAction* a = m_actions.value(QString::fromLatin1(name)))
             a->setEnabled(ha);
 }
