@@ -69,10 +69,16 @@ private Q_SLOTS:
         const ClusterSnapshot& s = w.controller().snapshot();
         const quint64 fence = s.electors[lab_events::leaderOf(s, true)].fence;
         QVERIFY(fence > 0);
-        // A failover needs the sentinels to know each other (their hello messages).
+        // A failover needs the sentinels to know each other (their hello messages) and the
+        // replica (from the primary's INFO, which a sentinel reads only every 10 s).
         for (int i = 0; i < 3; ++i)
             QTRY_VERIFY_WITH_TIMEOUT(
-                sentinelView(*w.localRedisHa(), i).contains(u"num-other-sentinels\n2"_qs), 15000);
+                [&] {
+                    const QString v = sentinelView(*w.localRedisHa(), i);
+                    return v.contains(u"num-other-sentinels\n2"_qs) &&
+                           v.contains(u"num-slaves\n1"_qs);
+                }(),
+                25000);
 
         QVERIFY(w.action(u"killPrimary"_qs)->isEnabled());
         w.action(u"killPrimary"_qs)->trigger();
