@@ -62,7 +62,7 @@ std::string missingDisplay() {
 bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options,
                        const QCommandLineOption& resource, const QCommandLineOption& watch,
                        const QCommandLineOption& agents) {
-    const bool redis = !options.redisUrl.isEmpty() || options.localRedis;
+    const bool redis = !options.redisUrl.isEmpty() || options.localRedis || options.localRedisHa;
     options.resource = parser.value(resource).trimmed();
     options.watch = parser.isSet(watch);
     if (parser.isSet(resource) && options.resource.isEmpty()) {
@@ -133,6 +133,15 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("local-redis"),
         QStringLiteral("Start a private redis-server (it lives as long as the lab) and run "
                        "agents on it."));
+    const QCommandLineOption localRedisHa(
+        QStringLiteral("local-redis-ha"),
+        QStringLiteral("Start a private Sentinel setup (a primary, a replica, three sentinels) "
+                       "and run agents on it; the Redis menu kills or pauses the primary."));
+    const QCommandLineOption minReplicas(
+        QStringLiteral("min-replicas"),
+        QStringLiteral("The lab's agents count a lock call only once N replicas have it (WAIT); "
+                       "the Redis menu compares with and without."),
+        QStringLiteral("N"), QStringLiteral("0"));
     const QCommandLineOption tune(
         QStringLiteral("tune"),
         QStringLiteral("Open the Tuning window at start and run a sweep around the cluster's "
@@ -147,7 +156,7 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("With --redis: watch read-only; no agents are started and nothing is "
                        "written to Redis (a read-only ACL user is enough)."));
     parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
-                       resource, watch, tune});
+                       resource, watch, tune, localRedisHa, minReplicas});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -164,11 +173,17 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
     options.scenarioPath = parser.value(scenario);
     options.agentPath = parser.value(agent);
     options.localRedis = parser.isSet(localRedis);
+    options.localRedisHa = parser.isSet(localRedisHa);
     options.tune = parser.isSet(tune);
     bool ok = true;
     options.electors = parser.value(electors).toInt(&ok);
     if (!ok || options.electors < 1 || options.electors > 200) {
         std::fprintf(stderr, "baton: --electors must be a whole number from 1 to 200\n");
+        return std::nullopt;
+    }
+    options.minReplicas = parser.value(minReplicas).toInt(&ok);
+    if (!ok || options.minReplicas < 0 || options.minReplicas > 100) {
+        std::fprintf(stderr, "baton: --min-replicas must be a whole number from 0 to 100\n");
         return std::nullopt;
     }
     options.pollingOnlyElectors = parser.value(pollingOnly).toInt(&ok);

@@ -5,6 +5,8 @@
 
 #include "support/redis_server.h"
 
+#include <baton/redis/sentinel_config.h>
+
 #include <QElapsedTimer>
 
 #include <array>
@@ -175,20 +177,13 @@ private:
     }
 
     QString sentinelConfig() const {
-        const QString m = QString::fromLatin1(kMaster);
-        QString c =
-            QStringLiteral("sentinel monitor %1 127.0.0.1 %2 2\n").arg(m).arg(m_nodes[0].port());
-        c += QStringLiteral("sentinel down-after-milliseconds %1 %2\n")
-                 .arg(m)
-                 .arg(m_options.downAfterMs);
-        // Short: a failover that stalls is tried again soon, and the old primary is made a
-        // replica soon after it returns.
-        c += QStringLiteral("sentinel failover-timeout %1 3000\n").arg(m);
-        if (!m_options.password.isEmpty())
-            c += QStringLiteral("sentinel auth-pass %1 %2\n").arg(m, m_options.password);
-        if (!m_options.sentinelPassword.isEmpty())
-            c += QStringLiteral("sentinel sentinel-pass %1\n").arg(m_options.sentinelPassword);
-        return c;
+        SentinelMonitor m;
+        m.master = kMaster;
+        m.primaryPort = m_nodes[0].port();
+        m.downAfterMs = m_options.downAfterMs;
+        m.authPass = m_options.password.toStdString();
+        m.sentinelPass = m_options.sentinelPassword.toStdString();
+        return QString::fromStdString(baton::sentinelConfig(m));
     }
 
     Options m_options;

@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -67,6 +68,11 @@ qint64 LocalRedisServer::processId() const {
     return m_process && m_process->state() != QProcess::NotRunning ? m_process->processId() : 0;
 }
 
+bool LocalRedisServer::sendSignal(int signal) {
+    const qint64 pid = processId();
+    return pid > 0 && ::kill(pid_t(pid), signal) == 0;
+}
+
 void LocalRedisServer::start() {
     if (m_process)
         return;
@@ -102,7 +108,7 @@ void LocalRedisServer::launch() {
     const QString config = m_dir->filePath(QStringLiteral("redis.conf"));
     QFile file(config);
     if (!file.open(QIODevice::WriteOnly) ||
-        file.write("requirepass " + m_password.toLatin1() + "\n") < 0) {
+        file.write("requirepass " + m_password.toLatin1() + "\n" + m_extraConfig) < 0) {
         fail(QStringLiteral("cannot write %1: %2").arg(config, file.errorString()));
         return;
     }
@@ -110,11 +116,17 @@ void LocalRedisServer::launch() {
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     m_process = new QProcess(this);
     m_process->setProgram(m_executable);
-    m_process->setArguments(
-        {config, QStringLiteral("--port"), QString::number(m_port), QStringLiteral("--bind"),
-         QStringLiteral("127.0.0.1"), QStringLiteral("--save"), QString(),
-         QStringLiteral("--appendonly"), QStringLiteral("no"), QStringLiteral("--dir"),
-         m_dir->path(), QStringLiteral("--logfile"), m_dir->filePath(QStringLiteral("redis.log"))});
+    QStringList args{config};
+    if (m_sentinel)
+        args << QStringLiteral("--sentinel"); // it rewrites its config: the file stays its own
+    args << QStringLiteral("--port") << QString::number(m_port) << QStringLiteral("--bind")
+         << QStringLiteral("127.0.0.1");
+    if (!m_sentinel)
+        args << QStringLiteral("--save") << QString() << QStringLiteral("--appendonly")
+             << QStringLiteral("no");
+    args << QStringLiteral("--dir") << m_dir->path() << QStringLiteral("--logfile")
+         << m_dir->filePath(QStringLiteral("redis.log"));
+    m_process->setArguments(args);
     m_process->setStandardInputFile(QProcess::nullDevice());
     dieWithLab(*m_process); // start() runs on a long-lived thread: PDEATHSIG follows it
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {

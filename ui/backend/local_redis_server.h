@@ -33,6 +33,16 @@ public:
     /// Stops it now (also done by the destructor).
     void stop();
 
+    /// Before start(): the requirepass to use (empty: a random one), lines added to its
+    /// configuration (replicaof, masterauth, sentinel monitor...), and whether it runs as a
+    /// sentinel. The HA setup (local_redis_ha.h) makes its five nodes this way.
+    void setPassword(const QString& password) { m_password = password; }
+    void setExtraConfig(const QByteArray& lines) { m_extraConfig = lines; }
+    void setSentinel(bool sentinel) { m_sentinel = sentinel; }
+    QString password() const { return m_password; }
+    /// Sends a signal to the running server (SIGKILL, SIGSTOP, SIGCONT); false when not running.
+    bool sendSignal(int signal);
+
     bool isReady() const { return m_ready; }
     /// "redis://:PASSWORD@127.0.0.1:PORT" once ready (a random password of its own: show it
     /// only through redactUrl), else empty.
@@ -72,6 +82,8 @@ private:
     QString m_error;
     QString m_executable;
     QString m_password; ///< requirepass, random per lab
+    QByteArray m_extraConfig;
+    bool m_sentinel = false;
 };
 
 } // namespace baton::lab

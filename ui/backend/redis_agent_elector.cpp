@@ -59,7 +59,7 @@ QStringList AgentElector::arguments() const {
         args << QStringLiteral("--polling-only");
     if (m_clockRate != 1.0)
         args << QStringLiteral("--clock-rate") << QString::number(m_clockRate, 'g', 6);
-    return args;
+    return args + m_extraArgs;
 }
 
 void AgentElector::launch() {

@@ -23,6 +23,8 @@ public:
 
     /// Starts the process (again).
     void launch();
+    /// Added to every launch's arguments (the lab's --min-replicas N).
+    void setExtraArguments(QStringList args) { m_extraArgs = std::move(args); }
 
     bool believesLeader(LabTime now) const override;
     std::optional<QString> whyNot(const Action& a, LabTime now) const override;
@@ -71,6 +73,7 @@ private:
     std::unique_ptr<AgentProxy> m_proxy;
     QString m_noProxy; // why it has none
     double m_clockRate = 1.0;
+    QStringList m_extraArgs;
     bool m_relaunch = false; // a drift's restart: start again once it has stopped
 };
 

@@ -317,6 +317,10 @@ void RedisBackend::setReadOnly(bool readOnly) {
     m_impl->setReadOnly(readOnly);
 }
 
+void RedisBackend::setAgentArguments(const QStringList& args) {
+    m_impl->setAgentArguments(args);
+}
+
 QString RedisBackend::readOnlyReason() {
     return QStringLiteral("read-only watch: the lab writes nothing to Redis (connect without "
                           "\"watch only\" to act)");

@@ -23,6 +23,8 @@ public:
     /// Before begin(): a read-only watch. Nothing is written to Redis (no elector is started,
     /// no control message is sent); every action is refused with readOnlyReason().
     void setReadOnly(bool readOnly);
+    /// Before begin(): arguments added to every baton-agent it starts (e.g. --min-replicas 1).
+    void setAgentArguments(const QStringList& args);
     /// Why a read-only watch refuses an action.
     static QString readOnlyReason();
     /// Shuts down first if shutdown() was not called.

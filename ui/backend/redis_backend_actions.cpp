@@ -68,6 +68,7 @@ void RedisBackend::Impl::addAgent(const Action& a) {
     auto& r = add<AgentElector>(freeName(QStringLiteral("lab-agent-"), m_nextAgent), q, m_url,
                                 m_resource, m_agentPath, a.timing, a.pollingOnly);
     added(QStringLiteral("agent"), r, a);
+    r.setExtraArguments(m_agentArgs);
     r.launch();
 }
 

@@ -51,6 +51,7 @@ public:
 
     void begin();
     void act(const Action& a);
+    void setAgentArguments(QStringList args) { m_agentArgs = std::move(args); }
     void setReadOnly(bool readOnly) {
         if (!m_begun)
             m_readOnly = readOnly;
@@ -127,6 +128,7 @@ private:
     bool m_begun = false;
     bool m_shutDown = false;
     bool m_readOnly = false;
+    QStringList m_agentArgs; ///< RedisBackend::setAgentArguments
     LabClock m_clock;
     LinkHealth m_health;
     bool m_outage = false;

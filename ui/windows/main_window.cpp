@@ -42,7 +42,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     setWindowTitle(QStringLiteral("Baton lab"));
     setObjectName(QStringLiteral("BatonLab"));
     m_cluster = new ClusterView(this);
-    setCentralWidget(withSessionTabs(m_cluster));
+    setCentralWidget(withTopologyStrip(withSessionTabs(m_cluster)));
     createActions();
     createDocks();
     createMenus();
@@ -70,9 +70,9 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     m_speedSlider->setValue(
         sliderFromSpeed(std::clamp(m_options.speed, SimBackend::kMinSpeed, SimBackend::kMaxSpeed)));
     QString error;
-    if (m_options.localRedis) {
+    if (m_options.localRedis || m_options.localRedisHa) {
         newSimulation(m_options.electors, m_options.pollingOnlyElectors); // until it is ready
-        startLocalRedis();
+        m_options.localRedisHa ? startLocalRedisHa() : startLocalRedis();
     } else if (!m_options.redisUrl.isEmpty()) {
         connectRedis(m_options.redisUrl, m_options.agents, m_options.resource, m_options.watch);
     } else if (!m_options.scenarioPath.isEmpty() && !openScenario(m_options.scenarioPath, &error)) {
@@ -202,6 +202,7 @@ void MainWindow::onEvents(const QVector<LabEvent>& events) {
 }
 
 void MainWindow::updateActions() {
+    updateHaActions();
     const ClusterSnapshot& s = m_controller.snapshot();
     const int id = m_cluster->selected();
     const ElectorView* e = electorIn(s, id);

@@ -25,6 +25,8 @@ class TimelineView;
 class FailoverStats;
 class StatsPanel;
 class LocalRedisServer;
+class LocalRedisHa;
+class TopologyStrip;
 class TuningWindow;
 class RecentFiles;
 class SessionTabs;
@@ -39,12 +41,14 @@ public:
         int electors = 5;
         int pollingOnlyElectors = 0;
         double speed = 1.0;
-        QString agentPath;       ///< baton-agent (empty: next to this executable, then PATH)
-        int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
-        bool localRedis = false; ///< start a private redis-server and connect to it
-        bool tune = false;       ///< open the Tuning window at start and sweep (app/baton)
-        QString resource;        ///< Redis: the resource to open (empty: the list only)
-        bool watch = false;      ///< Redis: a read-only watch (no agents, nothing written)
+        QString agentPath;         ///< baton-agent (empty: next to this executable, then PATH)
+        int agents = 3;            ///< baton-agent processes to start on connecting to a Redis
+        bool localRedis = false;   ///< start a private redis-server and connect to it
+        bool localRedisHa = false; ///< start a private Sentinel setup and connect to it
+        int minReplicas = 0;       ///< the lab's agents on the first resource: --min-replicas N
+        bool tune = false;         ///< open the Tuning window at start and sweep (app/baton)
+        QString resource;          ///< Redis: the resource to open (empty: the list only)
+        bool watch = false;        ///< Redis: a read-only watch (no agents, nothing written)
     };
     /// The resource the lab's own agents run on when none is named.
     static QString demoResource() { return QStringLiteral("job-scheduler"); }
@@ -84,6 +88,8 @@ public:
     bool watching() const { return m_watch; }
     /// The private redis-server, once started (Redis > Start a private Redis).
     LocalRedisServer* localRedis() const { return m_localRedis; }
+    LocalRedisHa* localRedisHa() const { return m_localRedisHa; }
+    TopologyStrip* topologyStrip() const { return m_topologyStrip; }
     bool exportEvents(const QString& path, QString* error) const;
     bool exportTimeline(const QString& path, QString* error) const;
     /// Opens (or raises) the Tuning window, prefilled with the running cluster's timings.
@@ -136,6 +142,12 @@ private:
                      const QString& done);
     void askConnectRedis();
     void startLocalRedis();
+    // main_window_ha.cpp: the private Sentinel setup and its faults
+    void startLocalRedisHa();
+    void createHaActions();
+    void updateHaActions();
+    QWidget* withTopologyStrip(QWidget* view);
+    void openWaitTwin();
     // Help, recent scenarios and the demo's come-back option (main_window_help.cpp).
     void createHelpActions();
     void createRecentMenu(QMenu* fileMenu);
@@ -161,6 +173,8 @@ private:
     FailoverStats* m_stats = nullptr;
     StatsPanel* m_statsPanel = nullptr;
     LocalRedisServer* m_localRedis = nullptr;
+    LocalRedisHa* m_localRedisHa = nullptr;
+    TopologyStrip* m_topologyStrip = nullptr;
     TuningWindow* m_tuning = nullptr;
     RecentFiles* m_recent = nullptr;
     SessionTabs* m_sessionTabs = nullptr;
@@ -177,6 +191,7 @@ private:
     QString m_redisShown; ///< the Redis URL as shown (password redacted)
     QString m_redisUrl;   ///< to open more resources on (never shown)
     bool m_watch = false;
+    QHash<QString, int> m_minReplicas;  ///< per resource: its agents' --min-replicas
     QHash<QString, QAction*> m_actions; ///< by object name
 };
 

@@ -157,6 +157,7 @@ void MainWindow::createRedisActions() {
         local->setEnabled(false);
         local->setToolTip(tr("redis-server is not on the PATH: apt-get install redis-server"));
     }
+    createHaActions();
     const struct {
         const char* name;
         QString text;
@@ -198,8 +199,10 @@ void MainWindow::createMenus() {
     add(m_electorMenu, {"killLeader", "resignLeader", "-", "killElector", "stopElector",
                         "startElector", "pauseElector", "partitionElector", "latencyElector",
                         "driftElector", "-", "removeElector", "-", "crashComesBack"});
-    add(menuBar()->addMenu(tr("&Redis")), {"connectRedis", "startLocalRedis", "-", "addThread",
-                                           "addAgent", "addSeedThread", "addSeedAgent"});
+    add(menuBar()->addMenu(tr("&Redis")),
+        {"connectRedis", "startLocalRedis", "-", "addThread", "addAgent", "addSeedThread",
+         "addSeedAgent", "-", "startLocalRedisHa", "killPrimary", "pausePrimary", "cutReplication",
+         "openWaitTwin"});
     add(menuBar()->addMenu(tr("T&ools")), {"tuneTimings"});
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())

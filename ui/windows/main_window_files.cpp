@@ -203,6 +203,8 @@ void MainWindow::startLocalRedis() {
 std::unique_ptr<Backend> MainWindow::redisBackend(const QString& resource) const {
     auto backend = std::make_unique<RedisBackend>(m_redisUrl, resource, agentPath());
     backend->setReadOnly(m_watch);
+    if (const int n = m_minReplicas.value(resource); n > 0)
+        backend->setAgentArguments({QStringLiteral("--min-replicas"), QString::number(n)});
     return backend;
 }
 
@@ -213,6 +215,8 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
     if (watch)
         agents = 0;
     const QString open = !resource.isEmpty() ? resource : agents > 0 ? demoResource() : QString();
+    if (m_options.minReplicas > 0 && !open.isEmpty() && !m_minReplicas.contains(open))
+        m_minReplicas.insert(open, m_options.minReplicas);
     if (open.isEmpty())
         m_controller.startEmpty();
     else
