@@ -131,6 +131,11 @@ private Q_SLOTS:
         QTest::newRow("empty resource")
             << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--resource"_s, u" "_s}
             << u"must not be empty"_s;
+        QTest::newRow("lock pattern without redis")
+            << QStringList{u"--lock-pattern"_s, u"leader:*"_s} << u"--lock-pattern needs"_s;
+        QTest::newRow("empty lock pattern")
+            << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--lock-pattern"_s, u""_s}
+            << u"--lock-pattern must not be empty"_s;
     }
     void commandLineChecksTheMonitorOptions() {
         QFETCH(QStringList, args);
@@ -220,6 +225,30 @@ private Q_SLOTS:
         QCOMPARE(notices.size(), 1);
         QVERIFY(w.controller().sessions().isEmpty());
         m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"leader:billing"_s});
+    }
+
+    // Given --lock-pattern twice (Options::lockPatterns), when the lab connects, then both
+    // patterns' keys are listed as foreign locks from the first pass, and the pane's field
+    // shows them; the connect dialog's field reads and writes the same list.
+    void lockPatternOptionListsForeignLocks() {
+        m_redis.cli({u"SET"_s, u"leader:scheduler"_s, u"host-a:4242"_s, u"PX"_s, u"60000"_s});
+        m_redis.cli({u"SET"_s, u"mail:lock"_s, u"host-b"_s, u"PX"_s, u"60000"_s});
+        auto options = labOptions();
+        options.lockPatterns = {u"leader:*"_s, u"*:lock"_s};
+        MainWindow w(options);
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url()), 0);
+        ResourcesPane& pane = *w.resourcesPane();
+        QCOMPARE(pane.lockPatterns(), options.lockPatterns);
+        QCOMPARE(pane.findChild<QLineEdit*>(u"foreignPatterns"_s)->text(), u"leader:*, *:lock"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(shownCell(pane, u"leader:scheduler"_s, ResourceModel::Holder),
+                                  u"host-a:4242"_s, 10000);
+        QTRY_COMPARE(shownCell(pane, u"mail:lock"_s, ResourceModel::Holder), u"host-b"_s);
+        RedisConnectDialog d(u"redis://127.0.0.1:6379"_s);
+        QVERIFY(d.lockPatterns().isEmpty());
+        d.findChild<QLineEdit*>(u"lockPatterns"_s)->setText(u" leader:* ,, *:lock "_s);
+        QCOMPARE(d.lockPatterns(), options.lockPatterns);
+        m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"mail:lock"_s});
     }
 
     // Given the connect dialog, the resource and the watch option come back as typed, and a

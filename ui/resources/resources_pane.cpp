@@ -108,14 +108,25 @@ void ResourcesPane::stop() {
     Q_EMIT attentionChanged();
 }
 
-void ResourcesPane::restartScan() {
-    if (m_url.isEmpty())
+void ResourcesPane::setLockPatterns(const QStringList& patterns) {
+    if (patterns == lockPatterns())
         return;
+    m_patterns->setText(patterns.join(QStringLiteral(", ")));
+    restartScan();
+}
+
+QStringList ResourcesPane::lockPatterns() const {
     QStringList patterns;
     for (const QString& p : m_patterns->text().split(u','))
         if (!p.trimmed().isEmpty())
             patterns << p.trimmed();
-    m_watch->start(m_url, patterns);
+    return patterns;
+}
+
+void ResourcesPane::restartScan() {
+    if (m_url.isEmpty())
+        return;
+    m_watch->start(m_url, lockPatterns());
 }
 
 void ResourcesPane::onScanned(const ScanResult& result) {

@@ -25,6 +25,10 @@ public:
     void start(const QString& url);
     /// Stops listing (simulated mode) and empties the list.
     void stop();
+    /// The foreign-lock key patterns (baton --lock-pattern, the connect dialog's field): the
+    /// next pass reads them.
+    void setLockPatterns(const QStringList& patterns);
+    QStringList lockPatterns() const;
 
     ResourceModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }

@@ -39,12 +39,13 @@ public:
         int electors = 5;
         int pollingOnlyElectors = 0;
         double speed = 1.0;
-        QString agentPath;       ///< baton-agent (empty: next to this executable, then PATH)
-        int agents = 3;          ///< baton-agent processes to start on connecting to a Redis
-        bool localRedis = false; ///< start a private redis-server and connect to it
-        bool tune = false;       ///< open the Tuning window at start and sweep (app/baton)
-        QString resource;        ///< Redis: the resource to open (empty: the list only)
-        bool watch = false;      ///< Redis: a read-only watch (no agents, nothing written)
+        QString agentPath;        ///< baton-agent (empty: next to this executable, then PATH)
+        int agents = 3;           ///< baton-agent processes to start on connecting to a Redis
+        bool localRedis = false;  ///< start a private redis-server and connect to it
+        bool tune = false;        ///< open the Tuning window at start and sweep (app/baton)
+        QString resource;         ///< Redis: the resource to open (empty: the list only)
+        bool watch = false;       ///< Redis: a read-only watch (no agents, nothing written)
+        QStringList lockPatterns; ///< Redis: key patterns of other libraries' locks to list
     };
     /// The resource the lab's own agents run on when none is named.
     static QString demoResource() { return QStringLiteral("job-scheduler"); }
