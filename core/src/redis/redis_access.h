@@ -8,14 +8,18 @@
 
 namespace baton::redis_detail {
 
+/// What a user of a store is for: an election (reads and writes) or a read-only watch (the
+/// resource directory, baton-ctl's read commands, the lab's watch).
+enum class Access { Election, Watch };
+
 /// The ACL SETUSER line that grants `url`'s user what an election needs (commands, keys
-/// baton:*, channels baton:*).
-std::string aclAdvice(const RedisUrl& url);
+/// baton:*, channels baton:*), or with Access::Watch the README's read-only watcher line.
+std::string aclAdvice(const RedisUrl& url, Access access = Access::Election);
 
 /// A server's error reply to `command` in words with the way out when it is a missing
 /// permission (NOPERM, or a command a script may not run: `scriptCommands` lists the
 /// script's) or a read-only replica (READONLY); any other error as it came.
 std::string explainAccess(const RedisUrl& url, const std::string& command, const std::string& error,
-                          const char* scriptCommands = nullptr);
+                          const char* scriptCommands = nullptr, Access access = Access::Election);
 
 } // namespace baton::redis_detail
