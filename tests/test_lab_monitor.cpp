@@ -251,6 +251,42 @@ private Q_SLOTS:
         m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"mail:lock"_s});
     }
 
+    // Given flapping limits of 1 failover in 1 minute and notifications on (saved: a new pane
+    // reads them back), when another library's lock changes holder twice, then the list counts
+    // both failovers, the row is flapping, and one desktop notification names it.
+    void flappingLimitsAndNotificationOnAForeignLock() {
+        MainWindow w(labOptions());
+        w.show();
+        ResourcesPane& pane = *w.resourcesPane();
+        pane.setFlapLimits(1, 1);
+        pane.setNotify(true);
+        {
+            ResourcesPane again;
+            QCOMPARE(again.model()->flapFailovers(), 1);
+            QCOMPARE(again.model()->flapWindow(), Duration(std::chrono::minutes(1)));
+            QVERIFY(again.notifies());
+        }
+        QStringList notices;
+        connect(&pane, &ResourcesPane::notified, this,
+                [&](const QString& title, const QString& text) { notices << title + text; });
+        pane.setLockPatterns({u"lease:*"_s});
+        w.connectRedis(QString::fromStdString(m_redis.url()), 0);
+        for (const QString& holder : {u"host-a"_s, u"host-b"_s, u"host-c"_s}) {
+            m_redis.cli({u"SET"_s, u"lease:cron"_s, holder, u"PX"_s, u"60000"_s});
+            QTRY_COMPARE_WITH_TIMEOUT(shownCell(pane, u"lease:cron"_s, ResourceModel::Holder),
+                                      holder, 10000);
+        }
+        QCOMPARE(shownCell(pane, u"lease:cron"_s, ResourceModel::Failovers), u"2"_s);
+        QCOMPARE(shownCell(pane, u"lease:cron"_s, ResourceModel::State),
+                 u"flapping: 2 failovers in 1 min"_s);
+        QCOMPARE(notices.size(), 1);
+        QVERIFY2(notices[0].contains(u"lease:cron"_s) && notices[0].contains(u"flapping"_s),
+                 qPrintable(notices[0]));
+        pane.setFlapLimits(3, 5);
+        pane.setNotify(false);
+        m_redis.cli({u"DEL"_s, u"lease:cron"_s});
+    }
+
     // Given the connect dialog, the resource and the watch option come back as typed, and a
     // watch starts no agents.
     void connectDialogTakesResourceAndWatch() {
