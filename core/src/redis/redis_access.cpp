@@ -71,6 +71,19 @@ std::string explainAccess(const RedisUrl& url, const std::string& command, const
     return error;
 }
 
+void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why,
+                    Access access) {
+    Context c = connectTo(impl.target(), impl.options(), false);
+    Reply r = command(c.get(), {"SUBSCRIBE", channel});
+    if (!r)
+        throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +
+                         contextError(c.get(), impl.options().commandTimeout));
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError(
+            "cannot subscribe to " + channel + " on " + impl.endpoint() + " (" + why +
+            "): " + explainAccess(impl.url(), "SUBSCRIBE", replyText(r.get()), nullptr, access));
+}
+
 } // namespace redis_detail
 
 namespace {
@@ -96,18 +109,6 @@ void checkNotAReplica(RedisStore::Impl& impl) {
                      ", and an election needs the primary: point the Redis URL at it "
                      "(redis://" +
                      primary + ")");
-}
-
-// SUBSCRIBE on a connection of its own, closed at once: an error reply is a refusal.
-void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why) {
-    Context c = connectTo(impl.target(), impl.options(), false);
-    Reply r = command(c.get(), {"SUBSCRIBE", channel});
-    if (!r)
-        throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +
-                         contextError(c.get(), impl.options().commandTimeout));
-    if (const std::string error = errorOf(r); !error.empty())
-        throw StoreError("cannot subscribe to " + channel + " on " + impl.endpoint() + " (" + why +
-                         "): " + explainAccess(impl.url(), "SUBSCRIBE", error));
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // What the Redis user of a store may do: permission and replica errors said with the way out
 // (used by redis_store.cpp; RedisStore::checkElectionAccess is in redis_access.cpp).
 
+#include "baton/redis/redis_store.h"
 #include "baton/redis/redis_url.h"
 
 #include <string>
@@ -21,5 +22,10 @@ std::string aclAdvice(const RedisUrl& url, Access access = Access::Election);
 /// script's) or a read-only replica (READONLY); any other error as it came.
 std::string explainAccess(const RedisUrl& url, const std::string& command, const std::string& error,
                           const char* scriptCommands = nullptr, Access access = Access::Election);
+
+/// SUBSCRIBE to `channel` on a connection of its own, closed at once; throws StoreError with
+/// the way out (for `access`) when refused. `why`: what comes on that channel.
+void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why,
+                    Access access = Access::Election);
 
 } // namespace baton::redis_detail

@@ -232,4 +232,12 @@ ResourceInfo ResourceDirectory::read(const std::string& resource) {
         resource, rawResource(impl.url(), resource, replies[0].get(), replies[1].get()));
 }
 
+void ResourceDirectory::checkWatch(const std::string& resource) {
+    const ResourceInfo info = read(resource);
+    if (info.error.find(" may not ") != std::string::npos)
+        throw StoreError("cannot watch " + RedisStore::key(resource, "lock") + ": " + info.error);
+    checkSubscribe(*m_store.m_impl, RedisStore::key(resource, "events"),
+                   "events and release notices come there", Access::Watch);
+}
+
 } // namespace baton
