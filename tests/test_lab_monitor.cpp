@@ -287,6 +287,21 @@ private Q_SLOTS:
         m_redis.cli({u"DEL"_s, u"lease:cron"_s});
     }
 
+    // Given the README's watcher less SUBSCRIBE, when the lab watches 'jobs' as that user, then
+    // the log says which permission is missing and gives the read-only line (not the
+    // election's) as the way out.
+    void aWatcherWithoutSubscribeIsToldTheWatchAcl() {
+        QCOMPARE(m_redis.cli({u"ACL"_s, u"SETUSER"_s, u"watcher"_s, u"-subscribe"_s}), u"OK"_s);
+        MainWindow w(labOptions());
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url(u"watcher:watch-pw"_s)), 0, u"jobs"_s,
+                       true);
+        QTRY_VERIFY_WITH_TIMEOUT(logSays(w, u"grant what a read-only watch needs"_s), 10000);
+        QVERIFY(logSays(w, u"may not run SUBSCRIBE"_s));
+        QVERIFY(!logSays(w, u"what an election needs"_s));
+        m_redis.cli({u"ACL"_s, u"SETUSER"_s, u"watcher"_s, u"+subscribe"_s});
+    }
+
     // Given the connect dialog, the resource and the watch option come back as typed, and a
     // watch starts no agents.
     void connectDialogTakesResourceAndWatch() {
