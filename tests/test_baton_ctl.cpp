@@ -352,6 +352,37 @@ private slots:
 
     // The README's read-only user: looks at everything, watches, and is refused (exit 4)
     // every action; Redis's ACL log shows it never tried to write.
+    // Given the README's watcher less one read permission, when it runs a read command, then it
+    // exits 4 naming what was refused, and the way out is the README's read-only line (word for
+    // word, after the user's name), never the election's.
+    void aWatcherMissingAPermissionIsToldTheWatchAcl_data() {
+        QTest::addColumn<QString>("without");
+        QTest::addColumn<QStringList>("command");
+        QTest::addColumn<QString>("names");
+        QTest::newRow("watch without SUBSCRIBE")
+            << u"-subscribe"_s << QStringList{u"watch"_s, u"jobs"_s} << u"SUBSCRIBE"_s;
+        QTest::newRow("watch without HSCAN")
+            << u"-hscan"_s << QStringList{u"watch"_s, u"jobs"_s} << u"hscan"_s;
+        QTest::newRow("resources without SCAN")
+            << u"-scan"_s << QStringList{u"resources"_s} << u"SCAN"_s;
+    }
+    void aWatcherMissingAPermissionIsToldTheWatchAcl() {
+        QFETCH(QString, without);
+        QFETCH(QStringList, command);
+        QFETCH(QString, names);
+        threeResources();
+        m_server.cli({u"ACL"_s, u"SETUSER"_s, u"watcher"_s, without});
+        const Run run = ctlOn(command, u"watcher:watchpw"_s);
+        QCOMPARE(run.code, 4);
+        QVERIFY2(run.err.contains(names, Qt::CaseInsensitive), qPrintable(run.err));
+        const QString readme = watcherAcl().mid(5).join(u' '); // after "... watcher on >pw"
+        QVERIFY2(run.err.contains(u"grant what a read-only watch needs: ACL SETUSER watcher "_s +
+                                  readme),
+                 qPrintable(run.err));
+        QVERIFY2(!run.err.contains(u"election"_s) && !run.err.contains(u"watchpw"_s),
+                 qPrintable(run.err));
+    }
+
     void readOnlyUserWatchesButCannotAct() {
         threeResources();
         const QString watcher = u"watcher:watchpw"_s;

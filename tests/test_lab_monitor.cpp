@@ -131,6 +131,11 @@ private Q_SLOTS:
         QTest::newRow("empty resource")
             << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--resource"_s, u" "_s}
             << u"must not be empty"_s;
+        QTest::newRow("lock pattern without redis")
+            << QStringList{u"--lock-pattern"_s, u"leader:*"_s} << u"--lock-pattern needs"_s;
+        QTest::newRow("empty lock pattern")
+            << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--lock-pattern"_s, u""_s}
+            << u"--lock-pattern must not be empty"_s;
     }
     void commandLineChecksTheMonitorOptions() {
         QFETCH(QStringList, args);
@@ -220,6 +225,81 @@ private Q_SLOTS:
         QCOMPARE(notices.size(), 1);
         QVERIFY(w.controller().sessions().isEmpty());
         m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"leader:billing"_s});
+    }
+
+    // Given --lock-pattern twice (Options::lockPatterns), when the lab connects, then both
+    // patterns' keys are listed as foreign locks from the first pass, and the pane's field
+    // shows them; the connect dialog's field reads and writes the same list.
+    void lockPatternOptionListsForeignLocks() {
+        m_redis.cli({u"SET"_s, u"leader:scheduler"_s, u"host-a:4242"_s, u"PX"_s, u"60000"_s});
+        m_redis.cli({u"SET"_s, u"mail:lock"_s, u"host-b"_s, u"PX"_s, u"60000"_s});
+        auto options = labOptions();
+        options.lockPatterns = {u"leader:*"_s, u"*:lock"_s};
+        MainWindow w(options);
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url()), 0);
+        ResourcesPane& pane = *w.resourcesPane();
+        QCOMPARE(pane.lockPatterns(), options.lockPatterns);
+        QCOMPARE(pane.findChild<QLineEdit*>(u"foreignPatterns"_s)->text(), u"leader:*, *:lock"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(shownCell(pane, u"leader:scheduler"_s, ResourceModel::Holder),
+                                  u"host-a:4242"_s, 10000);
+        QTRY_COMPARE(shownCell(pane, u"mail:lock"_s, ResourceModel::Holder), u"host-b"_s);
+        RedisConnectDialog d(u"redis://127.0.0.1:6379"_s);
+        QVERIFY(d.lockPatterns().isEmpty());
+        d.findChild<QLineEdit*>(u"lockPatterns"_s)->setText(u" leader:* ,, *:lock "_s);
+        QCOMPARE(d.lockPatterns(), options.lockPatterns);
+        m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"mail:lock"_s});
+    }
+
+    // Given flapping limits of 1 failover in 1 minute and notifications on (saved: a new pane
+    // reads them back), when another library's lock changes holder twice, then the list counts
+    // both failovers, the row is flapping, and one desktop notification names it.
+    void flappingLimitsAndNotificationOnAForeignLock() {
+        MainWindow w(labOptions());
+        w.show();
+        ResourcesPane& pane = *w.resourcesPane();
+        pane.setFlapLimits(1, 1);
+        pane.setNotify(true);
+        {
+            ResourcesPane again;
+            QCOMPARE(again.model()->flapFailovers(), 1);
+            QCOMPARE(again.model()->flapWindow(), Duration(std::chrono::minutes(1)));
+            QVERIFY(again.notifies());
+        }
+        QStringList notices;
+        connect(&pane, &ResourcesPane::notified, this,
+                [&](const QString& title, const QString& text) { notices << title + text; });
+        pane.setLockPatterns({u"lease:*"_s});
+        w.connectRedis(QString::fromStdString(m_redis.url()), 0);
+        for (const QString& holder : {u"host-a"_s, u"host-b"_s, u"host-c"_s}) {
+            m_redis.cli({u"SET"_s, u"lease:cron"_s, holder, u"PX"_s, u"60000"_s});
+            QTRY_COMPARE_WITH_TIMEOUT(shownCell(pane, u"lease:cron"_s, ResourceModel::Holder),
+                                      holder, 10000);
+        }
+        QCOMPARE(shownCell(pane, u"lease:cron"_s, ResourceModel::Failovers), u"2"_s);
+        QCOMPARE(shownCell(pane, u"lease:cron"_s, ResourceModel::State),
+                 u"flapping: 2 failovers in 1 min"_s);
+        QCOMPARE(notices.size(), 1);
+        QVERIFY2(notices[0].contains(u"lease:cron"_s) && notices[0].contains(u"flapping"_s),
+                 qPrintable(notices[0]));
+        pane.setFlapLimits(3, 5);
+        pane.setNotify(false);
+        m_redis.cli({u"DEL"_s, u"lease:cron"_s});
+    }
+
+    // Given the README's watcher less SUBSCRIBE, when the lab watches 'jobs' as that user, then
+    // the log says which permission is missing and gives the read-only line (not the
+    // election's) as the way out.
+    void aWatcherWithoutSubscribeIsToldTheWatchAcl() {
+        QCOMPARE(m_redis.cli({u"ACL"_s, u"SETUSER"_s, u"watcher"_s, u"-subscribe"_s}), u"OK"_s);
+        MainWindow w(labOptions());
+        w.show();
+        w.connectRedis(QString::fromStdString(m_redis.url(u"watcher:watch-pw"_s)), 0, u"jobs"_s,
+                       true);
+        QTRY_VERIFY_WITH_TIMEOUT(logSays(w, u"grant what a read-only watch needs"_s), 10000);
+        QVERIFY(logSays(w, u"may not run SUBSCRIBE"_s));
+        QVERIFY(!logSays(w, u"what an election needs"_s));
+        m_redis.cli({u"ACL"_s, u"SETUSER"_s, u"watcher"_s, u"+subscribe"_s});
     }
 
     // Given the connect dialog, the resource and the watch option come back as typed, and a

@@ -291,6 +291,46 @@ private slots:
         QCOMPARE(pass.resources[0].error, std::string());
     }
 
+    // Given a watcher granted the README's read-only line less one read permission, when it
+    // scans, then the message names what is missing and advises the read-only watch's own ACL
+    // line, never the election's (which would grant writes a watch must not have).
+    void aWatcherMissingAPermissionGetsTheWatchAdvice_data() {
+        QTest::addColumn<QString>("without");
+        QTest::addColumn<QString>("names");
+        QTest::newRow("no SCAN") << u"-scan"_s << u"SCAN"_s;
+        QTest::newRow("no HSCAN in the scripts") << u"-hscan"_s << u"hscan"_s;
+    }
+    void aWatcherMissingAPermissionGetsTheWatchAdvice() {
+        QFETCH(QString, without);
+        QFETCH(QString, names);
+        RedisStore writer(m_server.url(), quick());
+        Locker locker(writer);
+        QVERIFY(locker.tryLock("jobs", "alice", 10s).lease);
+        m_server.cli({u"HSET"_s, u"baton:{jobs}:members"_s, u"alice"_s, u"{}"_s});
+        QString acl = u"ACL SETUSER watcher on >watchpw resetkeys ~baton:* resetchannels "
+                      u"&baton:* -@all +ping +select +scan +script|load +evalsha +time +pttl "
+                      u"+strlen +type +get +hlen +hscan +subscribe +unsubscribe "_s +
+                      without;
+        QCOMPARE(m_server.cli(acl.split(u' ')), u"OK"_s);
+        RedisStore store(m_server.url(u"watcher:watchpw"_s), quick());
+        ResourceDirectory dir(store);
+        std::string message;
+        try {
+            const DirectoryPass pass = dir.scan();
+            for (const ResourceInfo& r : pass.resources)
+                message += r.error;
+        } catch (const StoreError& e) {
+            message = e.what();
+        }
+        const QString m = QString::fromStdString(message);
+        QVERIFY2(m.contains(names, Qt::CaseInsensitive), qPrintable(m));
+        QVERIFY2(m.contains(u"grant what a read-only watch needs: ACL SETUSER watcher "
+                            u"resetkeys ~baton:* resetchannels &baton:* -@all"_s),
+                 qPrintable(m));
+        QVERIFY2(!m.contains(u"+set"_s) && !m.contains(u"election"_s), qPrintable(m));
+        m_server.cli({u"ACL"_s, u"DELUSER"_s, u"watcher"_s});
+    }
+
     void aServerThatWentAwayThrowsAStoreError() {
         test::RedisServer server;
         QVERIFY2(server.start(), qPrintable(server.error()));

@@ -153,6 +153,38 @@ private Q_SLOTS:
         QVERIFY(!f.model.index(0, 0).data(Qt::ForegroundRole).isValid());
     }
 
+    // Given flapping limits of 2 failovers in 1 minute (the Resources pane's setting), when a
+    // resource changes holder 3 times within the minute, then it turns red once (turnedRed,
+    // the desktop notification's cue) with the limits in its text; widening the limits back
+    // to 3 in 5 min makes it led again, and a new turn to red is told again.
+    void flappingLimitsAreSettableAndTurningRedIsToldOnce() {
+        Fixture f;
+        QSignalSpy red(&f.model, &ResourceModel::turnedRed);
+        f.model.setFlapping(2, 1min);
+        QCOMPARE(f.model.flapFailovers(), 2);
+        QCOMPARE(f.model.flapWindow(), Duration(1min));
+        f.model.applyPass(passOf({resource("jobs", "a", 1, 5s)}), t0);
+        const char* holders[] = {"b", "c", "a"};
+        for (int i = 0; i < 3; ++i)
+            f.model.applyPass(passOf({resource("jobs", holders[i], std::uint64_t(i + 2), 5s)}),
+                              t0 + std::chrono::seconds(10 * (i + 1)));
+        QCOMPARE(f.model.status(*f.model.row(0)), ResourceModel::Status::Flapping);
+        QCOMPARE(cell(f.model, 0, ResourceModel::State), u"flapping: 3 failovers in 1 min"_s);
+        QCOMPARE(red.count(), 1);
+        QCOMPARE(red.at(0).at(0).toString(), u"jobs"_s);
+        QCOMPARE(red.at(0).at(1).toString(), u"flapping: 3 failovers in 1 min"_s);
+        f.model.advance(t0 + 35s); // still red: not told again
+        QCOMPARE(red.count(), 1);
+        f.model.setFlapping(3, 5min);
+        QCOMPARE(f.model.status(*f.model.row(0)), ResourceModel::Status::Led);
+        f.model.applyPass(passOf({resource("jobs", "b", 5, 5s)}), t0 + 40s);
+        QCOMPARE(f.model.status(*f.model.row(0)), ResourceModel::Status::Flapping);
+        QCOMPARE(red.count(), 2);
+        f.model.setFlapping(0, 0s); // bounded: at least 1 in 1 s
+        QCOMPARE(f.model.flapFailovers(), 1);
+        QCOMPARE(f.model.flapWindow(), Duration(1s));
+    }
+
     // Given live members and no holder, then it is "no leader" at once and an alert (red) only
     // once it has been free for longer than its members' TTL; free with no members is idle.
     void noLeaderForLongerThanItsTtl() {

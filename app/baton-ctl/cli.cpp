@@ -76,7 +76,7 @@ void build(CLI::App& app, Request& r, Texts& t, bool& version) {
         "resources", "Every resource on the server (SCAN, never KEYS): holder, fence, TTL, "
                      "live members, term, state.");
     list->add_flag("--json", r.json, "One JSON document instead of a table.");
-    list->add_option("--pattern", r.patterns,
+    list->add_option("--pattern,--lock-pattern", r.patterns,
                      "Also read keys matching P (SCAN MATCH syntax, e.g. 'leader:*' or "
                      "'*:lock') as other libraries' locks: the holder is a string key's value "
                      "or a hash key's field, the TTL its PTTL. Repeatable.")

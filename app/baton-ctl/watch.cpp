@@ -6,6 +6,7 @@
 #include "render.h"
 
 #include <baton/redis/observer.h>
+#include <baton/redis/resource_directory.h>
 
 #include <condition_variable>
 #include <csignal>
@@ -150,6 +151,14 @@ int watch(const Request& r) {
         sigaddset(&ending, sig);
     pthread_sigmask(SIG_BLOCK, &ending, nullptr);
     auto store = connect(r.redis);
+    // Before any thread: a permission a watch lacks is said once, with the watcher's ACL line.
+    try {
+        baton::ResourceDirectory directory(*store);
+        for (const std::string& resource : r.resources)
+            directory.checkWatch(resource);
+    } catch (const baton::StoreError& e) {
+        fail(e, "watch");
+    }
     LineQueue out;
     std::thread waiter([&] {
         int sig = 0;

@@ -85,6 +85,18 @@ bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow:
     }
     if (options.watch)
         options.agents = 0;
+    for (const QString& p : parser.values(QStringLiteral("lock-pattern"))) {
+        if (p.trimmed().isEmpty()) {
+            std::fprintf(stderr, "baton: --lock-pattern must not be empty (a SCAN MATCH pattern "
+                                 "such as 'leader:*')\n");
+            return false;
+        }
+        options.lockPatterns << p.trimmed();
+    }
+    if (!options.lockPatterns.isEmpty() && !redis) {
+        std::fprintf(stderr, "baton: --lock-pattern needs --redis URL or --local-redis\n");
+        return false;
+    }
     return true;
 }
 
@@ -155,8 +167,14 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         QStringLiteral("watch"),
         QStringLiteral("With --redis: watch read-only; no agents are started and nothing is "
                        "written to Redis (a read-only ACL user is enough)."));
+    const QCommandLineOption lockPattern(
+        QStringLiteral("lock-pattern"),
+        QStringLiteral("With --redis or --local-redis: also list the keys matching this SCAN "
+                       "pattern as other libraries' locks, read-only (e.g. 'leader:*'; "
+                       "repeatable; baton-ctl resources --pattern is the same)."),
+        QStringLiteral("PATTERN"));
     parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
-                       resource, watch, tune, localRedisHa, minReplicas});
+                       resource, watch, tune, localRedisHa, minReplicas, lockPattern});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",

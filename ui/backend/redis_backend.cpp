@@ -87,8 +87,10 @@ void RedisBackend::Impl::schedule(LabTime now) {
         return;
     if (!m_health.connected && !m_health.connecting && now >= m_health.nextConnectAt) {
         m_health.connecting = true;
-        if (!m_link)
+        if (!m_link) {
             m_link = std::make_unique<RedisLink>(m_inbox, *this, m_urlStd, m_resourceStd);
+            m_link->setWatchOnly(m_readOnly);
+        }
         m_link->connect();
     }
     // INFO is no write, but a read-only watcher's ACL need not grant it (the README's line).

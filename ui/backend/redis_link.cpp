@@ -2,6 +2,8 @@
 
 #include "backend/lab_clock.h"
 
+#include <baton/redis/resource_directory.h>
+
 #include <cstdlib>
 
 namespace baton::lab {
@@ -65,6 +67,8 @@ void RedisLink::connectNow() {
     LinkListener* l = m_listener;
     try {
         auto store = std::make_unique<RedisStore>(m_url, labRedisOptions());
+        if (m_watchOnly)
+            ResourceDirectory(*store).checkWatch(m_resource);
         Observer::Callbacks cb;
         cb.onState = [inbox, l](const ObservedState& s) {
             const TimePoint at = steadyNow();

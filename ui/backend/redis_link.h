@@ -63,6 +63,9 @@ public:
     RedisLink(const RedisLink&) = delete;
     RedisLink& operator=(const RedisLink&) = delete;
 
+    /// Before connect(): a read-only watch, whose connect first checks that the user may read
+    /// the resource and SUBSCRIBE (a refusal names the permission and the watcher's ACL line).
+    void setWatchOnly(bool on) { m_watchOnly = on; }
     /// Connects and starts observing; onConnected or onConnectFailed follows.
     void connect();
     /// Asks Redis for its command count; onInfo follows. Only once connected.
@@ -80,6 +83,7 @@ private:
     LinkListener* const m_listener;
     const std::string m_url;
     const std::string m_resource;
+    bool m_watchOnly = false; // set before the first connect()
     // Worker only.
     std::unique_ptr<RedisStore> m_store;
     std::unique_ptr<Observer> m_observer;

@@ -266,13 +266,23 @@ QString ResourceModel::alertText(const Row& r) const {
 
 void ResourceModel::updateAlerts() {
     QStringList alerts;
+    QSet<QString> red;
+    std::vector<std::pair<QString, QString>> turned;
     for (const Row& r : m_rows)
-        if (const QString why = alertText(r); !why.isEmpty())
-            alerts << shown(r.info.name) + QStringLiteral(": ") + why;
+        if (const QString why = alertText(r); !why.isEmpty()) {
+            const QString name = shown(r.info.name);
+            alerts << name + QStringLiteral(": ") + why;
+            red.insert(name);
+            if (!m_red.contains(name))
+                turned.emplace_back(name, why);
+        }
+    m_red = std::move(red);
     if (alerts == m_alerts)
         return;
     m_alerts = alerts;
     Q_EMIT alertsChanged(m_alerts);
+    for (const auto& [name, why] : turned)
+        Q_EMIT turnedRed(name, why);
 }
 
 const ResourceModel::Row* ResourceModel::row(int index) const {

@@ -8,6 +8,8 @@
 
 #include <baton/redis/resource_directory.h>
 
+#include <QSet>
+
 #include <deque>
 #include <vector>
 
@@ -62,6 +64,8 @@ public:
     void advance(TimePoint now);
     /// Flapping: more than `failovers` holder changes within `window` (default 3 in 5 min).
     void setFlapping(int failovers, Duration window);
+    int flapFailovers() const { return m_flapFailovers; }
+    Duration flapWindow() const { return m_flapWindow; }
     /// Forgets everything (a new connection).
     void clear();
 
@@ -83,6 +87,9 @@ Q_SIGNALS:
     void alertsChanged(const QStringList& alerts);
     /// Time moved on: the TTL and term age columns read differently now.
     void ticked();
+    /// `name` (shown escaped) needs attention now and did not at the last look: once per
+    /// turn to red (the desktop notification).
+    void turnedRed(const QString& name, const QString& why);
 
 private:
     void track(Row& r, const ResourceInfo& info, TimePoint at, double serverMs);
@@ -93,6 +100,7 @@ private:
 
     std::vector<Row> m_rows; ///< in the pass's order: Baton's by name, then foreign by key
     QStringList m_alerts;
+    QSet<QString> m_red; ///< the names behind m_alerts
     TimePoint m_now{};
     int m_flapFailovers = 3;
     Duration m_flapWindow = std::chrono::minutes(5);

@@ -4,13 +4,21 @@
 
 #include <baton/base/text.h>
 
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QSettings>
 #include <QSortFilterProxyModel>
+#include <QSpinBox>
 #include <QStyle>
+#include <QSystemTrayIcon>
 #include <QTableView>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace baton::lab {
@@ -28,6 +36,7 @@ ResourcesPane::ResourcesPane(QWidget* parent)
     , m_filter(new QLineEdit(this))
     , m_patterns(new QLineEdit(this))
     , m_summary(new QLabel(this))
+    , m_alertSettings(new QToolButton(this))
     , m_clock(new QTimer(this))
     , m_watch(new ResourceWatch(this)) {
     setObjectName(QStringLiteral("resourcesPane"));
@@ -76,6 +85,12 @@ ResourcesPane::ResourcesPane(QWidget* parent)
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_filter, 1);
     filters->addWidget(m_patterns, 1);
+    m_alertSettings->setObjectName(QStringLiteral("alertSettings"));
+    m_alertSettings->setText(tr("Alerts..."));
+    m_alertSettings->setToolTip(tr("When a resource is flapping (more than N failovers in M "
+                                   "minutes), and a desktop notification when one turns red"));
+    connect(m_alertSettings, &QToolButton::clicked, this, &ResourcesPane::askAlertSettings);
+    filters->addWidget(m_alertSettings);
     layout->addLayout(filters);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_summary);
@@ -85,6 +100,12 @@ ResourcesPane::ResourcesPane(QWidget* parent)
         updateSummary();
         Q_EMIT attentionChanged();
     });
+    connect(m_model, &ResourceModel::turnedRed, this, &ResourcesPane::notifyRed);
+    const QSettings settings;
+    m_model->setFlapping(
+        settings.value(QStringLiteral("resources/flapFailovers"), 3).toInt(),
+        std::chrono::minutes(settings.value(QStringLiteral("resources/flapMinutes"), 5).toInt()));
+    m_notify = settings.value(QStringLiteral("resources/notify"), false).toBool();
     m_clock->setInterval(kClockMs);
     connect(m_clock, &QTimer::timeout, this, [this] { m_model->advance(steadyNow()); });
     updateSummary();
@@ -108,14 +129,25 @@ void ResourcesPane::stop() {
     Q_EMIT attentionChanged();
 }
 
-void ResourcesPane::restartScan() {
-    if (m_url.isEmpty())
+void ResourcesPane::setLockPatterns(const QStringList& patterns) {
+    if (patterns == lockPatterns())
         return;
+    m_patterns->setText(patterns.join(QStringLiteral(", ")));
+    restartScan();
+}
+
+QStringList ResourcesPane::lockPatterns() const {
     QStringList patterns;
     for (const QString& p : m_patterns->text().split(u','))
         if (!p.trimmed().isEmpty())
             patterns << p.trimmed();
-    m_watch->start(m_url, patterns);
+    return patterns;
+}
+
+void ResourcesPane::restartScan() {
+    if (m_url.isEmpty())
+        return;
+    m_watch->start(m_url, lockPatterns());
 }
 
 void ResourcesPane::onScanned(const ScanResult& result) {
@@ -197,6 +229,69 @@ void ResourcesPane::updateSummary() {
         alerts.isEmpty() && m_last.error.isEmpty() ? QString() : QStringLiteral("color: #d32f2f");
     if (m_summary->styleSheet() != css)
         m_summary->setStyleSheet(css);
+}
+
+void ResourcesPane::setFlapLimits(int failovers, int minutes) {
+    failovers = std::clamp(failovers, 1, 1000);
+    minutes = std::clamp(minutes, 1, 24 * 60);
+    m_model->setFlapping(failovers, std::chrono::minutes(minutes));
+    QSettings settings;
+    settings.setValue(QStringLiteral("resources/flapFailovers"), failovers);
+    settings.setValue(QStringLiteral("resources/flapMinutes"), minutes);
+}
+
+void ResourcesPane::setNotify(bool on) {
+    m_notify = on;
+    QSettings().setValue(QStringLiteral("resources/notify"), on);
+}
+
+void ResourcesPane::askAlertSettings() {
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Resource alerts"));
+    auto* failovers = new QSpinBox(&dialog);
+    failovers->setObjectName(QStringLiteral("flapFailovers"));
+    failovers->setRange(1, 1000);
+    failovers->setValue(m_model->flapFailovers());
+    failovers->setPrefix(tr("more than "));
+    failovers->setSuffix(tr(" failovers"));
+    auto* minutes = new QSpinBox(&dialog);
+    minutes->setObjectName(QStringLiteral("flapMinutes"));
+    minutes->setRange(1, 24 * 60);
+    minutes->setValue(int(std::max<std::int64_t>(
+        1, std::chrono::duration_cast<std::chrono::minutes>(m_model->flapWindow()).count())));
+    minutes->setPrefix(tr("in "));
+    minutes->setSuffix(tr(" min"));
+    auto* notify = new QCheckBox(tr("Desktop notification when a resource turns red"), &dialog);
+    notify->setObjectName(QStringLiteral("notify"));
+    notify->setChecked(m_notify);
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        notify->setToolTip(tr("This desktop has no system tray: the status bar says it instead"));
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Flapping:"), failovers);
+    form->addRow(QString(), minutes);
+    form->addRow(notify);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    setFlapLimits(failovers->value(), minutes->value());
+    setNotify(notify->isChecked());
+}
+
+void ResourcesPane::notifyRed(const QString& name, const QString& why) {
+    if (!m_notify)
+        return;
+    const QString title = tr("Baton: %1 needs attention").arg(name);
+    Q_EMIT notified(title, why);
+    if (!QSystemTrayIcon::isSystemTrayAvailable() || !QSystemTrayIcon::supportsMessages())
+        return;
+    if (!m_tray) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->show();
+    }
+    m_tray->showMessage(title, why, QSystemTrayIcon::Warning, 10000);
 }
 
 } // namespace baton::lab

@@ -9,6 +9,8 @@
 #include <QWidget>
 
 class QLabel;
+class QSystemTrayIcon;
+class QToolButton;
 class QLineEdit;
 class QSortFilterProxyModel;
 class QTableView;
@@ -25,6 +27,10 @@ public:
     void start(const QString& url);
     /// Stops listing (simulated mode) and empties the list.
     void stop();
+    /// The foreign-lock key patterns (baton --lock-pattern, the connect dialog's field): the
+    /// next pass reads them.
+    void setLockPatterns(const QStringList& patterns);
+    QStringList lockPatterns() const;
 
     ResourceModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
@@ -37,6 +43,16 @@ public:
     /// Why the list cannot be read now ("" while it can): for the status bar.
     QString problem() const { return m_last.error; }
 
+    /// Flapping: more than `failovers` holder changes in `minutes` (saved in QSettings,
+    /// resources/flapFailovers and resources/flapMinutes; default 3 in 5).
+    void setFlapLimits(int failovers, int minutes);
+    /// A desktop notification when a resource turns red (QSystemTrayIcon::showMessage, where
+    /// the desktop has a tray); saved as resources/notify, off by default.
+    void setNotify(bool on);
+    bool notifies() const { return m_notify; }
+    /// Asks for the flapping limits and the notification (the pane's "Alerts..." button).
+    void askAlertSettings();
+
 Q_SIGNALS:
     /// The operator asked to open a Baton resource (double-click or Enter).
     void openRequested(const QString& resource);
@@ -44,12 +60,15 @@ Q_SIGNALS:
     void notice(const QString& text);
     /// problem() changed, or alerts did: the status bar shows them.
     void attentionChanged();
+    /// A desktop notification was asked for (tests see it even where there is no tray).
+    void notified(const QString& title, const QString& text);
 
 private:
     void onScanned(const ScanResult& result);
     void onActivated(const QModelIndex& index);
     void restartScan();
     void updateSummary();
+    void notifyRed(const QString& name, const QString& why);
 
     ResourceModel* m_model;
     QSortFilterProxyModel* m_proxy;
@@ -57,6 +76,9 @@ private:
     QLineEdit* m_filter;
     QLineEdit* m_patterns;
     QLabel* m_summary;
+    QToolButton* m_alertSettings;
+    QSystemTrayIcon* m_tray = nullptr; ///< made on the first notification
+    bool m_notify = false;
     QTimer* m_clock;
     ResourceWatch* m_watch;
     QString m_url;

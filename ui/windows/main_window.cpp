@@ -70,6 +70,7 @@ MainWindow::MainWindow(Options options, QWidget* parent)
     m_speedSlider->setValue(
         sliderFromSpeed(std::clamp(m_options.speed, SimBackend::kMinSpeed, SimBackend::kMaxSpeed)));
     QString error;
+    m_resources->setLockPatterns(m_options.lockPatterns);
     if (m_options.localRedis || m_options.localRedisHa) {
         newSimulation(m_options.electors, m_options.pollingOnlyElectors); // until it is ready
         m_options.localRedisHa ? startLocalRedisHa() : startLocalRedis();

@@ -49,6 +49,7 @@ public:
         bool tune = false;         ///< open the Tuning window at start and sweep (app/baton)
         QString resource;          ///< Redis: the resource to open (empty: the list only)
         bool watch = false;        ///< Redis: a read-only watch (no agents, nothing written)
+        QStringList lockPatterns;  ///< Redis: key patterns of other libraries' locks to list
     };
     /// The resource the lab's own agents run on when none is named.
     static QString demoResource() { return QStringLiteral("job-scheduler"); }

@@ -170,12 +170,14 @@ void MainWindow::askConnectRedis() {
         dialog.setUser(settings.value(QStringLiteral("redis/user")).toString());
     dialog.setResource(settings.value(QStringLiteral("redis/resource")).toString());
     dialog.setWatch(settings.value(QStringLiteral("redis/watch")).toBool());
+    dialog.setLockPatterns(m_resources->lockPatterns());
     if (dialog.exec() != QDialog::Accepted)
         return;
     settings.setValue(QStringLiteral("redis/address"), dialog.address());
     settings.setValue(QStringLiteral("redis/user"), dialog.user());
     settings.setValue(QStringLiteral("redis/resource"), dialog.resource());
     settings.setValue(QStringLiteral("redis/watch"), dialog.watch());
+    m_resources->setLockPatterns(dialog.lockPatterns());
     connectRedis(dialog.url(), dialog.agents(), dialog.resource(), dialog.watch());
 }
 

@@ -77,6 +77,7 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     , m_agents(new QSpinBox(this))
     , m_resource(new QLineEdit(this))
     , m_watch(new QCheckBox(tr("Watch only (read-only: start nothing, write nothing)"), this))
+    , m_lockPatterns(new QLineEdit(this))
     , m_error(new QLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Connect to Redis"));
@@ -111,6 +112,10 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
                                 : tr("baton-agent processes to start (0: only watch the "
                                      "electors that are already there)"));
     });
+    m_lockPatterns->setObjectName(QStringLiteral("lockPatterns"));
+    m_lockPatterns->setPlaceholderText(tr("none; e.g. leader:*, *:lock"));
+    m_lockPatterns->setToolTip(tr("Key patterns (SCAN MATCH syntax, comma-separated) of other "
+                                  "libraries' locks to list and watch read-only"));
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #d32f2f"));
     auto* form = new QFormLayout(this);
@@ -118,6 +123,7 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     form->addRow(tr("User:"), m_user);
     form->addRow(tr("Password:"), m_password);
     form->addRow(tr("Resource:"), m_resource);
+    form->addRow(tr("Lock patterns:"), m_lockPatterns);
     form->addRow(QString(), m_watch);
     form->addRow(tr("Start agents:"), m_agents);
     form->addRow(m_error);
@@ -168,6 +174,18 @@ bool RedisConnectDialog::watch() const {
 
 void RedisConnectDialog::setWatch(bool watch) {
     m_watch->setChecked(watch);
+}
+
+QStringList RedisConnectDialog::lockPatterns() const {
+    QStringList patterns;
+    for (const QString& p : m_lockPatterns->text().split(u','))
+        if (!p.trimmed().isEmpty())
+            patterns << p.trimmed();
+    return patterns;
+}
+
+void RedisConnectDialog::setLockPatterns(const QStringList& patterns) {
+    m_lockPatterns->setText(patterns.join(QStringLiteral(", ")));
 }
 
 void RedisConnectDialog::check() {

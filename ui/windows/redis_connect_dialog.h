@@ -4,6 +4,7 @@
 // stored or logged.
 
 #include <QDialog>
+#include <QStringList>
 
 class QLineEdit;
 class QLabel;
@@ -35,6 +36,9 @@ public:
     /// A read-only watch: no agents, nothing written to Redis.
     bool watch() const;
     void setWatch(bool watch);
+    /// Key patterns of other libraries' locks to list (baton --lock-pattern), comma-separated.
+    QStringList lockPatterns() const;
+    void setLockPatterns(const QStringList& patterns);
 
     /// Splits `url` into the URL without credentials, its user and its password (as the
     /// core's parser reads them: "redis://secret@host" is a password alone). A URL that does
@@ -51,6 +55,7 @@ private:
     QSpinBox* m_agents;
     QLineEdit* m_resource;
     QCheckBox* m_watch;
+    QLineEdit* m_lockPatterns;
     QLabel* m_error;
     QDialogButtonBox* m_buttons;
 };

@@ -21,6 +21,12 @@ constexpr const char* kElectionCommands =
 constexpr const char* kClusterCommands =
     " +cluster|slots +asking +spublish +ssubscribe +sunsubscribe";
 
+// Every command a read-only watch sends (README, "Monitoring a deployment"): nothing that
+// writes; keys and channels baton:* only, reset first so that no wider grant stays.
+constexpr const char* kWatchCommands =
+    "resetkeys ~baton:* resetchannels &baton:* -@all +ping +select +scan +script|load +evalsha "
+    "+time +pttl +strlen +type +get +hlen +hscan +subscribe +unsubscribe";
+
 std::string userOf(const RedisUrl& url) {
     return url.user.empty() ? "default" : url.user;
 }
@@ -33,13 +39,18 @@ std::string upper(std::string text) {
 
 } // namespace
 
-std::string aclAdvice(const RedisUrl& url) {
+std::string aclAdvice(const RedisUrl& url, Access access) {
+    if (access == Access::Watch)
+        return "grant what a read-only watch needs: ACL SETUSER " + userOf(url) + " " +
+               kWatchCommands +
+               " (and, for other libraries' lock patterns, their keys and "
+               "+hgetall)";
     return "grant what an election needs: ACL SETUSER " + userOf(url) + " " + kElectionCommands +
            (url.cluster ? kClusterCommands : "") + " ~baton:* &baton:*";
 }
 
 std::string explainAccess(const RedisUrl& url, const std::string& command, const std::string& error,
-                          const char* scriptCommands) {
+                          const char* scriptCommands, Access access) {
     const std::string user = "the Redis user '" + userOf(url) + "'";
     if (error.rfind("READONLY", 0) == 0)
         return "the server is a read-only replica (READONLY): an election needs the primary; "
@@ -50,16 +61,30 @@ std::string explainAccess(const RedisUrl& url, const std::string& command, const
             what = "use the keys baton:* (" + upper(command) + ")";
         else if (error.find("one of the channels") != std::string::npos)
             what = "use the channels baton:* (" + upper(command) + ")";
-        return user + " may not " + what + " (" + error + "); " + aclAdvice(url);
+        return user + " may not " + what + " (" + error + "); " + aclAdvice(url, access);
     }
     if (error.find("can't run this command") != std::string::npos) {
         const std::string said = error.substr(0, error.find(" script:"));
         if (!scriptCommands)
-            return user + " may not run " + upper(command) + " (" + said + "); " + aclAdvice(url);
+            return user + " may not run " + upper(command) + " (" + said + "); " +
+                   aclAdvice(url, access);
         return user + " may not run one of the commands of Baton's scripts (" + scriptCommands +
-               "; the server says: " + said + "); " + aclAdvice(url);
+               "; the server says: " + said + "); " + aclAdvice(url, access);
     }
     return error;
+}
+
+void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why,
+                    Access access) {
+    Context c = connectTo(impl.target(), impl.options(), false);
+    Reply r = command(c.get(), {impl.subscribeVerb(), channel});
+    if (!r)
+        throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +
+                         contextError(c.get(), impl.options().commandTimeout));
+    if (r->type == REDIS_REPLY_ERROR)
+        throw StoreError(
+            "cannot subscribe to " + channel + " on " + impl.endpoint() + " (" + why +
+            "): " + explainAccess(impl.url(), "SUBSCRIBE", replyText(r.get()), nullptr, access));
 }
 
 } // namespace redis_detail
@@ -87,18 +112,6 @@ void checkNotAReplica(RedisStore::Impl& impl) {
                      ", and an election needs the primary: point the Redis URL at it "
                      "(redis://" +
                      primary + ")");
-}
-
-// SUBSCRIBE on a connection of its own, closed at once: an error reply is a refusal.
-void checkSubscribe(RedisStore::Impl& impl, const std::string& channel, const char* why) {
-    Context c = connectTo(impl.target(), impl.options(), false);
-    Reply r = command(c.get(), {impl.subscribeVerb(), channel});
-    if (!r)
-        throw StoreError("cannot check SUBSCRIBE on " + impl.endpoint() + ": " +
-                         contextError(c.get(), impl.options().commandTimeout));
-    if (const std::string error = errorOf(r); !error.empty())
-        throw StoreError("cannot subscribe to " + channel + " on " + impl.endpoint() + " (" + why +
-                         "): " + explainAccess(impl.url(), "SUBSCRIBE", error));
 }
 
 } // namespace

@@ -183,13 +183,13 @@ MemberEntries memberEntries(const redisReply* r, const std::string& k) {
 }
 
 std::string errorText(const RedisUrl& url, const redisReply* r, const std::string& resource,
-                      const char* what, ScriptId script) {
+                      const char* what, ScriptId script, Access access) {
     const std::string text = replyText(r);
     if (auto garbage = garbageMessage(resource, text))
         return std::string(what) + ": " + *garbage;
     return std::string(what) + ": " +
            explainAccess(url, script == ScriptCount ? what : "EVALSHA", text,
-                         script == ScriptCount ? nullptr : kScriptCommands[script]);
+                         script == ScriptCount ? nullptr : kScriptCommands[script], access);
 }
 
 } // namespace redis_detail

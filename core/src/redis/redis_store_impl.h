@@ -5,6 +5,7 @@
 // notice; with Cluster, each call sent to its slot's primary (MOVED and ASK followed).
 
 #include "cluster_slots.h"
+#include "redis_access.h"
 #include "redis_connection.h"
 #include "redis_scripts.h"
 #include "redis_subscriber.h"
@@ -26,7 +27,8 @@ MemberEntries memberEntries(const redisReply* reply, const std::string& key);
 /// An error reply to `what` on `resource` in words with the way out (bad data, a missing
 /// permission, a replica).
 std::string errorText(const RedisUrl& url, const redisReply* reply, const std::string& resource,
-                      const char* what, ScriptId script = ScriptCount);
+                      const char* what, ScriptId script = ScriptCount,
+                      Access access = Access::Election);
 } // namespace redis_detail
 
 class RedisStore::Impl {

@@ -29,7 +29,7 @@ directory::RawResource rawResource(const RedisUrl& url, const std::string& name,
     directory::RawResource raw;
     raw.readerMs = unixMsNow();
     if (look->type == REDIS_REPLY_ERROR) {
-        raw.lockError = errorText(url, look, name, "look", Look);
+        raw.lockError = errorText(url, look, name, "look", Look, Access::Watch);
     } else if (look->type != REDIS_REPLY_ARRAY || look->elements < 4) {
         raw.lockError = "look: unexpected reply";
     } else {
@@ -48,10 +48,11 @@ directory::RawResource rawResource(const RedisUrl& url, const std::string& name,
     }
     const std::string membersKey = RedisStore::key(name, "members");
     if (members->type == REDIS_REPLY_ERROR) {
-        raw.refused.push_back(membersKey + ": " +
-                              (replyText(members).rfind("WRONGTYPE", 0) == 0
-                                   ? "not a hash: it is not Baton's presence"
-                                   : errorText(url, members, name, "members", Members)));
+        raw.refused.push_back(
+            membersKey + ": " +
+            (replyText(members).rfind("WRONGTYPE", 0) == 0
+                 ? "not a hash: it is not Baton's presence"
+                 : errorText(url, members, name, "members", Members, Access::Watch)));
         return raw;
     }
     try {
@@ -110,8 +111,9 @@ void scanKeys(RedisStore::Impl& impl, const DirectoryOptions& options, const std
             {"SCAN", cursor, "MATCH", pattern, "COUNT", std::to_string(options.scanCount)});
         ++pass.scanCalls;
         if (r->type == REDIS_REPLY_ERROR)
-            throw StoreError("SCAN on " + impl.endpoint() + ": " +
-                             explainAccess(impl.url(), "SCAN", replyText(r.get())));
+            throw StoreError(
+                "SCAN on " + impl.endpoint() + ": " +
+                explainAccess(impl.url(), "SCAN", replyText(r.get()), nullptr, Access::Watch));
         if (r->type != REDIS_REPLY_ARRAY || r->elements < 2 ||
             r->element[1]->type != REDIS_REPLY_ARRAY)
             throw StoreError("SCAN on " + impl.endpoint() + ": unexpected reply");
@@ -168,7 +170,8 @@ void readForeign(RedisStore::Impl& impl, const std::set<std::string>& keys, Dire
                 continue; // gone since the scan
             ResourceInfo info = directory::decodeForeign(others[i], raw);
             if (!error.empty())
-                info.error = explainAccess(impl.url(), "EVALSHA", error, kScriptCommands[Foreign]);
+                info.error = explainAccess(impl.url(), "EVALSHA", error, kScriptCommands[Foreign],
+                                           Access::Watch);
             pass.resources.push_back(std::move(info));
         }
     }
@@ -231,6 +234,14 @@ ResourceInfo ResourceDirectory::read(const std::string& resource) {
                        {Members, {RedisStore::key(resource, "members")}, membersArgs()}});
     return directory::decodeResource(
         resource, rawResource(impl.url(), resource, replies[0].get(), replies[1].get()));
+}
+
+void ResourceDirectory::checkWatch(const std::string& resource) {
+    const ResourceInfo info = read(resource);
+    if (info.error.find(" may not ") != std::string::npos)
+        throw StoreError("cannot watch " + RedisStore::key(resource, "lock") + ": " + info.error);
+    checkSubscribe(*m_store.m_impl, RedisStore::key(resource, "events"),
+                   "events and release notices come there", Access::Watch);
 }
 
 } // namespace baton

@@ -57,6 +57,10 @@ public:
     DirectoryPass scan();
     /// One Baton resource, read without a scan (what `status` shows). Throws like scan().
     ResourceInfo read(const std::string& resource);
+    /// Whether this user may watch `resource`: read its lock and members, and SUBSCRIBE to its
+    /// events. Throws StoreError naming what was refused, with the read-only watcher's ACL
+    /// line as the way out.
+    void checkWatch(const std::string& resource);
 
     const DirectoryOptions& options() const { return m_options; }
 
