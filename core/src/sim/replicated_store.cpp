@@ -58,10 +58,13 @@ AcquireReply ReplicatedStore::acquire(const std::string& resource, const std::st
         }
         held->expiresAt = now + ttl; // our own earlier try got through: take it up
     } else {
-        // As the acquire script: above the counter and above the floor the client sends (the
-        // highest fence it has seen), so a promoted replica that missed writes stays above.
+        // As the acquire script: above the counter, above the floor the client sends (the
+        // highest fence it has seen) and at least the server's time in microseconds, so a
+        // promoted replica that missed writes stays above what its clients saw.
         std::uint64_t& counter = m_primary.fences[resource];
-        counter = std::max(counter, seen) + 1;
+        const auto micros = static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count());
+        counter = std::max(std::max(counter, seen) + 1, micros);
         m_primary.locks[resource] = Lock{token, identity, counter, now + ttl};
         seen = counter;
     }
@@ -208,7 +211,7 @@ void ReplicatedStore::promote(TimePoint killedAt, TimePoint promotedAt) {
         const auto it = best->state.locks.find(resource);
         if (lock.expiresAt > killedAt &&
             (it == best->state.locks.end() || it->second.token != lock.token ||
-             it->second.expiresAt < lock.expiresAt))
+             it->second.expiresAt <= promotedAt))
             f.lockLost = true;
     }
     m_failovers.push_back(f);

@@ -67,7 +67,7 @@ struct FailoverRecord {
     TimePoint killedAt;
     TimePoint promotedAt;
     std::size_t lostWrites = 0; ///< writes the promoted replica had not received
-    bool lockLost = false;      ///< the primary's lock was not on the promoted replica
+    bool lockLost = false;      ///< the promoted replica had no live lock of the primary's holder
 };
 
 struct History {
