@@ -126,7 +126,7 @@ CommandLine::CommandLine(const std::string& version)
     option("min-replicas",
            "WAIT: an acquire or extend counts only once N replicas have it (default 0: no WAIT).",
            "N");
-    option("replica-timeout", "WAIT's timeout (default 100ms).", "D");
+    option("replica-timeout", "WAIT's timeout (default 250ms, as baton-agent's).", "D");
     option("primary-kills",
            "Kills the primary at random times, R an hour on average, e.g. 2/h (from the seed).",
            "R/h");

@@ -49,7 +49,7 @@ struct Replication {
     /// WAIT: an acquire or extend counts only when this many replicas have it within
     /// `replicaTimeout`; otherwise it is a failed call (the write stays on the primary).
     int minReplicas = 0;
-    Duration replicaTimeout = std::chrono::milliseconds(100);
+    Duration replicaTimeout = std::chrono::milliseconds(250); ///< as RedisOptions
     bool outageHangs = false; ///< calls during the outage hang until the timeout, or fail at once
     std::vector<Duration> primaryKills; ///< when the primary dies (from the start)
 };
