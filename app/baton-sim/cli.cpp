@@ -5,6 +5,7 @@
 #include "tune_cli.h"
 
 #include <baton/sim/checker.h>
+#include <baton/sim/random.h>
 #include <baton/sim/random_faults.h>
 #include <baton/sim/scenario_file.h>
 #include <baton/sim/simulator.h>
@@ -42,7 +43,8 @@ struct Options {
     std::uint64_t firstSeed = 1;
     std::uint64_t seeds = 1;
     bool json = false;
-    std::string junit; // a JUnit XML file to write, when set
+    std::string junit;       // a JUnit XML file to write, when set
+    double killsPerHour = 0; // --primary-kills: drawn anew for each seed
 };
 
 [[noreturn]] void usage(const std::string& message) {
@@ -112,6 +114,22 @@ CommandLine::CommandLine(const std::string& version)
     option("latency", "One-way store latency, e.g. 2ms (a bare number is ms).", "MS");
     flag("polling-only", "Followers only poll every retry interval (as the seed).");
     flag("no-fencing", "The protected resource accepts any fence.");
+    option("replicas",
+           "The store is a primary with N asynchronous replicas under Sentinel (the scenario "
+           "file's 'replication' block; any of the next options adds one).",
+           "N");
+    option("replication-lag", "Median delay until a replica has a write (default 2ms).", "D");
+    option("failover-after",
+           "Sentinel's down-after: a dead primary is replaced this long (plus a 1s election) "
+           "after it died (default 5s).",
+           "D");
+    option("min-replicas",
+           "WAIT: an acquire or extend counts only once N replicas have it (default 0: no WAIT).",
+           "N");
+    option("replica-timeout", "WAIT's timeout (default 250ms, as baton-agent's).", "D");
+    option("primary-kills",
+           "Kills the primary at random times, R an hour on average, e.g. 2/h (from the seed).",
+           "R/h");
     flag("json", "Prints the full report as JSON.");
     option("junit",
            "Also writes the result as JUnit XML for CI: one test case per seed, a failure with "
@@ -179,6 +197,39 @@ std::uint64_t CommandLine::count(const std::string& name, std::uint64_t min) con
     return v;
 }
 
+// --replicas and the like: each adds a replication block where the scenario has none.
+void applyReplication(const CommandLine& c, Options& o) {
+    Scenario& s = o.scenario;
+    const auto block = [&]() -> Replication& {
+        if (!s.replication)
+            s.replication = Replication{};
+        return *s.replication;
+    };
+    if (c.isSet("replicas"))
+        block().replicas = static_cast<int>(std::min<std::uint64_t>(c.count("replicas", 1), 99));
+    if (c.isSet("replication-lag"))
+        block().lag = c.duration("replication-lag");
+    if (c.isSet("failover-after"))
+        block().downAfter = c.duration("failover-after");
+    if (c.isSet("min-replicas"))
+        block().minReplicas =
+            static_cast<int>(std::min<std::uint64_t>(c.count("min-replicas", 0), 99));
+    if (c.isSet("replica-timeout"))
+        block().replicaTimeout = c.duration("replica-timeout");
+    if (c.isSet("primary-kills")) {
+        std::string rate = c.value("primary-kills");
+        if (rate.size() > 2 && rate.compare(rate.size() - 2, 2, "/h") == 0)
+            rate.resize(rate.size() - 2);
+        char* end = nullptr;
+        const double v = std::strtod(rate.c_str(), &end);
+        if (rate.empty() || *end != '\0' || !(v > 0 && v <= 3600))
+            usage("--primary-kills expects a rate such as 2/h (above 0, at most 3600), got '" +
+                  c.value("primary-kills") + "'");
+        block();
+        o.killsPerHour = v;
+    }
+}
+
 // The options over the scenario (the file's, or the defaults).
 void applyOptions(const CommandLine& c, Options& o) {
     Scenario& s = o.scenario;
@@ -213,6 +264,7 @@ void applyOptions(const CommandLine& c, Options& o) {
         s.pollingOnly = true;
     if (c.isSet("no-fencing"))
         s.fencing = false;
+    applyReplication(c, o);
     o.json = c.isSet("json");
     if (c.isSet("junit"))
         o.junit = c.value("junit");
@@ -252,6 +304,15 @@ Outcome runSeed(const Options& o, std::uint64_t seed) {
     if (o.randomFaults) {
         const auto extra = randomFaults(s, seed);
         s.faults.insert(s.faults.end(), extra.begin(), extra.end());
+    }
+    if (o.killsPerHour > 0) { // exponential gaps: kills that fall anywhere in a refresh
+        Random draw(seed ^ 0x6b696c6c73ULL);
+        const double meanMs = 3.6e6 / o.killsPerHour;
+        for (double at = -std::log(1.0 - draw.unit()) * meanMs;
+             at < std::chrono::duration<double, std::milli>(s.duration).count();
+             at += -std::log(1.0 - draw.unit()) * meanMs)
+            s.replication->primaryKills.push_back(std::chrono::duration_cast<Duration>(
+                std::chrono::duration<double, std::milli>(at)));
     }
     const auto begin = std::chrono::steady_clock::now();
     result.report = check(simulate(s));

@@ -55,6 +55,29 @@ std::string joined(const std::vector<std::string>& parts, const std::string& sep
     return out;
 }
 
+// The replicated store (Scenario::replication), or "" without one.
+std::string storeLines(const Report& r, const Scenario& s) {
+    if (!s.replication)
+        return {};
+    const Replication& p = *s.replication;
+    std::size_t lost = 0, locks = 0;
+    for (const FailoverRecord& f : r.storeFailovers) {
+        lost += f.lostWrites;
+        locks += f.lockLost ? 1 : 0;
+    }
+    std::string wait = "no WAIT";
+    if (p.minReplicas > 0)
+        wait =
+            "WAIT " + std::to_string(p.minReplicas) + " within " + formatDuration(p.replicaTimeout);
+    return "  store: primary + " + std::to_string(p.replicas) + " replica(s), lag " +
+           formatDuration(p.lag) +
+           (p.lagP99.count() > 0 ? " (p99 " + formatDuration(p.lagP99) + ")" : "") +
+           ", failover after " + formatDuration(p.downAfter) + " + " + formatDuration(p.election) +
+           ", " + wait + "\n  primary kills: " + std::to_string(p.primaryKills.size()) + ", " +
+           std::to_string(r.storeFailovers.size()) + " failed over: " + std::to_string(lost) +
+           " writes lost, the lock lost " + std::to_string(locks) + " time(s)\n";
+}
+
 std::string header(const Report& r, const RunInfo& info) {
     const Scenario& s = info.scenario;
     std::string title = "baton-sim: ";
@@ -68,7 +91,7 @@ std::string header(const Report& r, const RunInfo& info) {
            " (assumed " + printed("%g", s.maxDrift) + "), latency " + formatDuration(s.latency) +
            ", " + (s.pollingOnly ? "polling-only polling" : "push wake-up") + ", fencing " +
            (r.fencing ? "on" : "off") + "\n  faults: " + std::to_string(r.faults) +
-           (info.randomFaults ? " (random schedule)" : "") + "\n\n";
+           (info.randomFaults ? " (random schedule)" : "") + "\n" + storeLines(r, s) + "\n";
 }
 
 std::string failoverLines(const Report& r) {

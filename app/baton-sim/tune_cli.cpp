@@ -64,6 +64,14 @@ TuneLine::TuneLine() {
     option("pause-rate", "Leader pauses per hour (default 2/h).", "RATE");
     option("crash-rate", "Leader crashes per hour (default 2/h).", "RATE");
     option("stop-rate", "Leader graceful stops per hour (default 2/h).", "RATE");
+    option("primary-kills",
+           "The store is a primary with a replica; it dies this often (default none).", "RATE");
+    option("replication-lag", "The replica's lag behind the primary (default 2ms).", "D");
+    option("failover-after", "Sentinel's down-after, plus a 1s election (default 5s).", "D");
+    option("min-replicas",
+           "WAIT: 1 makes an acquire or extend count only once the replica "
+           "has it (default 0).",
+           "N");
     option("down-for", "How long a crashed or stopped elector stays away (default 30s).", "D");
     option("drift", "True clock-rate error in the cluster, e.g. 0.001 (default 0).", "F");
     option("max-drift", "Clock-rate error the electors assume (default 0.01).", "F");
@@ -190,6 +198,11 @@ void readProfile(const TuneLine& c, FailureProfile& p) {
     setRate("pause-rate", p.pauseRate);
     setRate("crash-rate", p.crashRate);
     setRate("stop-rate", p.stopRate);
+    setRate("primary-kills", p.primaryKillRate);
+    setDuration("replication-lag", p.replicationLag);
+    setDuration("failover-after", p.failoverAfter);
+    if (c.isSet("min-replicas"))
+        p.minReplicas = static_cast<int>(std::min<std::uint64_t>(whole(c, "min-replicas", 0), 99));
     p.outageHangs = c.hang;
     if (c.isSet("drift"))
         p.drift = number("drift", c.value("drift"));

@@ -264,6 +264,7 @@ Report check(const History& h) {
         r.largestDrift = std::max(r.largestDrift, std::fabs(e.clockRate - 1.0));
     r.fencing = h.fencing;
     r.cutShort = h.cutShort;
+    r.storeFailovers = h.failovers;
     r.intervals = leadershipIntervals(h);
     r.terms = r.intervals.size();
     for (const FaultRecord& f : h.faults)

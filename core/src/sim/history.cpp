@@ -87,6 +87,9 @@ std::string toText(const History& h) {
         out << stamp(h, w.at) << " write e" << w.elector << " fence " << w.fence << " decided "
             << stamp(h, w.decidedAt) << " newest " << w.newestSeen << ' '
             << kOutcomeNames.name(w.outcome) << '\n';
+    for (const FailoverRecord& f : h.failovers) // none without replication: older texts stay
+        out << stamp(h, f.killedAt) << " failover promoted " << stamp(h, f.promotedAt) << " lost "
+            << f.lostWrites << (f.lockLost ? " lock-lost" : "") << '\n';
     return out.str();
 }
 

@@ -10,9 +10,38 @@ namespace {
     throw std::invalid_argument(where + ": " + why);
 }
 
+void validateReplication(const Replication& r) {
+    if (r.replicas < 1 || r.replicas > 16)
+        reject("replication.replicas",
+               "must be between 1 and 16, got " + std::to_string(r.replicas));
+    if (r.lag.count() < 0)
+        reject("replication.lag", "must not be negative, got " + formatDuration(r.lag));
+    if (r.lagP99.count() != 0 && (r.lagP99 < r.lag || r.lagP99 > 1000 * r.lag))
+        reject("replication.lagP99",
+               "must be 0 (every write takes the lag) or between the lag and 1000 times it, got " +
+                   formatDuration(r.lagP99));
+    if (r.downAfter.count() <= 0)
+        reject("replication.downAfter", "must be positive, got " + formatDuration(r.downAfter));
+    if (r.election.count() < 0)
+        reject("replication.election", "must not be negative, got " + formatDuration(r.election));
+    if (r.minReplicas < 0 || r.minReplicas > r.replicas)
+        reject("replication.minReplicas", "must be between 0 (no WAIT) and the replicas (" +
+                                              std::to_string(r.replicas) + "), got " +
+                                              std::to_string(r.minReplicas));
+    if (r.minReplicas > 0 && r.replicaTimeout < std::chrono::milliseconds(1))
+        reject("replication.replicaTimeout",
+               "must be at least 1ms, got " + formatDuration(r.replicaTimeout));
+    for (std::size_t i = 0; i < r.primaryKills.size(); ++i)
+        if (r.primaryKills[i].count() < 0)
+            reject("replication.primaryKills[" + std::to_string(i) + "]",
+                   "time must not be negative, got " + formatDuration(r.primaryKills[i]));
+}
+
 } // namespace
 
 void validate(const Scenario& s) {
+    if (s.replication)
+        validateReplication(*s.replication);
     if (s.electors < 1 || s.electors > 1000)
         reject("electors", "must be between 1 and 1000, got " + std::to_string(s.electors));
     if (s.duration.count() <= 0)

@@ -123,6 +123,8 @@ private:
     bool kindField(const Json& o, const std::string& path, const Fault& f, const char* key,
                    FaultKind kind, const char* which) const;
     ElectorSetup setup(const Json& v, const std::string& path) const;
+    Replication replication(const Json& v, const std::string& path) const;
+    void primaryKill(const Json& v, const std::string& path, Scenario& s) const;
     void checkRules(const Scenario& s) const;
 
     JsonWithLines m_parsed;
@@ -170,7 +172,7 @@ Fault Reader::fault(const Json& v, const std::string& path) const {
     if (!kind)
         fail(join(path, "type"), "unknown fault type '" + type +
                                      "' (known: crash, restart, stop, start, pause, resume, "
-                                     "partition, heal, latency, timing, drift)");
+                                     "partition, heal, latency, timing, drift, primary-kill)");
     f.kind = *kind;
     if (!v.contains("at"))
         fail(path, "missing field 'at' (when the fault strikes, from the start)");
@@ -240,15 +242,63 @@ ElectorSetup Reader::setup(const Json& v, const std::string& path) const {
     return e;
 }
 
+Replication Reader::replication(const Json& v, const std::string& path) const {
+    if (!v.is_object())
+        fail(path, "expected an object such as {\"replicas\": 1, \"lag\": \"2ms\"}");
+    onlyKeys(v, path,
+             {"replicas", "lag", "lagP99", "downAfter", "election", "minReplicas", "replicaTimeout",
+              "outage", "primaryKills", "comment"});
+    Replication r;
+    const auto at = [&](const char* key) { return join(path, key); };
+    if (v.contains("replicas"))
+        r.replicas = integer(v["replicas"], at("replicas"));
+    // Negative durations reach validate(), whose message names the rule.
+    for (const auto& [key, member] :
+         {std::pair{"lag", &Replication::lag}, std::pair{"lagP99", &Replication::lagP99},
+          std::pair{"downAfter", &Replication::downAfter},
+          std::pair{"election", &Replication::election},
+          std::pair{"replicaTimeout", &Replication::replicaTimeout}})
+        if (v.contains(key))
+            r.*member = duration(v[key], at(key), true);
+    if (v.contains("minReplicas"))
+        r.minReplicas = integer(v["minReplicas"], at("minReplicas"));
+    if (v.contains("outage")) {
+        const std::string mode = string(v["outage"], at("outage"));
+        if (mode != "fail" && mode != "hang")
+            fail(at("outage"), "unknown outage mode '" + mode + "' (fail or hang)");
+        r.outageHangs = mode == "hang";
+    }
+    if (v.contains("primaryKills")) {
+        const Json& kills = v["primaryKills"];
+        if (!kills.is_array())
+            fail(at("primaryKills"), "expected an array of times such as [\"20s\"]");
+        for (std::size_t i = 0; i < kills.size(); ++i)
+            r.primaryKills.push_back(
+                duration(kills[i], at("primaryKills") + "[" + std::to_string(i) + "]"));
+    }
+    return r;
+}
+
+// {"at": "20s", "type": "primary-kill"}: the store's fault, kept with the replication.
+void Reader::primaryKill(const Json& v, const std::string& path, Scenario& s) const {
+    onlyKeys(v, path, {"at", "type", "comment"});
+    if (!s.replication)
+        fail(path, "a primary-kill needs a 'replication' block (the replicas to fail over to)");
+    if (!v.contains("at"))
+        fail(path, "missing field 'at' (when the primary dies, from the start)");
+    s.replication->primaryKills.push_back(duration(v["at"], join(path, "at")));
+}
+
 Scenario Reader::scenario() const {
     const Json& o = m_parsed.value;
     if (!o.is_object())
         throw ScenarioFileError(1, "expected a JSON object at the top");
-    onlyKeys(o, {}, {"name",      "description",   "resource",      "electors",       "duration",
-                     "seed",      "ttl",           "refresh",       "retry",          "drift",
-                     "maxDrift",  "latency",       "latencyJitter", "commandTimeout", "pollingOnly",
-                     "fencing",   "writeInterval", "electorSetups", "faults",         "comment",
-                     "latencyP99"});
+    onlyKeys(o, {},
+             {"name",       "description",   "resource",      "electors",       "duration",
+              "seed",       "ttl",           "refresh",       "retry",          "drift",
+              "maxDrift",   "latency",       "latencyJitter", "commandTimeout", "pollingOnly",
+              "fencing",    "writeInterval", "electorSetups", "faults",         "comment",
+              "latencyP99", "replication"});
     Scenario s;
     const auto field = [&](const char* key, auto read) {
         if (o.contains(key))
@@ -285,11 +335,18 @@ Scenario Reader::scenario() const {
         for (std::size_t i = 0; i < v.size(); ++i)
             s.setups.push_back(setup(v[i], p + "[" + std::to_string(i) + "]"));
     });
+    field("replication",
+          [&](const Json& v, const std::string& p) { s.replication = replication(v, p); });
     field("faults", [&](const Json& v, const std::string& p) {
         if (!v.is_array())
             fail(p, "expected an array of faults");
-        for (std::size_t i = 0; i < v.size(); ++i)
-            s.faults.push_back(fault(v[i], p + "[" + std::to_string(i) + "]"));
+        for (std::size_t i = 0; i < v.size(); ++i) {
+            const std::string where = p + "[" + std::to_string(i) + "]";
+            if (v[i].is_object() && v[i].contains("type") && v[i]["type"] == "primary-kill")
+                primaryKill(v[i], where, s);
+            else
+                s.faults.push_back(fault(v[i], where));
+        }
     });
     checkRules(s);
     return s;
@@ -370,6 +427,22 @@ Json setupJson(const ElectorSetup& e) {
     return j;
 }
 
+Json replicationJson(const Replication& r) {
+    Json o{{"replicas", r.replicas},
+           {"lag", text(r.lag)},
+           {"downAfter", text(r.downAfter)},
+           {"election", text(r.election)},
+           {"minReplicas", r.minReplicas},
+           {"replicaTimeout", text(r.replicaTimeout)},
+           {"outage", r.outageHangs ? "hang" : "fail"},
+           {"primaryKills", Json::array()}};
+    if (r.lagP99.count() != 0)
+        o["lagP99"] = text(r.lagP99);
+    for (Duration at : r.primaryKills)
+        o["primaryKills"].push_back(text(at));
+    return o;
+}
+
 } // namespace
 
 std::string scenarioJson(const Scenario& s) {
@@ -395,6 +468,8 @@ std::string scenarioJson(const Scenario& s) {
         o["electorSetups"].push_back(setupJson(e));
     for (const Fault& f : s.faults)
         o["faults"].push_back(faultJson(f));
+    if (s.replication)
+        o["replication"] = replicationJson(*s.replication);
     return o.dump(4, ' ', false, Json::error_handler_t::replace) + "\n";
 }
 

@@ -47,6 +47,8 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
 }
 
 void Simulator::Impl::arrive(Action& a, TimePoint v) {
+    if (replicated)
+        return arriveReplicated(a, v);
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     ++history.storeCalls[static_cast<std::size_t>(a.node)];
     CallResult answer = execute(locker, n.info.identity, a.command());
@@ -61,7 +63,8 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
 }
 
 std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
-    const auto held = store.inspect(scenario.resource);
+    const auto held =
+        replicated ? replicated->inspect(scenario.resource) : store.inspect(scenario.resource);
     if (!held)
         return std::nullopt;
     return StoreView{v, indexOf(held->identity), held->fence, v + held->remaining};

@@ -43,10 +43,13 @@ std::uint64_t VirtualClock::addListener(std::function<void()>) const {
 
 Simulator::Impl::Impl(const Scenario& s)
     : scenario(s)
+    , replicated(s.replication ? std::make_unique<sim_detail::ReplicatedStore>(
+                                     clock, *s.replication, clock.now(), s.seed)
+                               : nullptr)
     , tokens(s.seed ^ 0x746f6b656e73ULL)
     , network(s.seed ^ 0x6e6574776f726bULL)
     , choice(s.seed ^ 0x63686f696365ULL)
-    , locker(store, [this] { return newToken(); })
+    , locker(lockStore(), [this] { return newToken(); })
     , resource(s.fencing)
     , timedOut("timed out after " + formatDuration(s.commandTimeout))
     , timedOutPartitioned(timedOut + " (partitioned)") {
@@ -108,7 +111,7 @@ void Simulator::Impl::setup() {
 
     // Release notices become events that reach each elector after its latency; the store's
     // callback itself never touches an elector.
-    subscription = store.subscribe(scenario.resource, [this](const Notice& notice) {
+    subscription = lockStore().subscribe(scenario.resource, [this](const Notice& notice) {
         if (notice.kind != Notice::Kind::Released)
             return;
         for (Node& n : nodes)

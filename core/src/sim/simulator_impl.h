@@ -3,6 +3,7 @@
 // queue and the history. Each group of member functions lives in its own file (see below).
 
 #include "action_queue.h"
+#include "replicated_store.h"
 
 #include "baton/sim/random.h"
 #include "baton/sim/simulator.h"
@@ -69,6 +70,8 @@ struct Simulator::Impl {
     Scenario scenario;
     VirtualClock clock;
     MemoryStore store{clock};
+    // Scenario::replication's store, which then takes every call instead of `store`.
+    std::unique_ptr<sim_detail::ReplicatedStore> replicated;
     Random tokens;
     Random network;
     Random choice;
@@ -151,6 +154,8 @@ struct Simulator::Impl {
     // the network and the store: latency, partitions, timeouts (sim_network.cpp)
     void send(Node& n, Command&& cmd, TimePoint v);
     void arrive(Action& a, TimePoint v);
+    void arriveReplicated(Action& a, TimePoint v); // sim_replication.cpp
+    Store& lockStore() { return replicated ? static_cast<Store&>(*replicated) : store; }
     // The lock as the store holds it at `v` (elector -1: held by nobody we know).
     std::optional<StoreView> lockView(TimePoint v);
     // The index of the elector called `identity`, -1 for none.

@@ -140,6 +140,7 @@ void validate(const TuningRequest& r) {
     rate("pause rate", p.pauseRate);
     rate("crash rate", p.crashRate);
     rate("stop rate", p.stopRate);
+    rate("primary kill rate", p.primaryKillRate);
     for (const auto& [name, d] : {std::pair{"outage", p.outage}, std::pair{"pause", p.pause},
                                   std::pair{"down-for", p.downFor}})
         if (d.count() < 0 || d > faultLimits::kLongest)
@@ -179,6 +180,15 @@ Scenario tuningScenario(const FailureProfile& p, const TuningPoint& point, Durat
     }
     std::stable_sort(s.faults.begin(), s.faults.end(),
                      [](const Fault& a, const Fault& b) { return a.at < b.at; });
+    if (p.primaryKillRate > 0) {
+        Replication r;
+        r.lag = p.replicationLag;
+        r.downAfter = p.failoverAfter;
+        r.minReplicas = p.minReplicas;
+        Random random(s.seed ^ 0x6b696c6c05ULL);
+        r.primaryKills = arrivals(random, p.primaryKillRate, s.duration);
+        s.replication = r;
+    }
     return s;
 }
 

@@ -50,13 +50,19 @@ Json pointJson(const PointResult& p) {
 
 Json profileJson(const TuningRequest& r) {
     const FailureProfile& p = r.profile;
-    return Json{
+    Json o{
         {"electors", p.electors},    {"latency", ms(p.latency)},   {"latencyP99", ms(p.latencyP99)},
         {"outage", ms(p.outage)},    {"outageRate", p.outageRate}, {"outageHangs", p.outageHangs},
         {"pause", ms(p.pause)},      {"pauseRate", p.pauseRate},   {"crashRate", p.crashRate},
         {"stopRate", p.stopRate},    {"downFor", ms(p.downFor)},   {"drift", p.drift},
         {"maxDrift", p.maxDrift},    {"seeds", r.seeds},           {"firstSeed", r.firstSeed},
         {"duration", ms(r.duration)}};
+    if (p.primaryKillRate > 0) // only then: a profile without one reads as before
+        o["replication"] = Json{{"primaryKillRate", p.primaryKillRate},
+                                {"lag", ms(p.replicationLag)},
+                                {"failoverAfter", ms(p.failoverAfter)},
+                                {"minReplicas", p.minReplicas}};
+    return o;
 }
 
 std::string number(double v) {

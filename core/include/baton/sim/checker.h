@@ -58,6 +58,7 @@ struct Report {
     Duration longestWithoutLeader{};
 
     std::vector<Failover> failovers;
+    std::vector<FailoverRecord> storeFailovers; ///< History::failovers: the store's own
     DurationStats failoverLatency;
     DurationStats beyondExpiry;
 

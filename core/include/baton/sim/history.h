@@ -62,6 +62,14 @@ struct WriteRecord {
     Outcome outcome = Outcome::Accepted;
 };
 
+/// A primary kill of a replicated store (Scenario::replication) and the promotion after it.
+struct FailoverRecord {
+    TimePoint killedAt;
+    TimePoint promotedAt;
+    std::size_t lostWrites = 0; ///< writes the promoted replica had not received
+    bool lockLost = false;      ///< the promoted replica had no live lock of the primary's holder
+};
+
 struct History {
     std::uint64_t seed = 0;
     std::string resource;
@@ -74,6 +82,7 @@ struct History {
     std::vector<StoreView> store;
     std::vector<WriteRecord> writes;
     std::vector<std::uint64_t> storeCalls; ///< calls that reached the store, per elector
+    std::vector<FailoverRecord> failovers; ///< the replicated store's, as far as calls saw them
     /// Why the run ended before its scenario's end (a record cap), or "" when it did not.
     std::string cutShort;
 

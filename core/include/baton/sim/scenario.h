@@ -37,6 +37,23 @@ struct Fault {
     double rate = 1.0;                        ///< Drift: local seconds per true second
 };
 
+/// A replicated store (a Redis primary with asynchronous replicas under Sentinel): each write
+/// reaches a replica after a lag; a killed primary is replaced, after the detection delay, by
+/// the replica with the most writes, and what it had not received is lost.
+struct Replication {
+    int replicas = 1;
+    Duration lag = std::chrono::milliseconds(2); ///< median delay until a replica has a write
+    Duration lagP99{}; ///< 0: every write takes `lag`; else log-normal with this p99
+    Duration downAfter = std::chrono::seconds(5); ///< Sentinel's down-after-milliseconds
+    Duration election = std::chrono::seconds(1);  ///< the sentinels' vote and the promotion
+    /// WAIT: an acquire or extend counts only when this many replicas have it within
+    /// `replicaTimeout`; otherwise it is a failed call (the write stays on the primary).
+    int minReplicas = 0;
+    Duration replicaTimeout = std::chrono::milliseconds(250); ///< as RedisOptions
+    bool outageHangs = false; ///< calls during the outage hang until the timeout, or fail at once
+    std::vector<Duration> primaryKills; ///< when the primary dies (from the start)
+};
+
 /// Settings of one elector that differ from the cluster's.
 struct ElectorSetup {
     int index = 0;
@@ -71,6 +88,7 @@ struct Scenario {
     std::size_t maxRecords = 5'000'000;
     std::vector<ElectorSetup> setups;
     std::vector<Fault> faults;
+    std::optional<Replication> replication; ///< none: one store that never fails
 };
 
 /// Throws std::invalid_argument naming the first thing that makes no sense (a negative time, a

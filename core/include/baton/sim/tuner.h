@@ -41,6 +41,12 @@ struct FailureProfile {
     double drift = 0.0;                                ///< true clock rates in [1-drift, 1+drift]
     double maxDrift = 0.01;                            ///< what the electors assume
     Duration commandTimeout = std::chrono::seconds(1); ///< a hanging call fails then
+    /// A replicated store (Scenario::replication) whose primary dies this often (0: one store
+    /// that never fails over), its replica's lag, Sentinel's down-after and WAIT's replicas.
+    double primaryKillRate = 0.0;
+    Duration replicationLag = std::chrono::milliseconds(2);
+    Duration failoverAfter = std::chrono::seconds(5);
+    int minReplicas = 0;
 };
 
 /// What the recommended point must meet; an empty field is no requirement.
