@@ -180,12 +180,15 @@ int runSharded(const Options& o) {
                 if (const auto [live, least] = family(*store, o.resource, id); live > 0)
                     shards.rebalance(live, least);
         }
-        try { // first, so that the others' share grows as they take the shards over
+        // Every shard at once: revoke, release (pipelined), before anything else, so that the
+        // handover waits for no other round trip. The presence entry goes next: a share only
+        // shrinks after its excess has lasted a TTL, so the others' brief excess costs nothing.
+        shards.stop();
+        try {
             store->hdel(members, id);
         } catch (const baton::StoreError&) {
             // It expires within a TTL.
         }
-        shards.stop(); // every shard at once: revoke, release (pipelined)
     }
     if (!out.finish(1s))
         std::fprintf(stderr,
