@@ -20,22 +20,20 @@ int main(int argc, char** argv) {
              true,
              100},
             {QStringLiteral("plain agent"), {}, true, 100}};
-        FailoverPlan handover = standardPlan(SIGTERM);
-        handover.rounds = report.quick() ? 3 : 20;
-        handover.clustersPerVariant = report.quick() ? 1 : 2;
-        handover.timeoutMs = 10000;
-        reportFailovers(report, QStringLiteral("SIGTERM leader -> next elected"), handover,
-                        variants, runFailovers(*server, handover, variants))
-            .front()
-            ->target(Target::Stat::Median, true, 2);
-        FailoverPlan crash = standardPlan(SIGKILL);
-        crash.sinceExpiry = true;
-        crash.rounds = report.quick() ? 2 : 20;
-        crash.clustersPerVariant = report.quick() ? 1 : 4;
-        crash.timeoutMs = 12000;
-        reportFailovers(report, QStringLiteral("SIGKILL leader: elected beyond expiry"), crash,
-                        variants, runFailovers(*server, crash, variants))
-            .front()
-            ->target(Target::Stat::Median, true, 5);
+        auto measure = [&](int signal, const QString& figure, int rounds, int clusters,
+                           double median) {
+            FailoverPlan plan = standardPlan(signal);
+            plan.sinceExpiry = signal == SIGKILL;
+            plan.rounds = rounds;
+            plan.clustersPerVariant = report.quick() ? 1 : clusters;
+            plan.timeoutMs = plan.sinceExpiry ? 12000 : 10000;
+            reportFailovers(report, figure, plan, variants, runFailovers(*server, plan, variants))
+                .front()
+                ->target(Target::Stat::Median, true, median);
+        };
+        measure(SIGTERM, QStringLiteral("SIGTERM leader -> next elected"), report.quick() ? 3 : 20,
+                2, 2);
+        measure(SIGKILL, QStringLiteral("SIGKILL leader: elected beyond expiry"),
+                report.quick() ? 2 : 20, 4, 5);
     });
 }
