@@ -2,6 +2,7 @@
 // throughout, fair share when they settle, when one is killed, one stopped and one joins.
 
 #include "support/agent_process.h"
+#include "support/proc_status.h"
 #include "support/redis_server.h"
 #include "support/shard_leaders.h"
 
@@ -10,6 +11,12 @@
 #include <map>
 #include <memory>
 #include <set>
+
+#include <baton/redis/redis_store.h>
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 using namespace baton;
 using namespace baton::test;
@@ -110,6 +117,56 @@ private slots:
         QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
         for (const auto& agent : m_agents)
             QVERIFY2(agent->badLines().isEmpty(), qPrintable(agent->badLines().join(u'\n')));
+    }
+
+    // Given a sharded agent whose stdout is a pipe nobody reads (verbose: a line per extend),
+    // when the pipe is full, then it still holds every shard for three TTLs (its extends go on)
+    // on at most 4 threads, and SIGTERM still ends it, exit 0, its locks released.
+    void blockedStdoutStallsNoElection() {
+        int out[2];
+        QVERIFY(::pipe(out) == 0);
+        ::fcntl(out[0], F_SETPIPE_SZ, 4096); // full sooner
+        // QProcess (not fork): Qt reaps every child it did not start itself as well.
+        QProcess agent;
+        agent.setStandardErrorFile(QProcess::nullDevice());
+        agent.setChildProcessModifier([w = out[1]] { ::dup2(w, STDOUT_FILENO); });
+        agent.start(QStringLiteral(BATON_AGENT_PATH),
+                    {QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
+                     QStringLiteral("--resource"), QStringLiteral("quiet"),
+                     QStringLiteral("--shards"), QString::number(kShards), QStringLiteral("--ttl"),
+                     QStringLiteral("1s"), QStringLiteral("--refresh"), QStringLiteral("200ms"),
+                     QStringLiteral("--retry"), QStringLiteral("1s"), QStringLiteral("--verbose"),
+                     QStringLiteral("--id"), QStringLiteral("mute")});
+        QVERIFY(agent.waitForStarted(5000));
+        const qint64 pid = agent.processId();
+        ::close(out[1]);
+        auto locks = [&] {
+            int held = 0;
+            for (int i = 0; i < kShards; ++i)
+                held +=
+                    m_server
+                        .cli({QStringLiteral("EXISTS"), QString::fromStdString(RedisStore::key(
+                                                            "quiet-" + std::to_string(i), "lock"))})
+                        .trimmed() == QLatin1String("1");
+            return held;
+        };
+        auto queued = [&] {
+            int n = 0;
+            return ::ioctl(out[0], FIONREAD, &n) == 0 ? n : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(locks() == kShards && queued() >= 4096, 15000);
+        const double full = nowMs();
+        while (nowMs() - full < 3000) {
+            QCOMPARE(locks(), kShards);
+            QTest::qWait(100);
+        }
+        QVERIFY(statusKb(QString::number(pid), "Threads") <= 4);
+        agent.terminate(); // SIGTERM
+        QVERIFY(agent.waitForFinished(5000));
+        ::close(out[0]);
+        QCOMPARE(agent.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(agent.exitCode(), 0);
+        QCOMPARE(locks(), 0);
     }
 };
 

@@ -1,6 +1,6 @@
 #include "sharded.h"
 
-#include "line_writer.h"
+#include "line_pump.h"
 
 #include <baton/base/text.h>
 #include <baton/election/campaigner.h>
@@ -13,7 +13,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <limits>
 #include <unistd.h>
 
@@ -31,7 +30,7 @@ void say(const std::string& id, const std::string& text) {
 // The shards and their fair share: who leads how many, and the hold-offs of those handed over.
 class Shards {
 public:
-    Shards(const Options& o, const std::string& id, baton::RedisStore& store, LineWriter& out)
+    Shards(const Options& o, const std::string& id, baton::RedisStore& store, LinePump& out)
         : m_options(o)
         , m_locker(store)
         , m_runtime(m_locker, baton::SteadyClock::instance(), baton::pipelinedBatch(store)) {
@@ -144,7 +143,12 @@ int runSharded(const Options& o) {
         std::fprintf(stderr, "baton-agent: %s\n", e.what());
         return 3;
     }
-    LineWriter out;
+    sigset_t signals;
+    sigemptyset(&signals);
+    for (const int sig : {SIGTERM, SIGINT, SIGHUP})
+        sigaddset(&signals, sig);
+    // The main thread writes stdout as well as waiting for signals: no writer thread.
+    LinePump out(signals);
     int code = 0;
     {
         baton::MemberInfo self;
@@ -158,15 +162,8 @@ int runSharded(const Options& o) {
         say(id, "electing for " + std::to_string(o.shards) + " shards of '" + o.resource + "' on " +
                     store->endpoint() + (o.fairShare ? ", fair share" : ""));
         shards.start();
-        sigset_t signals;
-        sigemptyset(&signals);
-        for (const int sig : {SIGTERM, SIGINT, SIGHUP})
-            sigaddset(&signals, sig);
-        const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(o.refresh).count();
         for (bool first = true;; first = false) {
-            timespec tick{static_cast<time_t>(ns / 1'000'000'000),
-                          static_cast<long>(ns % 1'000'000'000)};
-            if (const int sig = first ? 0 : sigtimedwait(&signals, nullptr, &tick); sig > 0) {
+            if (const int sig = first ? 0 : out.serve(o.refresh); sig > 0) {
                 say(id, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
                 break;
             }
@@ -183,17 +180,21 @@ int runSharded(const Options& o) {
                 if (const auto [live, least] = family(*store, o.resource, id); live > 0)
                     shards.rebalance(live, least);
         }
-        try { // first, so that the others' share grows as they take the shards over
+        // Every shard at once: revoke, release (pipelined), before anything else, so that the
+        // handover waits for no other round trip. The presence entry goes next: a share only
+        // shrinks after its excess has lasted a TTL, so the others' brief excess costs nothing.
+        shards.stop();
+        try {
             store->hdel(members, id);
         } catch (const baton::StoreError&) {
             // It expires within a TTL.
         }
-        shards.stop(); // every shard at once: revoke, release (pipelined)
     }
-    if (!out.finish(1s)) {
-        std::fflush(stderr);
-        std::_Exit(0); // stdout is blocked: leave without the last lines (the writer holds it)
-    }
+    if (!out.finish(1s))
+        std::fprintf(stderr,
+                     "baton-agent[%s] error: standard output is blocked: exiting without "
+                     "writing the last event lines\n",
+                     baton::visible(id, 128).c_str());
     return code;
 }
 

@@ -39,6 +39,14 @@ struct Round {
     std::list<Window>::iterator window;
 };
 
+// The lock a variant's agents elect for: with --shards 1 (one election on the Campaigner) the
+// one shard's, NAME-0.
+std::string lockKey(const FailoverVariant& variant, const AgentCluster& agents) {
+    const std::string name = agents.resource().toStdString();
+    return RedisStore::key(variant.args.contains(QStringLiteral("--shards")) ? name + "-0" : name,
+                           "lock");
+}
+
 struct Cluster {
     std::size_t variant;
     std::unique_ptr<AgentCluster> agents;
@@ -150,8 +158,7 @@ std::vector<FailoverResult> runFailovers(const test::RedisServer& server, const 
                     // Conservative: the PTTL was computed after the request was sent, so this
                     // expiry is never later than the true one (latencies never flatter).
                     const double sent = test::nowMs();
-                    const long long pttl = redis.integer(
-                        {"PTTL", RedisStore::key(agents.resource().toStdString(), "lock")});
+                    const long long pttl = redis.integer({"PTTL", lockKey(variant, agents)});
                     if (pttl < 0) {
                         enter(Round::State::Settling);
                         break;
@@ -178,8 +185,7 @@ std::vector<FailoverResult> runFailovers(const test::RedisServer& server, const 
                     // then the lock lives longer, and the later expiry is the true one.
                     r.expiryChecked = true;
                     const double sent = test::nowMs();
-                    const long long pttl = redis.integer(
-                        {"PTTL", RedisStore::key(agents.resource().toStdString(), "lock")});
+                    const long long pttl = redis.integer({"PTTL", lockKey(variant, agents)});
                     if (pttl >= 0 && sent + double(pttl) > r.expiry + 2) {
                         ++results[c.variant].extendsRaced;
                         r.expiry = sent + double(pttl);
