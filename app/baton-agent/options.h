@@ -24,7 +24,7 @@ struct Options {
     baton::Duration retry = std::chrono::seconds(5);
     double maxDrift = 0.01;
     double clockRate = 1; ///< --clock-rate: local seconds per true second (tests, demos)
-    int minReplicas = 0; ///< RedisOptions::minReplicas
+    int minReplicas = 0;  ///< RedisOptions::minReplicas
     baton::Duration replicaTimeout = std::chrono::milliseconds(250);
     bool pollingOnly = false;
     bool allowControl = false;

@@ -36,8 +36,8 @@ TimePoint fromUnixMs(double ms) {
     // Whole milliseconds apart: a double of today's Unix nanoseconds would keep only 256 ns
     // steps.
     const double whole = std::floor(ms);
-    return TimePoint(Duration(static_cast<std::int64_t>(whole) * 1'000'000 +
-                              std::llround((ms - whole) * 1e6)));
+    return TimePoint(
+        Duration(static_cast<std::int64_t>(whole) * 1'000'000 + std::llround((ms - whole) * 1e6)));
 }
 
 double toUnixMs(TimePoint t) {
