@@ -54,6 +54,18 @@ TuningWindow::TuningWindow(LabController& controller, QWidget* parent)
 
 TuningWindow::~TuningWindow() = default;
 
+namespace {
+
+// QChartView::setChart releases the old chart without deleting it.
+void replaceChart(QChartView* view, QChart* chart) {
+    QChart* old = view->chart();
+    view->setChart(chart);
+    if (old != chart)
+        delete old;
+}
+
+} // namespace
+
 void TuningWindow::buildUi() {
     auto* splitter = new QSplitter(Qt::Horizontal);
     auto* left = new QWidget;
@@ -238,7 +250,7 @@ void TuningWindow::onFinished(std::shared_ptr<const TuningResult> result, const 
         if (const auto c = chosen())
             showPoint(*c);
         else
-            m_scatter->setChart(scatterChart(*m_result, std::nullopt));
+            replaceChart(m_scatter, scatterChart(*m_result, std::nullopt));
     }
     updateButtons();
 }
@@ -266,9 +278,9 @@ void TuningWindow::showPoint(std::size_t point) {
     const PointResult& p = m_result->points[point];
     m_heatMap->setSelected(point);
     m_pointText->setText(pointSummary(p, m_result->request.profile.electors));
-    m_scatter->setChart(scatterChart(*m_result, m_picked));
-    m_failoverHistogram->setChart(histogramChart(p.failoverSamples, tr("Crash failover")));
-    m_handoverHistogram->setChart(histogramChart(p.handoverSamples, tr("Graceful handover")));
+    replaceChart(m_scatter, scatterChart(*m_result, m_picked));
+    replaceChart(m_failoverHistogram, histogramChart(p.failoverSamples, tr("Crash failover")));
+    replaceChart(m_handoverHistogram, histogramChart(p.handoverSamples, tr("Graceful handover")));
 }
 
 QString TuningWindow::verdictText() const {
