@@ -180,6 +180,9 @@ private slots:
             << QStringList{u"/nonexistent/x.json"_qs} << u"cannot read"_qs;
         QTest::newRow("drift") << QStringList{u"--max-drift"_qs, u"0.7"_qs} << u"maxDrift"_qs;
         QTest::newRow("refresh") << QStringList{u"--refresh"_qs, u"3s"_qs} << u"ttl / 2"_qs;
+        // outside text is escaped in the message, as tune's are
+        QTest::newRow("escaped") << QStringList{u"--seeds"_qs, u"2\x1b[31m"_qs}
+                                 << u"got '2\\x1b[31m'"_qs;
     }
     void badFlagsExit2() {
         QFETCH(QStringList, args);

@@ -104,6 +104,16 @@ private slots:
         QCOMPARE(r.timeWithoutLeader, Duration(80s)); // from 20 s to the end at 100 s
     }
 
+    // Given a run in which nobody was ever elected, then all of it was without a leader (not
+    // none of it, which made a tuner point that elects nobody look perfect).
+    void aRunWithoutAnyTermHadNoLeaderThroughout() {
+        const Report r = check(history(3, 40s));
+        QVERIFY(r.safe());
+        QCOMPARE(r.terms, std::size_t(0));
+        QCOMPARE(r.timeWithoutLeader, Duration(40s));
+        QCOMPARE(r.longestWithoutLeader, Duration(40s));
+    }
+
     // A term ends at its self-fencing deadline if that comes before its revocation; on a slow
     // clock (rate 0.5) the local deadline lands twice as late in virtual time.
     void deadlineEndsATermOnTheTrueClock() {

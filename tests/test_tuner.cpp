@@ -117,6 +117,20 @@ private slots:
         QVERIFY(again.points[*again.recommended].point.timing.ttl >= 40s);
     }
 
+    void aClusterThatElectsNobodyIsWithoutALeaderAllDay() {
+        // Given a store so slow (600ms each way) that every call outlasts the 1s command timeout
+        TuningRequest r = quiet();
+        r.profile.latency = 600ms;
+        r.grid.ttls = {5s};
+        const PointResult slow = tune(r).points.front();
+        // Then nobody is ever elected, and the point is without a leader all day, not never
+        QCOMPARE(slow.failover.count, std::size_t(0));
+        QCOMPARE(slow.unavailablePerDay, Duration(24h));
+        // while at 1ms a leader serves nearly all the time
+        r.profile.latency = 1ms;
+        QVERIFY(tune(r).points.front().unavailablePerDay < 1s);
+    }
+
     void driftAboveTheAssumedBoundIsReported() {
         // Given clocks 20% apart, leaders paused longer than a ttl, and electors that assume 0
         TuningRequest r = quiet();

@@ -1,36 +1,29 @@
 #include "cli.h"
 
 #include "junit.h"
+#include "option_line.h"
 #include "report_format.h"
 #include "tune_cli.h"
 
+#include <baton/base/text.h>
 #include <baton/sim/checker.h>
 #include <baton/sim/random.h>
 #include <baton/sim/random_faults.h>
 #include <baton/sim/scenario_file.h>
 #include <baton/sim/simulator.h>
 
-#include <CLI/CLI.hpp>
-
-#include <charconv>
 #include <chrono>
 #include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <unistd.h>
 
 namespace baton::sim {
 
 namespace {
-
-class UsageError : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
-};
 
 std::string jsonText(const nlohmann::json& j) {
     return j.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
@@ -47,47 +40,29 @@ struct Options {
     double killsPerHour = 0; // --primary-kills: drawn anew for each seed
 };
 
-[[noreturn]] void usage(const std::string& message) {
-    throw UsageError(message);
-}
-
-// The command line as CLI11 read it: every value option as text, converted here so that each
-// message names the option and what it expects.
-class CommandLine {
+// baton-sim's own options, and a scenario file.
+class CommandLine : public OptionLine {
 public:
     explicit CommandLine(const std::string& version);
     /// Parses argv; --help and --version print and exit 0. Throws UsageError.
     void parse(int argc, const char* const* argv);
 
-    bool isSet(const std::string& name) const { return m_options.at(name)->count() > 0; }
-    const std::string& value(const std::string& name) const { return m_values.at(name); }
     const std::vector<std::string>& positional() const { return m_files; }
 
-    Duration duration(const std::string& name) const;
-    double number(const std::string& name) const;
-    std::uint64_t count(const std::string& name, std::uint64_t min) const;
-
 private:
-    void option(const std::string& name, const std::string& help, const std::string& type);
-    void flag(const std::string& name, const std::string& help);
-
-    CLI::App m_app;
     std::string m_version;
     bool m_showVersion = false;
     std::vector<std::string> m_files;
-    std::map<std::string, std::string> m_values;
-    std::map<std::string, bool> m_flags;
-    std::map<std::string, CLI::Option*> m_options;
 };
 
 CommandLine::CommandLine(const std::string& version)
-    : m_app("Runs a Baton cluster on virtual time, with faults, and checks that leadership was "
-            "never unsafe.\nExit status: 0 safe, 1 a safety violation, 2 bad usage or scenario.",
-            "baton-sim")
+    : OptionLine("Runs a Baton cluster on virtual time, with faults, and checks that leadership "
+                 "was never unsafe.\nExit status: 0 safe, 1 a safety violation, 2 bad usage or "
+                 "scenario.",
+                 "baton-sim")
     , m_version(version) {
     m_app.footer("baton-sim tune ... sweeps timings against a failure profile: see "
                  "'baton-sim tune --help'.");
-    m_app.set_help_flag("-h,--help", "Shows this help.");
     m_app.add_flag("-v,--version", m_showVersion, "Shows the version.");
     m_app
         .add_option("SCENARIO.json", m_files,
@@ -137,24 +112,8 @@ CommandLine::CommandLine(const std::string& version)
            "FILE");
 }
 
-void CommandLine::option(const std::string& name, const std::string& help,
-                         const std::string& type) {
-    m_options[name] = m_app.add_option("--" + name, m_values[name], help)->type_name(type);
-}
-
-void CommandLine::flag(const std::string& name, const std::string& help) {
-    m_options[name] = m_app.add_flag("--" + name, m_flags[name], help);
-}
-
 void CommandLine::parse(int argc, const char* const* argv) {
-    try {
-        m_app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        std::cout << m_app.help() << std::flush;
-        std::exit(Safe);
-    } catch (const CLI::ParseError& e) {
-        usage(e.what());
-    }
+    OptionLine::parse(argc, argv);
     if (m_showVersion) {
         std::cout << "baton-sim " << m_version << '\n' << std::flush;
         std::exit(Safe);
@@ -163,38 +122,8 @@ void CommandLine::parse(int argc, const char* const* argv) {
         std::string all;
         for (const auto& f : m_files)
             all += (all.empty() ? "" : " ") + f;
-        usage("expected at most one scenario file, got " + all);
+        usage("expected at most one scenario file, got " + visible(all));
     }
-}
-
-Duration CommandLine::duration(const std::string& name) const {
-    try {
-        const Duration d = parseDuration(value(name));
-        if (d.count() < 0)
-            usage("--" + name + " must not be negative");
-        return d;
-    } catch (const std::invalid_argument& e) {
-        usage("--" + name + ": " + e.what());
-    }
-}
-
-double CommandLine::number(const std::string& name) const {
-    const std::string& text = value(name);
-    char* end = nullptr;
-    const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(v))
-        usage("--" + name + " expects a number, got '" + text + "'");
-    return v;
-}
-
-std::uint64_t CommandLine::count(const std::string& name, std::uint64_t min) const {
-    const std::string& text = value(name);
-    std::uint64_t v = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() || v < min)
-        usage("--" + name + " expects a whole number >= " + std::to_string(min) + ", got '" + text +
-              "'");
-    return v;
 }
 
 // --replicas and the like: each adds a replication block where the scenario has none.
@@ -217,14 +146,15 @@ void applyReplication(const CommandLine& c, Options& o) {
     if (c.isSet("replica-timeout"))
         block().replicaTimeout = c.duration("replica-timeout");
     if (c.isSet("primary-kills")) {
-        std::string rate = c.value("primary-kills");
-        if (rate.size() > 2 && rate.compare(rate.size() - 2, 2, "/h") == 0)
-            rate.resize(rate.size() - 2);
-        char* end = nullptr;
-        const double v = std::strtod(rate.c_str(), &end);
-        if (rate.empty() || *end != '\0' || !(v > 0 && v <= 3600))
+        double v = 0;
+        try {
+            v = rateOption("primary-kills", c.value("primary-kills"));
+        } catch (const UsageError&) {
+            // the message below says what a rate is
+        }
+        if (!(v > 0 && v <= 3600))
             usage("--primary-kills expects a rate such as 2/h (above 0, at most 3600), got '" +
-                  c.value("primary-kills") + "'");
+                  visible(c.value("primary-kills")) + "'");
         block();
         o.killsPerHour = v;
     }
@@ -249,7 +179,7 @@ void applyOptions(const CommandLine& c, Options& o) {
         else if (mode == "random")
             o.randomFaults = true;
         else
-            usage("--faults expects none or random, got '" + mode + "'");
+            usage("--faults expects none or random, got '" + visible(mode) + "'");
     }
     for (const auto& [name, member] : kTimingFields)
         if (c.isSet(name))

@@ -1,18 +1,14 @@
 #include "tune_cli.h"
 
 #include "cli.h"
+#include "option_line.h"
 #include "report_format.h"
 
 #include <baton/base/text.h>
 
-#include <CLI/CLI.hpp>
-
-#include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <iostream>
-#include <map>
 #include <mutex>
 #include <unistd.h>
 
@@ -20,46 +16,26 @@ namespace baton::sim {
 
 namespace {
 
-class TuneUsage : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+struct TuneLine : OptionLine {
+    TuneLine();
 };
 
-[[noreturn]] void usage(const std::string& message) {
-    throw TuneUsage(message);
-}
-
-// Every option as text, converted after parsing so that each message names its option.
-struct TuneLine {
-    CLI::App app{"Sweeps lock timings against a failure profile on the simulator and recommends "
+TuneLine::TuneLine()
+    : OptionLine("Sweeps lock timings against a failure profile on the simulator and recommends "
                  "the timing that meets the requirements.\nExit status: 0 a recommendation, 1 no "
                  "point meets the requirements, 2 bad usage.",
-                 "baton-sim tune"};
-    std::map<std::string, std::string> values;
-    std::map<std::string, CLI::Option*> options;
-    bool json = false, csv = false, polling = false, hang = false;
-
-    TuneLine();
-    void option(const std::string& name, const std::string& help, const std::string& type) {
-        options[name] = app.add_option("--" + name, values[name], help)->type_name(type);
-    }
-    bool isSet(const std::string& name) const { return options.at(name)->count() > 0; }
-    const std::string& value(const std::string& name) const { return values.at(name); }
-};
-
-TuneLine::TuneLine() {
-    app.set_help_flag("-h,--help", "Shows this help.");
+                 "baton-sim tune") {
     option("electors", "Electors in the cluster (default 5).", "N");
     option("ttl", "Lock TTLs to try, e.g. 2s,5s,10s (required).", "LIST");
     option("refresh-ratio", "Refresh intervals as fractions of the ttl, each below 0.5.", "LIST");
     option("refresh", "Refresh intervals as durations (instead of --refresh-ratio).", "LIST");
     option("retry", "Follower retry intervals; 'ttl' means retry = ttl (default ttl).", "LIST");
-    app.add_flag("--polling", polling, "Also tries each point with polling-only followers.");
+    flag("polling", "Also tries each point with polling-only followers.");
     option("latency", "One-way store latency, median (default 1ms).", "D");
     option("latency-p99", "Its 99th percentile: a log-normal tail (default: no tail).", "D");
     option("outage", "Whole-store outages of this length (default none).", "D");
     option("outage-rate", "Outages per hour, e.g. 1/h or 6/d (default 1/h).", "RATE");
-    app.add_flag("--outage-hang", hang, "Calls hang until the command timeout during an outage.");
+    flag("outage-hang", "Calls hang until the command timeout during an outage.");
     option("pause", "Leader process pauses (GC, SIGSTOP) of this length (default none).", "D");
     option("pause-rate", "Leader pauses per hour (default 2/h).", "RATE");
     option("crash-rate", "Leader crashes per hour (default 2/h).", "RATE");
@@ -84,8 +60,8 @@ TuneLine::TuneLine() {
     option("require-failover-p99", "... and fail over after a crash within this (p99).", "D");
     option("require-follower-load", "... and cost at most this many requests/s a follower.", "F");
     option("require-spurious", "... and lose at most this many terms a day spuriously.", "F");
-    app.add_flag("--json", json, "Prints the full result as JSON (durations in ms).");
-    app.add_flag("--csv", csv, "Prints one CSV row a point.");
+    flag("json", "Prints the full result as JSON (durations in ms).");
+    flag("csv", "Prints one CSV row a point.");
 }
 
 std::vector<std::string> items(const TuneLine& c, const std::string& name) {
@@ -104,65 +80,19 @@ std::vector<std::string> items(const TuneLine& c, const std::string& name) {
     return out;
 }
 
-Duration duration(const std::string& name, const std::string& text) {
-    try {
-        const Duration d = parseDuration(text);
-        if (d.count() < 0)
-            usage("--" + name + " must not be negative");
-        return d;
-    } catch (const std::invalid_argument& e) {
-        usage("--" + name + ": " + e.what());
-    }
-}
-
-double number(const std::string& name, const std::string& text) {
-    double v = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() ||
-        !std::isfinite(v))
-        usage("--" + name + " expects a number, got '" + visible(text) + "'");
-    return v;
-}
-
-// "2/h", "6/d", "1/min" or a bare number (per hour): faults per hour.
-double rate(const std::string& name, const std::string& text) {
-    const std::size_t slash = text.find('/');
-    const double count = number(name, text.substr(0, slash));
-    if (slash == std::string::npos)
-        return count;
-    const std::string unit = text.substr(slash + 1);
-    static const std::map<std::string, double> perHour{
-        {"s", 3600}, {"min", 60}, {"m", 60}, {"h", 1}, {"d", 1.0 / 24}};
-    const auto it = perHour.find(unit);
-    if (it == perHour.end())
-        usage("--" + name + ": unknown unit '" + visible(unit) + "' in '" + visible(text) +
-              "' (use /s, /min, /h or /d)");
-    return count * it->second;
-}
-
-std::uint64_t whole(const TuneLine& c, const std::string& name, std::uint64_t min) {
-    const std::string& text = c.value(name);
-    std::uint64_t v = 0;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || error != std::errc() || end != text.data() + text.size() || v < min)
-        usage("--" + name + " expects a whole number >= " + std::to_string(min) + ", got '" +
-              visible(text) + "'");
-    return v;
-}
-
 void readGrid(const TuneLine& c, TuningGrid& g) {
     if (!c.isSet("ttl"))
         usage("--ttl is required (the lock TTLs to try, e.g. --ttl 2s,5s,10s)");
     for (const std::string& t : items(c, "ttl"))
-        g.ttls.push_back(duration("ttl", t));
+        g.ttls.push_back(durationOption("ttl", t));
     if (c.isSet("refresh-ratio") && c.isSet("refresh"))
         usage("--refresh-ratio and --refresh exclude each other: give one");
     if (c.isSet("refresh")) {
         for (const std::string& t : items(c, "refresh"))
-            g.refreshes.push_back(duration("refresh", t));
+            g.refreshes.push_back(durationOption("refresh", t));
     } else if (c.isSet("refresh-ratio")) {
         for (const std::string& t : items(c, "refresh-ratio"))
-            g.refreshRatios.push_back(number("refresh-ratio", t));
+            g.refreshRatios.push_back(numberOption("refresh-ratio", t));
     } else {
         g.refreshRatios = {0.2};
     }
@@ -173,21 +103,21 @@ void readGrid(const TuneLine& c, TuningGrid& g) {
             if (t == "ttl")
                 g.retryEqualsTtl = true;
             else
-                g.retries.push_back(duration("retry", t));
+                g.retries.push_back(durationOption("retry", t));
         }
-    g.pollingVariant = c.polling;
+    g.pollingVariant = c.isSet("polling");
 }
 
 void readProfile(const TuneLine& c, FailureProfile& p) {
     if (c.isSet("electors"))
-        p.electors = static_cast<int>(std::min<std::uint64_t>(whole(c, "electors", 1), 1000000));
+        p.electors = static_cast<int>(std::min<std::uint64_t>(c.count("electors", 1), 1000000));
     const auto setDuration = [&](const char* name, Duration& field) {
         if (c.isSet(name))
-            field = duration(name, c.value(name));
+            field = c.duration(name);
     };
     const auto setRate = [&](const char* name, double& field) {
         if (c.isSet(name))
-            field = rate(name, c.value(name));
+            field = rateOption(name, c.value(name));
     };
     setDuration("latency", p.latency);
     setDuration("latency-p99", p.latencyP99);
@@ -202,26 +132,26 @@ void readProfile(const TuneLine& c, FailureProfile& p) {
     setDuration("replication-lag", p.replicationLag);
     setDuration("failover-after", p.failoverAfter);
     if (c.isSet("min-replicas"))
-        p.minReplicas = static_cast<int>(std::min<std::uint64_t>(whole(c, "min-replicas", 0), 99));
-    p.outageHangs = c.hang;
+        p.minReplicas = static_cast<int>(std::min<std::uint64_t>(c.count("min-replicas", 0), 99));
+    p.outageHangs = c.isSet("outage-hang");
     if (c.isSet("drift"))
-        p.drift = number("drift", c.value("drift"));
+        p.drift = c.number("drift");
     if (c.isSet("max-drift"))
-        p.maxDrift = number("max-drift", c.value("max-drift"));
+        p.maxDrift = c.number("max-drift");
 }
 
 void readRequirements(const TuneLine& c, TuningRequirements& r) {
     const auto setDuration = [&](const char* name, std::optional<Duration>& field) {
         if (c.isSet(name))
-            field = duration(name, c.value(name));
+            field = c.duration(name);
     };
     setDuration("require-outage", r.rideOutOutage);
     setDuration("require-pause", r.rideOutPause);
     setDuration("require-failover-p99", r.failoverP99);
     if (c.isSet("require-follower-load"))
-        r.followerRequests = number("require-follower-load", c.value("require-follower-load"));
+        r.followerRequests = c.number("require-follower-load");
     if (c.isSet("require-spurious"))
-        r.spuriousPerDay = number("require-spurious", c.value("require-spurious"));
+        r.spuriousPerDay = c.number("require-spurious");
 }
 
 struct TuneOptions {
@@ -232,31 +162,24 @@ struct TuneOptions {
 
 TuneOptions parseTune(int argc, const char* const* argv) {
     TuneLine c;
-    try {
-        c.app.parse(argc, argv);
-    } catch (const CLI::CallForHelp&) {
-        std::cout << c.app.help() << std::flush;
-        std::exit(Safe);
-    } catch (const CLI::ParseError& e) {
-        usage(visible(e.what()));
-    }
+    c.parse(argc, argv);
     TuneOptions o;
-    if (c.json && c.csv)
+    o.json = c.isSet("json");
+    o.csv = c.isSet("csv");
+    if (o.json && o.csv)
         usage("--json and --csv exclude each other: give one");
-    o.json = c.json;
-    o.csv = c.csv;
     TuningRequest& r = o.request;
     readGrid(c, r.grid);
     readProfile(c, r.profile);
     readRequirements(c, r.requirements);
     if (c.isSet("seeds"))
-        r.seeds = static_cast<int>(std::min<std::uint64_t>(whole(c, "seeds", 1), 1000000));
+        r.seeds = static_cast<int>(std::min<std::uint64_t>(c.count("seeds", 1), 1000000));
     if (c.isSet("seed"))
-        r.firstSeed = whole(c, "seed", 0);
+        r.firstSeed = c.count("seed", 0);
     if (c.isSet("duration"))
-        r.duration = duration("duration", c.value("duration"));
+        r.duration = c.duration("duration");
     if (c.isSet("threads"))
-        r.threads = static_cast<unsigned>(std::min<std::uint64_t>(whole(c, "threads", 1), 256));
+        r.threads = static_cast<unsigned>(std::min<std::uint64_t>(c.count("threads", 1), 256));
     try {
         validate(r);
     } catch (const std::invalid_argument& e) {
@@ -303,7 +226,7 @@ int runTune(int argc, const char* const* argv) {
     TuneOptions o;
     try {
         o = parseTune(argc, argv);
-    } catch (const TuneUsage& e) {
+    } catch (const UsageError& e) {
         std::cerr << "baton-sim tune: " << e.what() << "\nTry 'baton-sim tune --help'.\n";
         return BadUsage;
     }

@@ -117,11 +117,14 @@ void checkWrites(const History& h, Report& r) {
     }
 }
 
-// Time without a leader, from the first election on.
+// Time without a leader, from the first election on; a run in which nobody was ever elected
+// had no leader at all (not none missing: a tuner point that elects nobody must not look best).
 void measureLeaderless(const History& h, Report& r) {
     const auto& iv = r.intervals;
-    if (iv.empty())
+    if (iv.empty()) {
+        r.timeWithoutLeader = r.longestWithoutLeader = std::max(Duration{}, h.end - h.start);
         return;
+    }
     TimePoint covered = iv.front().begin;
     const auto gap = [&](TimePoint until) {
         if (until <= covered)

@@ -1,5 +1,9 @@
 #include "baton/sim/random.h"
 
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
 namespace baton {
 
 namespace {
@@ -14,6 +18,9 @@ std::uint64_t splitmix64(std::uint64_t& x) {
 std::uint64_t rotl(std::uint64_t x, int k) {
     return (x << k) | (x >> (64 - k));
 }
+
+// The standard normal's 99th percentile: a log-normal with median m has p99 m * e^(sigma * it).
+constexpr double kNormalP99 = 2.3263478740408408;
 
 } // namespace
 
@@ -56,6 +63,21 @@ Duration Random::between(Duration lo, Duration hi) {
         return lo;
     return lo + Duration(static_cast<Duration::rep>(
                     below(static_cast<std::uint64_t>((hi - lo).count()))));
+}
+
+Duration Random::logNormal(Duration median, double sigma) {
+    // Box-Muller from two uniforms.
+    const double u = 1.0 - unit();
+    const double z = std::sqrt(-2.0 * std::log(u)) * std::cos(2 * std::numbers::pi * unit());
+    const double factor = std::exp(sigma * std::clamp(z, -5.0, 5.0));
+    return Duration(static_cast<Duration::rep>(static_cast<double>(median.count()) * factor));
+}
+
+double logNormalSigma(Duration median, Duration p99) {
+    if (p99 <= median || median.count() <= 0)
+        return 0;
+    return std::log(static_cast<double>(p99.count()) / static_cast<double>(median.count())) /
+           kNormalP99;
 }
 
 } // namespace baton

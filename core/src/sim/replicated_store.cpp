@@ -1,14 +1,10 @@
 #include "replicated_store.h"
 
 #include <algorithm>
-#include <cmath>
-#include <numbers>
 
 namespace baton::sim_detail {
 
 namespace {
-
-constexpr double kNormalP99 = 2.3263478740408408; // the standard normal's 99th percentile
 
 std::string seenKey(const std::string& identity, const std::string& resource) {
     return identity + '\n' + resource;
@@ -21,11 +17,8 @@ ReplicatedStore::ReplicatedStore(const Clock& clock, const Replication& replicat
     : m_clock(clock)
     , m_config(replication)
     , m_random(seed ^ 0x7265706c696361ULL)
+    , m_sigma(logNormalSigma(replication.lag, replication.lagP99))
     , m_replicas(static_cast<std::size_t>(replication.replicas)) {
-    if (m_config.lagP99 > m_config.lag && m_config.lag.count() > 0)
-        m_sigma = std::log(static_cast<double>(m_config.lagP99.count()) /
-                           static_cast<double>(m_config.lag.count())) /
-                  kNormalP99;
     for (Duration at : m_config.primaryKills)
         m_kills.push_back(start + at);
     std::sort(m_kills.begin(), m_kills.end());
@@ -119,14 +112,7 @@ Subscription ReplicatedStore::subscribe(const std::string& resource,
 }
 
 Duration ReplicatedStore::sampleLag() {
-    if (m_sigma <= 0)
-        return m_config.lag;
-    // Box-Muller, the tail cut at 5 sigma (as the simulator's store latency).
-    const double u = 1.0 - m_random.unit();
-    const double z =
-        std::sqrt(-2.0 * std::log(u)) * std::cos(2 * std::numbers::pi * m_random.unit());
-    return Duration(static_cast<Duration::rep>(static_cast<double>(m_config.lag.count()) *
-                                               std::exp(m_sigma * std::clamp(z, -5.0, 5.0))));
+    return m_sigma > 0 ? m_random.logNormal(m_config.lag, m_sigma) : m_config.lag;
 }
 
 // The replication stream is one ordered stream per replica: a write never overtakes an older

@@ -1,20 +1,6 @@
 #include "simulator_impl.h"
 
-#include <algorithm>
-#include <cmath>
-#include <numbers>
-
 namespace baton {
-
-Duration Simulator::Impl::tailedLatency(const Node& n) {
-    // Box-Muller from two uniforms; the tail is cut at 5 sigma so that no trip is absurd.
-    const double u = 1.0 - network.unit();
-    const double z =
-        std::sqrt(-2.0 * std::log(u)) * std::cos(2 * std::numbers::pi * network.unit());
-    const double factor = std::exp(latencySigma * std::clamp(z, -5.0, 5.0));
-    return n.extra +
-           Duration(static_cast<Duration::rep>(static_cast<double>(n.latency.count()) * factor));
-}
 
 void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     const Duration timeout = scenario.commandTimeout;

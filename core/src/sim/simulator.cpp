@@ -2,15 +2,11 @@
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <stdexcept>
 
 namespace baton {
 
 namespace {
-
-// The standard normal's 99th percentile: a log-normal with median m has p99 m * e^(sigma * it).
-constexpr double kNormalP99 = 2.3263478740408408;
 
 // 64 symbols: six bits a character.
 constexpr char kTokenSymbols[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
@@ -51,13 +47,9 @@ Simulator::Impl::Impl(const Scenario& s)
     , choice(s.seed ^ 0x63686f696365ULL)
     , locker(lockStore(), [this] { return newToken(); })
     , resource(s.fencing)
+    , latencySigma(logNormalSigma(s.latency, s.latencyP99))
     , timedOut("timed out after " + formatDuration(s.commandTimeout))
-    , timedOutPartitioned(timedOut + " (partitioned)") {
-    if (s.latencyP99 > s.latency && s.latency.count() > 0)
-        latencySigma = std::log(static_cast<double>(s.latencyP99.count()) /
-                                static_cast<double>(s.latency.count())) /
-                       kNormalP99;
-}
+    , timedOutPartitioned(timedOut + " (partitioned)") {}
 
 void Simulator::Impl::setup() {
     Random clocks(scenario.seed ^ 0x636c6f636b73ULL);

@@ -89,7 +89,6 @@ struct Simulator::Impl {
     std::string timedOutPartitioned;
 
     explicit Impl(const Scenario& s);
-    Duration tailedLatency(const Node& n); // sim_network.cpp
 
     TimePoint now() const { return clock.now(); }
     // The tokens of every acquire (the locker's and the machines'), from the `tokens` stream.
@@ -119,7 +118,7 @@ struct Simulator::Impl {
 
     Duration oneWay(const Node& n) {
         if (latencySigma > 0)
-            return tailedLatency(n);
+            return n.extra + network.logNormal(n.latency, latencySigma);
         Duration d = n.latency + n.extra;
         if (scenario.latencyJitter > 0 && n.latency.count() > 0)
             d += Duration(static_cast<Duration::rep>(static_cast<double>(n.latency.count()) *

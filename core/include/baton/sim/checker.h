@@ -54,7 +54,7 @@ struct Report {
     Duration overlapTotal{};
     std::size_t fenceOrderViolations = 0;
 
-    Duration timeWithoutLeader{}; ///< after the first election
+    Duration timeWithoutLeader{}; ///< after the first election (all of it without one)
     Duration longestWithoutLeader{};
 
     std::vector<Failover> failovers;

@@ -24,9 +24,16 @@ public:
     Duration between(Duration lo, Duration hi);
     /// True with probability p.
     bool chance(double p) { return unit() < p; }
+    /// `median` times a log-normal factor of spread `sigma` (its median 1), the tail cut at 5
+    /// sigma so that no draw is absurd: a latency or a lag with a tail.
+    Duration logNormal(Duration median, double sigma);
 
 private:
     std::uint64_t m_s[4];
 };
+
+/// The spread of the log-normal whose median is `median` and 99th percentile `p99`, for
+/// Random::logNormal; 0 (no tail) unless p99 > median > 0.
+double logNormalSigma(Duration median, Duration p99);
 
 } // namespace baton
