@@ -4,8 +4,14 @@
 #include "sharded.h"
 
 #include <cstdio>
+#include <fcntl.h>
 
 int main(int argc, char** argv) {
+    // A closed stdin, stdout or stderr would go to the first descriptor opened (a Redis socket,
+    // the signalfd), and event lines with it: /dev/null stands in for a closed one.
+    for (int fd = 0; fd <= 2; ++fd)
+        if (::fcntl(fd, F_GETFD) < 0)
+            ::open("/dev/null", O_RDWR | O_CLOEXEC);
     agent::Agent::blockEndingSignals();
     agent::Options options;
     try {
