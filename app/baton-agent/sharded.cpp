@@ -135,10 +135,10 @@ int runSharded(const Options& o) {
         store = std::make_unique<baton::RedisStore>(o.redis, electionOptions);
         store->checkElectionAccess(o.resource + "-0");
     } catch (const baton::UrlError& e) {
-        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        std::fprintf(stderr, "baton-agent: %s\n", baton::visible(e.what(), 4096).c_str());
         return 2;
     } catch (const baton::StoreError& e) {
-        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        std::fprintf(stderr, "baton-agent: %s\n", baton::visible(e.what(), 4096).c_str());
         return 3;
     }
     sigset_t signals;
