@@ -7,6 +7,7 @@
 #include "support/redis_server.h"
 #include "support/sentinel_setup.h"
 #include "support/signal_rows.h"
+#include "support/unread_pipe.h"
 #include "support/words.h"
 
 #include <QDateTime>
@@ -21,10 +22,7 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
-#include <fcntl.h>
 #include <memory>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 using namespace baton::test;
 using namespace Qt::StringLiterals;
@@ -363,24 +361,18 @@ private slots:
     // pipe is full, then it still leads for three TTLs (its extends go on), and SIGTERM still
     // ends it, exit 0, its lock released.
     void blockedStdoutStallsNoElection() {
-        int out[2];
-        QVERIFY(::pipe(out) == 0);
-        ::fcntl(out[0], F_SETPIPE_SZ, 4096); // full sooner
+        UnreadPipe out;
+        QVERIFY(out.ok());
         QProcess agent;
-        agent.setStandardErrorFile(QProcess::nullDevice());
-        agent.setChildProcessModifier([w = out[1]] { ::dup2(w, STDOUT_FILENO); });
+        out.becomeStdoutOf(agent);
         agent.start(QStringLiteral(BATON_AGENT_PATH),
                     QStringList{u"--redis"_s, QString::fromStdString(m_server.url()),
                                 u"--resource"_s, u"jobs"_s, u"--id"_s, u"mute"_s} +
                         kTiming); // --verbose: a line per extend
         QVERIFY(agent.waitForStarted(5000));
-        ::close(out[1]);
-        auto queued = [&] {
-            int n = 0;
-            return ::ioctl(out[0], FIONREAD, &n) == 0 ? n : 0;
-        };
+        out.started();
         // A one-page pipe with anything in it reports no room: every later line must wait.
-        QTRY_VERIFY_WITH_TIMEOUT(lockPttl() > 0 && queued() > 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(lockPttl() > 0 && out.queued() > 0, 10000);
         const double full = nowMs();
         while (nowMs() - full < 3 * kTtlMs) {
             QVERIFY(lockPttl() > 0);
@@ -388,7 +380,6 @@ private slots:
         }
         agent.terminate(); // SIGTERM
         QVERIFY(agent.waitForFinished(5000));
-        ::close(out[0]);
         QCOMPARE(agent.exitStatus(), QProcess::NormalExit);
         QCOMPARE(agent.exitCode(), 0);
         QCOMPARE(lockPttl(), -2.0); // no such key
