@@ -74,47 +74,25 @@ long long requests(RedisClient& redis) {
     return n;
 }
 
-void measure(Report& report, const Setup& s) {
-    auto server = startRedis();
-    RedisClient redis(server->port());
-    std::vector<std::unique_ptr<AgentProcess>> owned;
-    auto launch = [&](const QString& id, const QString& resource, int shards) {
-        owned.push_back(std::make_unique<AgentProcess>());
-        owned.back()->start(id, args(*server, s, resource, shards));
-        return owned.back().get();
-    };
-    AgentProcess* one = launch(QStringLiteral("single"), QStringLiteral("solo"), 1);
-    std::vector<AgentProcess*> agents;
-    for (int i = 0; i < 3; ++i)
-        agents.push_back(launch(QStringLiteral("p%1").arg(i), QStringLiteral("jobs"), s.shards));
-    const int lo = s.shards / 3, hi = (s.shards + 2) / 3;
-    auto fair = [&] {
-        const auto led = leaders(agents);
-        if (int(led.size()) != s.shards)
-            return false;
-        return std::all_of(agents.begin(), agents.end(), [&](const AgentProcess* a) {
-            const int n = count(led, a);
-            return n >= lo && n <= hi;
-        });
-    };
-    if (!waitUntil(fair, 60000))
-        throw Failure("the 3 processes did not settle on a fair share within 60 s");
+// Threads, connections, memory and Redis requests of the settled processes, and their shares.
+void steadyState(Report& report, const Setup& s, RedisClient& redis, AgentProcess& one,
+                 const std::vector<AgentProcess*>& agents) {
     QTest::qWait(int(s.ttl * 1000)); // start-up writes are not steady state
     const auto led = leaders(agents);
-    std::vector<double> shares, threads, kib;
+    std::vector<double> shares, threads;
     for (AgentProcess* a : agents) {
         shares.push_back(count(led, a));
         const QString pid = QString::number(a->process().processId());
         threads.push_back(double(baton::test::statusKb(pid, "Threads")));
     }
-    const QString solo = QString::number(one->process().processId());
+    const QString solo = QString::number(one.process().processId());
     const double perElection =
         double(baton::test::statusKb(QString::number(agents[0]->process().processId()), "VmRSS") -
                baton::test::statusKb(solo, "VmRSS")) /
         double(s.shards - 1);
-    // One line a client; the harness's own connection is one of them.
+    // One line a client, less the harness's own connection: as many as the lines' ends.
     const long long clients =
-        QString::fromStdString(redis.text({"CLIENT", "LIST"})).trimmed().count(u'\n') + 1 - 1;
+        QString::fromStdString(redis.text({"CLIENT", "LIST"})).trimmed().count(u'\n');
     const long long before = requests(redis);
     const int windowMs = int(10 * s.ttl * 1000);
     QTest::qWait(windowMs);
@@ -140,10 +118,13 @@ void measure(Report& report, const Setup& s) {
         .note(QStringLiteral("%1 req/s, bound %2").arg(perSecond).arg(bound));
     report.add(QStringLiteral("shards led per process after settling"), QStringLiteral("Baton"),
                QStringLiteral("shards"), Better::Higher, shares);
+}
 
-    // SIGKILL p2: each of its shards, from its lock's expiry to the next elected.
+// SIGKILL agents[2]: each of its shards, from its lock's expiry to the next elected.
+void killFailover(Report& report, const Setup& s, RedisClient& redis,
+                  const std::vector<AgentProcess*>& agents) {
     std::map<QString, double> expiry;
-    const double before2 = baton::test::nowMs();
+    const double before = baton::test::nowMs();
     for (const auto& [shard, a] : leaders(agents))
         if (a == agents[2])
             expiry[shard] =
@@ -151,10 +132,10 @@ void measure(Report& report, const Setup& s) {
                 double(redis.integer({"PTTL", "baton:{" + shard.toStdString() + "}:lock"}));
     agents[2]->signal(SIGKILL);
     const std::vector<AgentProcess*> survivors{agents[0], agents[1]};
-    waitUntil([&] { return electedSince(survivors, before2).size() >= expiry.size(); },
+    waitUntil([&] { return electedSince(survivors, before).size() >= expiry.size(); },
               int(s.ttl * 4000));
     std::vector<double> crash;
-    const auto taken = electedSince(survivors, before2);
+    const auto taken = electedSince(survivors, before);
     for (const auto& [shard, at] : expiry)
         if (taken.contains(shard))
             crash.push_back(taken.at(shard) - at);
@@ -162,10 +143,12 @@ void measure(Report& report, const Setup& s) {
         .add(QStringLiteral("SIGKILL: shard led again, beyond expiry"), QStringLiteral("Baton"),
              QStringLiteral("ms"), Better::Lower, crash)
         .target(Target::Stat::P99, true, 20);
+}
 
-    // SIGTERM p1: each of its shards, from the signal to the next elected.
+// SIGTERM agents[1] (agents[2] is gone): each of its shards, from the signal to the next elected.
+void termFailover(Report& report, const std::vector<AgentProcess*>& agents) {
     std::set<QString> itsShards;
-    for (const auto& [shard, a] : leaders(survivors))
+    for (const auto& [shard, a] : leaders({agents[0], agents[1]}))
         if (a == agents[1])
             itsShards.insert(shard);
     const double signalled = baton::test::nowMs();
@@ -180,6 +163,36 @@ void measure(Report& report, const Setup& s) {
         .add(QStringLiteral("SIGTERM: shard led again, from the signal"), QStringLiteral("Baton"),
              QStringLiteral("ms"), Better::Lower, graceful)
         .target(Target::Stat::P99, true, 50);
+}
+
+void measure(Report& report, const Setup& s) {
+    auto server = startRedis();
+    RedisClient redis(server->port());
+    std::vector<std::unique_ptr<AgentProcess>> owned;
+    auto launch = [&](const QString& id, const QString& resource, int shards) {
+        owned.push_back(std::make_unique<AgentProcess>());
+        owned.back()->start(id, args(*server, s, resource, shards));
+        return owned.back().get();
+    };
+    AgentProcess* one = launch(QStringLiteral("single"), QStringLiteral("solo"), 1);
+    std::vector<AgentProcess*> agents;
+    for (int i = 0; i < 3; ++i)
+        agents.push_back(launch(QStringLiteral("p%1").arg(i), QStringLiteral("jobs"), s.shards));
+    const int lo = s.shards / 3, hi = (s.shards + 2) / 3;
+    auto fair = [&] {
+        const auto led = leaders(agents);
+        if (int(led.size()) != s.shards)
+            return false;
+        return std::all_of(agents.begin(), agents.end(), [&](const AgentProcess* a) {
+            const int n = count(led, a);
+            return n >= lo && n <= hi;
+        });
+    };
+    if (!waitUntil(fair, 60000))
+        throw Failure("the 3 processes did not settle on a fair share within 60 s");
+    steadyState(report, s, redis, *one, agents);
+    killFailover(report, s, redis, agents);
+    termFailover(report, agents);
     report.config(QStringLiteral("shards"), s.shards);
     report.config(QStringLiteral("ttlSeconds"), s.ttl);
     report.config(QStringLiteral("refreshSeconds"), s.refresh);

@@ -12,12 +12,6 @@ using namespace baton::bench;
 
 namespace {
 
-double cpuSeconds() {
-    timespec t{};
-    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
-}
-
 struct Speed {
     double perWallSecond, perCpuSecond; // virtual hours
 };
@@ -31,9 +25,9 @@ Speed measure(int electors, double hours, std::uint64_t seed) {
     s.seed = seed;
     s.faults = baton::randomFaults(s, seed);
     const auto begin = std::chrono::steady_clock::now();
-    const double cpuBegin = cpuSeconds();
+    const double cpuBegin = cpuSeconds(CLOCK_THREAD_CPUTIME_ID);
     const baton::History h = baton::simulate(s);
-    const double cpu = cpuSeconds() - cpuBegin;
+    const double cpu = cpuSeconds(CLOCK_THREAD_CPUTIME_ID) - cpuBegin;
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     const double virtualHours = std::chrono::duration<double>(h.end - h.start).count() / 3600.0;

@@ -14,12 +14,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-double processCpuSeconds() {
-    timespec t{};
-    ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
-}
-
 baton::TuningRequest issueProfile() {
     baton::TuningRequest r;
     r.profile.electors = 5;
@@ -41,9 +35,9 @@ void sweep(Report& report, const QString& name, const baton::TuningRequest& requ
     double virtualHours = 0;
     for (int i = 0; i < runs; ++i) {
         progress("%s, run %d of %d", qPrintable(name), i + 1, runs);
-        const double cpuBegin = processCpuSeconds();
+        const double cpuBegin = cpuSeconds();
         const baton::TuningResult result = baton::tune(request);
-        cpu.push_back(processCpuSeconds() - cpuBegin);
+        cpu.push_back(cpuSeconds() - cpuBegin);
         wall.push_back(result.wallSeconds);
         virtualHours = double(result.points.size()) * request.seeds *
                        std::chrono::duration<double>(request.duration).count() / 3600;

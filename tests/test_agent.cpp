@@ -7,6 +7,7 @@
 #include "support/redis_server.h"
 #include "support/sentinel_setup.h"
 #include "support/signal_rows.h"
+#include "support/unread_pipe.h"
 #include "support/words.h"
 
 #include <QDateTime>
@@ -219,6 +220,9 @@ private slots:
             << words("--resource r --min-replicas two") << "is not a replica count";
         QTest::newRow("replica timeout")
             << words("--resource r --min-replicas 1 --replica-timeout 0") << "must be above 0";
+        QTest::newRow("newline and escape code in an argument")
+            << QStringList{u"--resource"_s, u"r"_s, u"--shards"_s, u"1\n\x1b[2J"_s}
+            << "'1\\n\\x1b[2J' is not a shard count";
     }
     void usageErrorsExitTwoWithOneLine() {
         QFETCH(QStringList, args);
@@ -353,6 +357,34 @@ private slots:
 
     // Given the agent's human log on stderr, then each line carries a UTC time to the
     // millisecond, the agent's id and a level; -v is --version, as in baton and baton-sim.
+    // Given an agent whose stdout is a pipe nobody reads (verbose: a line per extend), when the
+    // pipe is full, then it still leads for three TTLs (its extends go on), and SIGTERM still
+    // ends it, exit 0, its lock released.
+    void blockedStdoutStallsNoElection() {
+        UnreadPipe out;
+        QVERIFY(out.ok());
+        QProcess agent;
+        out.becomeStdoutOf(agent);
+        agent.start(QStringLiteral(BATON_AGENT_PATH),
+                    QStringList{u"--redis"_s, QString::fromStdString(m_server.url()),
+                                u"--resource"_s, u"jobs"_s, u"--id"_s, u"mute"_s} +
+                        kTiming); // --verbose: a line per extend
+        QVERIFY(agent.waitForStarted(5000));
+        out.started();
+        // A one-page pipe with anything in it reports no room: every later line must wait.
+        QTRY_VERIFY_WITH_TIMEOUT(lockPttl() > 0 && out.queued() > 0, 10000);
+        const double full = nowMs();
+        while (nowMs() - full < 3 * kTtlMs) {
+            QVERIFY(lockPttl() > 0);
+            QTest::qWait(100);
+        }
+        agent.terminate(); // SIGTERM
+        QVERIFY(agent.waitForFinished(5000));
+        QCOMPARE(agent.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(agent.exitCode(), 0);
+        QCOMPARE(lockPttl(), -2.0); // no such key
+    }
+
     void logLinesHaveTimeIdAndLevel() {
         const QRegularExpression line(
             uR"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z baton-agent\[([^\]]+)\] (info|warning|error): .+$)"_s);

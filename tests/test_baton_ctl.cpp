@@ -3,6 +3,7 @@
 // README documents) who can look but not act.
 
 #include "support/agent_process.h"
+#include "support/program_run.h"
 #include "support/redis_server.h"
 
 #include <QFile>
@@ -21,10 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
+using Run = ProgramRun;
 
 // The read-only watcher's ACL line as the README gives it (PASSWORD replaced).
 QStringList watcherAcl() {
@@ -54,15 +52,7 @@ class TestBatonCtl : public QObject {
         return QString::fromStdString(m_server.url(credentials));
     }
     static Run ctl(const QStringList& args, int timeoutMs = 15000) {
-        QProcess p;
-        p.start(QStringLiteral(BATON_CTL_PATH), args);
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                QString::fromUtf8(p.readAllStandardOutput()),
-                QString::fromUtf8(p.readAllStandardError())};
+        return runProgram(QStringLiteral(BATON_CTL_PATH), args, timeoutMs);
     }
     Run ctlOn(const QStringList& args, const QString& credentials = {}) {
         return ctl(QStringList{u"--redis"_s, url(credentials)} + args);

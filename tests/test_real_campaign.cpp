@@ -3,6 +3,7 @@
 // within the assumption is not; bad usage exits 2 and an unreachable Redis 3. The 60 s
 // campaign is bench/real_campaign.cpp.
 
+#include "support/program_run.h"
 #include "support/redis_server.h"
 
 #include <QJsonArray>
@@ -23,21 +24,18 @@ struct Run {
 Run campaign(const QStringList& args, int timeoutMs = 60000) {
     // The history directory it keeps goes into a temporary directory of the test's own.
     QTemporaryDir tmp;
-    QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("TMPDIR"), tmp.path());
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(BATON_CAMPAIGN_PATH), args);
+    const baton::test::ProgramRun p =
+        baton::test::runProgram(QStringLiteral(BATON_CAMPAIGN_PATH), args, timeoutMs, env);
     Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
+    if (p.timedOut) {
         r.err = QStringLiteral("did not finish in time");
         return r;
     }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
+    r.exitCode = p.code;
+    r.out = p.out;
+    r.err = p.err;
     r.json = QJsonDocument::fromJson(r.out.toUtf8()).object();
     return r;
 }

@@ -80,7 +80,7 @@ class TestRealFaults : public QObject {
         AgentProcess& a = baton::test::launchAgent(m_agents, id, url, kTiming + extra);
         return {&a, m_proxies.back().get()};
     }
-    /// Waits until `follower` has seen `leader` lead (its leader-changed line).
+    /// Whether `follower` has seen `leader` lead (its leader-changed line).
     static bool sawLeader(const AgentProcess& follower, const QString& leader) {
         for (const QJsonObject& e : follower.events(QStringLiteral("leader-changed")))
             if (e.value(QStringLiteral("leader")).toString() == leader)

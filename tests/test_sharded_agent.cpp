@@ -5,6 +5,7 @@
 #include "support/proc_status.h"
 #include "support/redis_server.h"
 #include "support/shard_leaders.h"
+#include "support/unread_pipe.h"
 
 #include <QTest>
 
@@ -13,10 +14,6 @@
 #include <set>
 
 #include <baton/redis/redis_store.h>
-
-#include <fcntl.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 using namespace baton;
 using namespace baton::test;
@@ -123,13 +120,10 @@ private slots:
     // when the pipe is full, then it still holds every shard for three TTLs (its extends go on)
     // on at most 4 threads, and SIGTERM still ends it, exit 0, its locks released.
     void blockedStdoutStallsNoElection() {
-        int out[2];
-        QVERIFY(::pipe(out) == 0);
-        ::fcntl(out[0], F_SETPIPE_SZ, 4096); // full sooner
-        // QProcess (not fork): Qt reaps every child it did not start itself as well.
+        UnreadPipe out;
+        QVERIFY(out.ok());
         QProcess agent;
-        agent.setStandardErrorFile(QProcess::nullDevice());
-        agent.setChildProcessModifier([w = out[1]] { ::dup2(w, STDOUT_FILENO); });
+        out.becomeStdoutOf(agent);
         agent.start(QStringLiteral(BATON_AGENT_PATH),
                     {QStringLiteral("--redis"), QString::fromStdString(m_server.url()),
                      QStringLiteral("--resource"), QStringLiteral("quiet"),
@@ -139,7 +133,7 @@ private slots:
                      QStringLiteral("--id"), QStringLiteral("mute")});
         QVERIFY(agent.waitForStarted(5000));
         const qint64 pid = agent.processId();
-        ::close(out[1]);
+        out.started();
         auto locks = [&] {
             int held = 0;
             for (int i = 0; i < kShards; ++i)
@@ -150,13 +144,9 @@ private slots:
                         .trimmed() == QLatin1String("1");
             return held;
         };
-        auto queued = [&] {
-            int n = 0;
-            return ::ioctl(out[0], FIONREAD, &n) == 0 ? n : 0;
-        };
         // Nobody reads: once the agent has written, the one-page pipe reports no room (a pipe
         // is writable only while it has a free buffer slot), so every later line must wait.
-        QTRY_VERIFY_WITH_TIMEOUT(locks() == kShards && queued() > 0, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(locks() == kShards && out.queued() > 0, 15000);
         const double full = nowMs();
         while (nowMs() - full < 3000) {
             QCOMPARE(locks(), kShards);
@@ -165,7 +155,6 @@ private slots:
         QVERIFY(statusKb(QString::number(pid), "Threads") <= 4);
         agent.terminate(); // SIGTERM
         QVERIFY(agent.waitForFinished(5000));
-        ::close(out[0]);
         QCOMPARE(agent.exitStatus(), QProcess::NormalExit);
         QCOMPARE(agent.exitCode(), 0);
         QCOMPARE(locks(), 0);

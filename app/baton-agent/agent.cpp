@@ -8,7 +8,6 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <sstream>
@@ -30,7 +29,8 @@ std::string hostName() {
 
 Agent::Agent(Options options)
     : m_options(std::move(options))
-    , m_clock(m_options.clockRate) {
+    , m_clock(m_options.clockRate)
+    , m_out(takenSignals()) {
     m_id = m_options.id.empty() ? baton::defaultIdentity() : m_options.id;
 }
 
@@ -229,13 +229,18 @@ sigset_t Agent::endingSignals() {
     return signals;
 }
 
-void Agent::blockEndingSignals() {
-    // Taken by sigtimedwait in run(), never by a handler. Blocked before any thread starts (the
-    // stdout writer's included), so that no thread can die of one however many arrive, and
-    // whenever: during the first connect, while leading, while stopping. SIGUSR1 (a resign's
-    // wake-up) too: one from outside is ignored.
+sigset_t Agent::takenSignals() {
     sigset_t signals = endingSignals();
     sigaddset(&signals, SIGUSR1);
+    return signals;
+}
+
+void Agent::blockEndingSignals() {
+    // Taken through the stdout pump's signalfd in run(), never by a handler. Blocked before any
+    // thread starts, so that no thread can die of one however many arrive, and whenever: during
+    // the first connect, while leading, while stopping. SIGUSR1 (a resign's wake-up) too: one
+    // from outside is ignored.
+    const sigset_t signals = takenSignals();
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
@@ -341,26 +346,24 @@ bool Agent::resign() {
     m_presence->update([](baton::MemberInfo& m) { m.state = "follower"; });
     log(Level::Info, "control: resigned (fence " + std::to_string(fence) +
                          "), out of the election for " + baton::formatDuration(holdOff));
-    const sigset_t signals = endingSignals();
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(holdOff).count();
-    timespec wait{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
-    if (const int sig = sigtimedwait(&signals, nullptr, &wait); sig > 0) {
-        log(Level::Info, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
-        return false;
-    }
+    // Out of the election, nothing sends SIGUSR1 (a resign is ignored): one now is from outside.
+    const auto end = std::chrono::steady_clock::now() + holdOff;
+    for (auto now = std::chrono::steady_clock::now(); now < end;
+         now = std::chrono::steady_clock::now())
+        if (const int sig = m_out.serve(end - now); sig > 0 && sig != SIGUSR1) {
+            log(Level::Info, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+            return false;
+        }
     m_hideStarted = true;
     m_election->start();
     return true;
 }
 
 void Agent::waitForTheEnd() {
-    sigset_t signals = endingSignals();
-    sigaddset(&signals, SIGUSR1);
     std::string shownState;
     std::uint64_t reportedDrops = 0;
     while (true) {
-        timespec tick{0, 100'000'000};
-        const int sig = sigtimedwait(&signals, nullptr, &tick);
+        const int sig = m_out.serve(100ms); // writes stdout meanwhile, as far as it takes lines
         if (sig == SIGUSR1) {
             if (m_resignHoldOff >= 0 && !resign())
                 return;
@@ -430,12 +433,9 @@ int Agent::run() {
     control.reset();
     m_election->stop(); // revoke (onRevoked returns), release, "stopped"
     m_presence->leave();
-    if (!m_out.finish(std::chrono::seconds(1))) {
+    if (!m_out.finish(1s))
         log(Level::Error,
             "standard output is blocked: exiting without writing the last event lines");
-        std::fflush(stderr);
-        std::_Exit(0); // the writer thread still holds this object: leave at once
-    }
     return 0;
 }
 

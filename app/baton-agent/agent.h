@@ -2,7 +2,7 @@
 // One elector process: an Election on Redis whose events go to stdout as JSON lines and to
 // Redis for observers, steerable over baton:{R}:control when allowed.
 
-#include "line_writer.h"
+#include "line_pump.h"
 #include "metrics.h"
 #include "options.h"
 #include "prometheus.h"
@@ -35,6 +35,8 @@ public:
 
 private:
     static sigset_t endingSignals();
+    /// The ending signals and SIGUSR1 (a resign's wake-up): what run()'s thread takes.
+    static sigset_t takenSignals();
     baton::Config electionConfig();
     /// Connects and builds the election; an exit code when that fails.
     std::optional<int> connect(const baton::Config& config);
@@ -84,7 +86,7 @@ private:
     Options m_options;
     std::string m_id;
     ScaledClock m_clock; // the election's time (--clock-rate; the steady clock at rate 1)
-    LineWriter m_out;    // stdout, written on a thread of its own
+    LinePump m_out; // stdout and the signals, on run()'s thread: a blocked reader stalls nothing
     std::unique_ptr<baton::RedisStore> m_store; // the election's connections (control heard here)
     std::unique_ptr<baton::RedisStore> m_side;  // presence and events
     std::unique_ptr<baton::FaultStore> m_faults;

@@ -92,7 +92,8 @@ int LinePump::serve(std::chrono::nanoseconds limit) {
             std::uint64_t count = 0;
             (void)!::read(m_wakeFd, &count, sizeof count);
         }
-        if (out && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP)))
+        // POLLNVAL: stdout is closed; the write fails and drops the lines instead of a spin.
+        if (out && (fds[2].revents & (POLLOUT | POLLERR | POLLHUP | POLLNVAL)))
             writeSome();
         if (Clock::now() >= end)
             return 0;

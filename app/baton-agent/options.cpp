@@ -67,6 +67,25 @@ baton::Duration duration(const std::string& flag, const std::string& value) {
     }
 }
 
+// A whole number in [lo, hi], `what` the flag wants; else an error naming both.
+int integer(const std::string& flag, const std::string& v, long lo, long hi, const char* what) {
+    char* end = nullptr;
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || n < lo || n > hi)
+        throw UsageError(flag + ": '" + v + "' is not " + what + " (" + std::to_string(lo) + "-" +
+                         std::to_string(hi) + ")");
+    return static_cast<int>(n);
+}
+
+// The whole of `v` as a finite number, if it is one.
+std::optional<double> finite(const std::string& v) {
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(d))
+        return std::nullopt;
+    return d;
+}
+
 } // namespace
 
 Options parse(int argc, char** argv) {
@@ -102,12 +121,7 @@ Options parse(int argc, char** argv) {
         } else if (arg == "--redis") {
             o.redis = value();
         } else if (arg == "--min-replicas") {
-            const std::string v = value();
-            char* end = nullptr;
-            const long n = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || n < 0 || n > 100)
-                throw UsageError("--min-replicas: '" + v + "' is not a replica count (0-100)");
-            o.minReplicas = static_cast<int>(n);
+            o.minReplicas = integer(arg, value(), 0, 100, "a replica count");
         } else if (arg == "--replica-timeout") {
             o.replicaTimeout = duration(arg, value());
             if (o.replicaTimeout <= baton::Duration::zero())
@@ -128,17 +142,17 @@ Options parse(int argc, char** argv) {
             o.retry = duration(arg, value());
         } else if (arg == "--max-drift") {
             const std::string v = value();
-            char* end = nullptr;
-            o.maxDrift = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0' || !std::isfinite(o.maxDrift))
+            const std::optional<double> drift = finite(v);
+            if (!drift)
                 throw UsageError("--max-drift: '" + v + "' is not a number (e.g. 0.01)");
+            o.maxDrift = *drift;
         } else if (arg == "--clock-rate") {
             const std::string v = value();
-            char* end = nullptr;
-            o.clockRate = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0' || !(o.clockRate >= 0.1 && o.clockRate <= 10))
+            const std::optional<double> rate = finite(v);
+            if (!rate || !(*rate >= 0.1 && *rate <= 10))
                 throw UsageError("--clock-rate: '" + v +
                                  "' is not a rate in [0.1, 10] (e.g. 0.8: a clock that runs slow)");
+            o.clockRate = *rate;
         } else if (arg == "--polling-only") {
             flag();
             o.pollingOnly = true;
@@ -146,12 +160,7 @@ Options parse(int argc, char** argv) {
             flag();
             o.allowControl = true;
         } else if (arg == "--shards") {
-            const std::string v = value();
-            char* end = nullptr;
-            const long n = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || n < 1 || n > 100000)
-                throw UsageError("--shards: '" + v + "' is not a shard count (1-100000)");
-            o.shards = static_cast<int>(n);
+            o.shards = integer(arg, value(), 1, 100000, "a shard count");
         } else if (arg == "--no-fair-share") {
             flag();
             o.fairShare = false;
@@ -159,12 +168,7 @@ Options parse(int argc, char** argv) {
             flag();
             o.verbose = true;
         } else if (arg == "--metrics-port") {
-            const std::string v = value();
-            char* end = nullptr;
-            const long port = std::strtol(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || port < 1 || port > 65535)
-                throw UsageError("--metrics-port: '" + v + "' is not a port (1-65535)");
-            o.metricsPort = static_cast<int>(port);
+            o.metricsPort = integer(arg, value(), 1, 65535, "a port");
         } else if (arg == "--metrics-address") {
             o.metricsAddress = value();
             if (o.metricsAddress.empty())

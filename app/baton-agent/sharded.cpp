@@ -52,8 +52,6 @@ public:
             m_benchedUntil.push_back({});
         }
     }
-    ~Shards() { m_campaigns.clear(); }
-
     void start() {
         for (auto& c : m_campaigns)
             c->start();
@@ -98,7 +96,7 @@ private:
     const Options& m_options;
     baton::Locker m_locker;
     baton::Campaigner m_runtime;
-    std::vector<std::unique_ptr<baton::Campaign>> m_campaigns;
+    std::vector<std::unique_ptr<baton::Campaign>> m_campaigns; // after m_runtime: gone before it
     std::vector<baton::TimePoint> m_benchedUntil;
     baton::TimePoint m_overSince{}; // since when it leads more than its share ({}: it does not)
 };
@@ -137,10 +135,10 @@ int runSharded(const Options& o) {
         store = std::make_unique<baton::RedisStore>(o.redis, electionOptions);
         store->checkElectionAccess(o.resource + "-0");
     } catch (const baton::UrlError& e) {
-        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        std::fprintf(stderr, "baton-agent: %s\n", baton::visible(e.what(), 4096).c_str());
         return 2;
     } catch (const baton::StoreError& e) {
-        std::fprintf(stderr, "baton-agent: %s\n", e.what());
+        std::fprintf(stderr, "baton-agent: %s\n", baton::visible(e.what(), 4096).c_str());
         return 3;
     }
     sigset_t signals;
@@ -149,7 +147,6 @@ int runSharded(const Options& o) {
         sigaddset(&signals, sig);
     // The main thread writes stdout as well as waiting for signals: no writer thread.
     LinePump out(signals);
-    int code = 0;
     {
         baton::MemberInfo self;
         self.id = id;
@@ -195,7 +192,7 @@ int runSharded(const Options& o) {
                      "baton-agent[%s] error: standard output is blocked: exiting without "
                      "writing the last event lines\n",
                      baton::visible(id, 128).c_str());
-    return code;
+    return 0;
 }
 
 } // namespace agent

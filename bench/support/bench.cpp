@@ -147,6 +147,12 @@ void progress(const char* format, ...) {
     va_end(args);
 }
 
+double cpuSeconds(clockid_t clock) {
+    timespec t{};
+    ::clock_gettime(clock, &t);
+    return double(t.tv_sec) + double(t.tv_nsec) / 1e9;
+}
+
 QString table(const QJsonArray& benchmarks) {
     const QStringList header{
         QStringLiteral("figure"), QStringLiteral("variant"), QStringLiteral("n"),

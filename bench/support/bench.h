@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <cstdio>
+#include <ctime>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -96,6 +97,10 @@ private:
 
 /// Progress on standard error ("[name] ..."), so that a long run shows it is alive.
 void progress(const char* format, ...) __attribute__((format(printf, 1, 2)));
+
+/// CPU time in seconds of this process (all threads) or, with CLOCK_THREAD_CPUTIME_ID, of the
+/// calling thread.
+double cpuSeconds(clockid_t clock = CLOCK_PROCESS_CPUTIME_ID);
 
 /// The table of figures of one or more benchmark JSON objects, for a terminal.
 QString table(const QJsonArray& benchmarks);
