@@ -205,7 +205,8 @@ private Q_SLOTS:
 
     // Given URLs with credentials, the connect dialog moves the user and the password to their
     // own fields (the password masked), and gives back a URL that the core reads to the same
-    // credentials, percent-encoded; what it shows and remembers holds no password.
+    // credentials, percent-encoded (a sentinel login too); what it shows and remembers holds no
+    // password.
     void connectDialogMasksThePassword_data() {
         addColumns<QString, QString, QString, QString>("given", "address", "user", "password");
         QTest::newRow("user and password with @")
@@ -223,6 +224,9 @@ private Q_SLOTS:
         QTest::newRow("sentinel")
             << u"redis-sentinel://alice:pw@s1,s2:26380/mymaster?db=2&sentinelPassword=sp"_qs
             << u"redis-sentinel://s1:26379,s2:26380/mymaster?db=2"_qs << u"alice"_qs << u"pw"_qs;
+        QTest::newRow("sentinel user")
+            << u"redis-sentinel://s1/m?sentinelUser=watch&sentinelPassword=s%26p"_qs
+            << u"redis-sentinel://s1:26379/m"_qs << QString() << QString();
     }
     void connectDialogMasksThePassword() {
         QFETCH(QString, given);
@@ -240,6 +244,9 @@ private Q_SLOTS:
         const RedisUrl back = RedisUrl::parse(dialog.url().toStdString());
         QCOMPARE(QString::fromStdString(back.user), user);
         QCOMPARE(QString::fromStdString(back.password), password);
+        const RedisUrl sent = RedisUrl::parse(given.toStdString());
+        QCOMPARE(back.sentinelUser, sent.sentinelUser);
+        QCOMPARE(back.sentinelPassword, sent.sentinelPassword);
         QCOMPARE(dialog.address(), address);
         if (!password.isEmpty())
             QVERIFY(!dialog.shownUrl().contains(password));

@@ -34,7 +34,8 @@ QString withCredentials(const QString& address, const QString& user, const QStri
 
 } // namespace
 
-QString RedisConnectDialog::withoutPassword(const QString& url, QString* password, QString* user) {
+QString RedisConnectDialog::withoutPassword(const QString& url, QString* password, QString* user,
+                                            QString* sentinelUser, QString* sentinelPassword) {
     RedisUrl parsed;
     try {
         parsed = RedisUrl::parse(url.toStdString());
@@ -45,9 +46,13 @@ QString RedisConnectDialog::withoutPassword(const QString& url, QString* passwor
         *password = qstr(parsed.password);
     if (user)
         *user = qstr(parsed.user);
+    if (sentinelUser)
+        *sentinelUser = qstr(parsed.sentinelUser);
+    if (sentinelPassword)
+        *sentinelPassword = qstr(parsed.sentinelPassword);
     QString address;
     if (parsed.sentinel || parsed.cluster) {
-        // The sentinels' password is in the query: it is not kept (the address is saved). A
+        // The sentinels' login is in the query: it is taken out (the address is saved). A
         // Cluster's node list is kept whole.
         RedisUrl bare = parsed;
         bare.user.clear();
@@ -82,7 +87,7 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this)) {
     setWindowTitle(tr("Connect to Redis"));
     QString password, user;
-    m_url->setText(withoutPassword(url, &password, &user));
+    m_url->setText(withoutPassword(url, &password, &user, &m_sentinelUser, &m_sentinelPassword));
     m_url->setObjectName(QStringLiteral("url"));
     m_url->setPlaceholderText(QStringLiteral("redis://host:6379/0 or unix:///path/to/redis.sock"));
     m_url->setMinimumWidth(360);
@@ -137,7 +142,15 @@ RedisConnectDialog::RedisConnectDialog(const QString& url, QWidget* parent)
 }
 
 QString RedisConnectDialog::url() const {
-    return withCredentials(m_url->text().trimmed(), m_user->text(), m_password->text());
+    QString out = withCredentials(m_url->text().trimmed(), m_user->text(), m_password->text());
+    // The given URL's sentinel login, unless the URL field now names one of its own.
+    if (m_sentinelPassword.isEmpty() || !out.startsWith(u"redis-sentinel://") ||
+        out.contains(u"sentinelPassword=", Qt::CaseInsensitive))
+        return out;
+    out += out.contains(u'?') ? u'&' : u'?';
+    if (!m_sentinelUser.isEmpty() && !out.contains(u"sentinelUser="))
+        out += u"sentinelUser="_qs + encoded(m_sentinelUser) + u'&';
+    return out + u"sentinelPassword="_qs + encoded(m_sentinelPassword); // last: see the parser
 }
 
 QString RedisConnectDialog::shownUrl() const {

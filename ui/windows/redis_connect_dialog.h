@@ -42,9 +42,11 @@ public:
 
     /// Splits `url` into the URL without credentials, its user and its password (as the
     /// core's parser reads them: "redis://secret@host" is a password alone). A URL that does
-    /// not parse comes back redacted, with no user or password.
+    /// not parse comes back redacted, with no user or password. A redis-sentinel:// URL's
+    /// sentinel login is taken out too, into `sentinelUser` and `sentinelPassword`.
     static QString withoutPassword(const QString& url, QString* password = nullptr,
-                                   QString* user = nullptr);
+                                   QString* user = nullptr, QString* sentinelUser = nullptr,
+                                   QString* sentinelPassword = nullptr);
 
 private:
     void check();
@@ -58,6 +60,9 @@ private:
     QLineEdit* m_lockPatterns;
     QLabel* m_error;
     QDialogButtonBox* m_buttons;
+    /// The given URL's sentinel login: not shown in the URL field, given back by url().
+    QString m_sentinelUser;
+    QString m_sentinelPassword;
 };
 
 } // namespace baton::lab
