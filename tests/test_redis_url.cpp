@@ -218,6 +218,11 @@ private slots:
             << "redis-sentinel://h:sentinelPassword=hunter2/m";
         QTest::newRow("sentinel password in the db")
             << "redis-sentinel://h/m?db=2:sentinelPassword=hunter2";
+        // Found by fuzz_redis_url: a unix socket URL echoed its whole query.
+        QTest::newRow("sentinel password on a unix socket")
+            << "unix:///tmp/r.sock?sentinelPassword=hunter2";
+        QTest::newRow("sentinel password after a unix db")
+            << "unix:///tmp/r.sock?db=1&sentinelPassword=hunter2";
     }
     void errorsNeverShowThePassword() {
         QFETCH(QString, url);

@@ -151,10 +151,16 @@ void parseUnix(const std::string& text, std::string rest, RedisUrl& url) {
     if (url.path.size() < 2 || url.path.back() == '/')
         fail(text, "no socket path");
     if (query != std::string::npos) {
+        // Only the option's name is ever echoed: a value may be a secret written in the wrong
+        // place (a sentinelPassword= on a unix socket URL), and so may whatever follows a '&'.
         const std::string q = rest.substr(query + 1);
-        if (q.rfind("db=", 0) != 0)
-            fail(text, "unknown query '" + q + "' (only db=N is understood)");
-        url.db = parseNumber(text, q.substr(3), "db", 0, 2147483647);
+        const std::string name = q.substr(0, q.find_first_of("=&"));
+        if (name != "db" || q.size() == 2 || q[2] != '=')
+            fail(text, "unknown query '" + name + "' (only db=N is understood)");
+        const std::string value = q.substr(3);
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos)
+            fail(text, "the db in the query is not a number (only db=N is understood)");
+        url.db = parseNumber(text, value, "db", 0, 2147483647);
     }
 }
 
