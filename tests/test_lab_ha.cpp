@@ -68,6 +68,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(lab_events::leaderOf(w.controller().snapshot(), true) >= 0, 20000);
         const ClusterSnapshot& s = w.controller().snapshot();
         const quint64 fence = s.electors[lab_events::leaderOf(s, true)].fence;
+        const QString oldLeader = s.electors[lab_events::leaderOf(s, true)].identity;
         QVERIFY(fence > 0);
         // A failover needs the sentinels to know each other (their hello messages) and the
         // replica (from the primary's INFO, which a sentinel reads only every 10 s).
@@ -88,11 +89,18 @@ private Q_SLOTS:
             QVERIFY(w.grab().save(QString::fromLocal8Bit(out)));
         QTRY_COMPARE_WITH_TIMEOUT(w.localRedisHa()->primaryIndex(), 1, 20000);
         QTRY_VERIFY_WITH_TIMEOUT(strip->lines().at(1).contains(u"node B: primary, up"_qs), 5000);
+        // A leader again on the new primary: a call of its answered after the promotion. Its
+        // fence is higher when a new term began; the same term goes on (same leader, same fence)
+        // when its lease had reached the replica before the kill. Never a lower fence.
+        const LabTime promotedAt = w.controller().snapshot().now;
         QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
                 const ClusterSnapshot& now = w.controller().snapshot();
                 const int leader = lab_events::leaderOf(now, true);
-                return leader >= 0 && now.electors[leader].fence > fence;
+                if (leader < 0 || now.electors[leader].leaseStart <= promotedAt)
+                    return false;
+                const ElectorView& e = now.electors[leader];
+                return e.identity == oldLeader ? e.fence >= fence : e.fence > fence;
             }(),
             20000);
         const QByteArray after = qgetenv("BATON_SCREENSHOT_AFTER");

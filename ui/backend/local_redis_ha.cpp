@@ -19,6 +19,7 @@ namespace {
 constexpr int kPollMs = 250;
 constexpr int kAnswerMs = 200; ///< a node slower than this is shown silent (paused, or busy)
 constexpr int kDownAfterMs = 1000;
+constexpr int kSettleMs = 30000; ///< from the last process up to ready(): else failed()
 
 // One reply, read blocking on the poll thread: +simple, -error, :int, $bulk or *array of bulks
 // (joined by newlines). Empty on a timeout.
@@ -66,6 +67,14 @@ QByteArray field(const QByteArray& info, const QByteArray& name) {
     return {};
 }
 
+// A number from SENTINEL master's name/value list (joined by newlines), or -1.
+int sentinelField(const QByteArrayList& pairs, const QByteArray& name) {
+    for (qsizetype i = 0; i + 1 < pairs.size(); i += 2)
+        if (pairs[i] == name)
+            return pairs[i + 1].toInt();
+    return -1;
+}
+
 // What one node says now; runs on the poll thread.
 void pollNode(HaNode& n, const QByteArray& password, int* namedPrimary) {
     QTcpSocket s;
@@ -75,8 +84,9 @@ void pollNode(HaNode& n, const QByteArray& password, int* namedPrimary) {
         return;
     }
     QByteArray buffer;
+    const QByteArray master = LocalRedisHa::kMaster;
     const QByteArray ask =
-        n.sentinel ? QByteArray("SENTINEL get-master-addr-by-name ") + LocalRedisHa::kMaster
+        n.sentinel ? "SENTINEL get-master-addr-by-name " + master + "\r\nSENTINEL master " + master
                    : QByteArray("INFO replication");
     s.write("AUTH " + password + "\r\n" + ask + "\r\n");
     const QByteArray auth = readReply(s, buffer);
@@ -89,6 +99,9 @@ void pollNode(HaNode& n, const QByteArray& password, int* namedPrimary) {
     if (n.sentinel) {
         const QByteArrayList a = answer.split('\n');
         *namedPrimary = a.size() == 2 ? a[1].toInt() : 0;
+        const QByteArrayList view = readReply(s, buffer).split('\n');
+        n.otherSentinels = sentinelField(view, "num-other-sentinels");
+        n.replicas = sentinelField(view, "num-slaves");
         return;
     }
     n.role = QString::fromLatin1(field(answer, "role"));
@@ -175,7 +188,7 @@ void LocalRedisHa::startRest() {
 }
 
 void LocalRedisHa::onServerReady() {
-    if (m_ready)
+    if (m_pollThread)
         return;
     if (m_servers[0]->isReady() && !m_servers[1]->port()) {
         startRest();
@@ -184,7 +197,18 @@ void LocalRedisHa::onServerReady() {
     for (LocalRedisServer* s : m_servers)
         if (!s->isReady())
             return;
-    m_ready = true;
+    startPolling();
+    QTimer::singleShot(kSettleMs, this, [this] {
+        if (m_pollThread && !m_ready)
+            Q_EMIT failed(tr("The private Sentinel setup did not settle within %1 s (the "
+                             "sentinels must agree on the primary and know each other and the "
+                             "replica): see the topology strip, or start it again")
+                              .arg(kSettleMs / 1000));
+    });
+}
+
+// Ready is told by the first poll that finds the setup settled.
+void LocalRedisHa::startPolling() {
     QVector<HaNode> nodes;
     for (int i = 0; i < kNodes; ++i) {
         HaNode n;
@@ -207,7 +231,19 @@ void LocalRedisHa::onServerReady() {
     connect(m_pollThread, &QThread::finished, poller, &QObject::deleteLater);
     connect(m_pollThread, &QThread::finished, timer, &QObject::deleteLater);
     m_pollThread->start();
-    Q_EMIT ready(url());
+}
+
+bool LocalRedisHa::settled(const QVector<HaNode>& nodes) {
+    bool primary = false;
+    for (const HaNode& n : nodes) {
+        primary = primary || n.primary;
+        if (n.state != HaNode::State::Up || !n.linkUp)
+            return false;
+        if (n.sentinel &&
+            (n.otherSentinels < kNodes - kDataNodes - 1 || n.replicas < kDataNodes - 1))
+            return false;
+    }
+    return primary;
 }
 
 void LocalRedisHa::onPolled(const QVector<HaNode>& nodes) {
@@ -220,6 +256,10 @@ void LocalRedisHa::onPolled(const QVector<HaNode>& nodes) {
             n.state = HaNode::State::Down;
     }
     Q_EMIT topologyChanged();
+    if (!m_ready && settled(nodes)) {
+        m_ready = true;
+        Q_EMIT ready(url());
+    }
 }
 
 void LocalRedisHa::stop() {

@@ -21,10 +21,12 @@ struct HaNode {
     int port = 0;
     bool sentinel = false;
     State state = State::Starting;
-    QString role;         ///< "master" / "slave" as INFO says; empty for a sentinel
-    qint64 offset = -1;   ///< replication offset, -1 unknown
-    bool primary = false; ///< what the sentinels agree on
-    bool linkUp = true;   ///< a replica's master_link_status
+    QString role;            ///< "master" / "slave" as INFO says; empty for a sentinel
+    qint64 offset = -1;      ///< replication offset, -1 unknown
+    bool primary = false;    ///< what the sentinels agree on
+    bool linkUp = true;      ///< a replica's master_link_status
+    int otherSentinels = -1; ///< a sentinel's num-other-sentinels (-1 unknown)
+    int replicas = -1;       ///< a sentinel's num-slaves (-1 unknown)
 };
 
 class LocalRedisHa : public QObject {
@@ -37,7 +39,9 @@ public:
     explicit LocalRedisHa(QObject* parent = nullptr);
     ~LocalRedisHa() override;
 
-    /// Starts the five processes without blocking; ready(url) or failed(why) follows.
+    /// Starts the five processes without blocking; ready(url) follows once the sentinels agree
+    /// on the primary and know each other and the linked replica (a failover can happen), or
+    /// failed(why).
     void start();
     void stop();
     bool isReady() const { return m_ready; }
@@ -68,7 +72,9 @@ Q_SIGNALS:
 private:
     void startRest();
     void onServerReady();
+    void startPolling();
     void onPolled(const QVector<HaNode>& nodes);
+    static bool settled(const QVector<HaNode>& nodes);
     bool command(int node, const QStringList& args);
 
     std::array<LocalRedisServer*, kNodes> m_servers{};
