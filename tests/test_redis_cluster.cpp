@@ -3,6 +3,7 @@
 // migrated mid-run (MOVED), a release notice over sharded pub/sub, bad URLs and nodes.
 
 #include "support/redis_cluster.h"
+#include "support/redis_options.h"
 
 #include <baton/election/election.h>
 #include <baton/redis/redis_store.h>
@@ -20,33 +21,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-RedisOptions quick() {
-    RedisOptions o;
-    o.connectTimeout = 300ms;
-    o.commandTimeout = 300ms;
-    o.reconnectBackoffMin = 20ms;
-    o.reconnectBackoffMax = 200ms;
-    return o;
-}
-
-QString text(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-// The message of the error that making a store on `url` throws (empty: none was thrown).
-QString storeError(const std::string& url) {
-    try {
-        RedisStore store(url, quick());
-    } catch (const std::exception& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
-}
-
 // An elector with a store of its own, its events recorded.
 struct Elector {
     Elector(const std::string& url, Config c)
-        : store(url, quick())
+        : store(url, test::quickOptions())
         , locker(store)
         , election(locker, journaled(std::move(c))) {}
     Config journaled(Config c) {
@@ -110,7 +88,7 @@ class TestRedisCluster : public QObject {
     }
     QString lockOn(int node, const std::string& resource) {
         return m_cluster.node(node).cli(
-            {QStringLiteral("GET"), text(RedisStore::key(resource, "lock"))});
+            {QStringLiteral("GET"), test::text(RedisStore::key(resource, "lock"))});
     }
 
 private slots:
@@ -139,16 +117,16 @@ private slots:
     void electsOnTheSlotsNode() {
         const std::string r = resourceOn(1, "second-");
         QVERIFY(!r.empty());
-        RedisStore store(m_cluster.url(), quick());
+        RedisStore store(m_cluster.url(), test::quickOptions());
         store.checkElectionAccess(r);
-        QVERIFY2(text(store.endpoint())
+        QVERIFY2(test::text(store.endpoint())
                      .contains(QStringLiteral("(node 127.0.0.1:%1)").arg(m_cluster.node(1).port())),
                  store.endpoint().c_str());
         auto a = start(r, "node-a", {1500ms, 250ms, 300ms});
         auto b = start(r, "node-b", {1500ms, 250ms, 300ms});
         QTRY_VERIFY_WITH_TIMEOUT(a->election.isLeader() != b->election.isLeader(), 5000);
         const std::string leader = a->election.isLeader() ? "node-a" : "node-b";
-        QVERIFY2(lockOn(1, r).contains(text(leader)), qPrintable(lockOn(1, r)));
+        QVERIFY2(lockOn(1, r).contains(test::text(leader)), qPrintable(lockOn(1, r)));
         // One store serves resources on every node.
         const std::string third = resourceOn(2, "third-");
         QVERIFY(store.acquire(third, "t3", "node-c", 5s).acquired);
@@ -179,7 +157,7 @@ private slots:
         // Moved (MOVED from then on): several more succeed on the new node, none fails.
         extended = a->fences(EventType::Extended).size();
         QTRY_VERIFY_WITH_TIMEOUT(a->fences(EventType::Extended).size() >= extended + 4, 5000);
-        QVERIFY2(text(a->store.endpoint())
+        QVERIFY2(test::text(a->store.endpoint())
                      .contains(QStringLiteral("(node 127.0.0.1:%1)").arg(m_cluster.node(2).port())),
                  a->store.endpoint().c_str());
         QVERIFY(a->election.isLeader());
@@ -207,7 +185,7 @@ private slots:
         QVERIFY(a && b);
         const QString channels =
             m_cluster.node(2).cli({QStringLiteral("PUBSUB"), QStringLiteral("SHARDCHANNELS")});
-        QVERIFY2(channels.contains(text(RedisStore::key(r, "events"))), qPrintable(channels));
+        QVERIFY2(channels.contains(test::text(RedisStore::key(r, "events"))), qPrintable(channels));
         QElapsedTimer handover;
         handover.start();
         a->election.stop();
@@ -224,25 +202,25 @@ private slots:
     void badNodesAreSaidClearly() {
         test::RedisServer plain;
         QVERIFY2(plain.start(), qPrintable(plain.error()));
-        const QString lone =
-            storeError("redis-cluster://127.0.0.1:" + std::to_string(plain.port()));
+        const QString lone = test::storeError<std::exception>("redis-cluster://127.0.0.1:" +
+                                                              std::to_string(plain.port()));
         QVERIFY2(lone.contains(u"not a cluster node") && lone.contains(u"redis://host:port"),
                  qPrintable(lone));
         const int nobody = plain.port();
         plain.stop();
-        const QString absent =
-            storeError("redis-cluster://alice:hunter2@127.0.0.1:" + std::to_string(nobody));
+        const QString absent = test::storeError<std::exception>(
+            "redis-cluster://alice:hunter2@127.0.0.1:" + std::to_string(nobody));
         QVERIFY2(absent.contains(u"cannot read the slot map") &&
                      absent.contains(u"is redis-server running there?"),
                  qPrintable(absent));
         QVERIFY2(!absent.contains(u"hunter2"), qPrintable(absent));
-        const QString empty = storeError("redis-cluster://");
+        const QString empty = test::storeError<std::exception>("redis-cluster://");
         QVERIFY2(empty.contains(u"the list of cluster nodes is empty"), qPrintable(empty));
 
         // One node down of the list: the next one is asked.
         RedisStore store("redis-cluster://127.0.0.1:" + std::to_string(nobody) +
                              ",127.0.0.1:" + std::to_string(m_cluster.node(1).port()),
-                         quick());
+                         test::quickOptions());
         QVERIFY(store.acquire("jobs", "t", "node-a", 5s).acquired);
         QVERIFY(store.release("jobs", "t"));
         // Listing every resource is not done on a Cluster; one resource is read.
@@ -284,7 +262,7 @@ private slots:
             elected.push_back(f);
         std::sort(elected.begin(), elected.end());
         QVERIFY(std::adjacent_find(elected.begin(), elected.end()) == elected.end());
-        QVERIFY2(text(leader->store.endpoint())
+        QVERIFY2(test::text(leader->store.endpoint())
                      .contains(QStringLiteral(":%1)").arg(m_cluster.replica().port())),
                  leader->store.endpoint().c_str());
         a->election.stop();

@@ -2,6 +2,7 @@
 // stop, and a server that dies, loses its data or hangs. Real time, waited for with QTRY.
 
 #include "support/printing.h"
+#include "support/redis_options.h"
 #include "support/redis_server.h"
 
 #include <baton/election/election.h>
@@ -22,11 +23,8 @@ constexpr Duration kRefresh = 200ms;
 constexpr Duration kRetry = 300ms;
 
 RedisOptions quick() {
-    RedisOptions o;
-    o.connectTimeout = 300ms;
+    RedisOptions o = test::quickOptions();
     o.commandTimeout = 250ms;
-    o.reconnectBackoffMin = 20ms;
-    o.reconnectBackoffMax = 200ms;
     return o;
 }
 

@@ -3,6 +3,7 @@
 // redis-server processes; a replica paused with SIGSTOP, a wall clock shifted (LD_PRELOAD).
 
 #include "support/printing.h"
+#include "support/redis_options.h"
 #include "support/sentinel_setup.h"
 
 #include <baton/election/election.h>
@@ -20,25 +21,10 @@ using namespace std::chrono_literals;
 namespace {
 
 RedisOptions quick(int minReplicas = 0) {
-    RedisOptions o;
-    o.connectTimeout = 300ms;
-    o.commandTimeout = 300ms;
-    o.reconnectBackoffMin = 20ms;
-    o.reconnectBackoffMax = 200ms;
+    RedisOptions o = test::quickOptions();
     o.minReplicas = minReplicas;
     o.replicaTimeout = 1s; // a loaded machine may take a while to acknowledge
     return o;
-}
-
-// The message of the StoreError that `call` throws (empty: none).
-template <typename Call>
-QString errorOf(Call call) {
-    try {
-        call();
-    } catch (const StoreError& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
 }
 
 } // namespace
@@ -74,13 +60,13 @@ private slots:
         m_replica.pause();
         QElapsedTimer waited;
         waited.start();
-        const QString extendError = errorOf([&] { store.extend("jobs", "token-1", 30s); });
+        const QString extendError = test::errorOf([&] { store.extend("jobs", "token-1", 30s); });
         QVERIFY2(extendError.contains(u"extend: 0 of the 1 replicas wanted acknowledged it within "
                                       u"1s (WAIT"),
                  qPrintable(extendError));
         QVERIFY(waited.elapsed() >= 990);
         const QString acquireError =
-            errorOf([&] { store.acquire("other", "token-2", "node-a", 30s); });
+            test::errorOf([&] { store.acquire("other", "token-2", "node-a", 30s); });
         QVERIFY2(acquireError.startsWith(u"acquire: 0 of the 1 replicas"),
                  qPrintable(acquireError));
         QVERIFY(acquireError.contains(u"does not count"));
@@ -101,7 +87,8 @@ private slots:
     // acknowledged.
     void tooFewReplicasFailEveryCall() {
         RedisStore store(m_primary.url(), quick(2));
-        const QString error = errorOf([&] { store.acquire("jobs", "token-1", "node-a", 30s); });
+        const QString error =
+            test::errorOf([&] { store.acquire("jobs", "token-1", "node-a", 30s); });
         QVERIFY2(error.contains(u"1 of the 2 replicas wanted"), qPrintable(error));
     }
 
@@ -163,7 +150,8 @@ private slots:
         QVERIFY(store.release("jobs", "token-1"));
         m_primary.cli({QStringLiteral("SET"), QStringLiteral("baton:{jobs}:lock"),
                        QStringLiteral("{\"id\":\"node-a\",\"fence\":5,\"token\":\"token-2\"}")});
-        const QString error = errorOf([&] { store.acquire("jobs", "token-2", "node-a", 30s); });
+        const QString error =
+            test::errorOf([&] { store.acquire("jobs", "token-2", "node-a", 30s); });
         QVERIFY2(error.contains(u"issued fence 5, not above fence %1"_qs.arg(first.fence)) &&
                      error.contains(u"refused and released"),
                  qPrintable(error));

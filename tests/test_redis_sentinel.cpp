@@ -3,6 +3,7 @@
 // stale sentinel that names a replica, a demoted primary (READONLY), bad sentinels, passwords.
 
 #include "support/printing.h"
+#include "support/redis_options.h"
 #include "support/sentinel_setup.h"
 
 #include <baton/election/election.h>
@@ -18,29 +19,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-RedisOptions quick() {
-    RedisOptions o;
-    o.connectTimeout = 300ms;
-    o.commandTimeout = 300ms;
-    o.reconnectBackoffMin = 20ms;
-    o.reconnectBackoffMax = 200ms;
-    return o;
-}
-
-QString text(const std::string& s) {
-    return QString::fromStdString(s);
-}
-
-// The message of the StoreError that making a store on `url` throws (empty: none was thrown).
-QString storeError(const std::string& url, RedisOptions options = quick()) {
-    try {
-        RedisStore store(url, options);
-    } catch (const StoreError& e) {
-        return QString::fromUtf8(e.what());
-    }
-    return {};
-}
-
 // Electors on one URL, each with its own store, their events in one journal.
 struct Electors {
     struct Recorded {
@@ -49,7 +27,7 @@ struct Electors {
     };
     struct One {
         One(const std::string& url, Config c)
-            : store(url, quick())
+            : store(url, test::quickOptions())
             , locker(store)
             , election(locker, std::move(c)) {}
         RedisStore store;
@@ -119,11 +97,11 @@ private slots:
         startSetup();
         if (QTest::currentTestFailed())
             return;
-        RedisStore store(m_setup->url(), quick());
+        RedisStore store(m_setup->url(), test::quickOptions());
         const int primary = m_setup->node(0).port();
-        QVERIFY2(
-            text(store.endpoint()).contains(QStringLiteral("(primary 127.0.0.1:%1)").arg(primary)),
-            store.endpoint().c_str());
+        QVERIFY2(test::text(store.endpoint())
+                     .contains(QStringLiteral("(primary 127.0.0.1:%1)").arg(primary)),
+                 store.endpoint().c_str());
         store.checkElectionAccess("jobs");
         const AcquireReply reply = store.acquire("jobs", "token-1", "node-a", 5s);
         QVERIFY(reply.acquired);
@@ -143,22 +121,22 @@ private slots:
         startSetup({QStringLiteral("hunter2data"), QStringLiteral("hunter2sent"), {}, 400});
         if (QTest::currentTestFailed())
             return;
-        RedisStore store(m_setup->url(), quick());
+        RedisStore store(m_setup->url(), test::quickOptions());
         QVERIFY(store.acquire("jobs", "t", "node-a", 5s).acquired);
-        const QString shown = text(store.endpoint());
+        const QString shown = test::text(store.endpoint());
         QVERIFY2(!shown.contains(u"hunter2"), qPrintable(shown));
         QVERIFY2(shown.contains(u"sentinelPassword=***"), qPrintable(shown));
         const QString wrongSentinel =
-            storeError(text(m_setup->url())
-                           .replace(QStringLiteral("hunter2sent"), QStringLiteral("nope"))
-                           .toStdString());
+            test::storeError(test::text(m_setup->url())
+                                 .replace(QStringLiteral("hunter2sent"), QStringLiteral("nope"))
+                                 .toStdString());
         QVERIFY2(wrongSentinel.contains(u"check sentinelUser and sentinelPassword"),
                  qPrintable(wrongSentinel));
         const QString noSentinelPassword =
-            storeError(text(m_setup->url()).section(u'?', 0, 0).toStdString());
+            test::storeError(test::text(m_setup->url()).section(u'?', 0, 0).toStdString());
         QVERIFY2(noSentinelPassword.contains(u"sentinelPassword=PASSWORD"),
                  qPrintable(noSentinelPassword));
-        const QString noMaster = storeError(m_setup->url({}, QStringLiteral("nosuch")));
+        const QString noMaster = test::storeError(m_setup->url({}, QStringLiteral("nosuch")));
         for (const QString& message : {wrongSentinel, noSentinelPassword, noMaster})
             QVERIFY2(!message.contains(u"hunter2") && !message.contains(u"nope"),
                      qPrintable(message));
@@ -170,9 +148,9 @@ private slots:
         test::RedisServer plain;
         QVERIFY2(plain.start(), qPrintable(plain.error()));
         const QString notSentinel =
-            storeError(QStringLiteral("redis-sentinel://127.0.0.1:%1/mymaster")
-                           .arg(plain.port())
-                           .toStdString());
+            test::storeError(QStringLiteral("redis-sentinel://127.0.0.1:%1/mymaster")
+                                 .arg(plain.port())
+                                 .toStdString());
         QVERIFY2(notSentinel.contains(u"not a sentinel") &&
                      notSentinel.contains(u"redis://host:port"),
                  qPrintable(notSentinel));
@@ -181,7 +159,7 @@ private slots:
         QVERIFY2(
             test::SentinelSetup::startLoneSentinel(lone, QStringLiteral("known"), plain.port()),
             qPrintable(lone.error()));
-        const QString unknown = storeError(
+        const QString unknown = test::storeError(
             QStringLiteral("redis-sentinel://127.0.0.1:%1/nosuch").arg(lone.port()).toStdString());
         QVERIFY2(unknown.contains(u"monitors no master named 'nosuch'") &&
                      unknown.contains(u"SENTINEL masters"),
@@ -189,7 +167,7 @@ private slots:
 
         const int nobody = lone.port();
         lone.stop();
-        const QString absent = storeError(
+        const QString absent = test::storeError(
             QStringLiteral("redis-sentinel://127.0.0.1:%1/known").arg(nobody).toStdString());
         QVERIFY2(absent.contains(u"is redis-sentinel running there?"), qPrintable(absent));
         QVERIFY2(absent.contains(u"cannot find the primary 'known'"), qPrintable(absent));
@@ -209,7 +187,7 @@ private slots:
         QVERIFY2(
             test::SentinelSetup::startLoneSentinel(stale, QStringLiteral("stale"), replica.port()),
             qPrintable(stale.error()));
-        const QString message = storeError(
+        const QString message = test::storeError(
             QStringLiteral("redis-sentinel://127.0.0.1:%1/stale").arg(stale.port()).toStdString());
         QVERIFY2(message.contains(u"says it is a replica (ROLE)"), qPrintable(message));
         QCOMPARE(replica.cli({QStringLiteral("DBSIZE")}), QStringLiteral("0"));
@@ -241,7 +219,7 @@ private slots:
             QVERIFY2(fences[i] > fences[i - 1], "a fence did not increase");
         QVERIFY(m_setup->primary()
                     ->cli({QStringLiteral("GET"), QStringLiteral("baton:{jobs}:lock")})
-                    .contains(text(electors.leader()->election.identity())));
+                    .contains(test::text(electors.leader()->election.identity())));
     }
 
     // Given a store on the primary, when the sentinels fail over (SENTINEL FAILOVER: the old
@@ -250,7 +228,7 @@ private slots:
         startSetup();
         if (QTest::currentTestFailed())
             return;
-        RedisStore store(m_setup->url(), quick());
+        RedisStore store(m_setup->url(), test::quickOptions());
         QVERIFY(store.acquire("jobs", "token-1", "node-a", 30s).acquired);
         test::RedisServer& first = m_setup->node(0);
         QCOMPARE(first.cli({QStringLiteral("WAIT"), QStringLiteral("1"), QStringLiteral("2000")}),
@@ -268,9 +246,9 @@ private slots:
             }
         };
         QTRY_VERIFY(extends());
-        QVERIFY2(
-            text(store.endpoint()).contains(QStringLiteral(":%1)").arg(m_setup->node(1).port())),
-            store.endpoint().c_str());
+        QVERIFY2(test::text(store.endpoint())
+                     .contains(QStringLiteral(":%1)").arg(m_setup->node(1).port())),
+                 store.endpoint().c_str());
     }
 
     // Given a store on a primary that is then demoted by hand (REPLICAOF) while the sentinel
@@ -282,7 +260,7 @@ private slots:
         test::RedisServer lone;
         QVERIFY2(test::SentinelSetup::startLoneSentinel(lone, QStringLiteral("solo"), x.port()),
                  qPrintable(lone.error()));
-        RedisOptions options = quick();
+        RedisOptions options = test::quickOptions();
         options.commandTimeout = 2s; // REPLICAOF's first sync may hold the server a moment
         RedisStore store(
             QStringLiteral("redis-sentinel://127.0.0.1:%1/solo").arg(lone.port()).toStdString(),

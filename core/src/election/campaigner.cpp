@@ -1,5 +1,7 @@
 #include "baton/election/campaigner.h"
 
+#include "deliver.h"
+
 #include <algorithm>
 
 namespace baton {
@@ -175,27 +177,6 @@ void Campaigner::step(Slot& slot, TimePoint now,
         calls.emplace_back(&slot, std::move(*cmd));
 }
 
-namespace {
-
-void deliver(const Config& config, const std::vector<Event>& events) {
-    for (const Event& e : events) {
-        try {
-            if (e.type == EventType::Elected && config.onElected)
-                config.onElected();
-            else if (e.type == EventType::Revoked && config.onRevoked)
-                config.onRevoked();
-            else if (e.type == EventType::LeaderChanged && config.onLeaderChanged)
-                config.onLeaderChanged(e.leader, e.fence);
-            if (config.onEvent)
-                config.onEvent(e);
-        } catch (...) {
-            // A throwing callback must not end the election; the event stream goes on.
-        }
-    }
-}
-
-} // namespace
-
 void Campaigner::schedule() {
     m_schedulerId.store(std::this_thread::get_id());
     std::unique_lock lock(m_mutex);
@@ -233,7 +214,7 @@ void Campaigner::schedule() {
         // has returned before its release is sent.
         lock.unlock();
         for (const auto& [slot, events] : out)
-            deliver(slot->config, events);
+            deliverEvents(slot->config, events);
         lock.lock();
         for (auto& [slot, cmd] : calls) {
             slot->calling = true;

@@ -1,5 +1,7 @@
 #include "baton/election/election.h"
 
+#include "deliver.h"
+
 namespace baton {
 
 namespace {
@@ -255,30 +257,7 @@ void Election::ioLoop() {
 }
 
 void Election::deliver(const std::vector<Event>& events) {
-    for (const Event& e : events) {
-        try {
-            switch (e.type) {
-            case EventType::Elected:
-                if (m_config.onElected)
-                    m_config.onElected();
-                break;
-            case EventType::Revoked:
-                if (m_config.onRevoked)
-                    m_config.onRevoked();
-                break;
-            case EventType::LeaderChanged:
-                if (m_config.onLeaderChanged)
-                    m_config.onLeaderChanged(e.leader, e.fence);
-                break;
-            default:
-                break;
-            }
-            if (m_config.onEvent)
-                m_config.onEvent(e);
-        } catch (...) {
-            // A throwing callback must not kill the election; the event stream still goes on.
-        }
-    }
+    deliverEvents(m_config, events);
 }
 
 } // namespace baton

@@ -2,7 +2,7 @@
 // The presence entries a RedisStore's acquires and extends carry (RedisStore::carryPresence),
 // used by redis_store.cpp and redis_carried.cpp.
 
-#include "redis_scripts.h"
+#include "redis_store_impl.h"
 
 #include "baton/redis/redis_store.h"
 
@@ -23,19 +23,25 @@ struct RedisStore::Carried {
     mutable std::mutex mutex;
     std::map<std::string, Entry> byResource;
 
-    // The beat's keys and arguments to append to a call on `resource`, if its entry is carried.
-    bool append(const std::string& resource, std::vector<std::string>& keys,
-                std::vector<std::string>& args) const {
+    // Appends the beat's keys and arguments to `call` (an Acquire or an Extend on `resource`)
+    // and makes its script the carrying one, if the resource's entry is carried.
+    void carry(const std::string& resource, RedisStore::Impl::Call& call) const {
+        using namespace redis_detail;
+        if (call.script != Acquire && call.script != Extend)
+            return;
         std::lock_guard guard(mutex);
         const auto it = byResource.find(resource);
         if (it == byResource.end())
-            return false;
-        keys.push_back(key(resource, "members"));
-        args.insert(args.end(), {it->second.id, it->second.json, it->second.lifeMs,
-                                 std::to_string(redis_detail::kMaxMembers)});
-        return true;
+            return;
+        call.script = call.script == Acquire ? AcquireCarry : ExtendCarry;
+        call.keys.push_back(key(resource, "members"));
+        call.args.insert(call.args.end(), {it->second.id, it->second.json, it->second.lifeMs,
+                                           std::to_string(kMaxMembers)});
     }
-    void answered(const std::string& resource) {
+    // After an answer to a call that ran `script` on `resource`: when it carried the entry.
+    void answered(const std::string& resource, redis_detail::ScriptId script) {
+        if (script != redis_detail::AcquireCarry && script != redis_detail::ExtendCarry)
+            return;
         std::lock_guard guard(mutex);
         if (const auto it = byResource.find(resource); it != byResource.end())
             it->second.answeredAt = SteadyClock::instance().now();

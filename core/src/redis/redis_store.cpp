@@ -266,6 +266,37 @@ std::vector<RedisStore::LockAnswer> oneByOne(RedisStore& store,
     return out;
 }
 
+using Kind = RedisStore::LockCall::Kind;
+
+// A lock call's script, keys and arguments (the presence beat not carried yet); `floor`: an
+// acquire's fence floor (see checkFloor()). Throws StoreError for a call that cannot be sent.
+RedisStore::Impl::Call wireCall(const RedisStore::LockCall& c, std::uint64_t floor) {
+    const std::string lock = RedisStore::key(c.resource, "lock");
+    if (c.kind == Kind::Extend)
+        return {Extend, {lock}, {c.token, msArg(c.ttl, "extend")}};
+    if (c.kind == Kind::Release)
+        return {Release, {lock}, {c.token, RedisStore::key(c.resource, "events")}};
+    std::string ttlMs = msArg(c.ttl, "acquire");
+    checkIdentity(c.identity);
+    return {Acquire,
+            {lock, RedisStore::key(c.resource, "fence")},
+            {c.token, c.identity, std::move(ttlMs), std::to_string(floor)}};
+}
+
+// A lock call's answer from the reply to `script` (an error reply thrown as a StoreError); an
+// acquire's fence is not checked against its floor yet.
+RedisStore::LockAnswer answerOf(const RedisUrl& url, const RedisStore::LockCall& c, ScriptId script,
+                                const Reply& r) {
+    RedisStore::LockAnswer a;
+    if (c.kind == Kind::Acquire) {
+        a.acquire = acquireAnswer(url, r, c.resource, c.identity, c.ttl, script);
+        return a;
+    }
+    throwIfError(url, r, c.resource, c.kind == Kind::Extend ? "extend" : "release", script);
+    a.held = toInt(r.get()) == 1;
+    return a;
+}
+
 } // namespace
 
 std::uint64_t RedisStore::highestFenceSeen(const std::string& resource) const {
@@ -295,54 +326,40 @@ AcquireReply RedisStore::checkFloor(const std::string& resource, const std::stri
 
 AcquireReply RedisStore::acquire(const std::string& resource, const std::string& token,
                                  const std::string& identity, Duration ttl) {
-    const std::string ttlMs = msArg(ttl, "acquire");
-    checkIdentity(identity);
+    const LockCall c{Kind::Acquire, resource, token, identity, ttl};
     // The new fence must be above every fence this store has seen on the resource, even on a
     // primary that never had them (a failover to a replica that missed the last writes).
     const Impl::SeenFence seen = m_impl->seenFence(resource);
-    std::vector<std::string> keys{key(resource, "lock"), key(resource, "fence")};
-    std::vector<std::string> args{token, identity, ttlMs, std::to_string(seen.fence)};
-    const ScriptId script = m_carried->append(resource, keys, args) ? AcquireCarry : Acquire;
-    Reply r = m_impl->evalAcknowledged(script, keys, args, tookLock, "acquire");
-    AcquireReply reply = acquireAnswer(m_impl->url(), r, resource, identity, ttl, script);
-    if (script == AcquireCarry)
-        m_carried->answered(resource);
-    return checkFloor(resource, token, seen.fence, seen.token, std::move(reply));
+    Impl::Call w = wireCall(c, seen.fence);
+    m_carried->carry(resource, w);
+    Reply r = m_impl->evalAcknowledged(w.script, w.keys, w.args, tookLock, "acquire");
+    LockAnswer a = answerOf(m_impl->url(), c, w.script, r);
+    m_carried->answered(resource, w.script);
+    return checkFloor(resource, token, seen.fence, seen.token, std::move(a.acquire));
 }
 
 std::vector<RedisStore::LockAnswer> RedisStore::lockBatch(const std::vector<LockCall>& calls) {
     // A pipeline goes to one server: on a cluster the resources' slots may be on several.
     if (m_impl->options().minReplicas > 0 || m_impl->url().cluster)
         return oneByOne(*this, calls);
+    // Each call as acquire(), extend() or release() makes it, all sent in one round trip, each
+    // answer read as there.
+    struct Sent {
+        std::size_t index;    // in `calls`
+        Impl::SeenFence seen; // an acquire's fence floor when it was sent
+    };
     std::vector<LockAnswer> out(calls.size());
     std::vector<Impl::Call> wire;
-    std::vector<std::size_t> sent;       // the index in `calls` of each call in `wire`
-    std::vector<Impl::SeenFence> floors; // each acquire's fence floor when it was sent
+    std::vector<Sent> sent;
     for (std::size_t i = 0; i < calls.size(); ++i) {
         const LockCall& c = calls[i];
         try {
-            Impl::Call w;
-            Impl::SeenFence seen;
-            if (c.kind == LockCall::Kind::Acquire) {
-                checkIdentity(c.identity);
-                seen = m_impl->seenFence(c.resource);
-                w.keys = {key(c.resource, "lock"), key(c.resource, "fence")};
-                w.args = {c.token, c.identity, msArg(c.ttl, "acquire"), std::to_string(seen.fence)};
-            } else if (c.kind == LockCall::Kind::Extend) {
-                w.keys = {key(c.resource, "lock")};
-                w.args = {c.token, msArg(c.ttl, "extend")};
-            } else {
-                w.keys = {key(c.resource, "lock")};
-                w.args = {c.token, key(c.resource, "events")};
-            }
-            const bool carried =
-                c.kind != LockCall::Kind::Release && m_carried->append(c.resource, w.keys, w.args);
-            static constexpr ScriptId plain[] = {Acquire, Extend, Release};
-            w.script = carried ? (c.kind == LockCall::Kind::Acquire ? AcquireCarry : ExtendCarry)
-                               : plain[static_cast<int>(c.kind)];
+            Impl::SeenFence seen =
+                c.kind == Kind::Acquire ? m_impl->seenFence(c.resource) : Impl::SeenFence{};
+            Impl::Call w = wireCall(c, seen.fence);
+            m_carried->carry(c.resource, w);
             wire.push_back(std::move(w));
-            sent.push_back(i);
-            floors.push_back(std::move(seen));
+            sent.push_back({i, std::move(seen)});
         } catch (const StoreError& e) {
             out[i].error = e.what();
         }
@@ -353,30 +370,19 @@ std::vector<RedisStore::LockAnswer> RedisStore::lockBatch(const std::vector<Lock
     try {
         replies = m_impl->pipeline(wire);
     } catch (const StoreError& e) { // the link failed: no answer is known
-        for (const std::size_t i : sent)
-            out[i].error = e.what();
+        for (const Sent& s : sent)
+            out[s.index].error = e.what();
         return out;
     }
     for (std::size_t k = 0; k < sent.size(); ++k) {
-        const LockCall& c = calls[sent[k]];
-        LockAnswer& a = out[sent[k]];
-        const ScriptId script = wire[k].script;
+        const LockCall& c = calls[sent[k].index];
+        LockAnswer& a = out[sent[k].index];
         try {
-            const bool carried = script == AcquireCarry || script == ExtendCarry;
-            if (c.kind == LockCall::Kind::Acquire) {
-                AcquireReply reply =
-                    acquireAnswer(m_impl->url(), replies[k], c.resource, c.identity, c.ttl, script);
-                if (carried)
-                    m_carried->answered(c.resource);
-                a.acquire = checkFloor(c.resource, c.token, floors[k].fence, floors[k].token,
-                                       std::move(reply));
-                continue;
-            }
-            throwIfError(m_impl->url(), replies[k], c.resource,
-                         c.kind == LockCall::Kind::Extend ? "extend" : "release", script);
-            a.held = toInt(replies[k].get()) == 1;
-            if (carried)
-                m_carried->answered(c.resource);
+            a = answerOf(m_impl->url(), c, wire[k].script, replies[k]);
+            m_carried->answered(c.resource, wire[k].script);
+            if (c.kind == Kind::Acquire)
+                a.acquire = checkFloor(c.resource, c.token, sent[k].seen.fence, sent[k].seen.token,
+                                       std::move(a.acquire));
         } catch (const StoreError& e) {
             a.error = e.what();
         }
@@ -385,20 +391,19 @@ std::vector<RedisStore::LockAnswer> RedisStore::lockBatch(const std::vector<Lock
 }
 
 bool RedisStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
-    std::vector<std::string> keys{key(resource, "lock")};
-    std::vector<std::string> args{token, msArg(ttl, "extend")};
-    const ScriptId script = m_carried->append(resource, keys, args) ? ExtendCarry : Extend;
-    Reply r = m_impl->evalAcknowledged(script, keys, args, extended, "extend");
-    throwIfError(m_impl->url(), r, resource, "extend", script);
-    if (script == ExtendCarry)
-        m_carried->answered(resource);
-    return toInt(r.get()) == 1;
+    const LockCall c{Kind::Extend, resource, token, {}, ttl};
+    Impl::Call w = wireCall(c, 0);
+    m_carried->carry(resource, w);
+    Reply r = m_impl->evalAcknowledged(w.script, w.keys, w.args, extended, "extend");
+    const bool held = answerOf(m_impl->url(), c, w.script, r).held;
+    m_carried->answered(resource, w.script);
+    return held;
 }
 
 bool RedisStore::release(const std::string& resource, const std::string& token) {
-    Reply r = m_impl->eval(Release, {key(resource, "lock")}, {token, key(resource, "events")});
-    throwIfError(m_impl->url(), r, resource, "release", Release);
-    return toInt(r.get()) == 1;
+    const LockCall c{Kind::Release, resource, token, {}, {}};
+    const Impl::Call w = wireCall(c, 0);
+    return answerOf(m_impl->url(), c, w.script, m_impl->eval(w.script, w.keys, w.args)).held;
 }
 
 std::optional<LockInfo> RedisStore::inspect(const std::string& resource) {

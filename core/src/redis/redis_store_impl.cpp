@@ -245,8 +245,9 @@ void RedisStore::Impl::awaitReplicas(const char* what) {
                      "in sync? see INFO replication; or lower the replica count wanted)");
 }
 
-// Reads only (the resource directory): any server the sentinels name as primary will do.
-// With Cluster, every call must be in one slot (one resource's keys are).
+// The resource directory's reads and lockBatch's lock calls. With Sentinel, on the primary the
+// sentinels named last (a READONLY answer is returned as it came, not retried: see
+// runOnPrimary()). With Cluster, every call must be in one slot (one resource's keys are).
 std::vector<Reply> RedisStore::Impl::pipeline(const std::vector<Call>& calls) {
     const int slot =
         calls.empty() || calls.front().keys.empty() ? -1 : keySlot(calls.front().keys.front());
