@@ -374,6 +374,27 @@ private Q_SLOTS:
         QVERIFY(w.action(u"resignLeader"_s)->toolTip().contains(u"Redis mode"_s));
     }
 
+    // Given a Redis session whose window was closed with the Resources list open (the window
+    // state is saved), when the lab opens again on a simulation, or a session turns into one,
+    // then the list is not shown: it would only take the cluster's room.
+    void aSimulationHasNoResourcesList() {
+        {
+            MainWindow w(labOptions());
+            w.show();
+            w.connectRedis(QString::fromStdString(m_redis.url()), 0);
+            QVERIFY(w.resourcesPane()->isVisible());
+            w.close(); // saves the window's state, the Resources dock shown
+        }
+        MainWindow again(labOptions());
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        QVERIFY(!again.resourcesPane()->isVisible());
+        again.connectRedis(QString::fromStdString(m_redis.url()), 0);
+        QVERIFY(again.resourcesPane()->isVisible());
+        again.newSimulation(3, 0);
+        QVERIFY(!again.resourcesPane()->isVisible());
+    }
+
     // Given an ACL user that may only read (kWatcherAcl), when the lab watches 'jobs' with
     // --watch, then it sees the leader and every resource, every action that would write is
     // disabled and says why, and after the leader is killed it sees the new one; Redis logged

@@ -50,6 +50,8 @@ public:
     /// the desktop has a tray); saved as resources/notify, off by default.
     void setNotify(bool on);
     bool notifies() const { return m_notify; }
+    /// Whether a Redis is being listed (between start() and stop()).
+    bool listing() const { return !m_url.isEmpty(); }
     /// Asks for the flapping limits and the notification (the pane's "Alerts..." button).
     void askAlertSettings();
 

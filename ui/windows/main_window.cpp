@@ -141,6 +141,8 @@ void MainWindow::readSettings() {
     QSettings s;
     restoreGeometry(s.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(s.value(QStringLiteral("window/state")).toByteArray());
+    // A saved Redis session's Resources list is not brought back before a Redis is connected.
+    showResourcesDock(m_resources->listing());
     if (m_faultLength)
         m_faultLength->setValue(s.value(QStringLiteral("faults/length"), 5.0).toDouble());
 }

@@ -115,6 +115,7 @@ private:
     QTableView* createEventTable(QWidget* parent);
     QWidget* createElectorTable();
     void createResourcesDock();
+    void showResourcesDock(bool shown);
     void createStatusBar();
     QWidget* withSessionTabs(QWidget* view);
     void readSettings();

@@ -80,6 +80,20 @@ void MainWindow::createResourcesDock() {
     d->hide(); // shown on connecting to a Redis
 }
 
+// The Resources list is for a Redis only: in a simulation it would take the cluster's room.
+void MainWindow::showResourcesDock(bool shown) {
+    QDockWidget* dock = findChild<QDockWidget*>(QStringLiteral("resourcesDock"));
+    if (!dock)
+        return;
+    dock->setVisible(shown);
+    if (!shown)
+        return;
+    dock->raise();
+    // Wide enough for every column the first time (the operator's width is kept after).
+    if (dock->width() < 400)
+        resizeDocks({dock}, {dock->widget()->sizeHint().width()}, Qt::Horizontal);
+}
+
 QWidget* MainWindow::createInspectorPane() {
     m_inspector = new Inspector(this);
     connect(m_inspector, &Inspector::actionRequested, this, &MainWindow::act);

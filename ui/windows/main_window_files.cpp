@@ -37,6 +37,7 @@ void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
     m_redisShown.clear();
     m_redisUrl.clear();
     m_resources->stop();
+    showResourcesDock(false);
 }
 
 bool MainWindow::openScenario(const QString& path, QString* error) {
@@ -55,6 +56,7 @@ bool MainWindow::openScenario(const QString& path, QString* error) {
         m_recent->add(path);
     m_redisUrl.clear();
     m_resources->stop();
+    showResourcesDock(false);
     return true;
 }
 
@@ -229,13 +231,7 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
         m_controller.act(add);
     }
     m_resources->start(url);
-    if (QDockWidget* dock = findChild<QDockWidget*>(QStringLiteral("resourcesDock"))) {
-        dock->show();
-        dock->raise();
-        // Wide enough for every column the first time (the operator's width is kept after).
-        if (dock->width() < 400)
-            resizeDocks({dock}, {dock->widget()->sizeHint().width()}, Qt::Horizontal);
-    }
+    showResourcesDock(true);
     const QString what = watch ? tr("read-only watch of %1").arg(m_redisShown)
                                : tr("Redis mode on %1").arg(m_redisShown);
     statusBar()->showMessage(
