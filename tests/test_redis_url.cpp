@@ -117,6 +117,9 @@ private slots:
         QTest::newRow("unix dir") << u"unix:///tmp/"_s << u"no socket path"_s;
         QTest::newRow("unix bad query") << u"unix:///tmp/r.sock?x=1"_s << u"unknown query"_s;
         QTest::newRow("unix bad db") << u"unix:///tmp/r.sock?db=x"_s << u"not a number"_s;
+        QTest::newRow("sentinel password on a unix socket")
+            << u"unix:///tmp/r.sock?sentinelPassword=x"_s
+            << u"understood only in the query of a redis-sentinel://"_s;
         QTest::newRow("very long url")
             << QStringLiteral("redis://h/") + QString(5000, u'1') << "characters long";
         QTest::newRow("very long host")
@@ -223,6 +226,7 @@ private slots:
             << "unix:///tmp/r.sock?sentinelPassword=hunter2";
         QTest::newRow("sentinel password after a unix db")
             << "unix:///tmp/r.sock?db=1&sentinelPassword=hunter2";
+        QTest::newRow("sentinel password in the scheme") << "redis-sentinelPassword=hunter2://h/m";
     }
     void errorsNeverShowThePassword() {
         QFETCH(QString, url);

@@ -1,5 +1,6 @@
 #include "baton/redis/redis_url.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace baton {
@@ -337,6 +338,11 @@ RedisUrl RedisUrl::parse(const std::string& text) {
         fail(text, "no scheme; write redis://host:port");
     const std::string scheme = text.substr(0, schemeEnd);
     std::string rest = text.substr(schemeEnd + 3);
+    // A sentinel's password anywhere else could be quoted by any error about the part it sits
+    // in (a path, a query, a scheme): it is refused before anything is read.
+    if (scheme != "redis-sentinel" && sentinelSecret(text) != std::string::npos)
+        fail(text, "sentinelPassword= is understood only in the query of a redis-sentinel:// "
+                   "URL (redis-sentinel://host[:port]/MASTER?sentinelPassword=...)");
     RedisUrl url;
     if (scheme == "unix") {
         parseUnix(text, rest, url);
@@ -363,8 +369,18 @@ RedisUrl RedisUrl::parse(const std::string& text) {
     if (scheme == "rediss")
         fail(text, "TLS (rediss://) is not supported: this build uses hiredis without TLS; "
                    "reach the server through a TLS tunnel (e.g. stunnel) with redis://");
-    if (scheme != "redis")
-        fail(text, "unknown scheme '" + scheme + "'");
+    if (scheme != "redis") {
+        // A scheme is letters, digits, '+', '-' and '.' (RFC 3986); anything else before the
+        // "://" is not echoed: it may be a password typed in the wrong place.
+        const bool schemeLike = scheme.size() <= 32 && !scheme.empty() &&
+                                std::isalpha(static_cast<unsigned char>(scheme.front())) &&
+                                std::all_of(scheme.begin(), scheme.end(), [](char c) {
+                                    return std::isalnum(static_cast<unsigned char>(c)) ||
+                                           c == '+' || c == '-' || c == '.';
+                                });
+        fail(text, schemeLike ? "unknown scheme '" + scheme + "'"
+                              : std::string("unknown scheme (not shown: it is not a scheme name)"));
+    }
 
     const auto at = credentialsEnd(rest, 0, false);
     if (at != std::string::npos) {
