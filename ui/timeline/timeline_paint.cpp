@@ -37,6 +37,9 @@ QFont tagFont(const QFont& base) {
 
 void TimelineView::paintEvent(QPaintEvent*) {
     QPainter p(this);
+    // The view is opaque: beside the vertical bar (over the axis, in the corner between the
+    // bars) nothing else paints.
+    p.fillRect(rect(), palette().color(QPalette::Window));
     render(p, widgetFrame());
 }
 
