@@ -5,6 +5,7 @@
 #include "support/agent_process.h"
 #include "support/program_run.h"
 #include "support/redis_server.h"
+#include "support/unread_pipe.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -337,6 +338,43 @@ private slots:
             QVERIFY(o.contains(u"event"_s) && o.contains(u"t"_s) && o.contains(u"resource"_s));
         ::kill(static_cast<pid_t>(watch.processId()), SIGTERM);
         QVERIFY(watch.waitForFinished(3000));
+        QCOMPARE(watch.exitCode(), 0);
+    }
+
+    // Given a watch whose standard output nobody reads (a one-page pipe, full), when events
+    // keep coming and then Ctrl-C (SIGINT) arrives, then the watch ends at once with 0: a line
+    // that cannot be written never holds up the ending.
+    void aWatchWhoseReaderStoppedEndsOnSigint() {
+        agent(u"jobs-a"_s, u"jobs"_s, true);
+        QTRY_VERIFY(!holder(u"jobs"_s).isEmpty());
+        agent(u"jobs-b"_s, u"jobs"_s, true);
+        UnreadPipe out;
+        QVERIFY(out.ok());
+        QProcess watch;
+        out.becomeStdoutOf(watch);
+        watch.start(QStringLiteral(BATON_CTL_PATH), {u"--redis"_s, url(), u"watch"_s, u"jobs"_s});
+        QVERIFY(watch.waitForStarted(5000));
+        out.started();
+        QTRY_VERIFY(out.queued() > 0);
+        // A second watch, read, measures what the first had to write: handovers until that is
+        // more than the page holds (small writes share it), so some lines cannot be written.
+        QProcess read;
+        read.start(QStringLiteral(BATON_CTL_PATH), {u"--redis"_s, url(), u"watch"_s, u"jobs"_s});
+        QVERIFY(read.waitForStarted(5000));
+        QByteArray seen; // from its first line on, it is subscribed
+        QTRY_VERIFY((seen += read.readAllStandardOutput()).contains("\"event\":\"holder\""));
+        for (int i = 0; i < 60 && seen.size() < 3 * 4096; ++i) {
+            const QString before = holder(u"jobs"_s);
+            QCOMPARE(ctlOn({u"resign"_s, u"jobs"_s}).code, 0);
+            QTRY_VERIFY(!holder(u"jobs"_s).isEmpty() && holder(u"jobs"_s) != before);
+            QTRY_VERIFY((seen += read.readAllStandardOutput()).count("\"elected\"") > i);
+        }
+        QVERIFY(seen.size() >= 3 * 4096);
+        QVERIFY(out.queued() <= 4096);
+        QVERIFY(watch.state() == QProcess::Running);
+        ::kill(static_cast<pid_t>(watch.processId()), SIGINT);
+        QVERIFY2(watch.waitForFinished(5000), "the watch did not end on SIGINT");
+        QCOMPARE(watch.exitStatus(), QProcess::NormalExit);
         QCOMPARE(watch.exitCode(), 0);
     }
 

@@ -23,6 +23,8 @@
 
 namespace agent {
 
+using baton::app::LinePump;
+
 class Agent {
 public:
     explicit Agent(Options options);

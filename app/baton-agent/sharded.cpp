@@ -20,6 +20,8 @@ namespace agent {
 
 namespace {
 
+using baton::app::LinePump;
+
 using namespace std::chrono_literals;
 
 void say(const std::string& id, const std::string& text) {

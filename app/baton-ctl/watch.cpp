@@ -8,62 +8,25 @@
 #include <baton/redis/observer.h>
 #include <baton/redis/resource_directory.h>
 
-#include <condition_variable>
+#include <line_pump.h>
+
 #include <csignal>
-#include <cstdio>
-#include <deque>
 #include <map>
 #include <mutex>
-#include <thread>
 
 namespace ctl {
 
 namespace {
 
-// The lines to print, bounded: past `kMostLines` new ones are dropped and counted.
-class LineQueue {
-public:
-    static constexpr std::size_t kMostLines = 10'000;
+using baton::app::LinePump;
 
-    void push(std::string line) {
-        std::lock_guard guard(m_mutex);
-        if (m_lines.size() >= kMostLines) {
-            ++m_dropped;
-            return;
-        }
-        m_lines.push_back(std::move(line));
-        m_cv.notify_all();
-    }
-    void close() {
-        std::lock_guard guard(m_mutex);
-        m_closed = true;
-        m_cv.notify_all();
-    }
-    /// Waits for lines; empty when closed. Reports drops as a line of their own.
-    std::deque<std::string> take() {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [this] { return m_closed || !m_lines.empty(); });
-        std::deque<std::string> out =
-            m_closed ? std::deque<std::string>{} : std::exchange(m_lines, {});
-        if (m_dropped && !m_closed)
-            out.push_back(jsonLine({{"t", baton::unixMsNow()},
-                                    {"event", "dropped"},
-                                    {"lines", std::exchange(m_dropped, 0)}}));
-        return out;
-    }
-
-private:
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    std::deque<std::string> m_lines;
-    std::uint64_t m_dropped = 0;
-    bool m_closed = false;
-};
+// Past this many lines waiting for standard output, new ones are dropped and counted.
+constexpr std::size_t kMostLines = 10'000;
 
 // One resource's observer, its callbacks turned into lines.
 class ResourceWatch {
 public:
-    ResourceWatch(baton::RedisStore& store, const std::string& resource, LineQueue& out)
+    ResourceWatch(baton::RedisStore& store, const std::string& resource, LinePump& out)
         : m_resource(resource)
         , m_out(out)
         , m_observer(store, resource, callbacks()) {
@@ -131,7 +94,7 @@ private:
     }
 
     const std::string m_resource;
-    LineQueue& m_out;
+    LinePump& m_out;
     std::mutex m_mutex;
     bool m_seen = false;
     std::string m_holder;
@@ -144,7 +107,7 @@ private:
 } // namespace
 
 int watch(const Request& r) {
-    // Taken by the waiter below, never by a handler; blocked before any thread starts.
+    // Taken by the pump's signalfd, never by a handler; blocked before any thread starts.
     sigset_t ending;
     sigemptyset(&ending);
     for (const int sig : {SIGINT, SIGTERM, SIGHUP})
@@ -159,12 +122,9 @@ int watch(const Request& r) {
     } catch (const baton::StoreError& e) {
         fail(e, "watch");
     }
-    LineQueue out;
-    std::thread waiter([&] {
-        int sig = 0;
-        sigwait(&ending, &sig);
-        out.close();
-    });
+    // Lines are written only as stdout takes them, so a reader who stopped reading (a full
+    // pipe, a terminal on Ctrl-S) never holds up Ctrl-C.
+    LinePump out(ending, kMostLines);
     std::map<std::string, std::unique_ptr<ResourceWatch>> watches;
     try {
         for (const std::string& resource : r.resources)
@@ -172,23 +132,18 @@ int watch(const Request& r) {
                 watches[resource] = std::make_unique<ResourceWatch>(*store, resource, out);
     } catch (const baton::StoreError& e) {
         watches.clear();
-        ::kill(::getpid(), SIGTERM); // ends the waiter
-        waiter.join();
         fail(e, "watch");
     }
-    bool readerGone = false;
-    while (!readerGone) {
-        const std::deque<std::string> lines = out.take();
-        if (lines.empty())
-            break;
-        for (const std::string& l : lines)
-            readerGone = readerGone || std::fprintf(stdout, "%s\n", l.c_str()) < 0;
-        readerGone = readerGone || std::fflush(stdout) != 0;
+    std::uint64_t reported = 0;
+    while (!out.readerGone() && out.serve(std::chrono::seconds(1)) == 0) {
+        if (const std::uint64_t dropped = out.dropped(); dropped > reported) {
+            out.push(jsonLine(
+                {{"t", baton::unixMsNow()}, {"event", "dropped"}, {"lines", dropped - reported}}));
+            reported = dropped;
+        }
     }
     watches.clear();
-    if (readerGone)
-        ::kill(::getpid(), SIGTERM); // ends the waiter
-    waiter.join();
+    out.finish(std::chrono::milliseconds(200)); // what was seen before the end, if it is taken
     return Ok;
 }
 

@@ -9,7 +9,7 @@
 #include <system_error>
 #include <unistd.h>
 
-namespace agent {
+namespace baton::app {
 
 namespace {
 
@@ -71,8 +71,10 @@ void LinePump::writeSome() {
     const ssize_t done = ::write(STDOUT_FILENO, m_unwritten.data(), n);
     if (done > 0)
         m_unwritten.erase(0, std::size_t(done));
-    else if (done < 0 && errno != EINTR && errno != EAGAIN)
+    else if (done < 0 && errno != EINTR && errno != EAGAIN) {
         m_unwritten.clear(); // stdout closed (EPIPE) or broken: nobody reads these lines
+        m_readerGone = true;
+    }
 }
 
 int LinePump::serve(std::chrono::nanoseconds limit) {
@@ -111,4 +113,4 @@ bool LinePump::finish(std::chrono::milliseconds limit) {
     return true;
 }
 
-} // namespace agent
+} // namespace baton::app

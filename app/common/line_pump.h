@@ -10,7 +10,7 @@
 #include <mutex>
 #include <string>
 
-namespace agent {
+namespace baton::app {
 
 class LinePump {
 public:
@@ -28,6 +28,8 @@ public:
     /// Main thread: writes what is queued; false if stdout did not take it within `limit`.
     bool finish(std::chrono::milliseconds limit);
     std::uint64_t dropped() const;
+    /// Whether stdout was found closed or broken (EPIPE): nobody will read what is queued.
+    bool readerGone() const { return m_readerGone; }
 
 private:
     bool pending();
@@ -38,7 +40,8 @@ private:
     mutable std::mutex m_mutex;
     std::deque<std::string> m_queue;
     std::uint64_t m_dropped = 0;
-    std::string m_unwritten; // main thread only: taken from the queue, not yet written
+    std::string m_unwritten;   // main thread only: taken from the queue, not yet written
+    bool m_readerGone = false; // main thread only
 };
 
-} // namespace agent
+} // namespace baton::app
