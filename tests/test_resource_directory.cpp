@@ -263,6 +263,30 @@ private slots:
         QCOMPARE(one.fence, jobs->fence);
     }
 
+    // One foreign lock alone, as the lab's read-only tab polls it: what the pass read, and a
+    // missing key is a free lock, not an error.
+    void readLockReadsOneForeignKey() {
+        RedisStore store(m_server.url(), quick());
+        m_server.cli({u"SET"_s, u"leader:one"_s, u"host-a"_s, u"PX"_s, u"30000"_s, u"NX"_s});
+        m_server.cli({u"HSET"_s, u"one:lock"_s, u"uuid-1:7"_s, u"2"_s});
+        m_server.cli({u"PEXPIRE"_s, u"one:lock"_s, u"30000"_s});
+        m_server.cli({u"RPUSH"_s, u"list:lock"_s, u"x"_s});
+        ResourceDirectory dir(store);
+        const ResourceInfo plain = dir.readLock("leader:one");
+        QCOMPARE(plain.holder, std::string("host-a"));
+        QVERIFY(plain.foreign && plain.ttl && *plain.ttl > 29s);
+        const ResourceInfo hash = dir.readLock("one:lock");
+        QCOMPARE(hash.holder, std::string("uuid-1:7"));
+        QCOMPARE(hash.error, std::string());
+        const ResourceInfo gone = dir.readLock("leader:none");
+        QVERIFY(!gone.held() && !gone.ttl && gone.error.empty());
+        QCOMPARE(gone.key, std::string("leader:none"));
+        const ResourceInfo list = dir.readLock("list:lock");
+        QVERIFY(!list.held());
+        QVERIFY2(list.error.find("not a lock") != std::string::npos, list.error.c_str());
+        m_server.cli({u"DEL"_s, u"leader:one"_s, u"one:lock"_s, u"list:lock"_s});
+    }
+
     void aPassStopsAtItsLimitAndSaysSo() {
         RedisStore store(m_server.url(), quick());
         for (int i = 0; i < 30; ++i)
