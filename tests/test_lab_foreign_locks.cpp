@@ -6,6 +6,7 @@
 
 #include "support/lab_test_case.h"
 #include "support/redis_server.h"
+#include "support/resource_rows.h"
 
 #include "backend/foreign_lock_backend.h"
 #include "backend/foreign_lock_tracker.h"
@@ -49,23 +50,6 @@ QStringList termRows(const QVector<LabEvent>& events) {
             e.source == LabEvent::Source::Store)
             rows << (e.identity.isEmpty() ? e.name : e.name + u' ' + e.identity);
     return rows;
-}
-
-// The row of `name` in the Resources view as shown; -1 when it is not listed.
-int shownRow(const ResourcesPane& pane, const QString& name) {
-    const QAbstractItemModel& m = *pane.proxy();
-    for (int r = 0; r < m.rowCount(); ++r)
-        if (m.index(r, ResourceModel::Name).data(ResourceModel::NameRole).toString() == name)
-            return r;
-    return -1;
-}
-
-// Enter on the row, as the operator opens it.
-void activate(ResourcesPane& pane, const QString& name) {
-    QTableView* table = pane.table();
-    table->setFocus();
-    table->setCurrentIndex(pane.proxy()->index(shownRow(pane, name), 0));
-    QTest::keyClick(table, Qt::Key_Return);
 }
 
 QString holderShown(MainWindow& w) {

@@ -6,6 +6,7 @@
 #include "support/agent_process.h"
 #include "support/lab_test_case.h"
 #include "support/redis_server.h"
+#include "support/resource_rows.h"
 
 #include "cluster/cluster_view.h"
 #include "inspector/inspector.h"
@@ -56,30 +57,9 @@ MainWindow::Options labOptions() {
     return o;
 }
 
-// The row of `name` in the Resources view, as shown (after the proxy); -1 when not listed.
-int shownRow(const ResourcesPane& pane, const QString& name) {
-    const QAbstractItemModel& m = *pane.proxy();
-    for (int r = 0; r < m.rowCount(); ++r)
-        if (m.index(r, ResourceModel::Name).data(ResourceModel::NameRole).toString() == name)
-            return r;
-    return -1;
-}
-
-QString shownCell(const ResourcesPane& pane, const QString& name, int column) {
-    const int row = shownRow(pane, name);
-    return row < 0 ? QString() : pane.proxy()->index(row, column).data().toString();
-}
-
 // The holder the store names for the resource on screen, or "".
 QString holderShown(MainWindow& w) {
     return w.controller().snapshot().lock.holderIdentity;
-}
-
-void activate(ResourcesPane& pane, const QString& name) {
-    QTableView* table = pane.table();
-    table->setFocus();
-    table->setCurrentIndex(pane.proxy()->index(shownRow(pane, name), 0));
-    QTest::keyClick(table, Qt::Key_Return);
 }
 
 bool logSays(MainWindow& w, const QString& text) {
