@@ -128,6 +128,7 @@ void ForeignLockTracker::begin(const LockRead& read, QVector<LabEvent>& out) {
     m_holder = read.holder;
     m_lanes[std::size_t(lane)].fence = ++m_terms;
     m_lanes[std::size_t(lane)].lastSeen = read.at;
+    m_lanes[std::size_t(lane)].ttl = read.ttl.value_or(Duration{});
     m_expiresAt = read.ttl ? std::optional(read.at + *read.ttl) : std::nullopt;
     m_termTtl = read.ttl.value_or(Duration{});
     LabEvent holder = event(LabEvent::Source::Store, QStringLiteral("holder"), read.at, lane);
@@ -159,6 +160,7 @@ void ForeignLockTracker::extend(const LockRead& read, QVector<LabEvent>& out) {
     if (extended || expiry < *m_expiresAt)
         m_expiresAt = expiry;
     m_termTtl = std::max(m_termTtl, *read.ttl);
+    m_lanes[std::size_t(lane)].ttl = m_termTtl;
 }
 
 void ForeignLockTracker::setProblem(const QString& problem, LabTime at, QVector<LabEvent>& out) {
@@ -167,7 +169,7 @@ void ForeignLockTracker::setProblem(const QString& problem, LabTime at, QVector<
     LabEvent e = event(LabEvent::Source::Lab, QStringLiteral("error"), at, -1);
     if (problem.isEmpty()) {
         e.name = QStringLiteral("info");
-        e.detail = tr("%1 reads as a lock again").arg(shown(m_key.toStdString()));
+        e.detail = tr("%1 reads as a sound lock again").arg(shown(m_key.toStdString()));
     } else {
         e.detail = problem;
     }
@@ -197,8 +199,9 @@ ClusterSnapshot ForeignLockTracker::snapshot(LabTime now, const QString& readOnl
         const bool holds = m_current == id;
         v.state = holds ? ElectorState::Leader : ElectorState::Follower;
         v.believesLeader = holds;
-        v.seenLeader = holderShown();
-        v.timing.ttl = holds ? m_termTtl : Duration{};
+        // Only the TTL is known (the longest PTTL seen in its last term); how often it
+        // refreshes or retries is the other library's business.
+        v.timing = Timing{lane.ttl, Duration{}, Duration{}};
         if (holds && m_expiresAt) {
             v.leaseEnd = *m_expiresAt;
             v.leaseStart = *m_expiresAt - m_termTtl;

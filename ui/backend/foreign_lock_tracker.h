@@ -50,6 +50,7 @@ private:
         QString identity;  ///< escaped, short enough for a label
         quint64 fence = 0; ///< its last term's number
         LabTime lastSeen{};
+        Duration ttl{}; ///< the longest PTTL seen in its last term
     };
 
     int laneOf(const std::string& holder);
