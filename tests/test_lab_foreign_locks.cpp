@@ -11,6 +11,7 @@
 #include "backend/foreign_lock_backend.h"
 #include "backend/foreign_lock_tracker.h"
 #include "cluster/cluster_view.h"
+#include "inspector/inspector.h"
 #include "log/event_log_model.h"
 #include "resources/resources_pane.h"
 #include "resources/session_tabs.h"
@@ -21,6 +22,7 @@
 
 #include <QAction>
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -100,6 +102,15 @@ class TestLabForeignLocks : public LabTestCase {
             QTRY_VERIFY2(!a->isEnabled(), name);
             QVERIFY2(a->toolTip().contains(why),
                      qPrintable(a->objectName() + u": "_s + a->toolTip()));
+        }
+        // The inspector's buttons, for the selected holder, the same.
+        for (const char* name : {"killButton", "stopButton", "startButton", "resignButton",
+                                 "pauseButton", "resumeButton", "partitionButton", "healButton",
+                                 "latencyButton", "driftButton", "applyButton"}) {
+            auto* button = w.inspector()->findChild<QPushButton*>(QString::fromLatin1(name));
+            QVERIFY2(button, name);
+            QTRY_VERIFY2(!button->isEnabled(), name);
+            QVERIFY2(button->toolTip().contains(why), qPrintable(button->toolTip()));
         }
         for (const ElectorView& e : w.controller().snapshot().electors) {
             QVERIFY(!e.controllable);
