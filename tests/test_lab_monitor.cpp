@@ -203,6 +203,16 @@ private Q_SLOTS:
         QCOMPARE(w.controller().sessions(), QStringList{foreignSessionKey(u"leader:scheduler"_s)});
         QTRY_COMPARE_WITH_TIMEOUT(holderShown(w), u"host-a:4242"_s, 10000);
         QVERIFY(!w.action(u"killLeader"_s)->isEnabled());
+        // Beside a Baton resource: each tab enables what it allows, and keeps its history.
+        activate(pane, u"jobs"_s);
+        QCOMPARE(w.controller().sessions().size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(holderShown(w).startsWith(u"jobs-"_s), 10000);
+        QTRY_VERIFY(w.action(u"killLeader"_s)->isEnabled());
+        w.sessionTabs()->setCurrentIndex(0);
+        QTRY_COMPARE(holderShown(w), u"host-a:4242"_s);
+        QVERIFY(logSays(w, u"another library's lock"_s));
+        QVERIFY(!logSays(w, u"watching 'jobs'"_s));
+        QTRY_VERIFY(!w.action(u"killLeader"_s)->isEnabled());
         m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"leader:billing"_s});
     }
 
