@@ -287,6 +287,40 @@ private slots:
         m_server.cli({u"DEL"_s, u"leader:one"_s, u"one:lock"_s, u"list:lock"_s});
     }
 
+    // Given the README's read-only watcher, when it may also use the foreign keys (~: a
+    // script's keys need it, %R~ is refused; its commands stay read-only) and run HGETALL,
+    // then it reads a hash lock's holder; without either, the error says what to grant.
+    void aWatcherReadsForeignLocksWithReadAccessToTheirKeys_data() {
+        QTest::addColumn<QString>("extra");
+        QTest::addColumn<bool>("reads");
+        QTest::newRow("~ and +hgetall") << u"~lock:* +hgetall"_s << true;
+        QTest::newRow("~ only") << u"~lock:*"_s << false;
+        QTest::newRow("%R~ and +hgetall") << u"%R~lock:* +hgetall"_s << false;
+    }
+    void aWatcherReadsForeignLocksWithReadAccessToTheirKeys() {
+        QFETCH(QString, extra);
+        QFETCH(bool, reads);
+        m_server.cli({u"HSET"_s, u"lock:orders"_s, u"uuid-9:3"_s, u"1"_s});
+        m_server.cli({u"PEXPIRE"_s, u"lock:orders"_s, u"30000"_s});
+        const QString acl = u"ACL SETUSER watcher on >watchpw resetkeys ~baton:* resetchannels "
+                            u"&baton:* -@all +ping +select +scan +script|load +evalsha +time "
+                            u"+pttl +strlen +type +get +hlen +hscan +subscribe +unsubscribe "_s +
+                            extra;
+        QCOMPARE(m_server.cli(acl.split(u' ')), u"OK"_s);
+        RedisStore store(m_server.url(u"watcher:watchpw"_s), quick());
+        const ResourceInfo info = ResourceDirectory(store).readLock("lock:orders");
+        if (reads) {
+            QVERIFY2(info.error.empty(), info.error.c_str());
+            QCOMPARE(info.holder, std::string("uuid-9:3"));
+        } else {
+            QVERIFY(!info.held());
+            QVERIFY2(QString::fromStdString(info.error).contains(u"+hgetall"_s),
+                     info.error.c_str());
+        }
+        m_server.cli({u"ACL"_s, u"DELUSER"_s, u"watcher"_s});
+        m_server.cli({u"DEL"_s, u"lock:orders"_s});
+    }
+
     void aPassStopsAtItsLimitAndSaysSo() {
         RedisStore store(m_server.url(), quick());
         for (int i = 0; i < 30; ++i)
