@@ -6,6 +6,7 @@
 #include "support/agent_process.h"
 #include "support/lab_test_case.h"
 #include "support/redis_server.h"
+#include "support/resource_rows.h"
 
 #include "cluster/cluster_view.h"
 #include "inspector/inspector.h"
@@ -56,30 +57,9 @@ MainWindow::Options labOptions() {
     return o;
 }
 
-// The row of `name` in the Resources view, as shown (after the proxy); -1 when not listed.
-int shownRow(const ResourcesPane& pane, const QString& name) {
-    const QAbstractItemModel& m = *pane.proxy();
-    for (int r = 0; r < m.rowCount(); ++r)
-        if (m.index(r, ResourceModel::Name).data(ResourceModel::NameRole).toString() == name)
-            return r;
-    return -1;
-}
-
-QString shownCell(const ResourcesPane& pane, const QString& name, int column) {
-    const int row = shownRow(pane, name);
-    return row < 0 ? QString() : pane.proxy()->index(row, column).data().toString();
-}
-
 // The holder the store names for the resource on screen, or "".
 QString holderShown(MainWindow& w) {
     return w.controller().snapshot().lock.holderIdentity;
-}
-
-void activate(ResourcesPane& pane, const QString& name) {
-    QTableView* table = pane.table();
-    table->setFocus();
-    table->setCurrentIndex(pane.proxy()->index(shownRow(pane, name), 0));
-    QTest::keyClick(table, Qt::Key_Return);
 }
 
 bool logSays(MainWindow& w, const QString& text) {
@@ -198,7 +178,7 @@ private Q_SLOTS:
 
     // Given another library's locks (a plain SET ... PX and a Redisson-style hash), when their
     // pattern is typed under "Watch keys as locks", then they are listed read-only as foreign
-    // with their holder and TTL, beside Baton's; opening one says why it cannot be.
+    // with their holder and TTL, beside Baton's; opening one gives it a read-only tab.
     void listsForeignLocksByPattern() {
         QCOMPARE(
             m_redis.cli({u"SET"_s, u"leader:scheduler"_s, u"host-a:4242"_s, u"PX"_s, u"60000"_s}),
@@ -219,11 +199,20 @@ private Q_SLOTS:
         QVERIFY(
             shownCell(pane, u"leader:billing"_s, ResourceModel::Holder).contains(u"client-7"_s));
         QVERIFY(!shownCell(pane, u"jobs"_s, ResourceModel::Fence).isEmpty());
-        QStringList notices;
-        connect(&pane, &ResourcesPane::notice, this, [&](const QString& t) { notices << t; });
         activate(pane, u"leader:scheduler"_s);
-        QCOMPARE(notices.size(), 1);
-        QVERIFY(w.controller().sessions().isEmpty());
+        QCOMPARE(w.controller().sessions(), QStringList{foreignSessionKey(u"leader:scheduler"_s)});
+        QTRY_COMPARE_WITH_TIMEOUT(holderShown(w), u"host-a:4242"_s, 10000);
+        QVERIFY(!w.action(u"killLeader"_s)->isEnabled());
+        // Beside a Baton resource: each tab enables what it allows, and keeps its history.
+        activate(pane, u"jobs"_s);
+        QCOMPARE(w.controller().sessions().size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(holderShown(w).startsWith(u"jobs-"_s), 10000);
+        QTRY_VERIFY(w.action(u"killLeader"_s)->isEnabled());
+        w.sessionTabs()->setCurrentIndex(0);
+        QTRY_COMPARE(holderShown(w), u"host-a:4242"_s);
+        QVERIFY(logSays(w, u"another library's lock"_s));
+        QVERIFY(!logSays(w, u"watching 'jobs'"_s));
+        QTRY_VERIFY(!w.action(u"killLeader"_s)->isEnabled());
         m_redis.cli({u"DEL"_s, u"leader:scheduler"_s, u"leader:billing"_s});
     }
 

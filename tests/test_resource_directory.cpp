@@ -263,6 +263,64 @@ private slots:
         QCOMPARE(one.fence, jobs->fence);
     }
 
+    // One foreign lock alone, as the lab's read-only tab polls it: what the pass read, and a
+    // missing key is a free lock, not an error.
+    void readLockReadsOneForeignKey() {
+        RedisStore store(m_server.url(), quick());
+        m_server.cli({u"SET"_s, u"leader:one"_s, u"host-a"_s, u"PX"_s, u"30000"_s, u"NX"_s});
+        m_server.cli({u"HSET"_s, u"one:lock"_s, u"uuid-1:7"_s, u"2"_s});
+        m_server.cli({u"PEXPIRE"_s, u"one:lock"_s, u"30000"_s});
+        m_server.cli({u"RPUSH"_s, u"list:lock"_s, u"x"_s});
+        ResourceDirectory dir(store);
+        const ResourceInfo plain = dir.readLock("leader:one");
+        QCOMPARE(plain.holder, std::string("host-a"));
+        QVERIFY(plain.foreign && plain.ttl && *plain.ttl > 29s);
+        const ResourceInfo hash = dir.readLock("one:lock");
+        QCOMPARE(hash.holder, std::string("uuid-1:7"));
+        QCOMPARE(hash.error, std::string());
+        const ResourceInfo gone = dir.readLock("leader:none");
+        QVERIFY(!gone.held() && !gone.ttl && gone.error.empty());
+        QCOMPARE(gone.key, std::string("leader:none"));
+        const ResourceInfo list = dir.readLock("list:lock");
+        QVERIFY(!list.held());
+        QVERIFY2(list.error.find("not a lock") != std::string::npos, list.error.c_str());
+        m_server.cli({u"DEL"_s, u"leader:one"_s, u"one:lock"_s, u"list:lock"_s});
+    }
+
+    // Given the README's read-only watcher, when it may also use the foreign keys (~: a
+    // script's keys need it, %R~ is refused; its commands stay read-only) and run HGETALL,
+    // then it reads a hash lock's holder; without either, the error says what to grant.
+    void aWatcherReadsForeignLocksWithReadAccessToTheirKeys_data() {
+        QTest::addColumn<QString>("extra");
+        QTest::addColumn<bool>("reads");
+        QTest::newRow("~ and +hgetall") << u"~lock:* +hgetall"_s << true;
+        QTest::newRow("~ only") << u"~lock:*"_s << false;
+        QTest::newRow("%R~ and +hgetall") << u"%R~lock:* +hgetall"_s << false;
+    }
+    void aWatcherReadsForeignLocksWithReadAccessToTheirKeys() {
+        QFETCH(QString, extra);
+        QFETCH(bool, reads);
+        m_server.cli({u"HSET"_s, u"lock:orders"_s, u"uuid-9:3"_s, u"1"_s});
+        m_server.cli({u"PEXPIRE"_s, u"lock:orders"_s, u"30000"_s});
+        const QString acl = u"ACL SETUSER watcher on >watchpw resetkeys ~baton:* resetchannels "
+                            u"&baton:* -@all +ping +select +scan +script|load +evalsha +time "
+                            u"+pttl +strlen +type +get +hlen +hscan +subscribe +unsubscribe "_s +
+                            extra;
+        QCOMPARE(m_server.cli(acl.split(u' ')), u"OK"_s);
+        RedisStore store(m_server.url(u"watcher:watchpw"_s), quick());
+        const ResourceInfo info = ResourceDirectory(store).readLock("lock:orders");
+        if (reads) {
+            QVERIFY2(info.error.empty(), info.error.c_str());
+            QCOMPARE(info.holder, std::string("uuid-9:3"));
+        } else {
+            QVERIFY(!info.held());
+            QVERIFY2(QString::fromStdString(info.error).contains(u"+hgetall"_s),
+                     info.error.c_str());
+        }
+        m_server.cli({u"ACL"_s, u"DELUSER"_s, u"watcher"_s});
+        m_server.cli({u"DEL"_s, u"lock:orders"_s});
+    }
+
     void aPassStopsAtItsLimitAndSaysSo() {
         RedisStore store(m_server.url(), quick());
         for (int i = 0; i < 30; ++i)

@@ -175,13 +175,10 @@ void ResourcesPane::onActivated(const QModelIndex& index) {
     if (!source.isValid())
         return;
     const QString name = source.data(ResourceModel::NameRole).toString();
-    if (source.data(ResourceModel::ForeignRole).toBool()) {
-        Q_EMIT notice(tr("%1 is another library's lock: it is shown here, read-only, and "
-                         "cannot be opened as a Baton resource")
-                          .arg(source.siblingAtColumn(ResourceModel::Name).data().toString()));
-        return;
-    }
-    Q_EMIT openRequested(name);
+    if (source.data(ResourceModel::ForeignRole).toBool())
+        Q_EMIT openLockRequested(name);
+    else
+        Q_EMIT openRequested(name);
 }
 
 QSize ResourcesPane::sizeHint() const {

@@ -58,6 +58,8 @@ public:
 Q_SIGNALS:
     /// The operator asked to open a Baton resource (double-click or Enter).
     void openRequested(const QString& resource);
+    /// The operator asked to open another library's lock (its key), to watch it read-only.
+    void openLockRequested(const QString& key);
     /// Something to tell in the status bar (why a row cannot be opened).
     void notice(const QString& text);
     /// problem() changed, or alerts did: the status bar shows them.

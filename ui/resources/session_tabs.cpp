@@ -8,6 +8,20 @@
 
 namespace baton::lab {
 
+namespace {
+constexpr char16_t kForeignMark = u'\x1f';
+} // namespace
+
+QString foreignSessionKey(const QString& lockKey) {
+    return QChar(kForeignMark) + lockKey;
+}
+
+std::optional<QString> foreignLockOf(const QString& sessionKey) {
+    if (!sessionKey.startsWith(QChar(kForeignMark)))
+        return std::nullopt;
+    return sessionKey.mid(1);
+}
+
 SessionTabs::SessionTabs(LabController& controller, QWidget* parent)
     : QTabBar(parent)
     , m_controller(controller) {
@@ -42,13 +56,20 @@ void SessionTabs::sync() {
         if (i >= count())
             addTab(QString());
         // A name is somebody else's text: control characters escaped, '&' no mnemonic.
-        const QString shown = qstr(visible(keys[i].toStdString(), 200));
+        const std::optional<QString> lock = foreignLockOf(keys[i]);
+        const QString shown = qstr(visible(lock.value_or(keys[i]).toStdString(), 200));
+        const QString label = lock ? tr("%1 (lock, read-only)").arg(shown) : shown;
         setTabText(i, fontMetrics()
-                          .elidedText(shown, Qt::ElideMiddle, 240)
+                          .elidedText(label, Qt::ElideMiddle, 240)
                           .replace(u'&', QStringLiteral("&&")));
         setTabData(i, keys[i]);
         setTabToolTip(
-            i, tr("Resource %1 (close the tab to stop watching it)").arg(shown.toHtmlEscaped()));
+            i,
+            lock
+                ? tr("Another library's lock %1, watched read-only (close the tab "
+                     "to stop watching it)")
+                      .arg(shown.toHtmlEscaped())
+                : tr("Resource %1 (close the tab to stop watching it)").arg(shown.toHtmlEscaped()));
     }
     const int current = int(keys.indexOf(m_controller.currentSession()));
     if (current >= 0)

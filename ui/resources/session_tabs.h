@@ -4,9 +4,16 @@
 
 #include <QTabBar>
 
+#include <optional>
+
 namespace baton::lab {
 
 class LabController;
+
+/// The session key of another library's lock at `lockKey`: apart from every Baton resource's
+/// (it starts with a control character, which no resource name is given), and back.
+QString foreignSessionKey(const QString& lockKey);
+std::optional<QString> foreignLockOf(const QString& sessionKey);
 
 class SessionTabs : public QTabBar {
     Q_OBJECT

@@ -200,6 +200,7 @@ LatencySummary FailoverStats::summarize(const Ring& ring) {
         statsOf(std::vector<Duration>(ring.values.begin(), ring.values.end()));
     s.median = stats.median;
     s.p99 = stats.p99;
+    s.max = stats.max;
     return s;
 }
 

@@ -30,6 +30,7 @@ struct LatencySummary {
     Duration last{};
     Duration median{};
     Duration p99{};
+    Duration max{}; ///< the longest kept
 };
 
 class FailoverStats : public LabFeed {

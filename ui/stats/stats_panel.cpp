@@ -55,6 +55,7 @@ StatsPanel::StatsPanel(FailoverStats* stats, QWidget* parent)
     m_last = figure(QStringLiteral("lastLatency"), this);
     m_median = figure(QStringLiteral("medianLatency"), this);
     m_p99 = figure(QStringLiteral("p99Latency"), this);
+    m_max = figure(QStringLiteral("maxLatency"), this);
     m_now = figure(QStringLiteral("failoverNow"), this);
     m_leaderless = figure(QStringLiteral("timeWithoutLeader"), this);
     m_overlaps = figure(QStringLiteral("overlaps"), this);
@@ -64,6 +65,7 @@ StatsPanel::StatsPanel(FailoverStats* stats, QWidget* parent)
     form->addRow(tr("Last failover:"), m_last);
     form->addRow(tr("Median:"), m_median);
     form->addRow(tr("99th percentile:"), m_p99);
+    form->addRow(tr("Longest:"), m_max);
     form->addRow(tr("Failover now:"), m_now);
     form->addRow(tr("Time without a leader:"), m_leaderless);
     form->addRow(tr("Overlapping leaders:"), m_overlaps);
@@ -157,6 +159,7 @@ void StatsPanel::refresh() {
     m_last->setText(formatLatency(all.last, any));
     m_median->setText(formatLatency(all.median, any));
     m_p99->setText(formatLatency(all.p99, any));
+    m_max->setText(formatLatency(all.max, any));
     m_now->setText(m_stats->failoverInProgress() ? tr("since %1 s (%2)")
                                                        .arg(formatSeconds(m_stats->failoverSince()),
                                                             causeName(m_stats->failoverCause()))

@@ -62,6 +62,7 @@ private:
     QLabel* m_last = nullptr;
     QLabel* m_median = nullptr;
     QLabel* m_p99 = nullptr;
+    QLabel* m_max = nullptr;
     QLabel* m_now = nullptr;
     QLabel* m_leaderless = nullptr;
     QLabel* m_overlaps = nullptr;

@@ -220,14 +220,16 @@ void MainWindow::updateActions() {
         QAction* a = action(QString::fromLatin1(name));
         a->setEnabled(why.isEmpty());
         a->setStatusTip(why);
+        a->setToolTip(why.isEmpty() ? a->property("baseToolTip").toString() : why);
     }
     const bool sim = m_controller.simulated();
     for (const char* n : {"pauseTime", "stepTime", "faster", "slower", "realTime", "saveScenario"})
         action(QString::fromLatin1(n))->setEnabled(sim);
     // What acts on the cluster: nothing in a read-only watch, or with no resource open.
     const QString noCluster =
-        sim       ? QString()
-        : m_watch ? RedisBackend::readOnlyReason()
+        sim                     ? QString()
+        : m_watch               ? RedisBackend::readOnlyReason()
+        : !s.readOnly.isEmpty() ? s.readOnly // another library's lock
         : m_controller.sessions().isEmpty()
             ? tr("open a resource first (double-click it in the Resources list)")
             : QString();

@@ -85,6 +85,9 @@ public:
                       bool watch = false);
     /// Redis mode: opens `resource` beside the open ones (or shows it when it is open).
     void openResource(const QString& resource);
+    /// Redis mode: opens another library's lock at `key` in a read-only tab (its holders on
+    /// the timeline and in the log, the statistics of its handovers).
+    void openForeignLock(const QString& key);
     /// Connected as a read-only watch.
     bool watching() const { return m_watch; }
     /// The private redis-server, once started (Redis > Start a private Redis).

@@ -71,6 +71,7 @@ void MainWindow::createDocks() {
 void MainWindow::createResourcesDock() {
     m_resources = new ResourcesPane(this);
     connect(m_resources, &ResourcesPane::openRequested, this, &MainWindow::openResource);
+    connect(m_resources, &ResourcesPane::openLockRequested, this, &MainWindow::openForeignLock);
     connect(m_resources, &ResourcesPane::notice, this,
             [this](const QString& text) { statusBar()->showMessage(text, 8000); });
     auto* d = new QDockWidget(tr("Resources"), this);

@@ -1,11 +1,13 @@
 #include "windows/main_window.h"
 
+#include "backend/foreign_lock_backend.h"
 #include "backend/local_redis_server.h"
 #include "backend/redis_backend.h"
 #include "backend/sim_backend.h"
 #include "log/event_export.h"
 #include "log/event_log_model.h"
 #include "resources/resources_pane.h"
+#include "resources/session_tabs.h"
 #include "timeline/timeline_view.h"
 #include "windows/recent_files.h"
 #include "windows/redis_connect_dialog.h"
@@ -247,6 +249,13 @@ void MainWindow::openResource(const QString& resource) {
     if (m_redisUrl.isEmpty() || m_controller.simulated() || resource.isEmpty())
         return;
     m_controller.openSession(resource, redisBackend(resource));
+}
+
+void MainWindow::openForeignLock(const QString& key) {
+    if (m_redisUrl.isEmpty() || m_controller.simulated() || key.isEmpty())
+        return;
+    m_controller.openSession(foreignSessionKey(key),
+                             std::make_unique<ForeignLockBackend>(m_redisUrl, key));
 }
 
 } // namespace baton::lab

@@ -153,6 +153,24 @@ void readBatons(RedisStore::Impl& impl, const std::set<std::string>& names, Dire
     }
 }
 
+RedisStore::Impl::Call foreignCall(const std::string& key) {
+    return {Foreign, {key}, {"1024", std::to_string(kMostFields)}};
+}
+
+// The Foreign script's reply for `key` decoded; nullopt when the key is gone (type none).
+std::optional<ResourceInfo> foreignInfo(RedisStore::Impl& impl, const std::string& key,
+                                        const redisReply* reply) {
+    std::string error;
+    const auto raw = rawForeign(reply, error);
+    if (raw.type == "none")
+        return std::nullopt;
+    ResourceInfo info = directory::decodeForeign(key, raw);
+    if (!error.empty())
+        info.error =
+            explainAccess(impl.url(), "EVALSHA", error, kScriptCommands[Foreign], Access::Watch);
+    return info;
+}
+
 // Reads the foreign locks `keys` into `pass`, kBatch of them a round trip.
 void readForeign(RedisStore::Impl& impl, const std::set<std::string>& keys, DirectoryPass& pass) {
     const std::vector<std::string> others(keys.begin(), keys.end());
@@ -160,20 +178,12 @@ void readForeign(RedisStore::Impl& impl, const std::set<std::string>& keys, Dire
         std::vector<RedisStore::Impl::Call> calls;
         const std::size_t end = std::min(others.size(), at + kBatch);
         for (std::size_t i = at; i < end; ++i)
-            calls.push_back({Foreign, {others[i]}, {"1024", std::to_string(kMostFields)}});
+            calls.push_back(foreignCall(others[i]));
         const std::vector<Reply> replies = impl.pipeline(calls);
         pass.readCalls += calls.size();
-        for (std::size_t i = at; i < end; ++i) {
-            std::string error;
-            const auto raw = rawForeign(replies[i - at].get(), error);
-            if (raw.type == "none")
-                continue; // gone since the scan
-            ResourceInfo info = directory::decodeForeign(others[i], raw);
-            if (!error.empty())
-                info.error = explainAccess(impl.url(), "EVALSHA", error, kScriptCommands[Foreign],
-                                           Access::Watch);
-            pass.resources.push_back(std::move(info));
-        }
+        for (std::size_t i = at; i < end; ++i)
+            if (auto info = foreignInfo(impl, others[i], replies[i - at].get()))
+                pass.resources.push_back(*std::move(info));
     }
 }
 
@@ -234,6 +244,18 @@ ResourceInfo ResourceDirectory::read(const std::string& resource) {
                        {Members, {RedisStore::key(resource, "members")}, membersArgs()}});
     return directory::decodeResource(
         resource, rawResource(impl.url(), resource, replies[0].get(), replies[1].get()));
+}
+
+ResourceInfo ResourceDirectory::readLock(const std::string& key) {
+    RedisStore::Impl& impl = *m_store.m_impl;
+    const std::vector<Reply> replies = impl.pipeline({foreignCall(key)});
+    if (auto info = foreignInfo(impl, key, replies.at(0).get()))
+        return *std::move(info);
+    ResourceInfo free; // no such key: nobody holds it
+    free.name = key;
+    free.key = key;
+    free.foreign = true;
+    return free;
 }
 
 void ResourceDirectory::checkWatch(const std::string& resource) {

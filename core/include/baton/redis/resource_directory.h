@@ -57,6 +57,9 @@ public:
     DirectoryPass scan();
     /// One Baton resource, read without a scan (what `status` shows). Throws like scan().
     ResourceInfo read(const std::string& resource);
+    /// Another library's lock at `key`, read as scan() reads the keys of a foreign pattern
+    /// (what a watched lock's tab polls); a missing key is a free lock. Throws like scan().
+    ResourceInfo readLock(const std::string& key);
     /// Whether this user may watch `resource`: read its lock and members, and SUBSCRIBE to its
     /// events. Throws StoreError naming what was refused, with the read-only watcher's ACL
     /// line as the way out.
