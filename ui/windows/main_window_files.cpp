@@ -211,6 +211,8 @@ std::unique_ptr<Backend> MainWindow::redisBackend(const QString& resource) const
 }
 
 void MainWindow::connectRedis(const QString& url, int agents, const QString& resource, bool watch) {
+    if (url != m_redisUrl)
+        m_shardAgents->stopAll(); // the lab's sharded agents run on the Redis it leaves
     m_redisShown = qstr(redactUrl(url.toStdString()));
     m_redisUrl = url;
     m_watch = watch;
@@ -249,6 +251,8 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
 
 void MainWindow::openResource(const QString& resource) {
     if (m_redisUrl.isEmpty() || m_controller.simulated() || resource.isEmpty())
+        return;
+    if (showShardFamily(resource)) // a sharded family's name: its grid, not one election
         return;
     m_controller.openSession(resource, redisBackend(resource));
 }
