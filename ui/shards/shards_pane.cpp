@@ -10,6 +10,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QSignalBlocker>
+#include <QStyle>
 #include <QTableView>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -94,6 +95,15 @@ QString ShardsPane::family() const {
 
 QString ShardsPane::summary() const {
     return m_summary->text();
+}
+
+QSize ShardsPane::sizeHint() const {
+    int width = m_table->verticalHeader()->sizeHint().width() + 2 * m_table->frameWidth() +
+                m_table->style()->pixelMetric(QStyle::PM_ScrollBarExtent) +
+                layout()->contentsMargins().left() + layout()->contentsMargins().right();
+    for (int c = 0; c < m_grid->columnCount(); ++c)
+        width += m_table->horizontalHeader()->sectionSizeHint(c);
+    return {std::max(width, QWidget::sizeHint().width()), QWidget::sizeHint().height()};
 }
 
 void ShardsPane::scheduleRefresh() {

@@ -31,6 +31,8 @@ public:
     ShardGridModel* model() const { return m_grid; }
     QTableView* table() const { return m_table; }
     QString summary() const;
+    /// Wide enough for the whole grid (its headers, every member's column, a scroll bar).
+    QSize sizeHint() const override;
 
 Q_SIGNALS:
     /// The list holds a family for the first time since it was last empty (a new connection).

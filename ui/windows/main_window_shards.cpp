@@ -53,6 +53,12 @@ bool MainWindow::showShardFamily(const QString& family) {
     if (auto* d = findChild<QDockWidget*>(QStringLiteral("shardsDock"))) {
         d->show();
         d->raise();
+        // Wide enough for the grid the first time, up to half the window (the operator's width
+        // is kept after).
+        if (!d->property("sized").toBool()) {
+            d->setProperty("sized", true);
+            resizeDocks({d}, {std::min(m_shards->sizeHint().width(), width() / 2)}, Qt::Horizontal);
+        }
     }
     return true;
 }
