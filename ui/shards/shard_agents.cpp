@@ -34,8 +34,9 @@ QStringList ShardAgents::start(const QString& url, const QString& agentPath, con
     };
     if (agentPath.isEmpty())
         return fail(tr("baton-agent was not found next to the lab nor on the PATH"));
-    if (plan.agents < 1 || plan.agents > kMaxAgents ||
-        int(running().size()) + plan.agents > kMaxAgents)
+    if (plan.agents < 1)
+        return fail(tr("start at least one agent"));
+    if (int(running().size()) + plan.agents > kMaxAgents)
         return fail(tr("%1 agents: the lab runs at most %2 sharded agents at once")
                         .arg(int(running().size()) + plan.agents)
                         .arg(kMaxAgents));

@@ -28,6 +28,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <utility>
+
 namespace baton::lab {
 
 void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
@@ -218,7 +220,18 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
     m_watch = watch;
     if (watch)
         agents = 0;
-    const QString open = !resource.isEmpty() ? resource : agents > 0 ? demoResource() : QString();
+    if (m_options.shards > 0 && !watch) { // baton --shards M: once, on the first connection
+        ShardAgents::Plan plan;
+        plan.family = resource.isEmpty() ? plan.family : resource;
+        plan.agents = agents;
+        plan.shards = std::exchange(m_options.shards, 0);
+        startShardAgents(plan);
+        agents = -1; // none of the usual, and no election opens: the Shards view shows them
+    }
+    const QString open = agents < 0            ? QString()
+                         : !resource.isEmpty() ? resource
+                         : agents > 0          ? demoResource()
+                                               : QString();
     if (m_options.minReplicas > 0 && !open.isEmpty() && !m_minReplicas.contains(open))
         m_minReplicas.insert(open, m_options.minReplicas);
     if (open.isEmpty())
