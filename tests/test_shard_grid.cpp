@@ -274,6 +274,27 @@ private Q_SLOTS:
         QTRY_COMPARE(pane.model()->rowCount(), 0);
     }
 
+    // Given resources named like shards but no family presence row (build-1, build-2), then the
+    // pane lists the family but does not ask to be shown; once jobs' agents appear, it does.
+    void onlyAnAgentsFamilyAsksToBeShown() {
+        ResourceModel resources;
+        ShardsPane pane(&resources);
+        QSignalSpy appeared(&pane, &ShardsPane::familiesAppeared);
+        resources.applyPass(passOf({shard("build-1", "ci", 1), shard("build-2", "ci", 2)}), t0);
+        QTRY_COMPARE(pane.families(), QStringList{u"build"_s});
+        QCOMPARE(appeared.size(), 0);
+        DirectoryPass both = jobs(2, {"a"}, {"a"});
+        both.resources.push_back(shard("build-1", "ci", 1));
+        both.resources.push_back(shard("build-2", "ci", 2));
+        resources.applyPass(passOf(both.resources), t0 + 1s);
+        QTRY_COMPARE(appeared.size(), 1);
+        QCOMPARE(appeared.front().front().toStringList(), QStringList{u"jobs"_s});
+        QCOMPARE(pane.families(), (QStringList{u"build"_s, u"jobs"_s}));
+        QVERIFY(pane.showFamily(u"jobs"_s));
+        QVERIFY(!pane.showFamily(u"mail"_s));
+        QCOMPARE(pane.family(), u"jobs"_s);
+    }
+
     // The lab's sharded agents are named FAMILY-agent-a, -b, ..., -z, -aa, ...
     void agentLettersCount() {
         QCOMPARE(agentLetters(0), u"a"_s);

@@ -75,6 +75,7 @@ ShardsPane::ShardsPane(ResourceModel* source, QWidget* parent)
     // A new connection: what was known of the old server's shards is no more.
     connect(m_source, &QAbstractItemModel::modelReset, this, [this] {
         m_grid->clear();
+        m_agentsSeen = false;
         scheduleRefresh();
     });
     refresh();
@@ -118,10 +119,13 @@ void ShardsPane::refresh() {
     for (int i = 0; i < m_source->rowCount(); ++i)
         if (const ResourceModel::Row* r = m_source->row(i); !r->info.foreign)
             names.push_back(r->info.name);
-    QStringList families;
-    for (const std::string& f : shardFamilies(names))
+    QStringList families, agents;
+    for (const std::string& f : shardFamilies(names)) {
         families << QString::fromStdString(f);
-    updateFamilies(families);
+        if (std::binary_search(names.begin(), names.end(), f)) // the list is in name order
+            agents << families.back();
+    }
+    updateFamilies(families, agents);
     m_grid->refresh(*m_source, m_source->now());
     const QString text = m_grid->summary();
     if (m_summary->text() != text)
@@ -136,10 +140,15 @@ void ShardsPane::refresh() {
 
 // The chooser follows the list; the family shown stays while it is on it (it may come back
 // after a while: a family whose members all died has no key left until one starts again).
-void ShardsPane::updateFamilies(const QStringList& families) {
+void ShardsPane::updateFamilies(const QStringList& families, const QStringList& agents) {
+    // Only a family of baton-agent --shards (its presence row listed) calls for the view: a
+    // "build-1" and "build-2" may well be two resources of their own.
+    if (!m_agentsSeen && !agents.isEmpty()) {
+        m_agentsSeen = true;
+        Q_EMIT familiesAppeared(agents);
+    }
     if (families == m_families)
         return;
-    const bool appeared = m_families.isEmpty() && !families.isEmpty();
     const QString current = m_familyBox->currentText();
     m_families = families;
     {
@@ -152,8 +161,6 @@ void ShardsPane::updateFamilies(const QStringList& families) {
     }
     if (m_grid->family() != m_familyBox->currentText())
         m_grid->setFamily(m_familyBox->currentText());
-    if (appeared)
-        Q_EMIT familiesAppeared(families);
 }
 
 } // namespace baton::lab

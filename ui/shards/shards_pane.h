@@ -35,7 +35,8 @@ public:
     QSize sizeHint() const override;
 
 Q_SIGNALS:
-    /// The list holds a family for the first time since it was last empty (a new connection).
+    /// The list holds a family of baton-agent --shards (shards and the family's presence row)
+    /// for the first time since the source was reset (a new connection): those families.
     void familiesAppeared(const QStringList& families);
     /// The operator asked for the menu of member `id` (a right-click on its column's header).
     void memberMenuRequested(const QString& id, const QPoint& globalPos);
@@ -43,7 +44,7 @@ Q_SIGNALS:
 private:
     void scheduleRefresh();
     void refresh();
-    void updateFamilies(const QStringList& families);
+    void updateFamilies(const QStringList& families, const QStringList& agents);
 
     ResourceModel* m_source;
     ShardGridModel* m_grid;
@@ -52,6 +53,7 @@ private:
     QTableView* m_table;
     QTimer* m_pending; ///< coalesces the source's changes into one refresh
     QStringList m_families;
+    bool m_agentsSeen = false; ///< familiesAppeared() was emitted since the last reset
 };
 
 } // namespace baton::lab
