@@ -173,8 +173,14 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
                        "pattern as other libraries' locks, read-only (e.g. 'leader:*'; "
                        "repeatable; baton-ctl resources --pattern is the same)."),
         QStringLiteral("PATTERN"));
+    const QCommandLineOption shards(
+        QStringLiteral("shards"),
+        QStringLiteral("With --redis or --local-redis: the lab's agents (--agents) run "
+                       "baton-agent --shards M, fair share, on the family --resource (default "
+                       "jobs), shown in the Shards view."),
+        QStringLiteral("M"), QStringLiteral("0"));
     parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
-                       resource, watch, tune, localRedisHa, minReplicas, lockPattern});
+                       resource, watch, tune, localRedisHa, minReplicas, lockPattern, shards});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -221,6 +227,21 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
     }
     if (!checkRedisOptions(parser, options, resource, watch, agents))
         return std::nullopt;
+    options.shards = parser.value(shards).toInt(&ok);
+    if (!ok || options.shards < 0 || options.shards > 1000) {
+        std::fprintf(stderr, "baton: --shards must be a whole number from 1 to 1000\n");
+        return std::nullopt;
+    }
+    if (options.shards > 0 &&
+        ((options.redisUrl.isEmpty() && !options.localRedis) || options.watch)) {
+        std::fprintf(stderr, "baton: --shards needs --redis URL (not --watch) or --local-redis\n");
+        return std::nullopt;
+    }
+    if (options.shards > 0 && options.agents == 0) {
+        std::fprintf(stderr, "baton: --shards M runs the lab's agents sharded: give --agents N "
+                             "above 0 (or leave it out: 3)\n");
+        return std::nullopt;
+    }
     return options;
 }
 

@@ -1,6 +1,7 @@
 #include "resources/resource_model.h"
 
 #include "backend/lab_types.h"
+#include "shards/shard_family.h"
 
 #include <baton/base/text.h>
 
@@ -69,6 +70,8 @@ QString statusName(ResourceModel::Status status) {
         return QStringLiteral("led");
     case ResourceModel::Status::Foreign:
         return QStringLiteral("foreign");
+    case ResourceModel::Status::Sharded:
+        return QStringLiteral("shard family");
     case ResourceModel::Status::Idle:
         return QStringLiteral("idle");
     case ResourceModel::Status::StalePresence:
@@ -238,12 +241,17 @@ ResourceModel::Status ResourceModel::status(const Row& r) const {
     if (int(r.recentChanges.size()) > m_flapFailovers)
         return Status::Flapping;
     const bool live = !r.info.members.empty();
-    if (!r.info.held() && live && r.freeSince && m_now - *r.freeSince > r.ttl)
+    // baton-agent --shards keeps its members on the family's name, which has no lock: the
+    // shards' rows say who leads.
+    const bool family = !r.info.held() && !r.info.foreign && hasShards(r.info.name);
+    if (!family && !r.info.held() && live && r.freeSince && m_now - *r.freeSince > r.ttl)
         return Status::NoLeader;
     if (!r.info.error.empty())
         return Status::Unreadable;
     if (r.info.expiredMembers > 0)
         return Status::StalePresence;
+    if (family)
+        return Status::Sharded;
     if (!r.info.held())
         return live ? Status::NoLeader : Status::Idle;
     return r.info.foreign ? Status::Foreign : Status::Led;
@@ -283,6 +291,16 @@ void ResourceModel::updateAlerts() {
     Q_EMIT alertsChanged(m_alerts);
     for (const auto& [name, why] : turned)
         Q_EMIT turnedRed(name, why);
+}
+
+bool ResourceModel::hasShards(const std::string& name) const {
+    const std::string prefix = name + "-";
+    for (auto it = std::lower_bound(m_rows.begin(), m_rows.end(), Key{false, prefix},
+                                    [](const Row&row, const Key&k) { return keyOf(row.info) < k; });
+         it != m_rows.end() && !it->info.foreign && it->info.name.starts_with(prefix); ++it)
+        if (const auto shard = shardOf(it->info.name); shard && shard->family == name)
+            return true;
+    return false;
 }
 
 const ResourceModel::Row* ResourceModel::row(int index) const {
@@ -327,6 +345,10 @@ QVariant ResourceModel::data(const QModelIndex& index, int role) const {
             return tr("%1: another library's lock (read-only)")
                 .arg(shown(r->info.key))
                 .toHtmlEscaped();
+        if (status(*r) == Status::Sharded)
+            return tr("Double-click or Enter to show the shards of %1 as a grid")
+                .arg(shown(r->info.name))
+                .toHtmlEscaped();
         return tr("Double-click or Enter to open %1").arg(shown(r->info.name)).toHtmlEscaped();
     case Qt::TextAlignmentRole:
         if (index.column() >= Fence && index.column() <= Failovers)
@@ -342,7 +364,9 @@ QVariant ResourceModel::display(const Row& r, int column) const {
     case Name:
         return shown(r.info.name);
     case Holder:
-        return r.info.held() ? shown(r.info.holder) : tr("(free)");
+        return r.info.held()                  ? shown(r.info.holder)
+               : status(r) == Status::Sharded ? tr("(its shards)")
+                                              : tr("(free)");
     case Fence:
         return r.info.fence ? fenceLabel(r.info.fence) : QString(); // all of it: the tooltip
     case Ttl:
@@ -355,6 +379,8 @@ QVariant ResourceModel::display(const Row& r, int column) const {
                    ? tr("%1 (+%2 stale)").arg(r.info.members.size()).arg(r.info.expiredMembers)
                    : QString::number(r.info.members.size());
     case TermAge:
+        if (status(r) == Status::Sharded)
+            return QString();
         if (r.freeSince)
             return tr("free for %1").arg(age(m_now - *r.freeSince));
         if (!r.termSince)

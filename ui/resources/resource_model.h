@@ -31,6 +31,7 @@ public:
     enum class Status : quint8 {
         Led,
         Foreign,
+        Sharded, ///< no lock of its own: the presence of a family NAME-0 ... NAME-(N-1) listed
         Idle,
         StalePresence,
         Unreadable,
@@ -72,6 +73,8 @@ public:
     Status status(const Row& r) const;
     /// "flapping: 4 failovers in 5 min", "no leader for 12.3 s (ttl 5 s)", or "".
     QString alertText(const Row& r) const;
+    /// Whether `name` is a sharded family's: shards of it (NAME-0, NAME-1, ...) are listed.
+    bool hasShards(const std::string& name) const;
     /// Every resource that needs attention, as "name: why", in row order.
     QStringList alerts() const { return m_alerts; }
     const Row* row(int index) const;
@@ -106,7 +109,8 @@ private:
     Duration m_flapWindow = std::chrono::minutes(5);
 };
 
-/// "Led", "foreign", "idle", "stale presence", "unreadable", "no leader", "flapping".
+/// "Led", "foreign", "shard family", "idle", "stale presence", "unreadable", "no leader",
+/// "flapping".
 QString statusName(ResourceModel::Status status);
 
 } // namespace baton::lab

@@ -3,6 +3,7 @@
 // in docks; menus, toolbar, shortcuts and a status bar that says what time it is and who leads.
 
 #include "backend/lab_controller.h"
+#include "shards/shard_agents.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -31,6 +32,7 @@ class TuningWindow;
 class RecentFiles;
 class SessionTabs;
 class ResourcesPane;
+class ShardsPane;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -50,6 +52,7 @@ public:
         QString resource;          ///< Redis: the resource to open (empty: the list only)
         bool watch = false;        ///< Redis: a read-only watch (no agents, nothing written)
         QStringList lockPatterns;  ///< Redis: key patterns of other libraries' locks to list
+        int shards = 0; ///< Redis: the `agents` run baton-agent --shards N on `resource` (jobs)
     };
     /// The resource the lab's own agents run on when none is named.
     static QString demoResource() { return QStringLiteral("job-scheduler"); }
@@ -65,6 +68,14 @@ public:
     FailoverStats* stats() const { return m_stats; }
     SessionTabs* sessionTabs() const { return m_sessionTabs; }
     ResourcesPane* resourcesPane() const { return m_resources; }
+    /// The Shards view (a sharded family as a grid) and the sharded agents the lab started.
+    ShardsPane* shardsPane() const { return m_shards; }
+    ShardAgents* shardAgents() const { return m_shardAgents; }
+    /// Shows `family` in the Shards view (false when the Resources list has no such family).
+    bool showShardFamily(const QString& family);
+    /// Redis mode: starts a group of baton-agent --shards processes (the ids; none on error,
+    /// which a message box names).
+    QStringList startShardAgents(const ShardAgents::Plan& plan);
     /// An action by object name ("killLeader", "pauseTime", "stepTime", ...).
     QAction* action(const QString& name) const;
     /// File > Recent scenarios.
@@ -119,6 +130,11 @@ private:
     QWidget* createElectorTable();
     void createResourcesDock();
     void showResourcesDock(bool shown);
+    // main_window_shards.cpp: the Shards view and the lab's sharded agents
+    void createShardsDock();
+    void createShardActions();
+    void askStartShardAgents();
+    void showShardMemberMenu(const QString& id, const QPoint& globalPos);
     void createStatusBar();
     QWidget* withSessionTabs(QWidget* view);
     void readSettings();
@@ -184,6 +200,8 @@ private:
     RecentFiles* m_recent = nullptr;
     SessionTabs* m_sessionTabs = nullptr;
     ResourcesPane* m_resources = nullptr;
+    ShardsPane* m_shards = nullptr;
+    ShardAgents* m_shardAgents = nullptr;
     QLabel* m_alertLabel = nullptr; ///< resources that need attention
     QMenu* m_electorMenu = nullptr;
     QSlider* m_speedSlider = nullptr;

@@ -43,6 +43,7 @@ void MainWindow::createActions() {
     createFileActions();
     createRedisActions();
     createTuningActions();
+    createShardActions();
     connect(addAction(QStringLiteral("removeElector"), tr("Re&move elector"), {},
                       tr("Stop the selected real elector and drop it from the lab")),
             &QAction::triggered, this, [this] { actOnSelected(Action::Kind::Remove); });
@@ -201,7 +202,7 @@ void MainWindow::createMenus() {
                         "driftElector", "-", "removeElector", "-", "crashComesBack"});
     add(menuBar()->addMenu(tr("&Redis")),
         {"connectRedis", "startLocalRedis", "-", "addThread", "addAgent", "addSeedThread",
-         "addSeedAgent", "-", "startLocalRedisHa", "killPrimary", "pausePrimary", "cutReplication",
+         "addSeedAgent", "startShardAgents", "-", "startLocalRedisHa", "killPrimary", "pausePrimary", "cutReplication",
          "openWaitTwin"});
     add(menuBar()->addMenu(tr("T&ools")), {"tuneTimings"});
     QMenu* view = menuBar()->addMenu(tr("&View"));

@@ -65,6 +65,7 @@ void MainWindow::createDocks() {
     tabifyDockWidget(statsDock, electorsDock);
     logDock->raise();
     createResourcesDock();
+    createShardsDock();
 }
 
 // Every resource on the connected Redis; opening one adds a tab above the cluster.

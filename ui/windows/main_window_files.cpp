@@ -30,6 +30,8 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 
+#include <utility>
+
 namespace baton::lab {
 
 void MainWindow::newSimulation(int electors, int pollingOnlyElectors) {
@@ -215,12 +217,25 @@ std::unique_ptr<Backend> MainWindow::redisBackend(const QString& resource) const
 }
 
 void MainWindow::connectRedis(const QString& url, int agents, const QString& resource, bool watch) {
+    if (url != m_redisUrl)
+        m_shardAgents->stopAll(); // the lab's sharded agents run on the Redis it leaves
     m_redisShown = qstr(redactUrl(url.toStdString()));
     m_redisUrl = url;
     m_watch = watch;
     if (watch)
         agents = 0;
-    const QString open = !resource.isEmpty() ? resource : agents > 0 ? demoResource() : QString();
+    if (m_options.shards > 0 && !watch) { // baton --shards M: once, on the first connection
+        ShardAgents::Plan plan;
+        plan.family = resource.isEmpty() ? plan.family : resource;
+        plan.agents = agents;
+        plan.shards = std::exchange(m_options.shards, 0);
+        startShardAgents(plan);
+        agents = -1; // none of the usual, and no election opens: the Shards view shows them
+    }
+    const QString open = agents < 0            ? QString()
+                         : !resource.isEmpty() ? resource
+                         : agents > 0          ? demoResource()
+                                               : QString();
     if (m_options.minReplicas > 0 && !open.isEmpty() && !m_minReplicas.contains(open))
         m_minReplicas.insert(open, m_options.minReplicas);
     if (open.isEmpty())
@@ -247,6 +262,8 @@ void MainWindow::connectRedis(const QString& url, int agents, const QString& res
 
 void MainWindow::openResource(const QString& resource) {
     if (m_redisUrl.isEmpty() || m_controller.simulated() || resource.isEmpty())
+        return;
+    if (showShardFamily(resource)) // a sharded family's name: its grid, not one election
         return;
     m_controller.openSession(resource, redisBackend(resource));
 }
