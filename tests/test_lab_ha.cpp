@@ -26,11 +26,7 @@ private Q_SLOTS:
     // from the Redis menu, then the strip shows the replica promoted and the other node down,
     // and the agents have a leader again with a higher fence.
     void killingThePrimaryPromotesTheReplica() {
-        MainWindow::Options o;
-        o.agentPath = QStringLiteral(BATON_AGENT_PATH);
-        o.localRedisHa = true;
-        o.agents = 3;
-        MainWindow w(o);
+        MainWindow w(labOnLocalHa());
         w.show();
         QVERIFY(w.localRedisHa());
         QTRY_VERIFY_WITH_TIMEOUT(w.localRedisHa()->isReady(), 20000);

@@ -58,11 +58,7 @@ private Q_SLOTS:
     // again once the killed node is back as a replica; its fences never go back, and no two of
     // its agents led at once.
     void waitTwinLivesThroughAPrimaryKill() {
-        MainWindow::Options o;
-        o.agentPath = QStringLiteral(BATON_AGENT_PATH);
-        o.localRedisHa = true;
-        o.agents = 3;
-        MainWindow w(o);
+        MainWindow w(labOnLocalHa());
         w.show();
         QTRY_VERIFY_WITH_TIMEOUT(w.localRedisHa() && w.localRedisHa()->isReady(), 20000);
         QTRY_COMPARE_WITH_TIMEOUT(primaries(w.topologyStrip()->lines()), 1, 10000);

@@ -4,6 +4,7 @@
 
 #include "backend/local_redis_ha.h"
 #include "backend/local_redis_server.h"
+#include "windows/main_window.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -13,6 +14,15 @@
 #include <QTest>
 
 namespace baton::test {
+
+/// The lab as `baton --local-redis-ha` starts it, with three of its agents (BATON_AGENT_PATH).
+inline lab::MainWindow::Options labOnLocalHa() {
+    lab::MainWindow::Options o;
+    o.agentPath = QStringLiteral(BATON_AGENT_PATH);
+    o.localRedisHa = true;
+    o.agents = 3;
+    return o;
+}
 
 /// How many lines of the topology strip say "primary, up".
 inline int primaries(const QStringList& lines) {
