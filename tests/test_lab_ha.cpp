@@ -6,38 +6,17 @@
 #include "backend/local_redis_server.h"
 #include "cluster/topology_strip.h"
 #include "support/lab_events.h"
+#include "support/lab_ha.h"
 #include "support/lab_test_case.h"
 #include "windows/main_window.h"
 
 #include <QAction>
 #include <QMenu>
-#include <QProcess>
 #include <QTest>
 
 using namespace baton;
 using namespace baton::lab;
 using namespace baton::test;
-
-namespace {
-
-int primaries(const QStringList& lines) {
-    int n = 0;
-    for (const QString& l : lines)
-        n += l.contains(u": primary, up"_qs) ? 1 : 0;
-    return n;
-}
-
-// What sentinel `i` of the lab's setup says about the primary (SENTINEL master), or empty.
-QString sentinelView(LocalRedisHa& ha, int i) {
-    LocalRedisServer* s = ha.server(LocalRedisHa::kDataNodes + i);
-    QProcess cli;
-    cli.start(u"redis-cli"_qs, {u"-p"_qs, QString::number(s->port()), u"--no-auth-warning"_qs,
-                                u"-a"_qs, s->password(), u"SENTINEL"_qs, u"master"_qs,
-                                QString::fromLatin1(LocalRedisHa::kMaster)});
-    return cli.waitForFinished(5000) ? QString::fromUtf8(cli.readAllStandardOutput()) : QString();
-}
-
-} // namespace
 
 class TestLabHa : public LabTestCase {
     Q_OBJECT
@@ -47,11 +26,7 @@ private Q_SLOTS:
     // from the Redis menu, then the strip shows the replica promoted and the other node down,
     // and the agents have a leader again with a higher fence.
     void killingThePrimaryPromotesTheReplica() {
-        MainWindow::Options o;
-        o.agentPath = QStringLiteral(BATON_AGENT_PATH);
-        o.localRedisHa = true;
-        o.agents = 3;
-        MainWindow w(o);
+        MainWindow w(labOnLocalHa());
         w.show();
         QVERIFY(w.localRedisHa());
         QTRY_VERIFY_WITH_TIMEOUT(w.localRedisHa()->isReady(), 20000);
@@ -70,16 +45,7 @@ private Q_SLOTS:
         const quint64 fence = s.electors[lab_events::leaderOf(s, true)].fence;
         const QString oldLeader = s.electors[lab_events::leaderOf(s, true)].identity;
         QVERIFY(fence > 0);
-        // A failover needs the sentinels to know each other (their hello messages) and the
-        // replica (from the primary's INFO, which a sentinel reads only every 10 s).
-        for (int i = 0; i < 3; ++i)
-            QTRY_VERIFY_WITH_TIMEOUT(
-                [&] {
-                    const QString v = sentinelView(*w.localRedisHa(), i);
-                    return v.contains(u"num-other-sentinels\n2"_qs) &&
-                           v.contains(u"num-slaves\n1"_qs);
-                }(),
-                25000);
+        QTRY_VERIFY_WITH_TIMEOUT(sentinelsCanFailOver(*w.localRedisHa()), 25000);
 
         QVERIFY(w.action(u"killPrimary"_qs)->isEnabled());
         w.action(u"killPrimary"_qs)->trigger();

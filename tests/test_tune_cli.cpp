@@ -51,6 +51,11 @@ private slots:
                                   << u"unknown unit 'week'"_qs;
         QTest::newRow("json and csv") << u"--ttl 5s --json --csv"_qs << u"exclude each other"_qs;
         QTest::newRow("no seeds") << u"--ttl 5s --seeds 0"_qs << u"--seeds expects"_qs;
+        QTest::newRow("WAIT variant and WAIT")
+            << u"--ttl 5s --wait-variant --min-replicas 1"_qs << u"leave min-replicas at 0"_qs;
+        QTest::newRow("lag p99 below median")
+            << u"--ttl 5s --replication-lag 50ms --replication-lag-p99 1ms"_qs
+            << u"replication lag p99"_qs;
     }
     void badUsageExits2WithTheRule() {
         QFETCH(QString, args);
@@ -111,6 +116,32 @@ private slots:
         QVERIFY(r.out.contains(u"\n*"_qs));
         // no progress bar when stderr is not a terminal
         QVERIFY2(!r.err.contains(u"ETA"_qs), qPrintable(r.err));
+    }
+
+    // Given primary kills and --wait-variant, then each point runs without and with WAIT: the
+    // table's wait column says which, and the overlaps are the no-WAIT rows'.
+    void waitVariantSetsWaitBesideNoWait() {
+        const Result r =
+            tune({u"tune"_qs,  u"--electors"_qs,        u"3"_qs,    u"--ttl"_qs,
+                  u"3s"_qs,    u"--refresh-ratio"_qs,   u"0.3"_qs,  u"--primary-kills"_qs,
+                  u"60/h"_qs,  u"--replication-lag"_qs, u"50ms"_qs, u"--replication-lag-p99"_qs,
+                  u"500ms"_qs, u"--failover-after"_qs,  u"1s"_qs,   u"--seeds"_qs,
+                  u"4"_qs,     u"--duration"_qs,        u"1h"_qs,   u"--crash-rate"_qs,
+                  u"0"_qs,     u"--stop-rate"_qs,       u"0"_qs,    u"--wait-variant"_qs,
+                  u"--json"_qs});
+        QCOMPARE(r.code, 0);
+        const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+        const QJsonArray points = j[u"points"_qs].toArray();
+        QCOMPARE(points.size(), 2);
+        QCOMPARE(points[0][u"minReplicas"_qs].toInt(), 0);
+        QCOMPARE(points[1][u"minReplicas"_qs].toInt(), 1);
+        QVERIFY(points[0][u"overlaps"_qs].toInt() > 0);
+        QCOMPARE(points[1][u"overlaps"_qs].toInt(), 0);
+        QCOMPARE(points[0][u"fenceViolations"_qs].toInt(), 0);
+        QCOMPARE(j[u"recommended"_qs][u"minReplicas"_qs].toInt(), 1);
+        const QJsonObject replication = j[u"profile"_qs][u"replication"_qs].toObject();
+        QCOMPARE(replication[u"lagP99"_qs].toDouble(), 500.0);
+        QCOMPARE(replication[u"waitVariant"_qs].toBool(), true);
     }
 
     void csvHasARowAPoint() {

@@ -277,6 +277,78 @@ private slots:
         QVERIFY(!result.recommended);
     }
 
+    // The hazard of issue 15 on the simulator: a primary that dies while its replica lags
+    // loses the leader's last extend, the promoted replica's copy of the lock expires before
+    // the leader's own deadline, and a follower is elected beside it. WAIT 1 closes it.
+    void waitClosesTheFailoverOverlap() {
+        // Given a primary killed about once a minute, a replica 50ms behind (p99 500ms), a
+        // failover 2s after a kill (1s detection, 1s election) and a ttl that outlives it
+        TuningRequest r = quiet();
+        r.profile.primaryKillRate = 60;
+        r.profile.replicationLag = 50ms;
+        r.profile.replicationLagP99 = 500ms;
+        r.profile.failoverAfter = 1s;
+        r.grid.ttls = {3s};
+        r.grid.refreshRatios = {0.1, 0.3};
+        r.grid.waitVariant = true;
+        r.duration = 1h;
+        r.seeds = 4;
+        // When swept with and without WAIT
+        const TuningResult result = tune(r);
+        QCOMPARE(result.points.size(), 4u);
+        for (std::size_t i = 0; i < result.points.size(); i += 2) {
+            const PointResult& without = result.points[i];
+            const PointResult& with = result.points[i + 1];
+            QCOMPARE(without.point.timing.refreshInterval, with.point.timing.refreshInterval);
+            QCOMPARE(without.point.minReplicas, 0);
+            QCOMPARE(with.point.minReplicas, 1);
+            // Then without WAIT two lead at once, and with it nobody does; fences stay in
+            // order in both (the client's floor carries them over the failover)
+            qInfo("%s: overlaps %zu without WAIT, %zu with", qPrintable(name(without)),
+                  without.overlaps, with.overlaps);
+            QVERIFY2(without.overlaps > 0, qPrintable(name(without)));
+            QVERIFY(!without.safe());
+            QCOMPARE(with.overlaps, 0u);
+            QCOMPARE(with.fenceViolations, 0u);
+            QCOMPARE(without.fenceViolations, 0u);
+            // and both elect again after the failovers
+            QVERIFY(with.leaderRequests > 0);
+        }
+        // Then the recommendation waits for the replica
+        QVERIFY(result.recommended);
+        QCOMPARE(result.points[*result.recommended].point.minReplicas, 1);
+        QVERIFY2(QString::fromStdString(result.verdict).contains(u"WAIT 1"_s),
+                 result.verdict.c_str());
+        // and the exports say which point waited
+        QVERIFY(tuningCsv(result).find(",min_replicas,") != std::string::npos);
+        QVERIFY(tuningJson(result).find("\"waitVariant\": true") != std::string::npos);
+        // and the figures are the seeds', not the threads'
+        r.threads = 1;
+        const TuningResult alone = tune(r);
+        for (std::size_t i = 0; i < result.points.size(); ++i)
+            QCOMPARE(alone.points[i].overlaps, result.points[i].overlaps);
+    }
+
+    // With no primary kills, WAIT still costs: each acquire and extend waits for the replica.
+    void waitWithoutKillsShowsItsCost() {
+        TuningRequest r = quiet();
+        r.profile.stopRate = 20;
+        r.profile.replicationLag = 30ms;
+        r.grid.ttls = {5s};
+        r.grid.waitVariant = true;
+        const TuningResult result = tune(r);
+        QCOMPARE(result.points.size(), 2u);
+        const PointResult& without = result.points[0];
+        const PointResult& with = result.points[1];
+        QVERIFY(without.safe() && with.safe());
+        QVERIFY(with.handover.count > 0 && without.handover.count > 0);
+        // Then a handover takes about the lag longer with WAIT
+        QVERIFY2(with.handover.median >= without.handover.median + 25ms,
+                 qPrintable(u"%1 vs %2"_s.arg(seconds(with.handover.median))
+                                .arg(seconds(without.handover.median))));
+        QVERIFY(with.bounds.worstCrashFailover > without.bounds.worstCrashFailover);
+    }
+
     void badGridsNameTheRule_data() {
         QTest::addColumn<int>("which");
         QTest::addColumn<QString>("rule");
@@ -287,6 +359,11 @@ private slots:
         QTest::newRow("no refresh") << 4 << u"refresh: the list is empty"_s;
         QTest::newRow("no retry") << 5 << u"retry: the list is empty"_s;
         QTest::newRow("no seeds") << 6 << u"seeds: must be between"_s;
+        QTest::newRow("min-replicas 2") << 7 << u"min-replicas: must be 0 (no WAIT) or 1"_s;
+        QTest::newRow("WAIT variant and WAIT") << 8 << u"leave min-replicas at 0"_s;
+        QTest::newRow("lag p99 below median") << 9 << u"replication lag p99: must be 0"_s;
+        QTest::newRow("detection 0") << 10 << u"failover-after (the detection delay)"_s;
+        QTest::newRow("WAIT timeout 0") << 11 << u"replica timeout (WAIT's)"_s;
     }
     void badGridsNameTheRule() {
         QFETCH(int, which);
@@ -315,6 +392,24 @@ private slots:
             break;
         case 6:
             r.seeds = 0;
+            break;
+        case 7:
+            r.profile.minReplicas = 2;
+            break;
+        case 8:
+            r.profile.minReplicas = 1;
+            r.grid.waitVariant = true;
+            break;
+        case 9:
+            r.profile.replicationLag = 50ms;
+            r.profile.replicationLagP99 = 10ms;
+            break;
+        case 10:
+            r.profile.primaryKillRate = 1;
+            r.profile.failoverAfter = 0s;
+            break;
+        case 11:
+            r.profile.replicaTimeout = 0s;
             break;
         }
         try {

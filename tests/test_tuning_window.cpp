@@ -9,6 +9,7 @@
 #include "inspector/inspector.h"
 #include "tuning/compare_strip.h"
 #include "tuning/tuning_heat_map.h"
+#include "tuning/tuning_points_table.h"
 #include "tuning/tuning_window.h"
 #include "windows/main_window.h"
 
@@ -19,11 +20,13 @@
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -179,6 +182,72 @@ private slots:
         QString error;
         QVERIFY(!t->exportData(m_dir.filePath(u"sweep.txt"_s), &error));
         QVERIFY(error.contains(u".csv or .json"_s));
+    }
+
+    // The failover hazard in the Tuning window: the Replication group (off at first) reaches
+    // the sweep, and the Points table shows overlaps without WAIT and none with it.
+    void replicationControlsReachTheSweep() {
+        MainWindow w(MainWindow::Options{});
+        TuningWindow* t = w.openTuning();
+        auto* group = child<QGroupBox>(*t, u"replicationGroup"_s);
+        QVERIFY(group->isCheckable());
+        QVERIFY(!group->isChecked());
+        // Given a quiet cluster of three on a ttl of 3s (refresh 0.3s or 0.9s)
+        child<QLineEdit>(*t, u"ttlList"_s)->setText(u"3s"_s);
+        child<QLineEdit>(*t, u"refreshList"_s)->setText(u"0.1, 0.3"_s);
+        child<QLineEdit>(*t, u"retryList"_s)->setText(u"ttl"_s);
+        child<QSpinBox>(*t, u"electorsSpin"_s)->setValue(3);
+        child<QSpinBox>(*t, u"seedsSpin"_s)->setValue(4);
+        child<QDoubleSpinBox>(*t, u"hoursSpin"_s)->setValue(1);
+        for (const char* name : {"latencyP99", "outage", "pause", "crashRate", "stopRate"})
+            child<QDoubleSpinBox>(*t, QString::fromLatin1(name))->setValue(0);
+        child<QDoubleSpinBox>(*t, u"latency"_s)->setValue(1);
+        child<QCheckBox>(*t, u"needOutageCheck"_s)->setChecked(false);
+        // When the Replication group is on: a primary failover a minute, a replica 50ms behind
+        // (p99 500ms), a detection delay of 1s, no WAIT and WAIT 1 compared
+        group->setChecked(true);
+        child<QDoubleSpinBox>(*t, u"replicationLag"_s)->setValue(50);
+        child<QDoubleSpinBox>(*t, u"replicationLagP99"_s)->setValue(500);
+        child<QDoubleSpinBox>(*t, u"primaryKills"_s)->setValue(60);
+        child<QDoubleSpinBox>(*t, u"detectionDelay"_s)->setValue(1);
+        QCOMPARE(child<QComboBox>(*t, u"waitMode"_s)->currentIndex(), 0);
+        QVERIFY(t->runSweep());
+        QTRY_VERIFY_WITH_TIMEOUT(sweepDone(*t), 60000);
+        // Then the sweep ran with that profile, each timing without and with WAIT
+        const FailureProfile& p = t->result()->request.profile;
+        QCOMPARE(p.primaryKillRate, 60.0);
+        QCOMPARE(p.replicationLag, Duration(50ms));
+        QCOMPARE(p.replicationLagP99, Duration(500ms));
+        QCOMPARE(p.failoverAfter, Duration(1s));
+        QVERIFY(t->result()->request.grid.waitVariant);
+        // and the Points table, shown, has overlaps in each no-WAIT row and none with WAIT
+        TuningPointsTable* table = t->pointsTable();
+        QCOMPARE(child<QTabWidget>(*t, {})->currentWidget(), table);
+        QCOMPARE(table->rowCount(), 4);
+        int without = 0, with = 0;
+        for (int row = 0; row < table->rowCount(); ++row) {
+            const QString wait = table->item(row, TuningPointsTable::Wait)->text();
+            const int overlaps = table->item(row, TuningPointsTable::Overlaps)->text().toInt();
+            QCOMPARE(table->item(row, TuningPointsTable::FenceViolations)->text(), u"0"_s);
+            if (wait == u"-"_s) {
+                ++without;
+                QVERIFY2(overlaps > 0, qPrintable(u"row %1"_s.arg(row)));
+            } else {
+                ++with;
+                QCOMPARE(wait, u"1"_s);
+                QCOMPARE(overlaps, 0);
+            }
+        }
+        QCOMPARE(without, 2);
+        QCOMPARE(with, 2);
+        // and the recommendation waits for the replica; its variant is the one on the heat map
+        QVERIFY2(t->verdictText().contains(u"WAIT 1"_s), qPrintable(t->verdictText()));
+        QCOMPARE(child<QComboBox>(*t, u"variantCombo"_s)->currentText(), u"retry = ttl, WAIT 1"_s);
+        // When a row is clicked, its point is the chosen one
+        const int row = table->rowOf(0);
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualItemRect(table->item(row, 0)).center());
+        QCOMPARE(t->chosen(), std::optional<std::size_t>(0));
     }
 
     void cancelStopsASweep() {

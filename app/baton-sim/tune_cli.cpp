@@ -43,11 +43,18 @@ TuneLine::TuneLine()
     option("primary-kills",
            "The store is a primary with a replica; it dies this often (default none).", "RATE");
     option("replication-lag", "The replica's lag behind the primary (default 2ms).", "D");
-    option("failover-after", "Sentinel's down-after, plus a 1s election (default 5s).", "D");
+    option("replication-lag-p99",
+           "Its 99th percentile: a log-normal tail of the lag (default: no tail).", "D");
+    option("failover-after",
+           "Sentinel's down-after (the detection delay), plus a 1s election (default 5s).", "D");
     option("min-replicas",
            "WAIT: 1 makes an acquire or extend count only once the replica "
            "has it (default 0).",
            "N");
+    option("replica-timeout", "WAIT's timeout (default 250ms, as baton-agent's).", "D");
+    flag("wait-variant",
+         "Also tries each point with WAIT 1 (--min-replicas 1), beside the same point without: "
+         "the overlaps a failover causes, and what waiting costs.");
     option("down-for", "How long a crashed or stopped elector stays away (default 30s).", "D");
     option("drift", "True clock-rate error in the cluster, e.g. 0.001 (default 0).", "F");
     option("max-drift", "Clock-rate error the electors assume (default 0.01).", "F");
@@ -106,6 +113,7 @@ void readGrid(const TuneLine& c, TuningGrid& g) {
                 g.retries.push_back(durationOption("retry", t));
         }
     g.pollingVariant = c.isSet("polling");
+    g.waitVariant = c.isSet("wait-variant");
 }
 
 void readProfile(const TuneLine& c, FailureProfile& p) {
@@ -130,7 +138,9 @@ void readProfile(const TuneLine& c, FailureProfile& p) {
     setRate("stop-rate", p.stopRate);
     setRate("primary-kills", p.primaryKillRate);
     setDuration("replication-lag", p.replicationLag);
+    setDuration("replication-lag-p99", p.replicationLagP99);
     setDuration("failover-after", p.failoverAfter);
+    setDuration("replica-timeout", p.replicaTimeout);
     if (c.isSet("min-replicas"))
         p.minReplicas = static_cast<int>(std::min<std::uint64_t>(c.count("min-replicas", 0), 99));
     p.outageHangs = c.isSet("outage-hang");

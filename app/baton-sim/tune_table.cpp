@@ -21,12 +21,14 @@ std::string row(const PointResult& p, int electors) {
     const std::string mark = !p.safe() ? "!" : p.pareto ? "*" : " ";
     std::string line =
         mark + " " + cell(humanDuration(t.ttl), 7) + cell(humanDuration(t.refreshInterval), 8) +
-        cell(humanDuration(t.retryInterval) + (p.point.pollingOnly ? " poll" : ""), 10);
+        cell(humanDuration(t.retryInterval) + (p.point.pollingOnly ? " poll" : ""), 10) +
+        cell(p.point.minReplicas > 0 ? std::to_string(p.point.minReplicas) : "-", 4);
     line += cell(humanDuration(p.failover.median), 9) + cell(humanDuration(p.failover.p99), 9) +
             cell(humanDuration(p.failover.max), 9) + cell(humanDuration(p.beyondExpiry.p99), 9);
     line += cell(humanDuration(p.handover.median), 9) + cell(humanDuration(p.handover.p99), 9);
     line += cell(printed("%.2f", p.spuriousPerDay), 8) +
-            cell(humanDuration(p.unavailablePerDay), 9) + cell(std::to_string(p.overlaps), 4);
+            cell(humanDuration(p.unavailablePerDay), 9) + cell(std::to_string(p.overlaps), 4) +
+            cell(std::to_string(p.fenceViolations), 5);
     line += cell(printed("%.2f", p.leaderRequests), 7) +
             cell(printed("%.3f", p.followerRequests), 7) +
             cell(printed("%.1f", p.storeLoad(electors)), 7);
@@ -38,10 +40,10 @@ std::string row(const PointResult& p, int electors) {
 
 std::string header() {
     std::string h = "  " + cell("ttl", 7) + cell("refresh", 8) + cell("retry", 10) +
-                    cell("fo p50", 9) + cell("fo p99", 9) + cell("fo max", 9) +
+                    cell("wait", 4) + cell("fo p50", 9) + cell("fo p99", 9) + cell("fo max", 9) +
                     cell(">exp p99", 9) + cell("ho p50", 9) + cell("ho p99", 9) +
-                    cell("spur/d", 8) + cell("noldr/d", 9) + cell("ovl", 4) + cell("L r/s", 7) +
-                    cell("F r/s", 7) + cell("all r/s", 7) + cell("fo bound", 9) +
+                    cell("spur/d", 8) + cell("noldr/d", 9) + cell("ovl", 4) + cell("fence", 5) +
+                    cell("L r/s", 7) + cell("F r/s", 7) + cell("all r/s", 7) + cell("fo bound", 9) +
                     cell("outage", 9) + cell("pause", 9);
     return h + "\n";
 }
@@ -54,8 +56,9 @@ std::string tuningTable(const TuningResult& r) {
     for (const PointResult& p : r.points)
         out += row(p, electors);
     out += "\n* Pareto front (failover p99, spurious/day, store load)  ! unsafe (overlap or fence "
-           "violation)\nfo: crash failover, >exp: beyond the lock's expiry, ho: graceful "
-           "handover; bounds: worst crash failover, longest outage and pause ridden out\n\n";
+           "violation)\nwait: WAIT's replicas (-: none), fo: crash failover, >exp: beyond the "
+           "lock's expiry, ho: graceful handover, ovl: overlapping leaders, fence: fence "
+           "violations; bounds: worst crash failover, longest outage and pause ridden out\n\n";
     if (r.recommended) {
         out += header() + row(r.points[*r.recommended], electors);
     } else {

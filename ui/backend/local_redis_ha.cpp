@@ -303,6 +303,23 @@ bool LocalRedisHa::killPrimary() {
     return m_servers[std::size_t(p)]->sendSignal(SIGKILL);
 }
 
+bool LocalRedisHa::restartKilled() {
+    const int p = primaryIndex();
+    for (int i = 0; i < kDataNodes; ++i) {
+        if (!m_killed[std::size_t(i)] || p < 0 || i == p || m_killed[std::size_t(p)])
+            continue;
+        LocalRedisServer* s = m_servers[std::size_t(i)];
+        const int port = s->port();
+        s->stop();
+        s->setExtraConfig("masterauth " + m_password.toLatin1() + "\nreplicaof 127.0.0.1 " +
+                          QByteArray::number(m_servers[std::size_t(p)]->port()) + "\n");
+        m_killed[std::size_t(i)] = false;
+        s->startOnPort(port);
+        return true;
+    }
+    return false;
+}
+
 bool LocalRedisHa::pausePrimary(bool pause) {
     int p = primaryIndex();
     if (!pause) // the paused node may no longer be the one the sentinels name

@@ -55,6 +55,10 @@ public:
 
     /// SIGKILL to the primary: the sentinels promote the replica.
     bool killPrimary();
+    /// Starts the killed node again on its port, as a replica of the promoted one (as a
+    /// supervisor's restart, which the sentinels would reconfigure so anyway): WAIT 1 needs a
+    /// replica to acknowledge. False when no node is down or no primary is named.
+    bool restartKilled();
     /// SIGSTOP (pause) or SIGCONT (resume) to the primary.
     bool pausePrimary(bool pause);
     bool primaryPaused() const;

@@ -91,9 +91,16 @@ void LocalRedisServer::start() {
     launch();
 }
 
+void LocalRedisServer::startOnPort(int port) {
+    if (m_process)
+        return;
+    m_wantedPort = port;
+    start();
+}
+
 void LocalRedisServer::launch() {
     ++m_launches;
-    m_port = freeLoopbackPort();
+    m_port = m_wantedPort ? m_wantedPort : freeLoopbackPort();
     if (!m_port) {
         fail(QStringLiteral("no free TCP port on 127.0.0.1 for redis-server"));
         return;

@@ -30,6 +30,9 @@ public:
     /// that started it ends, so a crashed lab leaves no server behind. Does nothing while
     /// starting or running.
     void start();
+    /// start() on `port` (the one it had before it was killed, so that whoever polls or
+    /// remembers it finds it again) instead of a fresh one.
+    void startOnPort(int port);
     /// Stops it now (also done by the destructor).
     void stop();
 
@@ -76,6 +79,7 @@ private:
     QTcpSocket* m_probe = nullptr;
     qint64 m_startedAtMs = 0;
     int m_port = 0;
+    int m_wantedPort = 0; ///< startOnPort's; 0: a free one at each launch
     int m_launches = 0;
     bool m_ready = false;
     bool m_stopping = false;

@@ -42,6 +42,8 @@ QString figureName(TuningFigure figure) {
         return tr("Time without leader / day");
     case TuningFigure::FollowerLoad:
         return tr("Follower load (requests/s)");
+    case TuningFigure::Overlaps:
+        return tr("Overlapping leaders (all seeds)");
     case TuningFigure::Count:
         break;
     }
@@ -60,6 +62,8 @@ double figureValue(const PointResult& p, TuningFigure figure, int electors) {
         return secondsOf(p.unavailablePerDay);
     case TuningFigure::FollowerLoad:
         return p.followerRequests;
+    case TuningFigure::Overlaps:
+        return static_cast<double>(p.overlaps);
     case TuningFigure::Count:
         break;
     }
@@ -85,6 +89,8 @@ QString variantOf(const PointResult& p) {
             : tr("retry %1").arg(QString::fromStdString(formatDuration(t.retryInterval)));
     if (p.point.pollingOnly)
         text += tr(", polling");
+    if (p.point.minReplicas > 0)
+        text += tr(", WAIT %1").arg(p.point.minReplicas);
     return text;
 }
 
@@ -146,9 +152,16 @@ QString timingText(const Timing& t, bool pollingOnly) {
              pollingOnly ? tr(", polling only") : QString());
 }
 
+QString pointLabel(const TuningPoint& point) {
+    QString text = timingText(point.timing, point.pollingOnly);
+    if (point.minReplicas > 0)
+        text += tr(", WAIT %1").arg(point.minReplicas);
+    return text;
+}
+
 QString pointSummary(const PointResult& p, int electors) {
     QStringList lines;
-    lines << timingText(p.point.timing, p.point.pollingOnly);
+    lines << pointLabel(p.point);
     lines << tr("crash failover: p50 %1, p99 %2, max %3 (%4 crashes); bound %5")
                  .arg(secondsText(p.failover.median), secondsText(p.failover.p99),
                       secondsText(p.failover.max))

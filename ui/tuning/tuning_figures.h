@@ -1,6 +1,6 @@
 #pragma once
 // What the Tuning window shows of a sweep's point: the figures a heat map can colour by, their
-// text, a point's variant (retry and polling) and its summary for tooltips and exports.
+// text, a point's variant (retry, polling, WAIT) and its summary for tooltips and exports.
 
 #include <baton/sim/tuner.h>
 
@@ -18,6 +18,7 @@ enum class TuningFigure : int {
     StoreLoad,    ///< requests per second of the whole cluster
     Unavailable,  ///< time without a leader, seconds a day
     FollowerLoad, ///< requests per second of one follower
+    Overlaps,     ///< two leaders at once, over all seeds (a failover of a replicated store)
     Count,
 };
 
@@ -26,7 +27,8 @@ QString figureName(TuningFigure figure);
 double figureValue(const PointResult& point, TuningFigure figure, int electors);
 QString figureText(const PointResult& point, TuningFigure figure, int electors);
 
-/// "retry = ttl", "retry 1s", "retry 1s, polling": the points a heat map shows together.
+/// "retry = ttl", "retry 1s", "retry 1s, polling", "retry = ttl, WAIT 1": the points a heat
+/// map shows together.
 QString variantOf(const PointResult& point);
 /// The variants of a sweep, in grid order.
 QStringList variantsOf(const TuningResult& result);
@@ -41,6 +43,8 @@ HeatGrid heatGrid(const TuningResult& result, const QString& variant);
 
 /// "ttl 5s, refresh 1s, retry 5s": the point's timing.
 QString timingText(const Timing& timing, bool pollingOnly);
+/// timingText, and ", WAIT 1" for a point that waited for the replica.
+QString pointLabel(const TuningPoint& point);
 /// Every figure of a point, one a line (tooltips).
 QString pointSummary(const PointResult& point, int electors);
 

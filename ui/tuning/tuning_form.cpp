@@ -61,6 +61,7 @@ TuningForm::TuningForm(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildGrid());
     layout->addWidget(buildProfile());
+    layout->addWidget(buildReplication());
     layout->addWidget(buildRequirements());
     layout->addWidget(buildRun());
     layout->addStretch();
@@ -123,6 +124,56 @@ QGroupBox* TuningForm::buildProfile() {
     m_maxDrift =
         addSpin(form, tr("Assumed max drift:"), QStringLiteral("maxDrift"), 0.4, 0.01, {}, 4);
     return box;
+}
+
+QGroupBox* TuningForm::buildReplication() {
+    m_replication = new QGroupBox(tr("Replication (a primary and a replica under Sentinel)"));
+    m_replication->setObjectName(QStringLiteral("replicationGroup"));
+    m_replication->setToolTip(
+        tr("The store as Redis Sentinel runs it: writes reach the replica after a lag; a dead "
+           "primary is replaced after the detection delay and a 1 s election, and what the "
+           "replica had not received is lost. Off: one store that never fails over."));
+    m_replication->setCheckable(true);
+    m_replication->setChecked(false);
+    auto* form = new QFormLayout(m_replication);
+    m_lag = addSlider(form, tr("Replication lag median:"), QStringLiteral("replicationLag"), 2000,
+                      50, tr(" ms"), 1);
+    m_lagP99 = addSlider(form, tr("Replication lag p99:"), QStringLiteral("replicationLagP99"),
+                         10000, 500, tr(" ms"), 1);
+    m_lagP99->setToolTip(tr("0: every write takes the median; else a log-normal tail"));
+    m_primaryKills = addSpin(form, tr("Primary failovers:"), QStringLiteral("primaryKills"), 600,
+                             60, tr(" /h"), 1);
+    m_primaryKills->setToolTip(tr("How often the primary dies (SIGKILL) and Sentinel fails over"));
+    m_detection = addSpin(form, tr("Detection delay:"), QStringLiteral("detectionDelay"), 600, 1,
+                          tr(" s"), 2);
+    m_detection->setToolTip(
+        tr("Sentinel's down-after-milliseconds: a dead primary is noticed this late (then a 1 s "
+           "election)"));
+    m_detection->setMinimum(0.01);
+    m_replicaTimeout = addSpin(form, tr("WAIT timeout:"), QStringLiteral("replicaTimeout"), 60000,
+                               250, tr(" ms"), 0);
+    m_replicaTimeout->setMinimum(1);
+    m_wait = new QComboBox;
+    m_wait->setObjectName(QStringLiteral("waitMode"));
+    m_wait->addItems(
+        {tr("Compare: no WAIT and WAIT 1"), tr("No WAIT"), tr("WAIT 1 (--min-replicas 1)")});
+    m_wait->setToolTip(tr("WAIT 1: an acquire or extend counts only once the replica has it. "
+                          "Compare sets each timing with and without it, side by side"));
+    form->addRow(tr("WAIT:"), m_wait);
+    return m_replication;
+}
+
+void TuningForm::readReplication(TuningRequest& r) const {
+    if (!m_replication->isChecked())
+        return;
+    FailureProfile& p = r.profile;
+    p.replicationLag = seconds(m_lag->value() / 1000);
+    p.replicationLagP99 = seconds(m_lagP99->value() / 1000);
+    p.primaryKillRate = m_primaryKills->value();
+    p.failoverAfter = seconds(m_detection->value());
+    p.replicaTimeout = seconds(m_replicaTimeout->value() / 1000);
+    p.minReplicas = m_wait->currentIndex() == 2 ? 1 : 0;
+    r.grid.waitVariant = m_wait->currentIndex() == 0;
 }
 
 QGroupBox* TuningForm::buildRequirements() {
@@ -288,6 +339,7 @@ TuningRequest TuningForm::request() const {
     p.stopRate = m_stopRate->value();
     p.drift = m_drift->value();
     p.maxDrift = m_maxDrift->value();
+    readReplication(r);
     TuningRequirements& need = r.requirements;
     const auto ticked = [this](QDoubleSpinBox* spin) { return m_ticks.value(spin)->isChecked(); };
     if (ticked(m_needOutage))

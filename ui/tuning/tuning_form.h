@@ -1,6 +1,7 @@
 #pragma once
-// The Tuning window's inputs: the grid of timings, the failure profile (fields and sliders) and
-// the requirements, prefilled from the running cluster, read back as a TuningRequest.
+// The Tuning window's inputs: the grid of timings, the failure profile (fields and sliders), a
+// replicated store (off by default) and the requirements, prefilled from the running cluster,
+// read back as a TuningRequest.
 
 #include "backend/lab_types.h"
 
@@ -35,6 +36,8 @@ public:
 private:
     QGroupBox* buildGrid();
     QGroupBox* buildProfile();
+    QGroupBox* buildReplication();
+    void readReplication(TuningRequest& r) const;
     QGroupBox* buildRequirements();
     QGroupBox* buildRun();
     /// A spin box with a slider beside it, both in `form` under `label`.
@@ -63,6 +66,13 @@ private:
     QDoubleSpinBox* m_stopRate = nullptr;
     QDoubleSpinBox* m_drift = nullptr;
     QDoubleSpinBox* m_maxDrift = nullptr;
+    QGroupBox* m_replication = nullptr; ///< checkable: off, one store that never fails over
+    QDoubleSpinBox* m_lag = nullptr;
+    QDoubleSpinBox* m_lagP99 = nullptr;
+    QDoubleSpinBox* m_primaryKills = nullptr;
+    QDoubleSpinBox* m_detection = nullptr;
+    QDoubleSpinBox* m_replicaTimeout = nullptr;
+    QComboBox* m_wait = nullptr;
     QDoubleSpinBox* m_needOutage = nullptr;
     QDoubleSpinBox* m_needPause = nullptr;
     QDoubleSpinBox* m_needFailover = nullptr;

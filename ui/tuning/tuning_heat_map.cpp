@@ -110,6 +110,8 @@ void TuningHeatMap::paintCell(QPainter& p, const QRect& r, std::size_t index, do
     }
     p.setPen(unsafe ? QColor(Qt::white) : palette().color(QPalette::Text));
     QString text = unsafe ? tr("unsafe") : figureText(point, m_figure, electors);
+    if (unsafe && point.overlaps > 0)
+        text += u'\n' + tr("%n overlap(s)", nullptr, static_cast<int>(point.overlaps));
     if (!point.unmet.empty() && !unsafe)
         text += u'\n' + tr("fails %n", nullptr, static_cast<int>(point.unmet.size()));
     p.drawText(r, Qt::AlignCenter, text);

@@ -6,6 +6,7 @@
 #include "tuning/tuning_charts.h"
 #include "tuning/tuning_form.h"
 #include "tuning/tuning_heat_map.h"
+#include "tuning/tuning_points_table.h"
 #include "tuning/tuning_sweep.h"
 
 #include <QChartView>
@@ -138,6 +139,12 @@ QWidget* TuningWindow::buildResults() {
     distLayout->addLayout(charts, 1);
     m_tabs->addTab(distributions, tr("Distributions"));
     m_tabs->addTab(buildCompare(), tr("Compare"));
+    m_pointsTable = new TuningPointsTable;
+    m_tabs->addTab(m_pointsTable, tr("Points"));
+    connect(m_pointsTable, &TuningPointsTable::pointClicked, this, [this](std::size_t point) {
+        choose(point);
+        m_tabs->setCurrentWidget(m_pointsTable); // stay on the table
+    });
     splitter->addWidget(m_tabs);
     splitter->setSizes({380, 300});
     layout->addWidget(splitter, 1);
@@ -247,6 +254,11 @@ void TuningWindow::onFinished(std::shared_ptr<const TuningResult> result, const 
             m_variant->setCurrentText(variantOf(m_result->points[*c]));
         m_heatMap->setVariant(m_variant->currentText());
         m_verdict->setText(QString::fromStdString(m_result->verdict));
+        m_pointsTable->setResult(*m_result);
+        // A replicated store's story is with and without WAIT, row by row.
+        const TuningRequest& asked = m_result->request;
+        if (asked.grid.waitVariant || asked.profile.primaryKillRate > 0)
+            m_tabs->setCurrentWidget(m_pointsTable);
         if (const auto c = chosen())
             showPoint(*c);
         else
@@ -277,6 +289,7 @@ void TuningWindow::choose(std::size_t point) {
 void TuningWindow::showPoint(std::size_t point) {
     const PointResult& p = m_result->points[point];
     m_heatMap->setSelected(point);
+    m_pointsTable->selectRow(m_pointsTable->rowOf(point));
     m_pointText->setText(pointSummary(p, m_result->request.profile.electors));
     replaceChart(m_scatter, scatterChart(*m_result, m_picked));
     replaceChart(m_failoverHistogram, histogramChart(p.failoverSamples, tr("Crash failover")));

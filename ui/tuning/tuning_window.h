@@ -26,6 +26,7 @@ class LabController;
 struct StripRun;
 class TuningForm;
 class TuningHeatMap;
+class TuningPointsTable;
 class TuningSweep;
 
 class TuningWindow : public QWidget {
@@ -50,6 +51,7 @@ public:
     std::optional<std::size_t> chosen() const;
     void choose(std::size_t point);
     TuningHeatMap* heatMap() const { return m_heatMap; }
+    TuningPointsTable* pointsTable() const { return m_pointsTable; }
     QString verdictText() const;
     bool exportData(const QString& path, QString* error) const;  ///< .csv or .json
     bool exportPlots(const QString& path, QString* error) const; ///< .png or .svg
@@ -89,6 +91,7 @@ private:
     QChartView* m_failoverHistogram = nullptr;
     QChartView* m_handoverHistogram = nullptr;
     QLabel* m_pointText = nullptr;
+    TuningPointsTable* m_pointsTable = nullptr;
     QTableWidget* m_compareTable = nullptr;
     CompareStrip* m_strip = nullptr;
     /// Filled by the Compare job on its thread, read when it has finished.

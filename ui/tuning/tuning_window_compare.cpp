@@ -31,6 +31,7 @@ TuningRequest single(const TuningRequest& base, const TuningPoint& point) {
     r.grid.ttls = {point.timing.ttl};
     r.grid.refreshes = {point.timing.refreshInterval};
     r.grid.retries = {point.timing.retryInterval};
+    r.profile.minReplicas = point.minReplicas;
     r.requirements = {};
     return r;
 }
@@ -47,7 +48,8 @@ void TuningWindow::compare() {
     if (!c || m_compare->running())
         return;
     const TuningRequest base = m_result->request;
-    const TuningPoint mine{m_form->clusterTiming(), false};
+    // The cluster's timing as the lab runs it: without WAIT unless the profile waits.
+    const TuningPoint mine{m_form->clusterTiming(), false, base.profile.minReplicas};
     const TuningPoint theirs = m_result->points[*c].point;
     m_stripRuns = std::make_shared<std::vector<StripRun>>();
     m_compare->start([base, mine, theirs, strips = m_stripRuns](const TuningControl& control) {
@@ -56,7 +58,7 @@ void TuningWindow::compare() {
             stripRun(tr("cluster's: %1").arg(timingText(mine.timing, false)),
                      tuningScenario(base.profile, mine, base.duration, base.firstSeed)));
         strips->push_back(
-            stripRun(tr("chosen: %1").arg(timingText(theirs.timing, theirs.pollingOnly)),
+            stripRun(tr("chosen: %1").arg(pointLabel(theirs)),
                      tuningScenario(base.profile, theirs, base.duration, base.firstSeed)));
         TuningResult both = tune(single(base, mine), control);
         TuningResult other = tune(single(base, theirs), control);
@@ -84,7 +86,7 @@ void TuningWindow::onCompared(std::shared_ptr<const TuningResult> result, const 
     const PointResult& b = result->points[1];
     m_compareTable->setHorizontalHeaderLabels(
         {tr("Cluster's: %1").arg(timingText(a.point.timing, false)),
-         tr("Chosen: %1").arg(timingText(b.point.timing, b.point.pollingOnly))});
+         tr("Chosen: %1").arg(pointLabel(b.point))});
     const std::vector<std::pair<QString, std::function<QString(const PointResult&)>>> rows = {
         {tr("crash failover p50"), [](const PointResult& p) { return ms(p.failover.median); }},
         {tr("crash failover p99"), [](const PointResult& p) { return ms(p.failover.p99); }},

@@ -202,8 +202,8 @@ void MainWindow::createMenus() {
                         "driftElector", "-", "removeElector", "-", "crashComesBack"});
     add(menuBar()->addMenu(tr("&Redis")),
         {"connectRedis", "startLocalRedis", "-", "addThread", "addAgent", "addSeedThread",
-         "addSeedAgent", "startShardAgents", "-", "startLocalRedisHa", "killPrimary", "pausePrimary", "cutReplication",
-         "openWaitTwin"});
+         "addSeedAgent", "startShardAgents", "-", "startLocalRedisHa", "killPrimary",
+         "restartKilledNode", "pausePrimary", "cutReplication", "openWaitTwin"});
     add(menuBar()->addMenu(tr("T&ools")), {"tuneTimings"});
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : findChildren<QDockWidget*>())

@@ -44,6 +44,13 @@ void MainWindow::createHaActions() {
                 if (m_localRedisHa && m_localRedisHa->killPrimary())
                     statusBar()->showMessage(tr("Primary killed: watch the sentinels"), 6000);
             });
+    connect(addAction(QStringLiteral("restartKilledNode"), tr("&Restart the killed node"), {},
+                      tr("The killed node comes back on its port as a replica of the new "
+                         "primary (--min-replicas 1 needs a replica to acknowledge)")),
+            &QAction::triggered, this, [this] {
+                if (m_localRedisHa && m_localRedisHa->restartKilled())
+                    statusBar()->showMessage(tr("Killed node restarted as a replica"), 6000);
+            });
     QAction* pause =
         addAction(QStringLiteral("pausePrimary"), tr("&Pause the primary"), {},
                   tr("SIGSTOP to the Redis primary (again: SIGCONT); long enough, a failover"));
@@ -64,7 +71,8 @@ void MainWindow::createHaActions() {
                       tr("A second group of agents on a twin resource, each lock call waiting "
                          "for the replica (WAIT 1): the next fault side by side, in two tabs")),
             &QAction::triggered, this, &MainWindow::openWaitTwin);
-    for (const char* name : {"killPrimary", "pausePrimary", "cutReplication", "openWaitTwin"})
+    for (const char* name :
+         {"killPrimary", "restartKilledNode", "pausePrimary", "cutReplication", "openWaitTwin"})
         m_topologyStrip->addAction(m_actions.value(QString::fromLatin1(name)));
 }
 
@@ -91,7 +99,8 @@ void MainWindow::openWaitTwin() {
 
 void MainWindow::updateHaActions() {
     const bool ha = m_localRedisHa && m_localRedisHa->isReady();
-    for (const char* name : {"killPrimary", "pausePrimary", "cutReplication", "openWaitTwin"})
+    for (const char* name :
+         {"killPrimary", "restartKilledNode", "pausePrimary", "cutReplication", "openWaitTwin"})
         if (QAction* a = m_actions.value(QString::fromLatin1(name)))
             a->setEnabled(ha);
 }

@@ -99,6 +99,33 @@ Fault shaped(FaultKind kind, FaultTarget::Kind target, Duration duration) {
     return f;
 }
 
+// The replication profile's rules in the tuner's words (the scenario's would name
+// "replication.lag" and the like, which the user never typed).
+void validateReplication(const TuningRequest& r) {
+    const FailureProfile& p = r.profile;
+    if (p.minReplicas < 0 || p.minReplicas > 1)
+        reject("min-replicas: must be 0 (no WAIT) or 1 (the replica), got " +
+               std::to_string(p.minReplicas));
+    if (r.grid.waitVariant && p.minReplicas > 0)
+        reject("WAIT variant: it sets each point with WAIT 1 beside the same point without; "
+               "leave min-replicas at 0");
+    if (p.replicationLag.count() < 0 || p.replicationLag > std::chrono::minutes(1))
+        reject("replication lag: must be between 0 and 1min, got " +
+               formatDuration(p.replicationLag));
+    if (p.replicationLagP99.count() != 0 &&
+        (p.replicationLagP99 < p.replicationLag || p.replicationLagP99 > 1000 * p.replicationLag))
+        reject("replication lag p99: must be 0 (no tail) or between the median (" +
+               formatDuration(p.replicationLag) + ") and 1000 times it, got " +
+               formatDuration(p.replicationLagP99));
+    if (p.failoverAfter.count() <= 0 || p.failoverAfter > faultLimits::kLongest)
+        reject("failover-after (the detection delay): must be above 0 and at most 24h, got " +
+               formatDuration(p.failoverAfter));
+    if (p.replicaTimeout < std::chrono::milliseconds(1) ||
+        p.replicaTimeout > std::chrono::minutes(1))
+        reject("replica timeout (WAIT's): must be between 1ms and 1min, got " +
+               formatDuration(p.replicaTimeout));
+}
+
 } // namespace
 
 std::vector<TuningPoint> tuningPoints(const TuningGrid& g) {
@@ -114,9 +141,13 @@ std::vector<TuningPoint> tuningPoints(const TuningGrid& g) {
                     reject("ttl " + formatDuration(ttl) + " refresh " + formatDuration(refresh) +
                            " retry " + formatDuration(retry) + ": " + e.what());
                 }
-                points.push_back(p);
-                if (g.pollingVariant)
-                    points.push_back(TuningPoint{p.timing, true});
+                for (bool polling : {false, true}) {
+                    if (polling && !g.pollingVariant)
+                        continue;
+                    points.push_back(TuningPoint{p.timing, polling, 0});
+                    if (g.waitVariant)
+                        points.push_back(TuningPoint{p.timing, polling, 1});
+                }
             }
     if (points.size() > 10000)
         reject("the grid has " + std::to_string(points.size()) +
@@ -145,6 +176,7 @@ void validate(const TuningRequest& r) {
                                   std::pair{"down-for", p.downFor}})
         if (d.count() < 0 || d > faultLimits::kLongest)
             reject(std::string(name) + ": must be between 0 and 24h, got " + formatDuration(d));
+    validateReplication(r);
     // The rest (electors, latency, drift) as the simulator's own rules say.
     validate(tuningScenario(p, tuningPoints(r.grid).front(), r.duration, r.firstSeed));
 }
@@ -180,11 +212,15 @@ Scenario tuningScenario(const FailureProfile& p, const TuningPoint& point, Durat
     }
     std::stable_sort(s.faults.begin(), s.faults.end(),
                      [](const Fault& a, const Fault& b) { return a.at < b.at; });
-    if (p.primaryKillRate > 0) {
+    const int wait = std::max(p.minReplicas, point.minReplicas);
+    if (p.primaryKillRate > 0 || wait > 0) {
         Replication r;
         r.lag = p.replicationLag;
+        r.lagP99 = p.replicationLagP99;
         r.downAfter = p.failoverAfter;
-        r.minReplicas = p.minReplicas;
+        r.minReplicas = wait;
+        r.replicaTimeout = p.replicaTimeout;
+        // The kills' own stream: a point with WAIT and one without see the same kills.
         Random random(s.seed ^ 0x6b696c6c05ULL);
         r.primaryKills = arrivals(random, p.primaryKillRate, s.duration);
         s.replication = r;
@@ -211,6 +247,8 @@ TuningBounds tuningBounds(const FailureProfile& p, const TuningPoint& point) {
     b.worstCrashFailover = t.ttl + 3 * oneWay + ElectionMachine::kExpirySlack;
     if (point.pollingOnly)
         b.worstCrashFailover += t.retryInterval;
+    if (point.minReplicas > 0) // the acquire's answer waits for the replica, at most this
+        b.worstCrashFailover += p.replicaTimeout;
     const double ttl = static_cast<double>(t.ttl.count());
     b.leaderRequestsPerTtl = ttl / static_cast<double>(t.refreshInterval.count());
     // A follower that waits longer than a lease wakes at each expiry it saw: a ttl less half a
@@ -227,7 +265,9 @@ TuningResult tune(const TuningRequest& request, const TuningControl& control) {
     const auto begin = std::chrono::steady_clock::now();
     TuningResult result;
     result.request = request;
-    const std::vector<TuningPoint> points = tuningPoints(request.grid);
+    std::vector<TuningPoint> points = tuningPoints(request.grid);
+    for (TuningPoint& p : points)
+        p.minReplicas = std::max(p.minReplicas, request.profile.minReplicas);
     const std::size_t seeds = static_cast<std::size_t>(request.seeds);
     const std::size_t total = points.size() * seeds;
     std::vector<std::optional<tuner_detail::SeedFigures>> runs(total);

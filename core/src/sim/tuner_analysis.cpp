@@ -85,7 +85,8 @@ std::vector<Shortfall> shortfalls(const PointResult& p, const TuningRequirements
 std::string describe(const PointResult& p) {
     const Timing& t = p.point.timing;
     return "ttl " + formatDuration(t.ttl) + " refresh " + formatDuration(t.refreshInterval) +
-           " retry " + formatDuration(t.retryInterval) + (p.point.pollingOnly ? " polling" : "");
+           " retry " + formatDuration(t.retryInterval) + (p.point.pollingOnly ? " polling" : "") +
+           (p.point.minReplicas > 0 ? " WAIT " + std::to_string(p.point.minReplicas) : "");
 }
 
 void markFront(TuningResult& r, int electors) {
@@ -128,8 +129,12 @@ std::size_t pick(const TuningResult& r, const std::vector<std::size_t>& meeting,
 void explainNone(TuningResult& r, const std::vector<std::size_t>& safe,
                  const std::vector<std::vector<Shortfall>>& unmet) {
     if (safe.empty()) {
+        const bool replicated = r.request.profile.primaryKillRate > 0;
         r.verdict = "no point is safe: every one had overlapping leaders or fence violations "
-                    "(true clock drift above the assumed maxClockDrift?); raise maxClockDrift";
+                    "(true clock drift above the assumed maxClockDrift?";
+        r.verdict += replicated ? " a failover that lost an unreplicated lock?); raise "
+                                  "maxClockDrift, or wait for the replica (min-replicas 1)"
+                                : "); raise maxClockDrift";
         return;
     }
     std::map<std::string, std::size_t> alone; // requirement -> point failing only it

@@ -28,6 +28,7 @@ Json pointJson(const PointResult& p) {
            {"refresh", ms(t.refreshInterval)},
            {"retry", ms(t.retryInterval)},
            {"pollingOnly", p.point.pollingOnly},
+           {"minReplicas", p.point.minReplicas},
            {"failover", statsJson(p.failover)},
            {"beyondExpiry", statsJson(p.beyondExpiry)},
            {"handover", statsJson(p.handover)},
@@ -57,11 +58,13 @@ Json profileJson(const TuningRequest& r) {
         {"stopRate", p.stopRate},    {"downFor", ms(p.downFor)},   {"drift", p.drift},
         {"maxDrift", p.maxDrift},    {"seeds", r.seeds},           {"firstSeed", r.firstSeed},
         {"duration", ms(r.duration)}};
-    if (p.primaryKillRate > 0) // only then: a profile without one reads as before
-        o["replication"] = Json{{"primaryKillRate", p.primaryKillRate},
-                                {"lag", ms(p.replicationLag)},
-                                {"failoverAfter", ms(p.failoverAfter)},
-                                {"minReplicas", p.minReplicas}};
+    // Only with one: a profile without a replicated store reads as before.
+    if (p.primaryKillRate > 0 || p.minReplicas > 0 || r.grid.waitVariant)
+        o["replication"] =
+            Json{{"primaryKillRate", p.primaryKillRate}, {"lag", ms(p.replicationLag)},
+                 {"lagP99", ms(p.replicationLagP99)},    {"failoverAfter", ms(p.failoverAfter)},
+                 {"minReplicas", p.minReplicas},         {"replicaTimeout", ms(p.replicaTimeout)},
+                 {"waitVariant", r.grid.waitVariant}};
     return o;
 }
 
@@ -90,18 +93,20 @@ std::string tuningJson(const TuningResult& r) {
 }
 
 std::string tuningCsv(const TuningResult& r) {
-    std::string out = "ttl_ms,refresh_ms,retry_ms,polling,failover_p50_ms,failover_p99_ms,"
-                      "failover_max_ms,beyond_expiry_p99_ms,handover_p50_ms,handover_p99_ms,"
-                      "spurious_per_day,unavailable_ms_per_day,overlaps,fence_violations,"
-                      "leader_rps,follower_rps,bound_failover_ms,bound_outage_ms,bound_pause_ms,"
-                      "leader_per_ttl,follower_per_ttl,pareto,recommended\n";
+    std::string out =
+        "ttl_ms,refresh_ms,retry_ms,polling,min_replicas,failover_p50_ms,failover_p99_ms,"
+        "failover_max_ms,beyond_expiry_p99_ms,handover_p50_ms,handover_p99_ms,"
+        "spurious_per_day,unavailable_ms_per_day,overlaps,fence_violations,"
+        "leader_rps,follower_rps,bound_failover_ms,bound_outage_ms,bound_pause_ms,"
+        "leader_per_ttl,follower_per_ttl,pareto,recommended\n";
     for (std::size_t i = 0; i < r.points.size(); ++i) {
         const PointResult& p = r.points[i];
         const Timing& t = p.point.timing;
         const TuningBounds& b = p.bounds;
         for (double v : {ms(t.ttl), ms(t.refreshInterval), ms(t.retryInterval)})
             out += number(v) + ",";
-        out += std::string(p.point.pollingOnly ? "1" : "0") + ",";
+        out += std::string(p.point.pollingOnly ? "1" : "0") + "," +
+               std::to_string(p.point.minReplicas) + ",";
         for (double v :
              {ms(p.failover.median), ms(p.failover.p99), ms(p.failover.max), ms(p.beyondExpiry.p99),
               ms(p.handover.median), ms(p.handover.p99), p.spuriousPerDay, ms(p.unavailablePerDay),

@@ -23,6 +23,9 @@ struct TuningGrid {
     std::vector<Duration> retries;     ///< absolute follower retry intervals
     bool retryEqualsTtl = false;       ///< also retry = ttl (the agent's default)
     bool pollingVariant = false;       ///< also each point with polling-only followers (the seed)
+    /// Also each point with WAIT 1 (`--min-replicas 1`) on the replicated store, to set beside
+    /// the same point without WAIT (the profile's minReplicas must then be 0).
+    bool waitVariant = false;
 };
 
 /// What the cluster goes through. Rates are per virtual hour; a rate of 0 turns a fault off.
@@ -41,12 +44,18 @@ struct FailureProfile {
     double drift = 0.0;                                ///< true clock rates in [1-drift, 1+drift]
     double maxDrift = 0.01;                            ///< what the electors assume
     Duration commandTimeout = std::chrono::seconds(1); ///< a hanging call fails then
-    /// A replicated store (Scenario::replication) whose primary dies this often (0: one store
-    /// that never fails over), its replica's lag, Sentinel's down-after and WAIT's replicas.
+    /// A replicated store (Scenario::replication: a primary and one replica under Sentinel)
+    /// whose primary dies this often; the store is replicated when this is above 0 or a point
+    /// waits for the replica (minReplicas, TuningGrid::waitVariant), else one store that never
+    /// fails over. The replica's lag (median, and p99 for a log-normal tail; 0: none),
+    /// Sentinel's down-after (the detection delay; a 1s election follows), WAIT's replicas
+    /// (0 or 1) and WAIT's timeout.
     double primaryKillRate = 0.0;
     Duration replicationLag = std::chrono::milliseconds(2);
+    Duration replicationLagP99{};
     Duration failoverAfter = std::chrono::seconds(5);
     int minReplicas = 0;
+    Duration replicaTimeout = std::chrono::milliseconds(250);
 };
 
 /// What the recommended point must meet; an empty field is no requirement.
@@ -72,6 +81,9 @@ struct TuningRequest {
 struct TuningPoint {
     Timing timing;
     bool pollingOnly = false;
+    /// WAIT's replicas of this point (0: none): 1 on TuningGrid::waitVariant's points; tune()
+    /// sets every point's to the WAIT it ran with (the profile's minReplicas at least).
+    int minReplicas = 0;
 };
 
 /// What formulas say of a point, to set beside what was measured.
@@ -116,7 +128,7 @@ struct TuningResult {
     double wallSeconds = 0;
 };
 
-/// The grid's points in order (ttl, then refresh, then retry, then polling); throws
+/// The grid's points in order (ttl, then refresh, then retry, then polling, then WAIT); throws
 /// std::invalid_argument naming the rule (an empty list, ttl 0, refresh >= ttl / 2, ...).
 std::vector<TuningPoint> tuningPoints(const TuningGrid& grid);
 /// Throws std::invalid_argument for a profile or request that makes no sense.
