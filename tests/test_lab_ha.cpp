@@ -8,6 +8,7 @@
 #include "support/lab_events.h"
 #include "support/lab_ha.h"
 #include "support/lab_test_case.h"
+#include "support/resource_rows.h"
 #include "windows/main_window.h"
 
 #include <QAction>
@@ -69,6 +70,14 @@ private Q_SLOTS:
                 return e.identity == oldLeader ? e.fence >= fence : e.fence > fence;
             }(),
             20000);
+        // The Resources list follows the failover too: it reads the promoted primary.
+        const ClusterSnapshot& led = w.controller().snapshot();
+        const QString holder = led.electors[lab_events::leaderOf(led, true)].identity;
+        const ResourcesPane& pane = *w.resourcesPane();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            shownCell(pane, w.controller().currentSession(), ResourceModel::Holder) == holder &&
+                pane.problem().isEmpty(),
+            15000);
         const QByteArray after = qgetenv("BATON_SCREENSHOT_AFTER");
         if (!after.isEmpty())
             QVERIFY(w.grab().save(QString::fromLocal8Bit(after)));
