@@ -4,11 +4,11 @@
 
 #include "action_queue.h"
 #include "replicated_store.h"
+#include "sim_store.h"
 
 #include "baton/sim/random.h"
 #include "baton/sim/simulator.h"
 #include "baton/store/locker.h"
-#include "baton/store/memory_store.h"
 
 #include <memory>
 #include <optional>
@@ -69,7 +69,7 @@ struct Simulator::Impl {
 
     Scenario scenario;
     VirtualClock clock;
-    MemoryStore store{clock};
+    sim_detail::SimStore store{clock, scenario.resource};
     // Scenario::replication's store, which then takes every call instead of `store`.
     std::unique_ptr<sim_detail::ReplicatedStore> replicated;
     Random tokens;
