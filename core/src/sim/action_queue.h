@@ -2,6 +2,7 @@
 // The simulator's event queue: what happens next on virtual time (an elector's wake-up, a store
 // call arriving, a reply, a fault), in time order, equal times in the order they were scheduled.
 
+#include "baton/election/election_machine.h"
 #include "baton/election/store_call.h"
 #include "baton/sim/scenario.h"
 
@@ -45,11 +46,17 @@ struct ActionHeader {
 
 struct Action : ActionHeader {
     // What only some kinds carry, so that the many that carry nothing (wake-ups, writes) stay
-    // small to move: Arrive a Command, Reply a CallResult, FaultStart and FaultEnd a Fault.
-    std::variant<std::monostate, Command, CallResult, Fault> payload;
+    // small to move: Arrive a Command, Reply a CallResult (as the machine's Input, so that it is
+    // handed over without a move), FaultStart and FaultEnd a Fault.
+    std::variant<std::monostate, Command, Input, Fault> payload;
 
     Command& command() { return *std::get_if<Command>(&payload); }
-    CallResult& answer() { return *std::get_if<CallResult>(&payload); }
+    CallResult& answer() { return *std::get_if<CallResult>(std::get_if<Input>(&payload)); }
+    const Input& input() const { return *std::get_if<Input>(&payload); }
+    /// Makes the payload a CallResult (an empty one unless `r` is given).
+    CallResult& setAnswer(CallResult&& r = {}) {
+        return *std::get_if<CallResult>(&payload.emplace<Input>(std::move(r)));
+    }
     Fault& fault() { return *std::get_if<Fault>(&payload); }
 };
 

@@ -44,7 +44,7 @@ void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {
     const TimePoint local = n.info.toLocal(v);
     switch (a.kind) {
     case ActionKind::Reply:
-        n.machine->handle(local, std::move(a.answer()));
+        n.machine->handle(local, a.input());
         break;
     case ActionKind::Notice:
         n.machine->handle(local, ReleaseNotice{});

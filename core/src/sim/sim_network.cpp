@@ -8,7 +8,7 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
         const bool fail = n.partitionMode == Fault::PartitionMode::Fail;
         Action& r = schedule(fail ? v + oneWay(n) : v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        CallResult& answer = r.payload.emplace<CallResult>();
+        CallResult& answer = r.setAnswer();
         answer.kind = cmd.kind;
         answer.error = fail ? "store unreachable (partitioned)" : timedOutPartitioned;
         return;
@@ -21,7 +21,7 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     if (late) {
         Action& r = schedule(v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        CallResult& answer = r.payload.emplace<CallResult>();
+        CallResult& answer = r.setAnswer();
         answer.kind = cmd.kind;
         answer.error = timedOut;
     }
@@ -46,7 +46,7 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
     r.node = a.node;
     r.incarnation = a.incarnation;
     r.sentAt = a.sentAt;
-    r.payload = std::move(answer);
+    r.setAnswer(std::move(answer));
 }
 
 std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
