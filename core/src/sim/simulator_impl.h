@@ -72,7 +72,7 @@ struct Simulator::Impl {
     sim_detail::SimStore store{clock, scenario.resource};
     // Scenario::replication's store, which then takes every call instead of `store`.
     std::unique_ptr<sim_detail::ReplicatedStore> replicated;
-    Random tokens;
+    std::uint64_t tokensMade = 0;
     Random network;
     Random choice;
     Locker locker;
@@ -91,7 +91,7 @@ struct Simulator::Impl {
     explicit Impl(const Scenario& s);
 
     TimePoint now() const { return clock.now(); }
-    // The tokens of every acquire (the locker's and the machines'), from the `tokens` stream.
+    // The tokens of every acquire (the locker's and the machines').
     std::string newToken();
 
     // A new action at `at`, made in its place in the queue: the caller fills it in.
