@@ -165,14 +165,14 @@ private:
         bool empty() const { return m_size == 0; }
         std::size_t size() const { return m_size; }
         const Item& front() const { return m_ring[m_first]; }
-        const Item& back() const { return m_ring[(m_first + m_size - 1) & (m_ring.size() - 1)]; }
+        const Item& back() const { return m_ring[(m_first + m_size - 1) & m_mask]; }
         void push(const Item& item) {
             if (m_size == m_ring.size())
                 grow();
-            m_ring[(m_first + m_size++) & (m_ring.size() - 1)] = item;
+            m_ring[(m_first + m_size++) & m_mask] = item;
         }
         void pop() {
-            m_first = (m_first + 1) & (m_ring.size() - 1);
+            m_first = (m_first + 1) & m_mask;
             --m_size;
         }
 
@@ -180,11 +180,13 @@ private:
         void grow() {
             std::vector<Item> bigger(std::max<std::size_t>(16, 2 * m_ring.size()));
             for (std::size_t i = 0; i < m_size; ++i)
-                bigger[i] = m_ring[(m_first + i) & (m_ring.size() - 1)];
+                bigger[i] = m_ring[(m_first + i) & m_mask];
             m_ring.swap(bigger);
+            m_mask = m_ring.size() - 1;
             m_first = 0;
         }
         std::vector<Item> m_ring; // its size a power of two
+        std::size_t m_mask = 0;   // m_ring.size() - 1
         std::size_t m_first = 0;
         std::size_t m_size = 0;
     };
