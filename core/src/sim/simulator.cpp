@@ -155,6 +155,11 @@ void Simulator::Impl::dispatch(Action& a, TimePoint v) {
 bool Simulator::Impl::step() {
     if (queue.empty() || queue.nextAt() > end)
         return false;
+    take();
+    return true;
+}
+
+void Simulator::Impl::take() {
     TimePoint at;
     const std::uint32_t slot = queue.pop(at);
     clock.advanceTo(at);
@@ -168,7 +173,6 @@ bool Simulator::Impl::step() {
             formatDuration(std::chrono::duration_cast<std::chrono::seconds>(at - history.start)) +
             " of virtual time; run a shorter --duration or fewer electors";
     }
-    return true;
 }
 
 Simulator::Simulator(const Scenario& scenario) {
@@ -188,8 +192,11 @@ bool Simulator::step() {
 
 void Simulator::runUntil(TimePoint t) {
     t = std::min(t, m_impl->end); // the scenario's end, or where a record cap cut it
-    while (!m_impl->queue.empty() && m_impl->queue.nextAt() <= t && m_impl->step())
+    // No later than the end: take() is step() without its checks.
+    while (!m_impl->queue.empty() && m_impl->queue.nextAt() <= t) {
+        m_impl->take();
         t = std::min(t, m_impl->end);
+    }
     if (t > m_impl->now()) {
         m_impl->clock.advanceTo(t);
         m_impl->history.end = t;

@@ -59,6 +59,25 @@ struct Simulator::Impl {
         std::vector<Action> pending; // what arrived during a pause, in order
         std::optional<std::pair<std::uint64_t, TimePoint>> heldWrite; // fence, decided at
 
+        // info.toLocal() and toVirtual() with their common case inline, a clock at rate 1 within
+        // 2^53 ns of the start, where both are a plain offset (history.cpp): one of each runs at
+        // nearly every event.
+        TimePoint toLocal(TimePoint v) const {
+            const Duration d = v - info.start;
+            return info.clockRate == 1.0 && d < kExactSpan && d > -kExactSpan
+                       ? info.localAtStart + d
+                       : info.toLocal(v);
+        }
+        TimePoint toVirtual(TimePoint local) const {
+            if (local == TimePoint::max() || local == TimePoint::min())
+                return local;
+            const Duration d = local - info.localAtStart;
+            return info.clockRate == 1.0 && d < kExactSpan && d > -kExactSpan
+                       ? info.start + d
+                       : info.toVirtual(local);
+        }
+        static constexpr Duration kExactSpan{Duration::rep(1) << 53};
+
         bool paused() const { return pauses > 0; }
         bool partitioned() const { return partitions > 0; }
         bool running() const {
@@ -139,6 +158,8 @@ struct Simulator::Impl {
     void strikeScheduled(Action& a, TimePoint v);
     void ignore(Action& a, TimePoint v);
     bool step();
+    // Handles the earliest action (the queue must not be empty).
+    void take();
 
     // electors: driving their machines, bringing them up and down (sim_electors.cpp)
     void harvest(Node& n, TimePoint v);
