@@ -2,11 +2,13 @@
 // The simulator's event queue: what happens next on virtual time (an elector's wake-up, a store
 // call arriving, a reply, a fault), in time order, equal times in the order they were scheduled.
 
+#include "baton/election/election_machine.h"
 #include "baton/election/store_call.h"
 #include "baton/sim/scenario.h"
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <variant>
@@ -44,36 +46,59 @@ struct ActionHeader {
 
 struct Action : ActionHeader {
     // What only some kinds carry, so that the many that carry nothing (wake-ups, writes) stay
-    // small to move: Arrive a Command, Reply a CallResult, FaultStart and FaultEnd a Fault.
-    std::variant<std::monostate, Command, CallResult, Fault> payload;
+    // small to move: Arrive a Command, Reply a CallResult (as the machine's Input, so that it is
+    // handed over without a move), FaultStart and FaultEnd a Fault.
+    std::variant<std::monostate, Command, Input, Fault> payload;
 
     Command& command() { return *std::get_if<Command>(&payload); }
-    CallResult& answer() { return *std::get_if<CallResult>(&payload); }
+    CallResult& answer() { return *std::get_if<CallResult>(std::get_if<Input>(&payload)); }
+    const Input& input() const { return *std::get_if<Input>(&payload); }
+    /// Makes the payload a CallResult (an empty one unless `r` is given).
+    CallResult& setAnswer(CallResult&& r = {}) {
+        return *std::get_if<CallResult>(&payload.emplace<Input>(std::move(r)));
+    }
     Fault& fault() { return *std::get_if<Fault>(&payload); }
 };
 
-/// A min-heap on (time, sequence): equal times keep the order they were scheduled in, which is
-/// what makes a run replay bit for bit. (time, sequence) is a total order, so any correct heap
-/// pops the same sequence; this one is 4-ary, which halves the levels a pop walks down.
+template <std::size_t N, typename T>
+constexpr std::array<T, N> filled(T value) {
+    std::array<T, N> a{};
+    a.fill(value);
+    return a;
+}
+
+/// The actions to come, taken in (time, sequence) order: equal times keep the order they were
+/// scheduled in, which is what makes a run replay bit for bit. Several sources, each sorted by
+/// itself, hold them, and the earliest of their first actions goes next, so that the order is
+/// exactly one heap's:
+/// - lanes, one per delay class (the delay's power of two): an action joins the lane of its
+///   class when it comes no earlier than the lane's last, which is nearly always so (followers
+///   retry every second, calls take a millisecond), and then costs an append and a take;
+/// - a 4-ary heap for the others (a bunch of calls whose latencies cross);
+/// - a sorted lane for a schedule known in advance (a scenario's faults, hundreds for a long run).
+/// A binary heap of every action walked four levels at each pop: a third of a 100-elector run.
 /// Actions are made and handled where they lie (slots that never move), not copied in and out.
-/// A schedule known in advance (a scenario's faults, hundreds for a long run) waits in a sorted
-/// lane beside the heap, so that it does not deepen every pop.
 class ActionQueue {
 public:
     /// A new action at `at`, empty (kind Wake, no payload), for the caller to fill in now.
     Action& push(TimePoint at) {
         const std::uint32_t slot = newSlot();
         const Item item{at, m_seq++, slot};
-        std::size_t i = m_items.size();
-        m_items.push_back(item);
-        while (i > 0) {
-            const std::size_t parent = (i - 1) / kArity;
-            if (!before(item, m_items[parent]))
-                break;
-            m_items[i] = m_items[parent];
-            i = parent;
+        const auto delay = static_cast<std::uint64_t>(std::max(Duration(0), at - m_now).count());
+        const std::size_t source = laneFor(static_cast<std::size_t>(std::bit_width(delay)), item);
+        const bool first = m_next != kUnknown && before(item, m_head[m_next]);
+        if (source == kHeap) {
+            heapPush(item);
+            if (m_heap.front().slot == slot)
+                m_head[kHeap] = item;
+        } else {
+            m_lanes[source].push(item);
+            if (m_lanes[source].size() == 1)
+                m_head[source] = item;
         }
-        m_items[i] = item;
+        ++m_count;
+        if (first)
+            m_next = source; // else the earliest stays where it was
         return action(slot);
     }
 
@@ -81,29 +106,38 @@ public:
     /// It is ordered among all others exactly as push() would order it.
     Action& pushSorted(TimePoint at) {
         const std::uint32_t slot = newSlot();
-        m_sorted.push_back(Item{at, m_seq++, slot});
+        m_lanes[kSorted].push(Item{at, m_seq++, slot});
+        m_head[kSorted] = m_lanes[kSorted].front();
+        ++m_count;
+        m_next = kUnknown;
         return action(slot);
     }
 
-    bool empty() const { return m_items.empty() && m_sortedNext == m_sorted.size(); }
+    bool empty() const { return m_count == 0; }
     /// The earliest action's time; the queue must not be empty.
-    TimePoint nextAt() const {
-        return fromSorted() ? m_sorted[m_sortedNext].at : m_items.front().at;
-    }
+    TimePoint nextAt() const { return m_head[earliest()].at; }
 
     /// Takes the earliest action off the queue and returns its slot; `at` is set to its time. Its
     /// action stays valid (whatever is pushed meanwhile) until release(slot).
     std::uint32_t pop(TimePoint& at) {
-        if (fromSorted()) {
-            const Item next = m_sorted[m_sortedNext++];
-            at = next.at;
-            return next.slot;
+        const std::size_t source = earliest();
+        const Item top = m_head[source];
+        if (source == kHeap) {
+            heapPop();
+            m_head[kHeap] = m_heap.empty() ? kNone : m_heap.front();
+        } else {
+            Lane& lane = m_lanes[source];
+            lane.pop();
+            if (lane.empty()) {
+                m_head[source] = kNone;
+                disown(source);
+            } else {
+                m_head[source] = lane.front();
+            }
         }
-        const Item top = m_items.front();
-        const Item last = m_items.back();
-        m_items.pop_back();
-        if (!m_items.empty())
-            siftDown(last);
+        --m_count;
+        m_next = kUnknown;
+        m_now = top.at;
         at = top.at;
         return top.slot;
     }
@@ -119,12 +153,52 @@ public:
     }
 
 private:
-    // The heap orders small items that name the slot of their action.
+    // The sources order small items that name the slot of their action.
     struct Item {
         TimePoint at;
         std::uint64_t seq = 0;
         std::uint32_t slot = 0;
     };
+    // A ring of items in (time, sequence) order.
+    class Lane {
+    public:
+        bool empty() const { return m_size == 0; }
+        std::size_t size() const { return m_size; }
+        const Item& front() const { return m_ring[m_first]; }
+        const Item& back() const { return m_ring[(m_first + m_size - 1) & m_mask]; }
+        void push(const Item& item) {
+            if (m_size == m_ring.size())
+                grow();
+            m_ring[(m_first + m_size++) & m_mask] = item;
+        }
+        void pop() {
+            m_first = (m_first + 1) & m_mask;
+            --m_size;
+        }
+
+    private:
+        void grow() {
+            std::vector<Item> bigger(std::max<std::size_t>(16, 2 * m_ring.size()));
+            for (std::size_t i = 0; i < m_size; ++i)
+                bigger[i] = m_ring[(m_first + i) & m_mask];
+            m_ring.swap(bigger);
+            m_mask = m_ring.size() - 1;
+            m_first = 0;
+        }
+        std::vector<Item> m_ring; // its size a power of two
+        std::size_t m_mask = 0;   // m_ring.size() - 1
+        std::size_t m_first = 0;
+        std::size_t m_size = 0;
+    };
+
+    static constexpr std::size_t kLanes = 8;            // for delay classes
+    static constexpr std::size_t kSorted = kLanes;      // the schedule known in advance
+    static constexpr std::size_t kHeap = kLanes + 1;    // the rest
+    static constexpr std::size_t kSources = kLanes + 2; // m_lanes has a ring for kSorted too
+    static constexpr std::size_t kUnknown = kSources;   // m_next: to be found
+    static constexpr std::size_t kClasses = 65;         // bit widths of a 64-bit delay
+    static constexpr std::uint8_t kNoLane = 0xff;
+    static constexpr Item kNone{TimePoint::max(), ~std::uint64_t(0), 0}; // an empty source's head
     static constexpr std::size_t kArity = 4;
     static constexpr unsigned kChunkBits = 8;
     static constexpr std::uint32_t kChunkMask = (1U << kChunkBits) - 1;
@@ -145,15 +219,60 @@ private:
         return m_size++;
     }
 
-    // Whether the sorted lane holds the earliest action.
-    bool fromSorted() const {
-        return m_sortedNext < m_sorted.size() &&
-               (m_items.empty() || before(m_sorted[m_sortedNext], m_items.front()));
+    // The lane that `item` of delay class `c` can join in order, else kHeap. A free lane is
+    // given to a class that has none.
+    std::size_t laneFor(std::size_t c, const Item& item) {
+        std::uint8_t lane = m_laneOf[c];
+        if (lane == kNoLane) {
+            if (m_free == 0)
+                return kHeap;
+            lane = static_cast<std::uint8_t>(std::countr_zero(m_free));
+            m_free &= m_free - 1;
+            m_laneOf[c] = lane;
+            m_classOf[lane] = static_cast<std::uint8_t>(c);
+            return lane;
+        }
+        return before(m_lanes[lane].back(), item) ? lane : kHeap;
+    }
+    // An emptied lane is free for any class.
+    void disown(std::size_t lane) {
+        if (lane == kSorted)
+            return;
+        m_laneOf[m_classOf[lane]] = kNoLane;
+        m_free |= 1U << lane;
     }
 
-    // Puts `item` where the root was, moving earlier children up.
-    void siftDown(const Item& item) {
-        const std::size_t n = m_items.size();
+    // Where the earliest action is (the queue must not be empty).
+    std::size_t earliest() const {
+        if (m_next == kUnknown) {
+            std::size_t best = 0;
+            for (std::size_t s = 1; s < kSources; ++s)
+                if (before(m_head[s], m_head[best]))
+                    best = s;
+            m_next = best;
+        }
+        return m_next;
+    }
+
+    void heapPush(const Item& item) {
+        std::size_t i = m_heap.size();
+        m_heap.push_back(item);
+        while (i > 0) {
+            const std::size_t parent = (i - 1) / kArity;
+            if (!before(item, m_heap[parent]))
+                break;
+            m_heap[i] = m_heap[parent];
+            i = parent;
+        }
+        m_heap[i] = item;
+    }
+    // Drops the root, moving earlier children up into the place of the last item.
+    void heapPop() {
+        const Item item = m_heap.back();
+        m_heap.pop_back();
+        const std::size_t n = m_heap.size();
+        if (n == 0)
+            return;
         std::size_t i = 0;
         while (true) {
             const std::size_t first = kArity * i + 1;
@@ -162,19 +281,26 @@ private:
             const std::size_t end = std::min(first + kArity, n);
             std::size_t best = first;
             for (std::size_t c = first + 1; c < end; ++c)
-                if (before(m_items[c], m_items[best]))
+                if (before(m_heap[c], m_heap[best]))
                     best = c;
-            if (!before(m_items[best], item))
+            if (!before(m_heap[best], item))
                 break;
-            m_items[i] = m_items[best];
+            m_heap[i] = m_heap[best];
             i = best;
         }
-        m_items[i] = item;
+        m_heap[i] = item;
     }
 
-    std::vector<Item> m_items;
-    std::vector<Item> m_sorted; // in (time, sequence) order; the next one is m_sorted[m_sortedNext]
-    std::size_t m_sortedNext = 0;
+    std::array<Lane, kLanes + 1> m_lanes; // the delay classes' and, last, the sorted one
+    std::vector<Item> m_heap;
+    std::array<Item, kSources> m_head =
+        filled<kSources>(kNone);           // each source's earliest, kNone if empty
+    mutable std::size_t m_next = kUnknown; // the source of the earliest, if known
+    std::array<std::uint8_t, kClasses> m_laneOf = filled<kClasses>(kNoLane);
+    std::array<std::uint8_t, kLanes> m_classOf{};
+    std::uint32_t m_free = (1U << kLanes) - 1; // lanes that no class holds
+    TimePoint m_now;                           // the last action's time: delays count from it
+    std::size_t m_count = 0;
     std::vector<std::unique_ptr<Chunk>> m_chunks; // slot s is chunk s >> kChunkBits
     std::uint32_t m_size = 0;                     // slots made so far
     std::vector<std::uint32_t> m_freeSlots;

@@ -15,10 +15,6 @@ std::uint64_t splitmix64(std::uint64_t& x) {
     return z ^ (z >> 31);
 }
 
-std::uint64_t rotl(std::uint64_t x, int k) {
-    return (x << k) | (x >> (64 - k));
-}
-
 // The standard normal's 99th percentile: a log-normal with median m has p99 m * e^(sigma * it).
 constexpr double kNormalP99 = 2.3263478740408408;
 
@@ -28,23 +24,6 @@ Random::Random(std::uint64_t seed) {
     // splitmix64 spreads any seed (0 included) over the whole state, as xoshiro's authors advise.
     for (auto& s : m_s)
         s = splitmix64(seed);
-}
-
-std::uint64_t Random::next() {
-    const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
-    const std::uint64_t t = m_s[1] << 17;
-    m_s[2] ^= m_s[0];
-    m_s[3] ^= m_s[1];
-    m_s[1] ^= m_s[2];
-    m_s[0] ^= m_s[3];
-    m_s[2] ^= t;
-    m_s[3] = rotl(m_s[3], 45);
-    return result;
-}
-
-double Random::unit() {
-    // The top 53 bits make an exactly representable double in [0, 1).
-    return static_cast<double>(next() >> 11) * 0x1.0p-53;
 }
 
 std::uint64_t Random::below(std::uint64_t n) {

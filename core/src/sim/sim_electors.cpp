@@ -16,7 +16,7 @@ void Simulator::Impl::harvest(Node& n, TimePoint v) {
 void Simulator::Impl::drive(Node& n, TimePoint v) {
     if (!n.alive || n.paused() || !n.machine)
         return;
-    const TimePoint local = n.info.toLocal(v);
+    const TimePoint local = n.toLocal(v);
     std::optional<Command> cmd = n.machine->poll(local);
     harvest(n, v);
     if (cmd)
@@ -33,7 +33,7 @@ void Simulator::Impl::scheduleWake(Node& n, TimePoint v, TimePoint local) {
     }
     // A wake-up in the past means "now"; one nanosecond on keeps a confused machine from
     // spinning at one instant.
-    const TimePoint at = w <= local ? v + nanoseconds(1) : n.info.toVirtual(w);
+    const TimePoint at = w <= local ? v + nanoseconds(1) : n.toVirtual(w);
     if (at == n.wakeAt)
         return;
     n.wakeAt = at;
@@ -41,10 +41,10 @@ void Simulator::Impl::scheduleWake(Node& n, TimePoint v, TimePoint local) {
 }
 
 void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {
-    const TimePoint local = n.info.toLocal(v);
+    const TimePoint local = n.toLocal(v);
     switch (a.kind) {
     case ActionKind::Reply:
-        n.machine->handle(local, std::move(a.answer()));
+        n.machine->handle(local, a.input());
         break;
     case ActionKind::Notice:
         n.machine->handle(local, ReleaseNotice{});

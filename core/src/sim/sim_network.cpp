@@ -8,7 +8,7 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
         const bool fail = n.partitionMode == Fault::PartitionMode::Fail;
         Action& r = schedule(fail ? v + oneWay(n) : v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        CallResult& answer = r.payload.emplace<CallResult>();
+        CallResult& answer = r.setAnswer();
         answer.kind = cmd.kind;
         answer.error = fail ? "store unreachable (partitioned)" : timedOutPartitioned;
         return;
@@ -21,7 +21,7 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     if (late) {
         Action& r = schedule(v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        CallResult& answer = r.payload.emplace<CallResult>();
+        CallResult& answer = r.setAnswer();
         answer.kind = cmd.kind;
         answer.error = timedOut;
     }
@@ -37,6 +37,7 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
         return arriveReplicated(a, v);
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     ++history.storeCalls[static_cast<std::size_t>(a.node)];
+    store.setCaller(a.node);
     CallResult answer = execute(locker, n.info.identity, a.command());
     recordStore(viewAfter(n, answer, v));
     if (!a.answered)
@@ -45,7 +46,7 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
     r.node = a.node;
     r.incarnation = a.incarnation;
     r.sentAt = a.sentAt;
-    r.payload = std::move(answer);
+    r.setAnswer(std::move(answer));
 }
 
 std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
@@ -53,7 +54,8 @@ std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
         replicated ? replicated->inspect(scenario.resource) : store.inspect(scenario.resource);
     if (!held)
         return std::nullopt;
-    return StoreView{v, indexOf(held->identity), held->fence, v + held->remaining};
+    return StoreView{v, replicated ? indexOf(held->identity) : store.holder(v), held->fence,
+                     v + held->remaining};
 }
 
 int Simulator::Impl::indexOf(const std::string& identity) const {
@@ -72,7 +74,10 @@ StoreView Simulator::Impl::viewAfter(const Node& n, const CallResult& answer, Ti
         // Taken: the caller holds it for the ttl; not: the store named the holder, its fence and
         // its remaining TTL, just as inspect() would now.
         const LockAttempt& attempt = *answer.attempt;
-        const int holder = attempt.lease ? n.index : indexOf(attempt.holder.identity);
+        // The simulated store knows its holder's index; a replicated one only its identity.
+        const int holder = attempt.lease ? n.index
+                           : replicated  ? indexOf(attempt.holder.identity)
+                                         : store.holder(v);
         return StoreView{v, holder, attempt.holder.fence, v + attempt.holder.remaining};
     }
     return lockView(v).value_or(StoreView{v, -1, 0, v});

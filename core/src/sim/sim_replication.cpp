@@ -34,7 +34,7 @@ void Simulator::Impl::arriveReplicated(Action& a, TimePoint v) {
             Action& r = schedule(a.sentAt + scenario.commandTimeout, ActionKind::Reply, n);
             r.incarnation = a.incarnation;
             r.sentAt = a.sentAt;
-            r.payload = CallResult::failure(a.command().kind, timedOut + " (no primary)");
+            r.setAnswer(CallResult::failure(a.command().kind, timedOut + " (no primary)"));
             return;
         }
         answer = CallResult::failure(a.command().kind,
@@ -59,7 +59,7 @@ void Simulator::Impl::arriveReplicated(Action& a, TimePoint v) {
     Action& r = schedule(at, ActionKind::Reply, n);
     r.incarnation = a.incarnation;
     r.sentAt = a.sentAt;
-    r.payload = std::move(answer);
+    r.setAnswer(std::move(answer));
 }
 
 } // namespace baton

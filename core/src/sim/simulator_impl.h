@@ -4,11 +4,11 @@
 
 #include "action_queue.h"
 #include "replicated_store.h"
+#include "sim_store.h"
 
 #include "baton/sim/random.h"
 #include "baton/sim/simulator.h"
 #include "baton/store/locker.h"
-#include "baton/store/memory_store.h"
 
 #include <memory>
 #include <optional>
@@ -59,6 +59,25 @@ struct Simulator::Impl {
         std::vector<Action> pending; // what arrived during a pause, in order
         std::optional<std::pair<std::uint64_t, TimePoint>> heldWrite; // fence, decided at
 
+        // info.toLocal() and toVirtual() with their common case inline, a clock at rate 1 within
+        // 2^53 ns of the start, where both are a plain offset (history.cpp): one of each runs at
+        // nearly every event.
+        TimePoint toLocal(TimePoint v) const {
+            const Duration d = v - info.start;
+            return info.clockRate == 1.0 && d < kExactSpan && d > -kExactSpan
+                       ? info.localAtStart + d
+                       : info.toLocal(v);
+        }
+        TimePoint toVirtual(TimePoint local) const {
+            if (local == TimePoint::max() || local == TimePoint::min())
+                return local;
+            const Duration d = local - info.localAtStart;
+            return info.clockRate == 1.0 && d < kExactSpan && d > -kExactSpan
+                       ? info.start + d
+                       : info.toVirtual(local);
+        }
+        static constexpr Duration kExactSpan{Duration::rep(1) << 53};
+
         bool paused() const { return pauses > 0; }
         bool partitioned() const { return partitions > 0; }
         bool running() const {
@@ -69,10 +88,10 @@ struct Simulator::Impl {
 
     Scenario scenario;
     VirtualClock clock;
-    MemoryStore store{clock};
+    sim_detail::SimStore store{clock, scenario.resource};
     // Scenario::replication's store, which then takes every call instead of `store`.
     std::unique_ptr<sim_detail::ReplicatedStore> replicated;
-    Random tokens;
+    std::uint64_t tokensMade = 0;
     Random network;
     Random choice;
     Locker locker;
@@ -91,7 +110,7 @@ struct Simulator::Impl {
     explicit Impl(const Scenario& s);
 
     TimePoint now() const { return clock.now(); }
-    // The tokens of every acquire (the locker's and the machines'), from the `tokens` stream.
+    // The tokens of every acquire (the locker's and the machines').
     std::string newToken();
 
     // A new action at `at`, made in its place in the queue: the caller fills it in.
@@ -139,6 +158,8 @@ struct Simulator::Impl {
     void strikeScheduled(Action& a, TimePoint v);
     void ignore(Action& a, TimePoint v);
     bool step();
+    // Handles the earliest action (the queue must not be empty).
+    void take();
 
     // electors: driving their machines, bringing them up and down (sim_electors.cpp)
     void harvest(Node& n, TimePoint v);

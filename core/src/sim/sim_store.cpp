@@ -1,0 +1,89 @@
+#include "sim_store.h"
+
+namespace baton::sim_detail {
+
+SimStore::SimStore(const Clock& clock, std::string resource)
+    : m_clock(clock)
+    , m_resource(std::move(resource))
+    , m_others(clock) {}
+
+AcquireReply SimStore::acquire(const std::string& resource, const std::string& token,
+                               const std::string& identity, Duration ttl) {
+    if (!mine(resource))
+        return m_others.acquire(resource, token, identity, ttl);
+    if (ttl.count() <= 0)
+        throw StoreError("acquire: ttl must be positive, got " + formatDuration(ttl));
+    const TimePoint now = m_clock.now();
+    AcquireReply reply;
+    if (live(now)) {
+        if (m_lock.token == token) { // our own earlier try got through: take it up
+            m_lock.expiresAt = now + ttl;
+            reply.acquired = true;
+            reply.fence = m_lock.fence;
+            reply.holder = {identity, m_lock.fence, ttl};
+            return reply;
+        }
+        reply.holder.identity = m_lock.identity;
+        reply.holder.fence = m_lock.fence;
+        reply.holder.remaining = m_lock.expiresAt - now;
+        return reply;
+    }
+    m_held = true;
+    m_lock.token = token;
+    m_lock.identity = identity;
+    m_lock.fence = ++m_fence;
+    m_lock.expiresAt = now + ttl;
+    m_lock.holder = m_caller;
+    reply.acquired = true;
+    reply.fence = m_lock.fence;
+    reply.holder = {identity, m_lock.fence, ttl};
+    return reply;
+}
+
+bool SimStore::extend(const std::string& resource, const std::string& token, Duration ttl) {
+    if (!mine(resource))
+        return m_others.extend(resource, token, ttl);
+    if (ttl.count() <= 0)
+        throw StoreError("extend: ttl must be positive, got " + formatDuration(ttl));
+    const TimePoint now = m_clock.now();
+    if (!live(now) || m_lock.token != token)
+        return false;
+    m_lock.expiresAt = now + ttl;
+    return true;
+}
+
+bool SimStore::release(const std::string& resource, const std::string& token) {
+    if (!mine(resource))
+        return m_others.release(resource, token);
+    if (!live(m_clock.now()) || m_lock.token != token)
+        return false;
+    m_held = false;
+    m_subscribers.deliver(
+        m_resource, Notice{Notice::Kind::Released, m_resource, m_lock.identity, m_lock.fence, {}});
+    return true;
+}
+
+std::optional<LockInfo> SimStore::inspect(const std::string& resource) {
+    if (!mine(resource))
+        return m_others.inspect(resource);
+    const TimePoint now = m_clock.now();
+    if (!live(now))
+        return std::nullopt;
+    return LockInfo{m_lock.identity, m_lock.fence, m_lock.expiresAt - now};
+}
+
+void SimStore::publish(const std::string& resource, const std::string& payload) {
+    if (!mine(resource))
+        return m_others.publish(resource, payload);
+    m_subscribers.deliver(m_resource, Notice{Notice::Kind::Message, m_resource, {}, 0, payload});
+}
+
+Subscription SimStore::subscribe(const std::string& resource,
+                                 std::function<void(const Notice&)> fn) {
+    if (!mine(resource))
+        return m_others.subscribe(resource, std::move(fn));
+    auto entry = m_subscribers.add(m_resource, std::move(fn));
+    return Subscription([this, entry] { m_subscribers.cancel(m_resource, entry); });
+}
+
+} // namespace baton::sim_detail
