@@ -13,6 +13,7 @@
 #include <baton/redis/redis_store.h>
 
 #include <QLabel>
+#include <QLineEdit>
 #include <QTest>
 
 #include <csignal>
@@ -110,6 +111,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w.controller().snapshot().lock.holderIdentity, second->id(),
                                   10000);
         QCOMPARE(w.controller().snapshot().lock.fence, secondFence);
+        QTRY_VERIFY2(w.statusText().contains(second->id()), qPrintable(w.statusText()));
 
         // The Resources list: refused, in red where the operator looks, with the way out.
         ResourcesPane& pane = *w.resourcesPane();
@@ -123,6 +125,13 @@ private Q_SLOTS:
         QVERIFY2(summary.contains(u"--resource"_s) && summary.contains(u"Connect to Redis"_s),
                  qPrintable(summary));
         QVERIFY(pane.problem().contains(u"Redis Cluster"_s));
+        QCOMPARE(pane.model()->rowCount(), 0);
+        // Asking for other libraries' locks does not start a scan the Cluster would refuse.
+        auto* patterns = pane.findChild<QLineEdit*>(u"foreignPatterns"_s);
+        patterns->setText(u"leader:*"_s);
+        Q_EMIT patterns->editingFinished();
+        QVERIFY(!pane.watch()->running());
+        QCOMPARE(label->text(), summary);
         QVERIFY(w.statusText().contains(u"Redis Cluster"_s));
         // Still live after the refused listing: the lab goes on following the election.
         QVERIFY(second->running());
