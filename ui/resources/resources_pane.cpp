@@ -3,6 +3,7 @@
 #include "backend/lab_clock.h"
 
 #include <baton/base/text.h>
+#include <baton/redis/redis_url.h>
 
 #include <QCheckBox>
 #include <QDialog>
@@ -26,6 +27,15 @@ namespace baton::lab {
 namespace {
 // The TTL column counts down this often between passes.
 constexpr int kClockMs = 250;
+
+// A bad URL is not one: the scan says what is wrong with it.
+bool isClusterUrl(const QString& url) {
+    try {
+        return RedisUrl::parse(url.toStdString()).cluster;
+    } catch (const UrlError&) {
+        return false;
+    }
+}
 } // namespace
 
 ResourcesPane::ResourcesPane(QWidget* parent)
@@ -115,12 +125,24 @@ void ResourcesPane::start(const QString& url) {
     m_url = url;
     m_model->clear();
     m_last = {};
+    m_cluster = isClusterUrl(url);
+    if (m_cluster) { // no SCAN across the nodes: say so once, with the lab's way out
+        m_watch->stop();
+        m_last.error = tr("listing resources is not supported on Redis Cluster yet: open one by "
+                          "name (Redis > Connect to Redis..., its Resource field, or baton "
+                          "--redis URL --resource NAME), or list one primary's with "
+                          "redis://host:port");
+        Q_EMIT attentionChanged();
+        updateSummary();
+        return;
+    }
     restartScan();
     m_clock->start();
 }
 
 void ResourcesPane::stop() {
     m_url.clear();
+    m_cluster = false;
     m_watch->stop();
     m_clock->stop();
     m_model->clear();
@@ -145,7 +167,7 @@ QStringList ResourcesPane::lockPatterns() const {
 }
 
 void ResourcesPane::restartScan() {
-    if (m_url.isEmpty())
+    if (m_url.isEmpty() || m_cluster)
         return;
     m_watch->start(m_url, lockPatterns());
 }
@@ -202,6 +224,11 @@ void ResourcesPane::updateSummary() {
     }
     if (!m_last.pass && m_last.error.isEmpty()) {
         m_summary->setText(tr("Scanning..."));
+        return;
+    }
+    if (m_cluster) { // nothing was listed: no count, only why and what to do
+        m_summary->setText(m_last.error);
+        m_summary->setStyleSheet(QStringLiteral("color: #d32f2f"));
         return;
     }
     const int rows = m_model->rowCount();

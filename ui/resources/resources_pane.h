@@ -86,6 +86,7 @@ private:
     QTimer* m_clock;
     ResourceWatch* m_watch;
     QString m_url;
+    bool m_cluster = false; ///< a redis-cluster:// URL: not listed (no SCAN across nodes)
     ScanResult m_last;
 };
 
