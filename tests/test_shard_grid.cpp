@@ -219,6 +219,72 @@ private Q_SLOTS:
         QVERIFY(f.grid.summary().endsWith(u"3 shards without a leader"_s));
     }
 
+    // Given members that state the family's 8 shards but only 3 listed (shards 3 ... 7 never
+    // led since connecting), then every row 0 ... 7 shows, the unled ones red, and the fair
+    // share counts all 8.
+    void aStatedCountShowsShardsNeverSeen() {
+        Fixture f;
+        DirectoryPass p = jobs(3, {"node-a", "node-b"}, {"node-a", "node-b"});
+        for (MemberInfo& m : p.resources.front().members)
+            m.shardCount = 8;
+        f.pass(p, t0);
+        QCOMPARE(f.grid.statedShards(), 8);
+        QVERIFY(!f.grid.statedCountsDisagree());
+        QCOMPARE(f.grid.rowCount(), 8);
+        QCOMPARE(f.grid.unled(), 5);
+        QCOMPARE(f.grid.fairShare(), 4);
+        for (int r = 3; r < 8; ++r) {
+            QVERIFY(leadersOf(f.grid, r).isEmpty());
+            QCOMPARE(f.grid.headerData(r, Qt::Vertical).toString(),
+                     u"jobs-%1 · no leader"_s.arg(r));
+            QVERIFY(f.grid.headerData(r, Qt::Vertical, Qt::ForegroundRole).isValid());
+            QVERIFY(f.grid.index(r, 1).data(Qt::BackgroundRole).isValid());
+        }
+        QCOMPARE(f.grid.summary(), u"jobs: 8 shards · 2 live members · fair share 4 (ceil 8 / 2) "
+                                   u"· 5 shards without a leader"_s);
+        // Without a stated count, what was seen stays: the 8 rows.
+        f.pass(jobs(3, {"node-a", "node-b"}, {"node-a", "node-b"}), t0 + 1s);
+        QCOMPARE(f.grid.statedShards(), 0);
+        QCOMPARE(f.grid.rowCount(), 8);
+    }
+
+    // Given a family shrunk from 6 shards to 4 (its agents restarted with --shards 4), then
+    // the red rows 4 and 5 go; a shard beyond the count somebody still holds stays a row.
+    void aShrunkFamilyLosesItsRedRows() {
+        Fixture f;
+        f.pass(jobs(6, {"node-a", "node-b"}, {"node-a", "node-b"}), t0);
+        DirectoryPass p = jobs(4, {"node-a", "node-b"}, {"node-a", "node-b"});
+        for (MemberInfo& m : p.resources.front().members)
+            m.shardCount = 4;
+        f.pass(p, t0 + 1s);
+        QCOMPARE(f.grid.rowCount(), 4);
+        QCOMPARE(f.grid.unled(), 0);
+        p.resources.push_back(shard("jobs-6", "old-agent", 9)); // not yet run out
+        f.pass(passOf(p.resources), t0 + 2s);
+        QCOMPARE(f.grid.rowCount(), 7); // 4 and 5 free, 6 held
+        QCOMPARE(f.grid.unled(), 2);
+        QCOMPARE(leadersOf(f.grid, 6), QStringList{u"old-agent"_s});
+    }
+
+    // Given live members that state 4 and 6 shards (one restarted with another --shards),
+    // then the grid shows the largest, 6, and the summary says they disagree.
+    void disagreeingCountsTakeTheLargest() {
+        Fixture f;
+        DirectoryPass p = jobs(4, {"node-a", "node-b", "node-c"}, {"node-a", "node-b", "node-c"});
+        auto& members = p.resources.front().members;
+        members[0].shardCount = 4;
+        members[1].shardCount = 6;
+        // node-c states none (an agent older than the count): it does not count as disagreeing
+        f.pass(p, t0);
+        QCOMPARE(f.grid.statedShards(), 6);
+        QVERIFY(f.grid.statedCountsDisagree());
+        QCOMPARE(f.grid.rowCount(), 6);
+        QCOMPARE(f.grid.unled(), 2);
+        QCOMPARE(f.grid.summary(), u"jobs: 6 shards · 3 live members · fair share 2 (ceil 6 / 3) "
+                                   u"· members state 4 to 6 shards: showing 6 "
+                                   u"· 2 shards without a leader"_s);
+    }
+
     // Given the same pass twice, then nothing is reset or changed; a new holder changes cells.
     void unchangedPassesChangeNothing() {
         Fixture f;

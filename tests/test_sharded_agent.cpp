@@ -14,6 +14,7 @@
 #include <set>
 
 #include <baton/redis/redis_store.h>
+#include <baton/wire/member.h>
 
 using namespace baton;
 using namespace baton::test;
@@ -98,6 +99,17 @@ private slots:
         AgentProcess& b = launch(QStringLiteral("b"));
         AgentProcess& c = launch(QStringLiteral("c"));
         QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c}, kShards / 3, kShards / 3 + 1), 15000);
+        // Their presence entries say how many shards the family has, where each runs, and
+        // that none obeys control messages.
+        RedisStore store(m_server.url());
+        const MemberEntries entries = store.members("jobs");
+        QCOMPARE(entries.entries.size(), std::size_t(3));
+        for (const auto& [id, json] : entries.entries) {
+            const auto m = wire::decodeMember(id, json);
+            QVERIFY2(m, json.c_str());
+            QCOMPARE(m->shardCount, std::uint64_t(kShards));
+            QVERIFY2(!m->host.empty() && m->pid > 0 && !m->control, json.c_str());
+        }
 
         m_killedAt[&c] = nowMs();
         c.signal(SIGKILL);

@@ -111,6 +111,52 @@ private slots:
         QVERIFY(!decodeMember("x", R"({"ttl":5000})"));
     }
 
+    // Given a sharded agent's entry, then its family's shard count round-trips; a single
+    // agent's entry (and an older agent's) has none, and still reads.
+    void memberShardCountRoundTrips() {
+        MemberInfo m;
+        m.id = "node-1";
+        m.ttl = 5s;
+        m.seenMs = 1712345678901;
+        QVERIFY(encode(m).find("shardCount") == std::string::npos);
+        QCOMPARE(ok(decodeMember("node-1", encode(m))).shardCount, 0u);
+        m.shardsLed = 3;
+        m.shardCount = 8;
+        QVERIFY(encode(m).find(R"("shardCount":8)") != std::string::npos);
+        QCOMPARE(ok(decodeMember("node-1", encode(m))), m);
+        m.shardCount = kMostShards;
+        QCOMPARE(ok(decodeMember("node-1", encode(m))), m);
+        m.shardCount = kMostShards + 1; // never written: a reader would ignore it
+        QVERIFY(encode(m).find("shardCount") == std::string::npos);
+    }
+
+    void memberShardCountGarbageIsIgnored_data() {
+        QTest::addColumn<QByteArray>("value");
+        QTest::newRow("negative") << QByteArray("-4");
+        QTest::newRow("zero") << QByteArray("0");
+        QTest::newRow("huge") << QByteArray("1000001");
+        QTest::newRow("beyond 64 bits") << QByteArray("123456789012345678901234567890");
+        QTest::newRow("fraction") << QByteArray("2.5");
+        QTest::newRow("text") << QByteArray(R"("six")");
+        QTest::newRow("null") << QByteArray("null");
+        QTest::newRow("list") << QByteArray("[6]");
+        QTest::newRow("object") << QByteArray(R"({"n":6})");
+        QTest::newRow("true") << QByteArray("true");
+    }
+    // Given garbage in "shardCount" (anyone can write the hash), then the entry is still read,
+    // with every other field, and the count is unknown (0).
+    void memberShardCountGarbageIsIgnored() {
+        QFETCH(QByteArray, value);
+        const std::string text = R"({"state":"leader","ttl":5000,"seen":1,"shards":2,)"
+                                 R"("host":"box","shardCount":)" +
+                                 value.toStdString() + "}";
+        const MemberInfo m = ok(decodeMember("x", text));
+        QCOMPARE(m.shardCount, 0u);
+        QCOMPARE(m.state, std::string("leader"));
+        QCOMPARE(m.shardsLed, 2u);
+        QCOMPARE(m.host, std::string("box"));
+    }
+
     void controlRoundTrips() {
         const Timing t{6s, 1500ms, 2s};
         for (const ControlMessage& m :

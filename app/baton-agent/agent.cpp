@@ -17,15 +17,11 @@ namespace agent {
 
 using namespace std::chrono_literals;
 
-namespace {
-
 std::string hostName() {
     char host[256] = {};
     ::gethostname(host, sizeof host - 1);
     return host;
 }
-
-} // namespace
 
 Agent::Agent(Options options)
     : m_options(std::move(options))

@@ -25,6 +25,9 @@ namespace agent {
 
 using baton::app::LinePump;
 
+/// This machine's name, as presence entries carry it ("host").
+std::string hostName();
+
 class Agent {
 public:
     explicit Agent(Options options);

@@ -1,5 +1,6 @@
 #include "sharded.h"
 
+#include "agent.h"
 #include "line_pump.h"
 
 #include <baton/base/text.h>
@@ -155,7 +156,11 @@ int runSharded(const Options& o) {
         self.ttl = o.ttl;
         self.refresh = o.refresh;
         self.retry = o.retry;
+        self.pollingOnly = o.pollingOnly;
+        self.control = false; // it does not read baton:{R}:control (yet): nobody should send
+        self.host = hostName();
         self.pid = ::getpid();
+        self.shardCount = std::uint64_t(o.shards); // viewers show the shards nobody leads
         const std::string members = baton::RedisStore::key(o.resource, "members");
         Shards shards(o, id, *store, out);
         say(id, "electing for " + std::to_string(o.shards) + " shards of '" + o.resource + "' on " +

@@ -5,6 +5,7 @@
 #include "style/lab_colors.h"
 
 #include <baton/base/text.h>
+#include <baton/wire/member.h>
 
 #include <QBrush>
 #include <QFont>
@@ -29,6 +30,31 @@ bool sameShape(const std::vector<ShardGridModel::Member>& a,
                       [](const auto& x, const auto& y) { return x.id == y.id; });
 }
 
+// The family's live presence entries (the directory leaves out expired ones), by id.
+std::vector<MemberInfo> livePresence(const ResourceModel& source, const std::string& family) {
+    std::vector<MemberInfo> presence;
+    for (int i = 0; i < source.rowCount() && !family.empty(); ++i)
+        if (const ResourceModel::Row& r = *source.row(i);
+            !r.info.foreign && r.info.name == family) {
+            presence = r.info.members;
+            break;
+        }
+    std::sort(presence.begin(), presence.end(),
+              [](const MemberInfo& a, const MemberInfo& b) { return a.id < b.id; });
+    return presence;
+}
+
+// The least and the most shards any of `presence` states; both 0 when none states a count.
+void statedCounts(const std::vector<MemberInfo>& presence, int& least, int& most) {
+    least = most = 0;
+    for (const MemberInfo& m : presence)
+        if (m.shardCount > 0 && m.shardCount <= wire::kMostShards) {
+            const int n = int(m.shardCount);
+            least = least == 0 ? n : std::min(least, n);
+            most = std::max(most, n);
+        }
+}
+
 } // namespace
 
 ShardGridModel::ShardGridModel(QObject* parent)
@@ -41,6 +67,7 @@ void ShardGridModel::setFamily(const QString& family) {
     m_family = family;
     m_shards.clear();
     m_members.clear();
+    m_statedLeast = m_statedMost = 0;
     endResetModel();
 }
 
@@ -48,25 +75,24 @@ void ShardGridModel::clear() {
     beginResetModel();
     m_shards.clear();
     m_members.clear();
+    m_statedLeast = m_statedMost = 0;
     endResetModel();
 }
 
 void ShardGridModel::refresh(const ResourceModel& source, TimePoint now) {
     m_now = now;
     const std::string family = m_family.toStdString();
-    // Shards seen before stay rows: a shard nobody leads has no lock key for the scan to find.
-    std::vector<Shard> shards(m_shards.size());
+    const std::vector<MemberInfo> presence = livePresence(source, family);
+    statedCounts(presence, m_statedLeast, m_statedMost);
+    // A stated count names every shard. Without one, shards seen before stay rows: a shard
+    // nobody leads has no lock key for the scan to find.
+    std::vector<Shard> shards(m_statedMost > 0 ? std::size_t(m_statedMost) : m_shards.size());
     for (std::size_t i = 0; i < shards.size(); ++i)
         shards[i].index = int(i);
-    std::vector<MemberInfo> presence;
     for (int i = 0; i < source.rowCount() && !family.empty(); ++i) {
         const ResourceModel::Row& r = *source.row(i);
-        if (r.info.foreign)
+        if (r.info.foreign || r.info.name == family)
             continue;
-        if (r.info.name == family) {
-            presence = r.info.members; // live entries only: the directory leaves out expired ones
-            continue;
-        }
         const auto s = shardOf(r.info.name);
         if (!s || s->family != family)
             continue;
@@ -80,8 +106,10 @@ void ShardGridModel::refresh(const ResourceModel& source, TimePoint now) {
         shard.termSince = r.termSince;
         shard.termExact = r.termExact;
     }
-    std::sort(presence.begin(), presence.end(),
-              [](const MemberInfo& a, const MemberInfo& b) { return a.id < b.id; });
+    // Beyond a stated count (a shrunk family) only a shard somebody still holds is a row.
+    while (m_statedMost > 0 && shards.size() > std::size_t(m_statedMost) &&
+           shards.back().holder.empty())
+        shards.pop_back();
     std::vector<Member> members;
     for (const MemberInfo& m : presence)
         members.push_back(Member{m.id, true, 0, m});
@@ -159,6 +187,9 @@ QString ShardGridModel::summary() const {
         live == 1 ? tr("1 live member") : tr("%1 live members").arg(live)};
     if (live > 0)
         parts << tr("fair share %1 (ceil %2 / %3)").arg(fairShare()).arg(shardCount()).arg(live);
+    if (statedCountsDisagree())
+        parts
+            << tr("members state %1 to %2 shards: showing %2").arg(m_statedLeast).arg(m_statedMost);
     parts << (free == 0   ? tr("every shard led")
               : free == 1 ? tr("1 shard without a leader")
                           : tr("%1 shards without a leader").arg(free));

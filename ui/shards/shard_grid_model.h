@@ -49,8 +49,10 @@ public:
     void setFamily(const QString& family);
     QString family() const { return m_family; }
     /// Reads the family out of `source` as of `now`: changed cells emit dataChanged, a new
-    /// shape (shards or members) resets the model. Shards seen once stay as rows: a shard whose
-    /// lock is gone is a row without a leader, as is any lower index not listed.
+    /// shape (shards or members) resets the model. When a live member states the family's
+    /// shard count N (MemberInfo::shardCount; the largest when they disagree), the rows are
+    /// 0 ... N-1, and beyond only shards still held. Otherwise shards seen once stay as rows:
+    /// a shard whose lock is gone is a row without a leader, as is any lower index not listed.
     void refresh(const ResourceModel& source, TimePoint now);
     /// Forgets everything (a new connection); the family stays chosen.
     void clear();
@@ -64,6 +66,10 @@ public:
     int unled() const;
     const Shard& shard(int row) const { return m_shards.at(std::size_t(row)); }
     const Member& member(int column) const { return m_members.at(std::size_t(column)); }
+    /// The shard count the live members state (the largest), 0 when none states one.
+    int statedShards() const { return m_statedMost; }
+    /// Live members state different shard counts (an agent restarted with another --shards).
+    bool statedCountsDisagree() const { return m_statedLeast != m_statedMost; }
     /// The column of member `id`, or -1.
     int columnOf(const QString& id) const;
     /// "jobs: 6 shards · 3 live members · fair share 2 (ceil 6 / 3) · every shard led".
@@ -82,9 +88,10 @@ private:
     QString shardName(const Shard& s) const;
 
     QString m_family;
-    std::vector<Shard> m_shards;   ///< by index, 0 ... the highest seen
+    std::vector<Shard> m_shards;   ///< by index, 0 ... N-1 or the highest seen
     std::vector<Member> m_members; ///< live ones by id, then holders without presence by id
     TimePoint m_now{};
+    int m_statedLeast = 0, m_statedMost = 0; ///< over the live members that state a count
 };
 
 } // namespace baton::lab

@@ -20,6 +20,15 @@ Duration millis(const Json& o, const char* key) {
     return std::chrono::milliseconds(static_cast<std::int64_t>(whole(o, key, kLongestMs)));
 }
 
+// Only a viewer's hint (which rows to show), so garbage in it costs the hint, not the entry.
+std::uint64_t optionalShardCount(const Json& o) {
+    try {
+        return whole(o, "shardCount", kMostShards);
+    } catch (const FieldError&) {
+        return 0;
+    }
+}
+
 } // namespace
 
 std::string encode(const MemberInfo& m) {
@@ -40,6 +49,8 @@ std::string encode(const MemberInfo& m) {
         o["exp"] = m.expiresMs;
     if (m.shardsLed > 0)
         o["shards"] = m.shardsLed;
+    if (m.shardCount > 0 && m.shardCount <= kMostShards)
+        o["shardCount"] = m.shardCount;
     return dump(o);
 }
 
@@ -62,6 +73,7 @@ Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text) {
         m.termStartMs = number(o, "since", 0, 1e15);
         m.expiresMs = number(o, "exp", 0, 1e15);
         m.shardsLed = whole(o, "shards");
+        m.shardCount = optionalShardCount(o);
         if (!has(o, "seen") || m.ttl.count() <= 0)
             throw FieldError("needs \"seen\" and a positive \"ttl\"");
         return m;

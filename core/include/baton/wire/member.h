@@ -29,14 +29,22 @@ struct MemberInfo {
     double expiresMs = 0;
     /// A sharded agent (--shards): how many shards of its family it leads ("shards"; 0 unknown).
     std::uint64_t shardsLed = 0;
+    /// A sharded agent: how many shards its family has, N of --shards N ("shardCount"; 0 for a
+    /// single-resource agent, or unknown). Lets a viewer show the shards nobody leads.
+    std::uint64_t shardCount = 0;
     bool operator==(const MemberInfo&) const = default;
 };
 
 namespace wire {
 
+/// The largest family "shardCount" carries (shard names' indexes stay below a million).
+inline constexpr std::uint64_t kMostShards = 1'000'000;
+
 /// The entry's value (without the id, which is the hash field). Durations in whole ms.
 std::string encode(const MemberInfo& member);
-/// Needs "seen" and a positive "ttl". "since" and "exp" are written only when not 0.
+/// Needs "seen" and a positive "ttl". "since", "exp", "shards" and "shardCount" are written
+/// only when not 0. A "shardCount" that is not a whole number in [1, kMostShards] is ignored
+/// (read as 0): the entry is still read.
 Decoded<MemberInfo> decodeMember(const std::string& id, std::string_view text);
 
 } // namespace wire
