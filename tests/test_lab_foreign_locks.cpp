@@ -302,6 +302,36 @@ private Q_SLOTS:
                      qPrintable(e.detail));
         m_redis.cli({u"DEL"_s, u"lock:list"_s, u"lock:big"_s, u"lock:esc"_s});
     }
+
+    // Given `baton --redis URL --lock K1 --lock K2` (Options::locks; a watch: no agents, no
+    // pattern needed), when the window opens, then both keys have their read-only tabs, the
+    // last one is shown with its holder, and switching shows the first one's holder.
+    void lockOptionOpensTabsAtStart() {
+        const QString first = u"reports:leader"_s; // matches no pattern: opened all the same
+        const QString second = u"lock:billing"_s;
+        m_redis.cli({u"SET"_s, first, u"host-a:4242"_s, u"PX"_s, u"60000"_s, u"NX"_s});
+        m_redis.cli({u"SET"_s, second, u"host-b:17"_s, u"PX"_s, u"60000"_s, u"NX"_s});
+        MainWindow::Options o;
+        o.redisUrl = QString::fromStdString(m_redis.url());
+        o.watch = true;
+        o.agents = 0;
+        o.locks = {first, second};
+        MainWindow w(o);
+        w.show();
+        QCOMPARE(w.sessionTabs()->resources(),
+                 (QStringList{foreignSessionKey(first), foreignSessionKey(second)}));
+        QCOMPARE(w.controller().currentSession(), foreignSessionKey(second));
+        QVERIFY(w.sessionTabs()->tabText(1).contains(second));
+        QTRY_COMPARE_WITH_TIMEOUT(holderShown(w), u"host-b:17"_s, 10000);
+        QTRY_VERIFY(w.statusText().contains(u"leader: host-b:17"_s));
+        for (const char* name : {"killLeader", "resignLeader", "addThread", "addAgent"}) // a watch
+            QVERIFY2(!w.action(QString::fromLatin1(name))->isEnabled(), name);
+        QCOMPARE(w.controller().snapshot().electors.size(), qsizetype(1)); // the holder, no agent
+        w.sessionTabs()->setCurrentIndex(0);
+        QTRY_COMPARE_WITH_TIMEOUT(holderShown(w), u"host-a:4242"_s, 5000);
+        QCOMPARE(m_redis.cli({u"GET"_s, first}), u"host-a:4242"_s); // nothing written
+        m_redis.cli({u"DEL"_s, first, second});
+    }
 };
 
 QTEST_MAIN(TestLabForeignLocks)

@@ -116,6 +116,23 @@ private Q_SLOTS:
         QTest::newRow("empty lock pattern")
             << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--lock-pattern"_s, u""_s}
             << u"--lock-pattern must not be empty"_s;
+        QTest::newRow("lock without redis")
+            << QStringList{u"--lock"_s, u"leader:reports"_s} << u"--lock needs --redis URL"_s;
+        QTest::newRow("lock on a private redis")
+            << QStringList{u"--local-redis"_s, u"--lock"_s, u"leader:reports"_s}
+            << u"--lock needs --redis URL"_s;
+        QTest::newRow("empty lock")
+            << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--lock"_s, u"a"_s, u"--lock"_s,
+                           u" "_s}
+            << u"--lock must not be empty"_s;
+        QTest::newRow("lock with a control character")
+            << QStringList{u"--redis"_s, u"redis://127.0.0.1:1"_s, u"--lock"_s,
+                           u"leader:\x1b[2Jx\n"_s}
+            << u"--lock 'leader:\\x1b[2Jx\\n' has a control character"_s;
+        QTest::newRow("lock with agents") << QStringList{u"--redis"_s,  u"redis://127.0.0.1:1"_s,
+                                                         u"--lock"_s,   u"a"_s,
+                                                         u"--agents"_s, u"2"_s}
+                                          << u"starts no agents: leave out --agents"_s;
     }
     void commandLineChecksTheMonitorOptions() {
         QFETCH(QStringList, args);
@@ -126,6 +143,7 @@ private Q_SLOTS:
         QCOMPARE(lab.exitCode(), 2);
         const QString err = QString::fromUtf8(lab.readAllStandardError());
         QVERIFY2(err.contains(says), qPrintable(err));
+        QVERIFY2(!err.contains(u'\x1b'), qPrintable(err)); // outside text comes back escaped
     }
 
     // Given agents on three resources, when the lab connects with no resource named, then the

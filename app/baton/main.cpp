@@ -2,6 +2,7 @@
 
 #include "windows/main_window.h"
 
+#include <baton/base/text.h>
 #include <baton/redis/redis_url.h>
 
 #include "tuning/tuning_window.h"
@@ -10,6 +11,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -58,13 +60,48 @@ std::string missingDisplay() {
     return {};
 }
 
+// --lock KEY: another library's lock opened read-only at start, so it means a --watch of a
+// given Redis (a private one has no such locks). A key is printed escaped: it may be anything.
+bool checkLockOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options,
+                      const QCommandLineOption& lock, const QCommandLineOption& agents) {
+    for (const QString& key : parser.values(lock)) {
+        if (key.trimmed().isEmpty()) {
+            std::fprintf(stderr, "baton: --lock must not be empty (the key of another library's "
+                                 "lock, such as leader:reports)\n");
+            return false;
+        }
+        if (std::any_of(key.begin(), key.end(),
+                        [](QChar c) { return c.category() == QChar::Other_Control; })) {
+            std::fprintf(stderr,
+                         "baton: --lock '%s' has a control character; give the key without it "
+                         "(--lock-pattern with * lists such keys)\n",
+                         baton::visible(key.toStdString(), 200).c_str());
+            return false;
+        }
+        options.locks << key.trimmed();
+    }
+    if (options.locks.isEmpty())
+        return true;
+    if (options.redisUrl.isEmpty()) {
+        std::fprintf(stderr, "baton: --lock needs --redis URL (the Redis the other library "
+                             "writes its locks to)\n");
+        return false;
+    }
+    if (parser.isSet(agents) && options.agents > 0) {
+        std::fprintf(stderr, "baton: --lock watches read-only and starts no agents: leave out "
+                             "--agents\n");
+        return false;
+    }
+    return true;
+}
+
 // --resource and --watch: only with a Redis, and a watch starts nothing.
 bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options,
                        const QCommandLineOption& resource, const QCommandLineOption& watch,
                        const QCommandLineOption& agents) {
     const bool redis = !options.redisUrl.isEmpty() || options.localRedis || options.localRedisHa;
     options.resource = parser.value(resource).trimmed();
-    options.watch = parser.isSet(watch);
+    options.watch = parser.isSet(watch) || !options.locks.isEmpty();
     if (parser.isSet(resource) && options.resource.isEmpty()) {
         std::fprintf(stderr, "baton: --resource must not be empty (leave it out for the list of "
                              "every resource)\n");
@@ -179,8 +216,14 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
                        "baton-agent --shards M, fair share, on the family --resource (default "
                        "jobs), shown in the Shards view."),
         QStringLiteral("M"), QStringLiteral("0"));
+    const QCommandLineOption lock(
+        QStringLiteral("lock"),
+        QStringLiteral("With --redis: open this key as another library's lock in a read-only "
+                       "tab (holder, TTL, timeline; repeatable; implies --watch)."),
+        QStringLiteral("KEY"));
     parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
-                       resource, watch, tune, localRedisHa, minReplicas, lockPattern, shards});
+                       resource, watch, tune, localRedisHa, minReplicas, lockPattern, shards,
+                       lock});
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -225,7 +268,8 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         std::fprintf(stderr, "baton: --agents must be a whole number from 0 to 50\n");
         return std::nullopt;
     }
-    if (!checkRedisOptions(parser, options, resource, watch, agents))
+    if (!checkLockOptions(parser, options, lock, agents) ||
+        !checkRedisOptions(parser, options, resource, watch, agents))
         return std::nullopt;
     options.shards = parser.value(shards).toInt(&ok);
     if (!ok || options.shards < 0 || options.shards > 1000) {

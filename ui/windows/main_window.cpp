@@ -76,6 +76,12 @@ MainWindow::MainWindow(Options options, QWidget* parent)
         m_options.localRedisHa ? startLocalRedisHa() : startLocalRedis();
     } else if (!m_options.redisUrl.isEmpty()) {
         connectRedis(m_options.redisUrl, m_options.agents, m_options.resource, m_options.watch);
+        for (const QString& key : m_options.locks) // after the resource: the last tab is shown
+            openForeignLock(key);
+        if (!m_options.locks.isEmpty())
+            statusBar()->showMessage(
+                tr("read-only watch of %1: %2").arg(m_redisShown, m_options.locks.join(u", ")),
+                10000);
     } else if (!m_options.scenarioPath.isEmpty() && !openScenario(m_options.scenarioPath, &error)) {
         newSimulation(m_options.electors, m_options.pollingOnlyElectors);
         statusBar()->showMessage(error, 15000);

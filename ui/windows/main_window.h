@@ -52,7 +52,8 @@ public:
         QString resource;          ///< Redis: the resource to open (empty: the list only)
         bool watch = false;        ///< Redis: a read-only watch (no agents, nothing written)
         QStringList lockPatterns;  ///< Redis: key patterns of other libraries' locks to list
-        int shards = 0; ///< Redis: the `agents` run baton-agent --shards N on `resource` (jobs)
+        int shards = 0;    ///< Redis: the `agents` run baton-agent --shards N on `resource` (jobs)
+        QStringList locks; ///< Redis: other libraries' lock keys to open read-only (--lock)
     };
     /// The resource the lab's own agents run on when none is named.
     static QString demoResource() { return QStringLiteral("job-scheduler"); }
