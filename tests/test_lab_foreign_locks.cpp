@@ -21,6 +21,7 @@
 #include "windows/main_window.h"
 
 #include <QAction>
+#include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -112,8 +113,13 @@ class TestLabForeignLocks : public LabTestCase {
             QTRY_VERIFY2(!button->isEnabled(), name);
             QVERIFY2(button->toolTip().contains(why), qPrintable(button->toolTip()));
         }
+        // Only the TTL is seen: no timings to show or edit, for the holder or the lock.
+        auto* timing = w.inspector()->findChild<QGroupBox*>(u"timingBox"_s);
+        QVERIFY(timing);
+        QTRY_VERIFY(timing->isHidden());
         for (const ElectorView& e : w.controller().snapshot().electors) {
             QVERIFY(!e.controllable);
+            QVERIFY(!e.timingKnown);
             QCOMPARE(e.unavailable[std::size_t(Action::Kind::Timing)], why);
         }
         QSignalSpy refused(&w.controller(), &LabController::actionRefused);

@@ -202,6 +202,7 @@ ClusterSnapshot ForeignLockTracker::snapshot(LabTime now, const QString& readOnl
         // Only the TTL is known (the longest PTTL seen in its last term); how often it
         // refreshes or retries is the other library's business.
         v.timing = Timing{lane.ttl, Duration{}, Duration{}};
+        v.timingKnown = false;
         if (holds && m_expiresAt) {
             v.leaseEnd = *m_expiresAt;
             v.leaseStart = *m_expiresAt - m_termTtl;

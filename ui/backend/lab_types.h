@@ -48,6 +48,8 @@ struct ElectorView {
     LabTime leaseStart{};
     LabTime leaseEnd{};
     Timing timing;
+    /// false: only the TTL is seen (another library's lock), not how it refreshes or retries
+    bool timingKnown = true;
     double clockRate = 1.0; ///< its clock's true rate (1: exact)
     Duration latency{};     ///< one-way store latency now
     QString seenLeader;     ///< the leader as it last saw it

@@ -15,6 +15,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace baton::lab {
@@ -104,7 +105,8 @@ void Inspector::buildUi() {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(buildTitle());
     layout->addLayout(buildInfo());
-    layout->addWidget(buildTiming());
+    m_timingBox = buildTiming();
+    layout->addWidget(m_timingBox);
     layout->addWidget(buildFaults());
     layout->addStretch();
 }
@@ -159,6 +161,7 @@ QFormLayout* Inspector::buildInfo() {
 // Timings: editors with the refusal right under the field it names.
 QGroupBox* Inspector::buildTiming() {
     auto* timingBox = new QGroupBox(tr("Timing"));
+    timingBox->setObjectName(QStringLiteral("timingBox"));
     auto* timing = new QGridLayout(timingBox);
     constexpr double kLongest = 7 * 24 * 3600; // validate()'s bound
     m_ttl = secondsSpin(QStringLiteral("ttlSpin"), 0, kLongest, 5);
@@ -432,6 +435,13 @@ void Inspector::showTimingError(const std::string& field, const QString& message
 void Inspector::updateInfo() {
     const QString none = QStringLiteral("\u2014");
     setElectorRowsVisible(m_elector.has_value());
+    // Another library's lock: its TTL is seen, its refresh and retry are not; nothing to edit.
+    const bool timingKnown =
+        m_elector ? m_elector->timingKnown
+                  : std::any_of(m_cluster.cbegin(), m_cluster.cend(),
+                                [](const ElectorView& e) { return e.timingKnown; }) ||
+                        m_cluster.isEmpty();
+    m_timingBox->setVisible(timingKnown);
     if (!m_elector) {
         m_title->setText(m_cluster.isEmpty() ? tr("No elector selected") : tr("Cluster"));
         for (QLabel* label : {m_kind, m_state, m_fence, m_seenLeader, m_lease, m_clockRate,
@@ -498,6 +508,12 @@ void Inspector::updateClusterInfo() {
                                    ? tr("%1, all running").arg(m_cluster.size())
                                    : tr("%1, %2 running").arg(m_cluster.size()).arg(running));
     m_clusterLeader->setText(leaders.isEmpty() ? tr("none") : leaders.join(u", "));
+    if (std::none_of(m_cluster.cbegin(), m_cluster.cend(),
+                     [](const ElectorView& e) { return e.timingKnown; })) {
+        m_clusterTimings->setText(tr("not known (another library's lock: only its TTL is seen)"));
+        m_inEffect->clear();
+        return;
+    }
     const std::optional<Timing> common = clusterTiming();
     const auto differ =
         std::count_if(m_cluster.cbegin(), m_cluster.cend(),

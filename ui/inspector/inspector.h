@@ -100,6 +100,7 @@ private:
     QLabel* m_retryError = nullptr;
     QLabel* m_timingError = nullptr; ///< a refusal that names no field of the editors
     QLabel* m_inEffect = nullptr;
+    QGroupBox* m_timingBox = nullptr; ///< hidden where the timings are not known
     QPushButton* m_apply = nullptr;
     QPushButton* m_revert = nullptr;
     QPushButton* m_tune = nullptr;
