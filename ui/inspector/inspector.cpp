@@ -139,8 +139,6 @@ QFormLayout* Inspector::buildInfo() {
     m_clusterLeader = valueLabel(QStringLiteral("clusterLeaderLabel"));
     m_clusterTimings = valueLabel(QStringLiteral("clusterTimingsLabel"));
     m_clusterHint = valueLabel(QStringLiteral("clusterHintLabel"));
-    m_clusterHint->setText(tr("Timings below apply to every elector. Select one (click it, or "
-                              "use the arrow keys) to inspect it and inject faults."));
     info->addRow(tr("Kind:"), m_kind);
     info->addRow(tr("State:"), m_state);
     info->addRow(tr("Fence:"), m_fence);
@@ -511,9 +509,13 @@ void Inspector::updateClusterInfo() {
     if (std::none_of(m_cluster.cbegin(), m_cluster.cend(),
                      [](const ElectorView& e) { return e.timingKnown; })) {
         m_clusterTimings->setText(tr("not known (another library's lock: only its TTL is seen)"));
+        m_clusterHint->setText(tr("Select a holder (click it, or use the arrow keys) to see its "
+                                  "terms. Baton only watches this lock: nothing here changes it."));
         m_inEffect->clear();
         return;
     }
+    m_clusterHint->setText(tr("Timings below apply to every elector. Select one (click it, or "
+                              "use the arrow keys) to inspect it and inject faults."));
     const std::optional<Timing> common = clusterTiming();
     const auto differ =
         std::count_if(m_cluster.cbegin(), m_cluster.cend(),
