@@ -168,7 +168,8 @@ void layoutLock(ClusterLayout& out, const ClusterSnapshot& s, const QFont& font,
 }
 
 void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont& font,
-                const QPalette& palette, const TermNumbers& terms, double room, double width) {
+                const QPalette& palette, const TermNumbers& terms, double room, QRectF area) {
+    const double width = area.right();
     const ElectorView& e = s.electors[i];
     const QPointF c = out.nodes[i];
     const double r = out.node;
@@ -208,14 +209,31 @@ void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont
                          scaled(font, 0.9, true), errorColor(isDarkPalette(palette)), true});
     const bool above = c.y() < out.centre.y() - out.ring * 0.2;
     double y = above ? c.y() - out.node - 12 : c.y() + out.node + 12; // clear of the selection ring
+    // Where above or below leaves the view (a short one), the words go beside the node, on the
+    // side away from the centre.
+    double linesHeight = 0;
+    for (const Line& l : lines)
+        linesHeight += QFontMetricsF(l.font).height();
+    const bool beside = above ? y - linesHeight < area.top() : y + linesHeight > area.bottom();
+    const bool right = c.x() >= out.centre.x();
+    if (beside) {
+        y = c.y() - linesHeight / 2;
+        if (y < area.top() || y + linesHeight > area.bottom())
+            return; // no room at all: the tooltip has them
+        const double edge = right ? area.right() - 2 - (c.x() + out.nodeOuter() + 4)
+                                  : c.x() - out.nodeOuter() - 4 - (area.left() + 2);
+        room = std::min(room, edge);
+    }
     for (const Line& l : lines) {
         const QFontMetricsF fm(l.font);
         const QString text = fm.elidedText(l.text, Qt::ElideRight, room);
         if (text.isEmpty() || (text != l.text && text.size() < 3))
             break; // no room for words: the tooltip has them
         const double w = fm.horizontalAdvance(text);
-        const double top = above ? y - fm.height() : y;
-        const double left = std::clamp(c.x() - w / 2, 2.0, std::max(2.0, width - 2 - w));
+        const double top = above && !beside ? y - fm.height() : y;
+        const double left =
+            beside ? (right ? c.x() + out.nodeOuter() + 4 : c.x() - out.nodeOuter() - 4 - w)
+                   : std::clamp(c.x() - w / 2, 2.0, std::max(2.0, width - 2 - w));
         out.labels.push_back({l.role,
                               e.id,
                               text,
@@ -225,7 +243,7 @@ void layoutNode(ClusterLayout& out, const ClusterSnapshot& s, int i, const QFont
                               QRectF(left, top, w, fm.height()),
                               {},
                               0});
-        y = above ? top : top + fm.height();
+        y = above && !beside ? top : top + fm.height();
     }
 }
 
@@ -270,7 +288,13 @@ ClusterLayout layoutCluster(const ClusterSnapshot& s, QSizeF size, const QFont& 
     const double halfW = std::max(0.0, area.width() / 2);
     const int n = std::max<qsizetype>(1, s.electors.size());
     out.node = std::clamp(std::min(halfH, halfW) * 0.17, 7.0, 46.0);
-    const double ry = std::max(halfH - out.node - 12 - words, out.node);
+    // How far a node may reach from the centre: in a short view the words go beside the nodes
+    // rather than the ring onto the lock, and the nodes shrink until lock and ring both fit.
+    double reach = halfH - 12 - words;
+    if (reach < 4 * out.node + 24)
+        reach = std::max(halfH - 4, reach);
+    out.node = std::min(out.node, std::max(4.0, reach / 4.5));
+    const double ry = std::max(reach - out.node, out.node);
     const double rx = std::clamp(halfW - out.node - 40, ry, ry * 1.6);
     out.ring = ry;
     for (int i = 0; i < s.electors.size(); ++i) {
@@ -283,7 +307,7 @@ ClusterLayout layoutCluster(const ClusterSnapshot& s, QSizeF size, const QFont& 
         chord = std::min(chord, QLineF(out.nodes[i], out.nodes[(i + 1) % n]).length());
     if (n > 1)
         out.node = std::max(std::min(out.node, chord / 2 * 0.8), 4.0);
-    out.lock = std::clamp((ry - out.nodeOuter()) * 0.7, 18.0, 70.0);
+    out.lock = std::clamp((ry - out.nodeOuter()) * 0.7, std::min(18.0, ry * 0.3), 70.0);
     for (int i = 0; i < s.electors.size(); ++i) {
         const ElectorView& e = s.electors[i];
         if (s.lock.holder != e.id && !wronglyBelievesItLeads(e, s.lock))
@@ -300,7 +324,8 @@ ClusterLayout layoutCluster(const ClusterSnapshot& s, QSizeF size, const QFont& 
     // Words beside a node are no wider than the gap to its neighbours (and the view).
     const double room = std::min({chord - 8, 220.0, size.width() - 4});
     for (int i = 0; i < s.electors.size(); ++i)
-        layoutNode(out, s, i, font, palette, terms, room, size.width());
+        layoutNode(out, s, i, font, palette, terms, room,
+                   QRectF(0, legendBottom, size.width(), size.height() - legendBottom));
     return out;
 }
 
