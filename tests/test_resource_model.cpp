@@ -227,6 +227,7 @@ private Q_SLOTS:
         QCOMPARE(cell(f.model, 1, ResourceModel::State), u"unreadable"_s);
         QVERIFY(f.model.index(1, 0).data(Qt::ToolTipRole).toString().contains(u"hash"_s));
         QCOMPARE(cell(f.model, 2, ResourceModel::State), u"foreign"_s);
+        QCOMPARE(cell(f.model, 2, ResourceModel::Members), QString()); // it has none to count
         QCOMPARE(f.model.rowOf(u"leader:jobs"_s, true), 2);
         QCOMPARE(f.model.rowOf(u"leader:jobs"_s, false), -1);
     }

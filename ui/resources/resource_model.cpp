@@ -375,6 +375,8 @@ QVariant ResourceModel::display(const Row& r, int column) const {
         return r.expiresAt ? age(std::max<Duration>(*r.expiresAt - m_now, Duration{}))
                            : tr("no expiry");
     case Members:
+        if (r.info.foreign)
+            return QString(); // another library's lock has no presence entries
         return r.info.expiredMembers
                    ? tr("%1 (+%2 stale)").arg(r.info.members.size()).arg(r.info.expiredMembers)
                    : QString::number(r.info.members.size());
