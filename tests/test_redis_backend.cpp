@@ -321,6 +321,16 @@ private Q_SLOTS:
     void externalAgentsAreSeen() {
         const QString resource = QStringLiteral("external");
         Run run(m_server.url(), resource);
+        // Connected means subscribed (subscribe() waits for the server): the first election's
+        // "elected" cannot be published before the lab listens.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const LabEvent& e : run.find(LabEvent::Source::Lab, u"info"_s))
+                    if (e.detail.startsWith(u"connected to"_s))
+                        return true;
+                return false;
+            }(),
+            10000);
         AgentProcess open, closed;
         const QStringList common{
             QStringLiteral("--redis"),    QString::fromStdString(m_server.url()),
@@ -342,7 +352,7 @@ private Q_SLOTS:
             return h && h->kind == ElectorKind::External && h->state == ElectorState::Leader;
         };
         QTRY_VERIFY(someoneLeads());
-        QVERIFY(!run.find(LabEvent::Source::Elector, QStringLiteral("elected")).isEmpty());
+        QTRY_VERIFY(!run.find(LabEvent::Source::Elector, QStringLiteral("elected")).isEmpty());
 
         // An external agent can be stopped over its control channel but not killed; one that
         // does not allow control can undergo nothing, and says why.
