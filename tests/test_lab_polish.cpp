@@ -182,11 +182,13 @@ private Q_SLOTS:
         QCOMPARE(restart->at - crash->at, LabTime(1s));
         QTRY_VERIFY(w.controller().snapshot().electors[first].state != ElectorState::Crashed);
 
-        // Again, on whoever leads now.
-        QTRY_VERIFY_WITH_TIMEOUT(lab_events::otherLeader(w.controller().snapshot(), first), 10000);
+        // Again, on whoever leads now (the restarted one may have won the lock back: which
+        // elector tries first after the expiry depends on when the kill struck).
+        QTRY_VERIFY_WITH_TIMEOUT(lab_events::leaderOf(w.controller().snapshot()) >= 0, 10000);
+        const int restarts = rowsNamed(w, u"restart"_qs);
         const int second = baton::test::killTheLeader(w);
-        QVERIFY(second >= 0 && second != first);
-        QTRY_VERIFY_WITH_TIMEOUT(firstEvent(w.eventLog()->events(), u"restart"_qs, second), 10000);
+        QVERIFY(second >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(rowsNamed(w, u"restart"_qs) == restarts + 1, 10000);
 
         // Off: the next one stays down, 3 s of virtual time on.
         w.action(u"crashComesBack"_qs)->setChecked(false);
