@@ -355,8 +355,6 @@ private slots:
         QVERIFY(p.readAllStandardOutput().startsWith("baton-agent "));
     }
 
-    // Given the agent's human log on stderr, then each line carries a UTC time to the
-    // millisecond, the agent's id and a level; -v is --version, as in baton and baton-sim.
     // Given an agent whose stdout is a pipe nobody reads (verbose: a line per extend), when the
     // pipe is full, then it still leads for three TTLs (its extends go on), and SIGTERM still
     // ends it, exit 0, its lock released.
@@ -385,6 +383,8 @@ private slots:
         QCOMPARE(lockPttl(), -2.0); // no such key
     }
 
+    // Given the agent's human log on stderr, then each line carries a UTC time to the
+    // millisecond, the agent's id and a level; -v is --version, as in baton and baton-sim.
     void logLinesHaveTimeIdAndLevel() {
         const QRegularExpression line(
             uR"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z baton-agent\[([^\]]+)\] (info|warning|error): .+$)"_s);
