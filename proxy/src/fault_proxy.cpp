@@ -90,6 +90,7 @@ struct FaultProxy::Impl {
     Combined refresh(TimePoint now, TimePoint& wakeAt);
     void pollSet(std::vector<pollfd>& fds) const;
     void acceptAll(const Combined& c);
+    bool resetInForce();
     void close(Connection& c, bool reset);
     bool serve(Connection& c, short clientEvents, short serverEvents, const Combined& fx,
                TimePoint now, TimePoint& wakeAt);
@@ -140,15 +141,27 @@ void FaultProxy::Impl::manageListener(bool refusing) {
     }
 }
 
+bool FaultProxy::Impl::resetInForce() {
+    const auto now = ProxyClock::now();
+    std::lock_guard lock(mutex);
+    return std::any_of(faults.begin(), faults.end(), [&](const auto& entry) {
+        const ActiveFault& a = entry.second;
+        return a.fault.kind == FaultKind::Reset && (!a.endsAt || *a.endsAt > now);
+    });
+}
+
 void FaultProxy::Impl::acceptAll(const Combined& fx) {
     while (listener >= 0) {
         const int fd = ::accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0)
             return; // EAGAIN, or a transient error (EMFILE): the next turn tries again
-        if (fx.resetting || connections.size() >= kMaxConnections) {
+        // `fx` may be older than this connection: a reset healed after it was computed must
+        // not close a client that connected after the heal, so ask again now.
+        const bool resetting = fx.resetting && resetInForce();
+        if (resetting || connections.size() >= kMaxConnections) {
             {
                 std::lock_guard lock(mutex); // counted before the client can see it
-                ++(fx.resetting ? stats.closedByFault : stats.overLimit);
+                ++(resetting ? stats.closedByFault : stats.overLimit);
             }
             detail::closeSocket(fd, true);
             continue;
