@@ -3,6 +3,7 @@
 
 #include "support/agent_process.h"
 #include "support/columns.h"
+#include "support/free_port.h"
 #include "support/proc_status.h"
 #include "support/redis_server.h"
 #include "support/sentinel_setup.h"
@@ -124,10 +125,6 @@ QString promtoolComplaints(const QByteArray& scrape) {
         return QStringLiteral("promtool did not finish");
     const QString said = QString::fromUtf8(p.readAllStandardOutput() + p.readAllStandardError());
     return p.exitCode() == 0 ? QString() : said;
-}
-
-int randomPort() {
-    return 20000 + int(QRandomGenerator::global()->bounded(20000));
 }
 
 } // namespace
@@ -480,7 +477,7 @@ private slots:
             QVERIFY(first.process().waitForStarted(5000));
             QTRY_VERIFY(blocksSigterm(first.process().processId()));
         } else {
-            QTRY_VERIFY(leader() == &first);
+            QTRY_VERIFY2(leader() == &first, qPrintable(first.standardError()));
             if (!leading) {
                 target = &launch(QStringLiteral("second"));
                 QTRY_VERIFY(target->count(QStringLiteral("leader-changed")) > 0);
@@ -643,7 +640,7 @@ private slots:
     // the two share one presence entry (the election itself stays safe: tokens hold the lock).
     void theSameIdTwiceIsWarnedOf() {
         AgentProcess& first = launch(QStringLiteral("twin"));
-        QTRY_VERIFY(leader() == &first);
+        QTRY_VERIFY2(leader() == &first, qPrintable(first.standardError()));
         QTRY_VERIFY(!m_server.cli({u"HGET"_s, u"baton:{jobs}:members"_s, u"twin"_s}).isEmpty());
         AgentProcess& second = launch(QStringLiteral("twin"));
         QTRY_VERIFY(second.standardError().contains(u"another elector uses the id 'twin'"_s));
@@ -668,7 +665,7 @@ private slots:
 
     void controlNeedsAllowControl() {
         AgentProcess& closed = launch(QStringLiteral("closed"));
-        QTRY_VERIFY(leader() == &closed);
+        QTRY_VERIFY2(leader() == &closed, qPrintable(closed.standardError()));
         m_server.cli({QStringLiteral("PUBLISH"), QStringLiteral("baton:{jobs}:control"),
                       QStringLiteral("{\"to\":\"*\",\"cmd\":\"stop\"}")});
         m_server.cli(
@@ -691,7 +688,7 @@ private slots:
     // carries no raw control character, and the leader keeps extending on time.
     void controlFloodIsBoundedAndEscaped() {
         AgentProcess& closed = launch(QStringLiteral("closed"), {QStringLiteral("--verbose")});
-        QTRY_VERIFY(leader() == &closed);
+        QTRY_VERIFY2(leader() == &closed, qPrintable(closed.standardError()));
         AgentProcess& open = launch(QStringLiteral("open"), {QStringLiteral("--verbose"),
                                                              QStringLiteral("--allow-control")});
         QTRY_VERIFY(open.count(QStringLiteral("leader-changed")) > 0);
@@ -809,7 +806,7 @@ private slots:
     // and campaigns again after the hold-off. A follower told to resign does nothing.
     void resignHandsOverWithinMilliseconds() {
         AgentProcess& a = launch(QStringLiteral("first"), {QStringLiteral("--allow-control")});
-        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         AgentProcess& b = launch(QStringLiteral("second"), {QStringLiteral("--allow-control")});
         QTRY_VERIFY(m_server.cli({QStringLiteral("HEXISTS"), QStringLiteral("baton:{jobs}:members"),
                                   QStringLiteral("second")}) == u"1"_s);
@@ -861,10 +858,10 @@ private slots:
     }
 
     void metricsEndpoint() {
-        const int port = 20000 + int(QRandomGenerator::global()->bounded(20000));
+        const int port = freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("measured"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
-        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         QByteArray body;
         QTRY_VERIFY([&] {
             QTcpSocket s;
@@ -889,10 +886,10 @@ private slots:
     }
 
     void scrapeUnderIdleConnectionsIsQuick() {
-        const int port = randomPort();
+        const int port = freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("busy"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
-        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());
         // 200 clients that connect and say nothing: a server that gives each a worker in turn,
         // or a worker pool they fill, makes the scrape wait for them.
@@ -921,10 +918,10 @@ private slots:
     }
 
     void promtoolAcceptsAScrape() {
-        const int leaderPort = randomPort(), followerPort = leaderPort + 1;
+        const int leaderPort = freeLoopbackPort(), followerPort = freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("first"),
                                  {QStringLiteral("--metrics-port"), QString::number(leaderPort)});
-        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         launch(QStringLiteral("second"),
                {QStringLiteral("--metrics-port"), QString::number(followerPort)});
         QByteArray leaderScrape, followerScrape;
@@ -950,9 +947,9 @@ private slots:
     }
 
     void failoverTimeIsMeasured() {
-        const int port = randomPort();
+        const int port = freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("doomed"));
-        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         AgentProcess& b = launch(QStringLiteral("heir"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
         QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());
@@ -967,11 +964,11 @@ private slots:
     }
 
     void healthzAndExactPaths() {
-        const int port = randomPort();
+        const int port = freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("checked"),
                                  {QStringLiteral("--metrics-port"), QString::number(port),
                                   QStringLiteral("--allow-control")});
-        QTRY_VERIFY(leader() == &a);
+        QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         QTRY_VERIFY(httpGet(port, "/healthz").startsWith("HTTP/1.1 200"));
         QCOMPARE(bodyOf(httpGet(port, "/healthz")), QByteArray("ok\n"));
         for (const QByteArray path : {"/metricsfoo", "/", "/metrics/", "/healthzz"})
@@ -986,7 +983,7 @@ private slots:
     }
 
     void metricsListenOnLoopbackByDefault() {
-        const int port = randomPort();
+        const int port = freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("local"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
         QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());

@@ -4,6 +4,8 @@
 // Blocking by design (a test waits for it); the lab's own, which must never block the GUI
 // thread, is ui/local_redis_server.h.
 
+#include "free_port.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -56,7 +58,7 @@ public:
         return {QStringLiteral("--cluster-enabled"),      QStringLiteral("yes"),
                 QStringLiteral("--cluster-config-file"),  QStringLiteral("nodes.conf"),
                 QStringLiteral("--cluster-node-timeout"), QStringLiteral("500"),
-                QStringLiteral("--cluster-port"),         QString::number(freePort())};
+                QStringLiteral("--cluster-port"),         QString::number(freeLoopbackPort())};
     }
     /// Makes a started cluster node a one-node Cluster that serves every slot: commands work,
     /// and keys of one call in different slots fail with CROSSSLOT, as on a real Cluster.
@@ -92,7 +94,7 @@ public:
             return false;
         }
         if (!m_port)
-            m_port = freePort();
+            m_port = freeLoopbackPort();
         return launch();
     }
 
@@ -158,19 +160,6 @@ public:
     }
 
 private:
-    static int freePort() {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        socklen_t len = sizeof addr;
-        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-        ::close(fd);
-        return ntohs(addr.sin_port);
-    }
-
     bool answers() const {
         timeval tv{0, 200000};
         redisContext* c = redisConnectWithTimeout("127.0.0.1", m_port, tv);
