@@ -132,7 +132,9 @@ private slots:
             QCOMPARE(QString::fromUtf8(r->str), QString::number(i));
             freeReplyObject(r);
         }
-        QVERIFY2(t.elapsed() >= 10 && t.elapsed() < 45, qPrintable(QString::number(t.elapsed())));
+        // Held one after another, the 50 would take a second; together they take one trip (the
+        // bound leaves room for a loaded machine).
+        QVERIFY2(t.elapsed() >= 10 && t.elapsed() < 250, qPrintable(QString::number(t.elapsed())));
     }
 
     // Given a blackhole, then a call through the proxy hangs until the client's command
@@ -251,7 +253,7 @@ private slots:
         m_proxy->healAll();
         t.restart();
         QCOMPARE(command(c.get(), "GET big").size(), 60000);
-        QVERIFY2(t.elapsed() < 100, qPrintable(QString::number(t.elapsed())));
+        QVERIFY2(t.elapsed() < 200, qPrintable(QString::number(t.elapsed()))); // slow: 300 ms
     }
 
     // Given an upstream that is down, then a client's connection through the proxy is closed
