@@ -205,6 +205,14 @@ private slots:
             << words("--resource r --metrics-port 70000") << "is not a port";
         QTest::newRow("flag with value")
             << words("--resource r --polling-only=yes") << "--polling-only takes no value";
+        QTest::newRow("control with shards") << words("--resource r --shards 4 --allow-control")
+                                             << "--allow-control works for one election only";
+        QTest::newRow("metrics with shards") << words("--resource r --shards 4 --metrics-port 9100")
+                                             << "--metrics-port works for one election only";
+        QTest::newRow("clock rate with shards") << words("--resource r --clock-rate 2 --shards 4")
+                                                << "--clock-rate works for one election only";
+        QTest::newRow("fair share without shards")
+            << words("--resource r --no-fair-share") << "--no-fair-share needs --shards N";
         QTest::newRow("stray argument")
             << words("--resource r extra") << "unexpected argument 'extra'";
         QTest::newRow("malformed url")

@@ -5,6 +5,7 @@
 #include "support/lab_test_case.h"
 
 #include "resources/resource_model.h"
+#include "resources/resource_sort_proxy.h"
 #include "resources/resources_pane.h"
 
 #include <QAbstractItemModelTester>
@@ -263,6 +264,27 @@ private Q_SLOTS:
         proxy.setFilterFixedString(u"B"_s);
         QCOMPARE(proxy.rowCount(), 1);
         QCOMPARE(cell(proxy, 0, ResourceModel::Name), u"b"_s);
+    }
+
+    // Given names with numbers, then the pane's proxy lists them in natural order, case aside:
+    // a sharded scheduler's shard-2 comes before shard-10.
+    void namesSortNaturally() {
+        Fixture f;
+        ResourceSortProxy proxy;
+        proxy.setSourceModel(&f.model);
+        proxy.setSortRole(ResourceModel::RawRole);
+        f.model.applyPass(passOf({resource("shard-10", "x", 1, 1s), resource("shard-2", "y", 2, 1s),
+                                  resource("Jobs", "z", 3, 1s), resource("shard-1", "w", 4, 1s),
+                                  resource("billing", "v", 5, 1s)}),
+                          t0);
+        proxy.sort(ResourceModel::Name, Qt::AscendingOrder);
+        QStringList names;
+        for (int r = 0; r < proxy.rowCount(); ++r)
+            names << cell(proxy, r, ResourceModel::Name);
+        QCOMPARE(names,
+                 (QStringList{u"billing"_s, u"Jobs"_s, u"shard-1"_s, u"shard-2"_s, u"shard-10"_s}));
+        proxy.sort(ResourceModel::Fence, Qt::DescendingOrder); // numbers still by value
+        QCOMPARE(cell(proxy, 0, ResourceModel::Name), u"billing"_s);
     }
 
     // Given the pane, when a Baton resource is activated (Enter), then it asks to open it; a

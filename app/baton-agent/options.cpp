@@ -42,7 +42,9 @@ standard error. SIGTERM, SIGINT or SIGHUP stop it gracefully (revoke, release, e
   --shards N           campaign for NAME-0 ... NAME-(N-1) in this one process (one
                        scheduler thread, one command and one subscription connection);
                        events name the shard; fair share by default: lead at most
-                       ceil(N / live members), handing the rest over gracefully
+                       ceil(N / live members), handing the rest over gracefully;
+                       --allow-control, --metrics-port and --clock-rate are for one
+                       election and refused with it
   --no-fair-share      with --shards: lead whatever it wins
   --verbose            also print extended and extend-failed events (long form only:
                        -v is --version, as in baton and baton-sim)
@@ -181,6 +183,20 @@ Options parse(int argc, char** argv) {
     }
     if (o.resource.empty())
         throw UsageError("missing --resource NAME (see --help)");
+    if (o.shards > 0) {
+        // What one election's agent offers and a sharded one does not (yet): refused, not
+        // silently ignored.
+        const char* unsupported = o.allowControl     ? "--allow-control"
+                                  : o.metricsPort    ? "--metrics-port"
+                                  : o.clockRate != 1 ? "--clock-rate"
+                                                     : nullptr;
+        if (unsupported)
+            throw UsageError(std::string(unsupported) +
+                             " works for one election only, not with --shards: run one agent "
+                             "per resource for it");
+    }
+    if (!o.fairShare && o.shards == 0)
+        throw UsageError("--no-fair-share needs --shards N");
     return o;
 }
 

@@ -133,6 +133,8 @@ int runSharded(const Options& o) {
     electionOptions.commandTimeout = 500ms; // a stop must finish within a second
     electionOptions.keepAlive = o.ttl;
     electionOptions.tcpKeepAlive = true;
+    electionOptions.minReplicas = o.minReplicas;
+    electionOptions.replicaTimeout = o.replicaTimeout;
     std::unique_ptr<baton::RedisStore> store;
     try {
         store = std::make_unique<baton::RedisStore>(o.redis, electionOptions);

@@ -1,6 +1,7 @@
 #include "resources/resources_pane.h"
 
 #include "backend/lab_clock.h"
+#include "resources/resource_sort_proxy.h"
 
 #include <baton/base/text.h>
 #include <baton/redis/redis_url.h>
@@ -41,7 +42,7 @@ bool isClusterUrl(const QString& url) {
 ResourcesPane::ResourcesPane(QWidget* parent)
     : QWidget(parent)
     , m_model(new ResourceModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new ResourceSortProxy(this))
     , m_table(new QTableView(this))
     , m_filter(new QLineEdit(this))
     , m_patterns(new QLineEdit(this))
