@@ -233,6 +233,22 @@ private Q_SLOTS:
         QCOMPARE(f.model.rowOf(u"leader:jobs"_s, false), -1);
     }
 
+    // Given a sharded family (its members on the family's name, none on its shards), then a
+    // shard's Members cell counts the family's, and says so; a lone name without members says 0.
+    void shardsCountTheirFamilysMembers() {
+        Fixture f;
+        f.model.applyPass(
+            passOf({resource("jobs", {}, 0, {}, 3), resource("jobs-0", "a", 1, 5s, 0),
+                    resource("jobs-1", "b", 2, 5s, 0), resource("solo", "c", 3, 5s, 0)}),
+            t0);
+        QCOMPARE(cell(f.model, f.model.rowOf(u"jobs"_s), ResourceModel::State), u"shard family"_s);
+        QCOMPARE(cell(f.model, f.model.rowOf(u"jobs-0"_s), ResourceModel::Members),
+                 u"3 (of jobs)"_s);
+        QCOMPARE(cell(f.model, f.model.rowOf(u"jobs-1"_s), ResourceModel::Members),
+                 u"3 (of jobs)"_s);
+        QCOMPARE(cell(f.model, f.model.rowOf(u"solo"_s), ResourceModel::Members), u"0"_s);
+    }
+
     // Somebody else's names are shown with their control characters escaped.
     void namesAreShownSafely() {
         Fixture f;

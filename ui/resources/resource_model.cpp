@@ -303,6 +303,19 @@ bool ResourceModel::hasShards(const std::string& name) const {
     return false;
 }
 
+const ResourceModel::Row* ResourceModel::familyOf(const Row& r) const {
+    const auto shard = r.info.foreign ? std::nullopt : shardOf(r.info.name);
+    if (!shard)
+        return nullptr;
+    const auto it =
+        std::lower_bound(m_rows.begin(), m_rows.end(), Key{false, shard->family},
+                         [](const Row& row, const Key& k) { return keyOf(row.info) < k; });
+    return it != m_rows.end() && keyOf(it->info) == Key{false, shard->family} &&
+                   !it->info.members.empty()
+               ? &*it
+               : nullptr;
+}
+
 const ResourceModel::Row* ResourceModel::row(int index) const {
     return index >= 0 && std::size_t(index) < m_rows.size() ? &m_rows[std::size_t(index)] : nullptr;
 }
@@ -377,6 +390,12 @@ QVariant ResourceModel::display(const Row& r, int column) const {
     case Members:
         if (r.info.foreign)
             return QString(); // another library's lock has no presence entries
+        if (r.info.members.empty() && !r.info.expiredMembers)
+            if (const Row* family = familyOf(r))
+                // A sharded agent's entry is on the family, not on each shard.
+                return tr("%1 (of %2)")
+                    .arg(family->info.members.size())
+                    .arg(shown(family->info.name));
         return r.info.expiredMembers
                    ? tr("%1 (+%2 stale)").arg(r.info.members.size()).arg(r.info.expiredMembers)
                    : QString::number(r.info.members.size());

@@ -78,6 +78,8 @@ public:
     /// Every resource that needs attention, as "name: why", in row order.
     QStringList alerts() const { return m_alerts; }
     const Row* row(int index) const;
+    /// The row of the shard family `r` belongs to, when that family has live members.
+    const Row* familyOf(const Row& r) const;
     /// The row of `name` (a foreign lock's key when `foreign`), or -1.
     int rowOf(const QString& name, bool foreign = false) const;
     TimePoint now() const { return m_now; }
