@@ -104,6 +104,11 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(gridIs(g, {u"node-a"_s, u"node-b"_s}, 6, 3), QString(), 15000);
         QCOMPARE(g.columnOf(u"node-c"_s), -1);
         QVERIFY(g.headerData(0, Qt::Horizontal).toString().endsWith(u"3 / share 3"_s));
+        // A shard's leader has no entry of its own (it is on the family): the status bar names
+        // the store's holder instead of saying there is no leader.
+        w->openResource(u"jobs-0"_s);
+        QTRY_VERIFY2_WITH_TIMEOUT(w->statusText().contains(u"held by node-"_s),
+                                  qPrintable(w->statusText()), 5000);
         // Opening the family from the list shows its grid; it opens no election named "jobs".
         w->openResource(u"jobs"_s);
         QVERIFY(!w->controller().sessions().contains(u"jobs"_s));

@@ -16,7 +16,8 @@ QSize ElidingLabel::minimumSizeHint() const {
 
 void ElidingLabel::paintEvent(QPaintEvent*) {
     const QString shown = shownText();
-    const QString tip = shown == text() ? QString() : text();
+    // Escaped: a tooltip takes rich text, and the text may come from a server (an identity).
+    const QString tip = shown == text() ? QString() : text().toHtmlEscaped();
     if (toolTip() != tip)
         setToolTip(tip);
     QPainter p(this);

@@ -15,6 +15,8 @@
 #include "windows/lab_status_bar.h"
 #include "windows/speed_scale.h"
 
+#include <baton/base/text.h>
+
 #include <QAction>
 #include <QCloseEvent>
 #include <QDoubleSpinBox>
@@ -192,8 +194,16 @@ void MainWindow::onSnapshot(const ClusterSnapshot& s) {
     for (const ElectorView& e : s.electors)
         if (e.believesLeader)
             leaders << e.identity + u' ' + m_cluster->fenceText(e.fence);
-    m_leaderLabel->setText(leaders.isEmpty() ? tr("no leader")
-                                             : tr("leader: %1").arg(leaders.join(u", ")));
+    if (!leaders.isEmpty())
+        m_leaderLabel->setText(tr("leader: %1").arg(leaders.join(u", ")));
+    else if (s.lock.known && s.lock.holder < 0 && !s.lock.holderIdentity.isEmpty())
+        // Held by a process the lab does not know as a member here (a shard's leader keeps its
+        // entry on the family): the store's word is all there is.
+        m_leaderLabel->setText(tr("held by %1 %2 (the store's holder)")
+                                   .arg(qstr(visible(s.lock.holderIdentity.toStdString(), 200)),
+                                        m_cluster->fenceText(s.lock.fence)));
+    else
+        m_leaderLabel->setText(tr("no leader"));
     m_storeLabel->setText(s.storeStatus);
     // A style sheet repolishes the label: set it only when it changes, not 50 times a second.
     const QString css = s.storeStatus.isEmpty() ? QString() : QStringLiteral("color: #d32f2f");
