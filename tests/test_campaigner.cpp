@@ -115,6 +115,49 @@ private slots:
         QVERIFY(runtime.calls() > 0 && runtime.batches() <= runtime.calls());
     }
 
+    // Given a follower with a notice delay of 500 ms (a sharded agent at its share), when the
+    // leader releases, then it tries 500 ms later, not at once and not at its 3 s retry; with
+    // no delay, the other one takes a release at once.
+    void aNoticeDelayPostponesTheTry() {
+        ManualClock clock;
+        MemoryStore memory(clock);
+        Locker locker(memory);
+        Campaigner runtime(locker, clock);
+        Trace ta, tb;
+        auto a = runtime.add(config("jobs", "a", ta));
+        auto b = runtime.add(config("jobs", "b", tb));
+        a->start();
+        QTRY_VERIFY(a->isLeader());
+        b->start();
+        QTRY_VERIFY(runtime.idle());
+        QCOMPARE(b->noticeDelay(), Duration::zero());
+        b->setNoticeDelay(500ms);
+        QCOMPARE(b->noticeDelay(), Duration(500ms));
+        a->stop();
+        QTRY_VERIFY(runtime.idle());
+        QVERIFY(!b->isLeader()); // no time passed: the notice waits
+        QCOMPARE(runtime.nextWake(), clock.now() + 500ms);
+        clock.advance(499ms);
+        QTRY_VERIFY(runtime.idle());
+        QVERIFY(!b->isLeader());
+        clock.advance(1ms);
+        QTRY_VERIFY(b->isLeader()); // at the delayed notice, long before its retry
+        a->start();                 // a: no delay (the default)
+        QTRY_VERIFY(runtime.idle());
+        b->stop();
+        QTRY_VERIFY(runtime.idle());
+        QVERIFY(a->isLeader()); // at once, on the notice
+        QCOMPARE(tb.text(), std::string("ER"));
+        // A delay for releases by others only: a's release is heard at once.
+        b->start();
+        QTRY_VERIFY(runtime.idle());
+        b->setNoticeDelay(500ms, std::make_shared<const std::vector<std::string>>(
+                                     std::vector<std::string>{"someone-else"}));
+        a->stop();
+        QTRY_VERIFY(runtime.idle());
+        QVERIFY(b->isLeader()); // no time passed
+    }
+
     // Given 20 leaders on one runtime whose shared store hangs on every extend, then each one's
     // isLeader() is true until the instant before its deadline and false at it, and every one
     // revokes at its deadline: the scheduler never waits for the hung call.

@@ -10,11 +10,14 @@
 #include <baton/wire/event_message.h>
 #include <baton/wire/member.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <unistd.h>
 
 namespace agent {
@@ -50,6 +53,20 @@ public:
                     return;
                 out.push(baton::wire::encode(baton::wire::eventMessage(e, id, resource)));
             };
+            if (o.fairShare) {
+                // On the scheduler thread, between two of its steps: cheap unless the count
+                // crosses the share (a count of all would read the clock 1,000 times).
+                c.onElected = [this] {
+                    if (m_led.fetch_add(1, std::memory_order_relaxed) + 1 ==
+                        m_keep.load(std::memory_order_relaxed))
+                        answerNoticesBelowShare();
+                };
+                c.onRevoked = [this] {
+                    if (m_led.fetch_sub(1, std::memory_order_relaxed) ==
+                        m_keep.load(std::memory_order_relaxed))
+                        answerNoticesBelowShare();
+                };
+            }
             baton::validate(c);
             m_campaigns.push_back(m_runtime.add(c));
             m_benchedUntil.push_back({});
@@ -70,7 +87,7 @@ public:
     // while it holds the ceiling and another member is below the floor (else nobody would
     // give that one a shard); the others hear the release notice and take it. Campaigns again
     // for what it handed over a TTL ago.
-    void rebalance(int liveMembers, int leastOther) {
+    void rebalance(int liveMembers, int leastOther, std::vector<std::string> overFloor) {
         const auto now = baton::SteadyClock::instance().now();
         const int n = int(m_campaigns.size());
         const int live = std::max(1, liveMembers);
@@ -93,34 +110,95 @@ public:
         for (int i = 0; i < n; ++i)
             if (!m_campaigns[i]->running() && now >= m_benchedUntil[i])
                 m_campaigns[i]->start(); // a follower again: the lock is somebody else's now
+        m_keep.store(keep, std::memory_order_relaxed);
+        m_othersNeed.store(leastOther < floor, std::memory_order_relaxed);
+        {
+            std::lock_guard guard(m_overMutex);
+            if (!m_overFloor || *m_overFloor != overFloor)
+                m_overFloor =
+                    std::make_shared<const std::vector<std::string>>(std::move(overFloor));
+        }
+        answerNoticesBelowShare();
     }
+
+    // While another member is below the floor (one that joined), a member that leads its share
+    // answers the release notices of members over the floor (those handing shards over) only
+    // after a head start for that member: a shard handed over then goes to it, not to whoever
+    // answers first (a member at its share that won it would hand it over again a TTL later,
+    // and so on). When nobody below takes it, it takes it after the head start. A release by
+    // any other member (one leaving) it answers at once, and a lock that expires (a crashed
+    // member's) it takes at the expiry, as before. After each rebalance, and when the count of
+    // shards led crosses the share.
+    void answerNoticesBelowShare() {
+        const bool atShare =
+            m_led.load(std::memory_order_relaxed) >= m_keep.load(std::memory_order_relaxed) &&
+            m_othersNeed.load(std::memory_order_relaxed);
+        // From the main thread and the scheduler's callbacks: one at a time. (The campaigns'
+        // own lock is taken inside: never the other way round, callbacks run unlocked.)
+        std::lock_guard guard(m_overMutex);
+        const baton::Duration delay = atShare ? kHeadStart : baton::Duration::zero();
+        if (delay == m_delaySet && m_overFloor == m_delayFrom)
+            return;
+        for (const auto& c : m_campaigns)
+            c->setNoticeDelay(delay, m_overFloor);
+        m_delaySet = delay;
+        m_delayFrom = m_overFloor;
+    }
+    // Enough for a member on the same network to hear the notice and win the lock.
+    static constexpr baton::Duration kHeadStart = std::chrono::milliseconds(10);
 
 private:
     const Options& m_options;
     baton::Locker m_locker;
     baton::Campaigner m_runtime;
+    // Read by the campaigns' callbacks: made before them, gone after them.
+    std::atomic<int> m_keep{std::numeric_limits<int>::max()}; // how many it keeps; unknown: all
+    std::atomic<bool> m_othersNeed{false}; // another member leads fewer than the floor
+    std::atomic<int> m_led{0};             // elected minus revoked: leading(), without clocks
+    // Guards what follows (the main thread and the callbacks use them).
+    std::mutex m_overMutex;
+    std::shared_ptr<const std::vector<std::string>> m_overFloor; // the last read's
+    baton::Duration m_delaySet{}; // what the campaigns were last given
+    std::shared_ptr<const std::vector<std::string>> m_delayFrom;
     std::vector<std::unique_ptr<baton::Campaign>> m_campaigns; // after m_runtime: gone before it
     std::vector<baton::TimePoint> m_benchedUntil;
     baton::TimePoint m_overSince{}; // since when it leads more than its share ({}: it does not)
 };
 
-// The family's live members (presence entries of NAME, at least this one) and the fewest
-// shards any other of them leads; {0, 0} when unknown.
-std::pair<int, int> family(baton::RedisStore& store, const std::string& name,
-                           const std::string& self) {
+// What the family's presence entries say: its live members (at least this one), the fewest
+// shards any other of them leads, and the others that lead more than the floor (those that may
+// be handing shards over); live 0 when unknown.
+struct Family {
+    int live = 0;
+    int leastOther = 0;
+    std::vector<std::string> overFloor;
+};
+
+Family family(baton::RedisStore& store, const std::string& name, const std::string& self,
+              int shards) {
     try {
         const baton::MemberEntries read = store.members(name);
-        int live = 0, least = std::numeric_limits<int>::max();
+        std::vector<std::pair<std::string, int>> others;
+        int live = 0;
         for (const auto& [id, json] : read.entries)
             if (const auto m = baton::wire::decodeMember(id, json);
                 m && baton::directory::live(*m, read.serverMs, baton::unixMsNow())) {
                 ++live;
                 if (id != self)
-                    least = std::min(least, int(m->shardsLed));
+                    others.emplace_back(id, int(m->shardsLed));
             }
-        return {std::max(1, live), least};
+        Family f;
+        f.live = std::max(1, live);
+        f.leastOther = std::numeric_limits<int>::max();
+        const int floor = shards / f.live;
+        for (const auto& [id, led] : others) {
+            f.leastOther = std::min(f.leastOther, led);
+            if (led > floor)
+                f.overFloor.push_back(id);
+        }
+        return f;
     } catch (const baton::StoreError&) {
-        return {0, 0};
+        return {};
     }
 }
 
@@ -183,8 +261,8 @@ int runSharded(const Options& o) {
                 say(id, std::string("presence: ") + e.what());
             }
             if (o.fairShare)
-                if (const auto [live, least] = family(*store, o.resource, id); live > 0)
-                    shards.rebalance(live, least);
+                if (Family f = family(*store, o.resource, id, o.shards); f.live > 0)
+                    shards.rebalance(f.live, f.leastOther, std::move(f.overFloor));
         }
         // Every shard at once: revoke, release (pipelined), before anything else, so that the
         // handover waits for no other round trip. The presence entry goes next: a share only

@@ -23,6 +23,11 @@ struct Campaigner::Slot {
     std::atomic<bool> leading{false};
     std::atomic<TimePoint::rep> deadline{0};
     std::atomic<std::uint64_t> fence{0};
+    // Campaign::setNoticeDelay: how long after a release notice the machine hears it, and
+    // when a notice heard so far will be handed to it (max: none waits).
+    Duration noticeDelay{};
+    std::shared_ptr<const std::vector<std::string>> noticeDelayFrom; // null: from anyone
+    TimePoint noticeAt = TimePoint::max();
 };
 
 Campaigner::Campaigner(Locker& locker, const Clock& clock, Batch batch)
@@ -77,7 +82,8 @@ void Campaigner::makeReady(Slot& slot) {
 }
 
 void Campaigner::arm(Slot& slot) {
-    const TimePoint wake = slot.running ? slot.machine.wakeAt() : TimePoint::max();
+    const TimePoint wake =
+        slot.running ? std::min(slot.machine.wakeAt(), slot.noticeAt) : TimePoint::max();
     if (wake == slot.armedAt)
         return;
     slot.armedAt = wake;
@@ -97,9 +103,20 @@ void Campaigner::startSlot(Slot& slot) {
             if (n.kind != Notice::Kind::Released)
                 return;
             std::lock_guard guard(m_mutex);
-            if (slot.running) {
+            if (!slot.running)
+                return;
+            const auto& from = slot.noticeDelayFrom;
+            const Duration delay =
+                !from || std::find(from->begin(), from->end(), n.identity) != from->end()
+                    ? slot.noticeDelay
+                    : Duration::zero();
+            if (delay == Duration::zero()) {
                 slot.notice = true;
                 makeReady(slot);
+            } else if (slot.noticeAt == TimePoint::max()) {
+                slot.noticeAt = m_clock.now() + delay; // a later notice changes nothing
+                arm(slot);
+                m_cv.notify_all(); // the scheduler may wait for a later timer
             }
         });
     std::lock_guard guard(m_mutex);
@@ -108,6 +125,7 @@ void Campaigner::startSlot(Slot& slot) {
     slot.machine = ElectionMachine(fresh, [this] { return m_locker.newToken(); });
     slot.outcome.reset();
     slot.notice = slot.stopRequested = slot.stopApplied = false;
+    slot.noticeAt = TimePoint::max();
     slot.running = true;
     slot.machine.start(m_clock.now());
     makeReady(slot);
@@ -158,8 +176,10 @@ void Campaigner::step(Slot& slot, TimePoint now,
     ElectionMachine& m = slot.machine;
     if (slot.outcome)
         m.handle(now, *std::exchange(slot.outcome, std::nullopt));
-    if (std::exchange(slot.notice, false))
+    if (std::exchange(slot.notice, false) || slot.noticeAt <= now) {
+        slot.noticeAt = TimePoint::max();
         m.handle(now, ReleaseNotice{});
+    }
     if (slot.stopRequested && !slot.stopApplied) {
         slot.stopApplied = true;
         m.handle(now, StopRequest{});
@@ -343,6 +363,18 @@ void Campaign::setTiming(const Timing& timing) {
     std::lock_guard guard(m_owner.m_mutex);
     m_slot.machine.setTiming(timing);
     m_owner.makeReady(m_slot);
+}
+
+void Campaign::setNoticeDelay(Duration delay,
+                              std::shared_ptr<const std::vector<std::string>> from) {
+    std::lock_guard guard(m_owner.m_mutex);
+    m_slot.noticeDelay = std::max(delay, Duration::zero());
+    m_slot.noticeDelayFrom = std::move(from);
+}
+
+Duration Campaign::noticeDelay() const {
+    std::lock_guard guard(m_owner.m_mutex);
+    return m_slot.noticeDelay;
 }
 
 Timing Campaign::timing() const {

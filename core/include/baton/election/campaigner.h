@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <queue>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -125,6 +126,16 @@ public:
     const std::string& resource() const;
     void setTiming(const Timing& timing);
     Timing timing() const;
+    /// How long after a release notice a follower tries (default 0: at once), for notices of
+    /// a release by one of `from` (null: by anyone). A sharded agent at its fair share waits a
+    /// little for releases by members over their share while another member is below it, so
+    /// that a shard handed over goes to that member rather than to whoever answers first (which
+    /// would hand it over again); if nobody takes it, it takes it after the wait. Retries and
+    /// the holder's expiry are not delayed; a notice already heard keeps its time. Any thread,
+    /// callbacks too.
+    void setNoticeDelay(Duration delay,
+                        std::shared_ptr<const std::vector<std::string>> from = nullptr);
+    Duration noticeDelay() const;
 
 private:
     friend class Campaigner;
