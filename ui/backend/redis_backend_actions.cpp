@@ -182,8 +182,10 @@ void RedisBackend::Impl::actOn(const Action& a) {
     if (refused(r->whyNot(a, now)))
         return;
     r->act(a, now);
+    // From when the kill was done and reported (a process takes a moment to die), so that the
+    // elector is down for the whole length.
     if (a.kind == Action::Kind::Crash && a.duration > Duration::zero())
-        m_comeBack.emplace_back(r->id(), now + a.duration);
+        m_comeBack.emplace_back(r->id(), m_clock.now() + a.duration);
 }
 
 } // namespace baton::lab
