@@ -305,15 +305,16 @@ bool ResourceModel::hasShards(const std::string& name) const {
 
 const ResourceModel::Row* ResourceModel::familyOf(const Row& r) const {
     const auto shard = r.info.foreign ? std::nullopt : shardOf(r.info.name);
-    if (!shard)
-        return nullptr;
+    const Row* family = shard ? row(indexOf(false, shard->family)) : nullptr;
+    return family && !family->info.members.empty() ? family : nullptr;
+}
+
+int ResourceModel::indexOf(bool foreign, std::string_view name) const {
     const auto it =
-        std::lower_bound(m_rows.begin(), m_rows.end(), Key{false, shard->family},
+        std::lower_bound(m_rows.begin(), m_rows.end(), Key{foreign, name},
                          [](const Row& row, const Key& k) { return keyOf(row.info) < k; });
-    return it != m_rows.end() && keyOf(it->info) == Key{false, shard->family} &&
-                   !it->info.members.empty()
-               ? &*it
-               : nullptr;
+    return it != m_rows.end() && keyOf(it->info) == Key{foreign, name} ? int(it - m_rows.begin())
+                                                                       : -1;
 }
 
 const ResourceModel::Row* ResourceModel::row(int index) const {
@@ -321,11 +322,7 @@ const ResourceModel::Row* ResourceModel::row(int index) const {
 }
 
 int ResourceModel::rowOf(const QString& name, bool foreign) const {
-    const std::string n = name.toStdString();
-    const auto it =
-        std::lower_bound(m_rows.begin(), m_rows.end(), Key{foreign, n},
-                         [](const Row& row, const Key& k) { return keyOf(row.info) < k; });
-    return it != m_rows.end() && keyOf(it->info) == Key{foreign, n} ? int(it - m_rows.begin()) : -1;
+    return indexOf(foreign, name.toStdString());
 }
 
 int ResourceModel::rowCount(const QModelIndex& parent) const {

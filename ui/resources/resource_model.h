@@ -11,6 +11,7 @@
 #include <QSet>
 
 #include <deque>
+#include <string_view>
 #include <vector>
 
 namespace baton::lab {
@@ -97,6 +98,8 @@ Q_SIGNALS:
     void turnedRed(const QString& name, const QString& why);
 
 private:
+    // The row of `name` (a foreign lock or not), -1 when not listed.
+    int indexOf(bool foreign, std::string_view name) const;
     void track(Row& r, const ResourceInfo& info, TimePoint at, double serverMs);
     void insertRuns(const std::vector<const ResourceInfo*>& fresh, TimePoint at, double serverMs);
     void updateAlerts();
