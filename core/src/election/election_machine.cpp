@@ -44,16 +44,20 @@ Event& ElectionMachine::record(EventType type, TimePoint at) {
     return e;
 }
 
+void ElectionMachine::handle(TimePoint now, const CallResult& result) {
+    if (result.error)
+        failed(now, *result.error);
+    else if (result.kind == Command::Kind::Acquire)
+        acquired(now, result.attempt ? *result.attempt : kNoAttempt);
+    else if (result.kind == Command::Kind::Extend)
+        extended(now, result.held);
+    else
+        released(now);
+}
+
 void ElectionMachine::handle(TimePoint now, const Input& input) {
     if (const auto* result = std::get_if<CallResult>(&input)) {
-        if (result->error)
-            failed(now, *result->error);
-        else if (result->kind == Command::Kind::Acquire)
-            acquired(now, result->attempt ? *result->attempt : kNoAttempt);
-        else if (result->kind == Command::Kind::Extend)
-            extended(now, result->held);
-        else
-            released(now);
+        handle(now, *result);
     } else if (std::holds_alternative<ReleaseNotice>(input)) {
         releaseNoticed(now);
     } else {
@@ -105,7 +109,7 @@ void ElectionMachine::checkDeadline(TimePoint now) {
 }
 
 void ElectionMachine::setLeader(TimePoint now, const std::string& identity, std::uint64_t fence) {
-    if (identity == m_leader && fence == m_leaderFence)
+    if (fence == m_leaderFence && identity == m_leader)
         return;
     m_leader = identity;
     m_leaderFence = fence;
@@ -157,10 +161,15 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
         cmd.lease = *m_lease;
         break;
     }
+    InFlight& f = m_inflight.emplace();
+    f.kind = kind;
+    f.sentAt = now;
+    f.ttl = cmd.ttl;
+    f.term = m_term;
     // The lease of an acquire in flight is the retry token's, which stays until it is answered:
     // no copy is kept (see failed()).
-    m_inflight.emplace(
-        InFlight{kind, now, cmd.ttl, m_term, kind == Command::Kind::Acquire ? Lease{} : cmd.lease});
+    if (kind != Command::Kind::Acquire)
+        f.lease = cmd.lease;
     return out;
 }
 
@@ -196,10 +205,15 @@ Duration ElectionMachine::backoff() const {
 }
 
 void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
-    const InFlight f = takeInflight(Command::Kind::Acquire);
+    // An acquire's record has no lease: its times are all there is to take.
+    assert(m_inflight && m_inflight->kind == Command::Kind::Acquire);
+    const TimePoint sentAt = m_inflight->sentAt;
+    const Duration ttl = m_inflight->ttl;
+    const std::uint64_t term = m_inflight->term;
+    m_inflight.reset();
     m_retryToken.reset(); // answered: that token is spent (taken, or nothing to take up)
     checkDeadline(now);
-    if (m_phase != Phase::Following || f.term != m_term) {
+    if (m_phase != Phase::Following || term != m_term) {
         // Sent before a stop: never lead on it, give it back.
         if (attempt.lease)
             m_cleanup = attempt.lease;
@@ -211,8 +225,8 @@ void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
         m_lease = attempt.lease;
         m_phase = Phase::Leading;
         m_fence = attempt.lease->fence;
-        m_deadline = deadlineFor(f.sentAt, f.ttl);
-        m_nextRefresh = f.sentAt + m_timing.refreshInterval;
+        m_deadline = deadlineFor(sentAt, ttl);
+        m_nextRefresh = sentAt + m_timing.refreshInterval;
         m_lastExtendFailed = false;
         record(EventType::Elected, now).deadline = m_deadline;
         setLeader(now, m_identity, m_fence);

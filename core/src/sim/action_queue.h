@@ -45,19 +45,30 @@ struct ActionHeader {
 };
 
 struct Action : ActionHeader {
-    // What only some kinds carry, so that the many that carry nothing (wake-ups, writes) stay
-    // small to move: Arrive a Command, Reply a CallResult (as the machine's Input, so that it is
-    // handed over without a move), FaultStart and FaultEnd a Fault.
-    std::variant<std::monostate, Command, Input, Fault> payload;
+    // Arrive carries a Command, Reply its CallResult (in place: a call's arrival becomes its
+    // reply in the same action), FaultStart and FaultEnd a Fault. A slot's command and answer
+    // are kept between its uses, so that their strings' buffers are reused: whoever schedules
+    // an Arrive sets its command, and a Reply's answer is set with setAnswer().
+    Command command;
+    CallResult answer;
+    std::unique_ptr<Fault> fault; // only the few fault actions have one
 
-    Command& command() { return *std::get_if<Command>(&payload); }
-    CallResult& answer() { return *std::get_if<CallResult>(std::get_if<Input>(&payload)); }
-    const Input& input() const { return *std::get_if<Input>(&payload); }
-    /// Makes the payload a CallResult (an empty one unless `r` is given).
-    CallResult& setAnswer(CallResult&& r = {}) {
-        return *std::get_if<CallResult>(&payload.emplace<Input>(std::move(r)));
+    /// Makes the answer an empty CallResult of `call` to fill in.
+    CallResult& setAnswer(Command::Kind call) {
+        answer.kind = call;
+        answer.attempt.reset();
+        answer.held = false;
+        answer.error.reset();
+        return answer;
     }
-    Fault& fault() { return *std::get_if<Fault>(&payload); }
+    CallResult& setAnswer(CallResult&& r) {
+        answer = std::move(r);
+        return answer;
+    }
+    Fault& setFault(const Fault& f) {
+        fault = std::make_unique<Fault>(f);
+        return *fault;
+    }
 };
 
 template <std::size_t N, typename T>
@@ -83,24 +94,11 @@ public:
     /// A new action at `at`, empty (kind Wake, no payload), for the caller to fill in now.
     Action& push(TimePoint at) {
         const std::uint32_t slot = newSlot();
-        const Item item{at, m_seq++, slot};
-        const auto delay = static_cast<std::uint64_t>(std::max(Duration(0), at - m_now).count());
-        const std::size_t source = laneFor(static_cast<std::size_t>(std::bit_width(delay)), item);
-        const bool first = m_next != kUnknown && before(item, m_head[m_next]);
-        if (source == kHeap) {
-            heapPush(item);
-            if (m_heap.front().slot == slot)
-                m_head[kHeap] = item;
-        } else {
-            m_lanes[source].push(item);
-            if (m_lanes[source].size() == 1)
-                m_head[source] = item;
-        }
-        ++m_count;
-        if (first)
-            m_next = source; // else the earliest stays where it was
+        place(slot, at);
         return action(slot);
     }
+    /// Puts a popped action (one not released) back at `at`, ordered as a new one would be.
+    void repush(std::uint32_t slot, TimePoint at) { place(slot, at); }
 
     /// The same, in the sorted lane: `at` must be no earlier than the last action pushed there.
     /// It is ordered among all others exactly as push() would order it.
@@ -118,7 +116,7 @@ public:
     TimePoint nextAt() const { return m_head[earliest()].at; }
 
     /// Takes the earliest action off the queue and returns its slot; `at` is set to its time. Its
-    /// action stays valid (whatever is pushed meanwhile) until release(slot).
+    /// action stays valid (whatever is pushed meanwhile) until release(slot) or repush(slot).
     std::uint32_t pop(TimePoint& at) {
         const std::size_t source = earliest();
         const Item top = m_head[source];
@@ -144,15 +142,35 @@ public:
     Action& action(std::uint32_t slot) {
         return (*m_chunks[slot >> kChunkBits])[slot & kChunkMask];
     }
-    /// Empties a popped slot for reuse.
+    /// Empties a popped slot for reuse (its command and answer stay, see Action).
     void release(std::uint32_t slot) {
         Action& a = action(slot);
         static_cast<ActionHeader&>(a) = ActionHeader{};
-        a.payload.emplace<std::monostate>();
+        a.fault.reset();
         m_freeSlots.push_back(slot);
     }
 
 private:
+    // Queues `slot` at `at`.
+    void place(std::uint32_t slot, TimePoint at) {
+        const Item item{at, m_seq++, slot};
+        const auto delay = static_cast<std::uint64_t>(std::max(Duration(0), at - m_now).count());
+        const std::size_t source = laneFor(static_cast<std::size_t>(std::bit_width(delay)), item);
+        const bool first = m_next != kUnknown && before(item, m_head[m_next]);
+        if (source == kHeap) {
+            heapPush(item);
+            if (m_heap.front().slot == slot)
+                m_head[kHeap] = item;
+        } else {
+            m_lanes[source].push(item);
+            if (m_lanes[source].size() == 1)
+                m_head[source] = item;
+        }
+        ++m_count;
+        if (first)
+            m_next = source; // else the earliest stays where it was
+    }
+
     // The sources order small items that name the slot of their action.
     struct Item {
         TimePoint at;

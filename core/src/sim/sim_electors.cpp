@@ -5,6 +5,8 @@ namespace baton {
 using std::chrono::nanoseconds;
 
 void Simulator::Impl::harvest(Node& n, TimePoint v) {
+    if (!n.machine->hasEvents())
+        return;
     for (Event& e : n.machine->takeEvents()) {
         const bool elected = e.type == EventType::Elected;
         history.events.push_back(ElectorEvent{v, n.index, n.incarnation, std::move(e)});
@@ -44,7 +46,7 @@ void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {
     const TimePoint local = n.toLocal(v);
     switch (a.kind) {
     case ActionKind::Reply:
-        n.machine->handle(local, a.input());
+        n.machine->handle(local, a.answer);
         break;
     case ActionKind::Notice:
         n.machine->handle(local, ReleaseNotice{});

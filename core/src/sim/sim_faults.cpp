@@ -68,7 +68,7 @@ void Simulator::Impl::faultStart(const Fault& f, TimePoint v) {
         if (took && lasting && f.duration.count() > 0) {
             Action& a = schedule(v + f.duration, ActionKind::FaultEnd);
             a.node = index;
-            a.payload = f;
+            a.setFault(f);
             a.token = history.faults.size() - 1;
         }
     }
@@ -223,7 +223,7 @@ void Simulator::Impl::faultEnd(Action& a, TimePoint v) {
     if (record.end != v)
         return; // already ended by an explicit fault, or a crash cut it short
     Node& n = nodes[static_cast<std::size_t>(a.node)];
-    switch (a.fault().kind) {
+    switch (a.fault->kind) {
     case FaultKind::Crash:
     case FaultKind::Stop:
         bringUp(n, v);
@@ -237,7 +237,7 @@ void Simulator::Impl::faultEnd(Action& a, TimePoint v) {
             --n.partitions;
         break;
     case FaultKind::Latency:
-        n.extra = std::max(Duration(0), n.extra - a.fault().extra);
+        n.extra = std::max(Duration(0), n.extra - a.fault->extra);
         break;
     default:
         break;

@@ -8,9 +8,8 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
         const bool fail = n.partitionMode == Fault::PartitionMode::Fail;
         Action& r = schedule(fail ? v + oneWay(n) : v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        CallResult& answer = r.setAnswer();
-        answer.kind = cmd.kind;
-        answer.error = fail ? "store unreachable (partitioned)" : timedOutPartitioned;
+        r.setAnswer(cmd.kind).error =
+            fail ? "store unreachable (partitioned)" : timedOutPartitioned;
         return;
     }
     const Duration out = oneWay(n);
@@ -21,15 +20,13 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     if (late) {
         Action& r = schedule(v + timeout, ActionKind::Reply, n);
         r.sentAt = v;
-        CallResult& answer = r.setAnswer();
-        answer.kind = cmd.kind;
-        answer.error = timedOut;
+        r.setAnswer(cmd.kind).error = timedOut;
     }
     Action& a = schedule(v + out, ActionKind::Arrive, n);
     a.sentAt = v;
     a.inbound = back;
     a.answered = !late;
-    a.payload = std::move(cmd);
+    a.command = std::move(cmd);
 }
 
 void Simulator::Impl::arrive(Action& a, TimePoint v) {
@@ -37,16 +34,30 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
         return arriveReplicated(a, v);
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     ++history.storeCalls[static_cast<std::size_t>(a.node)];
-    store.setCaller(a.node);
-    CallResult answer = execute(locker, n.info.identity, a.command());
-    recordStore(viewAfter(n, answer, v));
+    callStore(n, a);
+    recordStore(viewAfter(n, a.answer, v));
     if (!a.answered)
         return;
-    Action& r = schedule(v + a.inbound, ActionKind::Reply);
-    r.node = a.node;
-    r.incarnation = a.incarnation;
-    r.sentAt = a.sentAt;
-    r.setAnswer(std::move(answer));
+    // The call's action travels back as its reply.
+    a.kind = ActionKind::Reply;
+    requeue(v + a.inbound);
+}
+
+void Simulator::Impl::callStore(const Node& n, Action& a) {
+    const Command& cmd = a.command;
+    store.setCaller(n.index);
+    if (cmd.kind != Command::Kind::Acquire || cmd.lease.resource != scenario.resource) {
+        a.setAnswer(execute(locker, n.info.identity, cmd));
+        return;
+    }
+    // An acquire of the run's resource, answered in place: what execute() makes of
+    // Locker::tryLock, without the copies of its reply.
+    try {
+        store.acquire(cmd.lease.token, n.info.identity, cmd.ttl,
+                      a.setAnswer(cmd.kind).attempt.emplace());
+    } catch (const std::exception& e) {
+        a.setAnswer(CallResult::failure(cmd.kind, e.what()));
+    }
 }
 
 std::optional<StoreView> Simulator::Impl::lockView(TimePoint v) {
@@ -97,13 +108,13 @@ void Simulator::Impl::reply(Action& a, TimePoint v) {
     Node* n = addressee(a);
     if (!n)
         return; // the process that asked is gone
-    if (n->partitioned() && !a.answer().error) {
+    if (n->partitioned() && !a.answer.error) {
         // The answer is lost in the partition: the caller times out instead.
-        a.answer().error = timedOutPartitioned;
-        a.answer().attempt.reset();
+        a.answer.error = timedOutPartitioned;
+        a.answer.attempt.reset();
         const TimePoint timeoutAt = a.sentAt + scenario.commandTimeout;
         if (timeoutAt > v) {
-            queue.push(timeoutAt) = std::move(a);
+            requeue(timeoutAt);
             return;
         }
     }

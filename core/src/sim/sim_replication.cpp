@@ -34,13 +34,13 @@ void Simulator::Impl::arriveReplicated(Action& a, TimePoint v) {
             Action& r = schedule(a.sentAt + scenario.commandTimeout, ActionKind::Reply, n);
             r.incarnation = a.incarnation;
             r.sentAt = a.sentAt;
-            r.setAnswer(CallResult::failure(a.command().kind, timedOut + " (no primary)"));
+            r.setAnswer(CallResult::failure(a.command.kind, timedOut + " (no primary)"));
             return;
         }
-        answer = CallResult::failure(a.command().kind,
+        answer = CallResult::failure(a.command.kind,
                                      "store unreachable: the primary is down, failover under way");
     } else {
-        answer = execute(locker, n.info.identity, a.command());
+        answer = execute(locker, n.info.identity, a.command);
         recordStore(viewAfter(n, answer, v));
         if (config.minReplicas > 0 && rs.wrote() && waitsForReplicas(answer)) {
             const auto ack = rs.acknowledge(v);

@@ -11,33 +11,39 @@ AcquireReply SimStore::acquire(const std::string& resource, const std::string& t
                                const std::string& identity, Duration ttl) {
     if (!mine(resource))
         return m_others.acquire(resource, token, identity, ttl);
+    LockAttempt attempt;
+    acquire(token, identity, ttl, attempt);
+    AcquireReply reply;
+    reply.acquired = attempt.lease.has_value();
+    reply.fence = attempt.lease ? attempt.lease->fence : 0;
+    reply.holder = std::move(attempt.holder);
+    return reply;
+}
+
+void SimStore::acquire(const std::string& token, const std::string& identity, Duration ttl,
+                       LockAttempt& out) {
     if (ttl.count() <= 0)
         throw StoreError("acquire: ttl must be positive, got " + formatDuration(ttl));
     const TimePoint now = m_clock.now();
-    AcquireReply reply;
-    if (live(now)) {
-        if (m_lock.token == token) { // our own earlier try got through: take it up
-            m_lock.expiresAt = now + ttl;
-            reply.acquired = true;
-            reply.fence = m_lock.fence;
-            reply.holder = {identity, m_lock.fence, ttl};
-            return reply;
-        }
-        reply.holder.identity = m_lock.identity;
-        reply.holder.fence = m_lock.fence;
-        reply.holder.remaining = m_lock.expiresAt - now;
-        return reply;
+    if (live(now) && m_lock.token != token) {
+        out.lease.reset();
+        out.holder.identity = m_lock.identity;
+        out.holder.fence = m_lock.fence;
+        out.holder.remaining = m_lock.expiresAt - now;
+        return;
     }
-    m_held = true;
-    m_lock.token = token;
-    m_lock.identity = identity;
-    m_lock.fence = ++m_fence;
+    if (!m_held) { // free: take it (else our own earlier try got through: take it up)
+        m_held = true;
+        m_lock.token = token;
+        m_lock.identity = identity;
+        m_lock.fence = ++m_fence;
+        m_lock.holder = m_caller;
+    }
     m_lock.expiresAt = now + ttl;
-    m_lock.holder = m_caller;
-    reply.acquired = true;
-    reply.fence = m_lock.fence;
-    reply.holder = {identity, m_lock.fence, ttl};
-    return reply;
+    out.lease = Lease{m_resource, token, m_lock.fence};
+    out.holder.identity = identity;
+    out.holder.fence = m_lock.fence;
+    out.holder.remaining = ttl;
 }
 
 bool SimStore::extend(const std::string& resource, const std::string& token, Duration ttl) {

@@ -2,6 +2,7 @@
 // The simulator's store: MemoryStore's lock semantics for the run's one resource, without a
 // mutex (one thread runs it) or a hash lookup per call, and it knows which elector holds it.
 
+#include "baton/store/locker.h"
 #include "baton/store/memory_store.h"
 #include "baton/store/store.h"
 #include "baton/store/subscriber_list.h"
@@ -24,6 +25,11 @@ public:
     void publish(const std::string& resource, const std::string& payload) override;
     Subscription subscribe(const std::string& resource,
                            std::function<void(const Notice&)> fn) override;
+
+    /// An acquire of the run's resource, its answer written into `out` (what Locker::tryLock
+    /// makes of acquire()'s reply).
+    void acquire(const std::string& token, const std::string& identity, Duration ttl,
+                 LockAttempt& out);
 
     /// Who makes the calls from now on (an elector's index): an acquire that takes the lock
     /// records it as the holder.

@@ -118,7 +118,7 @@ void Simulator::Impl::setup() {
     for (const Fault* f : byTime) {
         Action& a = queue.pushSorted(start + f->at);
         a.kind = ActionKind::FaultStart;
-        a.payload = *f;
+        a.setFault(*f);
     }
 }
 
@@ -135,7 +135,7 @@ void Simulator::Impl::wake(Action& a, TimePoint v) {
 }
 
 void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
-    faultStart(a.fault(), v);
+    faultStart(*a.fault, v);
 }
 
 // Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
@@ -161,11 +161,14 @@ bool Simulator::Impl::step() {
 
 void Simulator::Impl::take() {
     TimePoint at;
-    const std::uint32_t slot = queue.pop(at);
+    taking = queue.pop(at);
     clock.advanceTo(at);
     history.end = at;
-    dispatch(queue.action(slot), at);
-    queue.release(slot);
+    dispatch(queue.action(taking), at);
+    if (kept)
+        kept = false;
+    else
+        queue.release(taking);
     if (history.records() > scenario.maxRecords && history.cutShort.empty()) {
         end = at; // nothing after this instant runs
         history.cutShort =
@@ -218,7 +221,7 @@ void Simulator::inject(Fault fault) {
 }
 
 void Simulator::schedule(Fault fault) {
-    m_impl->schedule(std::max(now(), m_start + fault.at), ActionKind::FaultStart).payload = fault;
+    m_impl->schedule(std::max(now(), m_start + fault.at), ActionKind::FaultStart).setFault(fault);
 }
 
 std::size_t Simulator::size() const {

@@ -113,6 +113,15 @@ struct Simulator::Impl {
     // The tokens of every acquire (the locker's and the machines').
     std::string newToken();
 
+    // The slot of the action being handled, and whether its handler put it back in the queue.
+    std::uint32_t taking = 0;
+    bool kept = false;
+    // Puts the action being handled back in the queue at `at` (a handler's last step).
+    void requeue(TimePoint at) {
+        queue.repush(taking, at);
+        kept = true;
+    }
+
     // A new action at `at`, made in its place in the queue: the caller fills it in.
     Action& schedule(TimePoint at, ActionKind kind) {
         Action& a = queue.push(at);
@@ -174,6 +183,8 @@ struct Simulator::Impl {
     // the network and the store: latency, partitions, timeouts (sim_network.cpp)
     void send(Node& n, Command&& cmd, TimePoint v);
     void arrive(Action& a, TimePoint v);
+    // Makes `a`'s call of `n` on the store (not a replicated one) and sets its answer.
+    void callStore(const Node& n, Action& a);
     void arriveReplicated(Action& a, TimePoint v); // sim_replication.cpp
     Store& lockStore() { return replicated ? static_cast<Store&>(*replicated) : store; }
     // The lock as the store holds it at `v` (elector -1: held by nobody we know).

@@ -55,6 +55,8 @@ public:
     void start(TimePoint now);
     /// Feeds one input at `now`; then poll() says what to do next.
     void handle(TimePoint now, const Input& input);
+    /// The same for the outcome of the call in flight (what a driver feeds most often).
+    void handle(TimePoint now, const CallResult& result);
 
     /// Advances timers to `now` and returns the store call to make now, if any.
     std::optional<Command> poll(TimePoint now);
@@ -63,6 +65,8 @@ public:
 
     /// Events produced since the last call, oldest first.
     std::vector<Event> takeEvents();
+    /// Whether takeEvents() has anything to hand over.
+    bool hasEvents() const { return !m_events.empty(); }
 
     Phase phase() const { return m_phase; }
     bool busy() const { return m_inflight.has_value(); }
@@ -82,7 +86,7 @@ private:
         TimePoint sentAt;
         Duration ttl;
         std::uint64_t term;
-        Lease lease;
+        Lease lease; ///< Extend, Release (an acquire's is the retry token's)
     };
 
     void stop(TimePoint now);
