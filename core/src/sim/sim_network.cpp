@@ -137,6 +137,9 @@ void Simulator::Impl::deliver(Node& n, Action& a, TimePoint v) {
         return;
     }
     apply(n, a, v);
+    // Handled: what the elector does next can travel in this action's slot, unless it is a
+    // paused elector's (resume() feeds those from its pending list).
+    reusable = &a == &queue.action(taking);
     drive(n, v);
 }
 

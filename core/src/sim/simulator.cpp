@@ -131,6 +131,7 @@ void Simulator::Impl::wake(Action& a, TimePoint v) {
     if (a.token != n.wakeToken || a.incarnation != n.incarnation)
         return;
     n.wakeAt = TimePoint::max();
+    reusable = true;
     drive(n, v);
 }
 
@@ -164,6 +165,7 @@ void Simulator::Impl::take() {
     taking = queue.pop(at);
     clock.advanceTo(at);
     history.end = at;
+    reusable = false;
     dispatch(queue.action(taking), at);
     if (kept)
         kept = false;

@@ -116,6 +116,9 @@ struct Simulator::Impl {
     // The slot of the action being handled, and whether its handler put it back in the queue.
     std::uint32_t taking = 0;
     bool kept = false;
+    // Whether the handler is done with its action, so that the next one scheduled can be made
+    // in its slot (a follower's wake-up, call and reply then travel in one).
+    bool reusable = false;
     // Puts the action being handled back in the queue at `at` (a handler's last step).
     void requeue(TimePoint at) {
         queue.repush(taking, at);
@@ -124,8 +127,16 @@ struct Simulator::Impl {
 
     // A new action at `at`, made in its place in the queue: the caller fills it in.
     Action& schedule(TimePoint at, ActionKind kind) {
-        Action& a = queue.push(at);
+        Action& a = reusable ? reuse(at) : queue.push(at);
         a.kind = kind;
+        return a;
+    }
+    // The action being handled, emptied and queued again at `at` as a new one would be.
+    Action& reuse(TimePoint at) {
+        reusable = false;
+        Action& a = queue.action(taking);
+        static_cast<sim_detail::ActionHeader&>(a) = sim_detail::ActionHeader{};
+        requeue(at);
         return a;
     }
     // The same, for `n`'s current process.
