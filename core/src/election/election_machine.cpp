@@ -126,9 +126,16 @@ void ElectionMachine::finishStopIfDone(TimePoint now) {
 }
 
 std::optional<Command> ElectionMachine::poll(TimePoint now) {
+    std::optional<Command> out(std::in_place);
+    if (!poll(now, *out))
+        out.reset();
+    return out;
+}
+
+bool ElectionMachine::poll(TimePoint now, Command& cmd) {
     checkDeadline(now);
     if (m_inflight)
-        return std::nullopt;
+        return false;
     finishStopIfDone(now);
 
     Command::Kind kind;
@@ -139,13 +146,12 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
     else if (m_phase == Phase::Leading && now >= m_nextRefresh)
         kind = Command::Kind::Extend;
     else
-        return std::nullopt;
+        return false;
 
-    std::optional<Command> out(std::in_place);
-    Command& cmd = *out;
     cmd.kind = kind;
     switch (kind) {
     case Command::Kind::Release:
+        cmd.ttl = Duration{};
         cmd.lease = *m_cleanup;
         break;
     case Command::Kind::Acquire:
@@ -154,6 +160,7 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
             m_retryToken = m_tokens();
         cmd.lease.resource = m_resource;
         cmd.lease.token = *m_retryToken;
+        cmd.lease.fence = 0;
         m_noticePending = false;
         break;
     case Command::Kind::Extend:
@@ -170,7 +177,7 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
     // no copy is kept (see failed()).
     if (kind != Command::Kind::Acquire)
         f.lease = cmd.lease;
-    return out;
+    return true;
 }
 
 TimePoint ElectionMachine::wakeAt() const {

@@ -19,10 +19,12 @@ void Simulator::Impl::drive(Node& n, TimePoint v) {
     if (!n.alive || n.paused() || !n.machine)
         return;
     const TimePoint local = n.toLocal(v);
-    std::optional<Command> cmd = n.machine->poll(local);
+    // Written where the call will most likely travel: the slot of the action just handled.
+    Command& cmd = reusable ? queue.action(taking).command : outgoing;
+    const bool call = n.machine->poll(local, cmd);
     harvest(n, v);
-    if (cmd)
-        send(n, std::move(*cmd), v);
+    if (call)
+        send(n, cmd, v);
     scheduleWake(n, v, local);
 }
 

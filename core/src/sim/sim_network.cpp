@@ -2,7 +2,7 @@
 
 namespace baton {
 
-void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
+void Simulator::Impl::send(Node& n, const Command& cmd, TimePoint v) {
     const Duration timeout = scenario.commandTimeout;
     if (n.partitioned()) {
         const bool fail = n.partitionMode == Fault::PartitionMode::Fail;
@@ -26,7 +26,8 @@ void Simulator::Impl::send(Node& n, Command&& cmd, TimePoint v) {
     a.sentAt = v;
     a.inbound = back;
     a.answered = !late;
-    a.command = std::move(cmd);
+    if (&a.command != &cmd) // else made in this slot already
+        a.command = cmd;
 }
 
 void Simulator::Impl::arrive(Action& a, TimePoint v) {

@@ -119,6 +119,8 @@ struct Simulator::Impl {
     // Whether the handler is done with its action, so that the next one scheduled can be made
     // in its slot (a follower's wake-up, call and reply then travel in one).
     bool reusable = false;
+    // Where a call is made when there is no such slot.
+    Command outgoing;
     // Puts the action being handled back in the queue at `at` (a handler's last step).
     void requeue(TimePoint at) {
         queue.repush(taking, at);
@@ -192,7 +194,8 @@ struct Simulator::Impl {
     void resume(Node& n, TimePoint v);
 
     // the network and the store: latency, partitions, timeouts (sim_network.cpp)
-    void send(Node& n, Command&& cmd, TimePoint v);
+    // Sends `cmd` (the machine's outgoing call) on `n`'s link.
+    void send(Node& n, const Command& cmd, TimePoint v);
     void arrive(Action& a, TimePoint v);
     // Makes `a`'s call of `n` on the store (not a replicated one) and sets its answer.
     void callStore(const Node& n, Action& a);

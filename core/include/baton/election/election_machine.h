@@ -60,6 +60,9 @@ public:
 
     /// Advances timers to `now` and returns the store call to make now, if any.
     std::optional<Command> poll(TimePoint now);
+    /// The same, written into `out` (whose strings' buffers are reused): true when there is a
+    /// call to make, else `out` is left as it was.
+    bool poll(TimePoint now, Command& out);
     /// When poll() should next be called if nothing else happens (max: only an input will do).
     TimePoint wakeAt() const;
 
