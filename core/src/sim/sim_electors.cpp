@@ -76,7 +76,7 @@ void Simulator::Impl::bringUp(Node& n, TimePoint v) {
     c.timing = n.timing;
     c.maxClockDrift = scenario.maxDrift;
     c.pollingOnly = n.pollingOnly;
-    n.machine = std::make_unique<ElectionMachine>(c, [this] { return newToken(); });
+    n.machine.emplace(c, [this] { return newToken(); });
     n.machine->start(n.info.toLocal(v));
     drive(n, v);
 }

@@ -46,7 +46,7 @@ struct Simulator::Impl {
         Duration latency{};
         bool pollingOnly = false;
         Timing timing;
-        std::unique_ptr<ElectionMachine> machine;
+        std::optional<ElectionMachine> machine; // in the node: its state and the node's together
         bool alive = false;
         int pauses = 0;
         int partitions = 0;
