@@ -47,15 +47,20 @@ void Simulator::Impl::arrive(Action& a, TimePoint v) {
 void Simulator::Impl::callStore(const Node& n, Action& a) {
     const Command& cmd = a.command;
     store.setCaller(n.index);
-    if (cmd.kind != Command::Kind::Acquire || cmd.lease.resource != scenario.resource) {
+    if (cmd.kind != Command::Kind::Acquire) {
         a.setAnswer(execute(locker, n.info.identity, cmd));
         return;
     }
-    // An acquire of the run's resource, answered in place: what execute() makes of
-    // Locker::tryLock, without the copies of its reply.
+    // An acquire (of the run's resource: every simulated elector's), answered in place: what
+    // execute() makes of Locker::tryLock, without the copies of its reply. The answer's
+    // attempt is filled in whole, so the slot's last one is written over, buffers and all.
+    CallResult& answer = a.answer;
+    answer.kind = cmd.kind;
+    answer.held = false;
+    answer.error.reset();
+    LockAttempt& attempt = answer.attempt ? *answer.attempt : answer.attempt.emplace();
     try {
-        store.acquire(cmd.lease.token, n.info.identity, cmd.ttl,
-                      a.setAnswer(cmd.kind).attempt.emplace());
+        store.acquire(now(), cmd.lease.token, n.info.identity, cmd.ttl, attempt);
     } catch (const std::exception& e) {
         a.setAnswer(CallResult::failure(cmd.kind, e.what()));
     }

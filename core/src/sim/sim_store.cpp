@@ -12,7 +12,7 @@ AcquireReply SimStore::acquire(const std::string& resource, const std::string& t
     if (!mine(resource))
         return m_others.acquire(resource, token, identity, ttl);
     LockAttempt attempt;
-    acquire(token, identity, ttl, attempt);
+    acquire(m_clock.now(), token, identity, ttl, attempt);
     AcquireReply reply;
     reply.acquired = attempt.lease.has_value();
     reply.fence = attempt.lease ? attempt.lease->fence : 0;
@@ -20,11 +20,10 @@ AcquireReply SimStore::acquire(const std::string& resource, const std::string& t
     return reply;
 }
 
-void SimStore::acquire(const std::string& token, const std::string& identity, Duration ttl,
-                       LockAttempt& out) {
+void SimStore::acquire(TimePoint now, const std::string& token, const std::string& identity,
+                       Duration ttl, LockAttempt& out) {
     if (ttl.count() <= 0)
         throw StoreError("acquire: ttl must be positive, got " + formatDuration(ttl));
-    const TimePoint now = m_clock.now();
     if (live(now) && m_lock.token != token) {
         out.lease.reset();
         out.holder.identity = m_lock.identity;

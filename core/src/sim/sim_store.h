@@ -26,9 +26,9 @@ public:
     Subscription subscribe(const std::string& resource,
                            std::function<void(const Notice&)> fn) override;
 
-    /// An acquire of the run's resource, its answer written into `out` (what Locker::tryLock
-    /// makes of acquire()'s reply).
-    void acquire(const std::string& token, const std::string& identity, Duration ttl,
+    /// An acquire of the run's resource at `now` (the clock's time), its answer written into
+    /// `out` (what Locker::tryLock makes of acquire()'s reply).
+    void acquire(TimePoint now, const std::string& token, const std::string& identity, Duration ttl,
                  LockAttempt& out);
 
     /// Who makes the calls from now on (an elector's index): an acquire that takes the lock
