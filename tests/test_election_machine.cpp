@@ -185,6 +185,57 @@ private slots:
         QCOMPARE(cleanup->lease.token, std::string("t2"));
     }
 
+    // Before wakeAt() a poll makes no call and changes nothing (the simulator skips it then), in
+    // every phase; at wakeAt() it acts.
+    void pollBeforeWakeAtDoesNothing() {
+        // Polls at `from`, halfway to the wake-up and a nanosecond before it (`to` when the
+        // machine waits for an input only): nothing happens, nothing moves.
+        const auto quietUntil = [](ElectionMachine& m, TimePoint from, TimePoint to) {
+            m.takeEvents();
+            const TimePoint wake = m.wakeAt();
+            const TimePoint last = wake == TimePoint::max() ? to : wake - 1ns;
+            QVERIFY(from <= last);
+            for (const TimePoint t : {from, from + (last - from) / 2, last}) {
+                QVERIFY(!m.poll(t));
+                QCOMPARE(m.wakeAt(), wake);
+                QVERIFY(!m.hasEvents());
+            }
+        };
+        ElectionMachine m(config());
+        m.start(T0);
+        auto cmd = m.poll(T0);
+        QVERIFY(cmd && cmd->kind == Command::Kind::Acquire);
+        quietUntil(m, T0, T0 + 10s); // the acquire in flight: only its answer will do
+        m.handle(T0 + 2ms, CallResult::acquired(lost("other", 2s)));
+        QCOMPARE(m.wakeAt(), T0 + 2ms + 1s); // the retry interval, before the holder's expiry
+        quietUntil(m, T0 + 2ms, T0 + 10s);
+        cmd = m.poll(m.wakeAt());
+        QVERIFY(cmd && cmd->kind == Command::Kind::Acquire);
+
+        const TimePoint sent = T0 + 1002ms;
+        m.handle(sent + 2ms, CallResult::acquired(won(8, cmd->lease.token)));
+        QVERIFY(m.isLeader(sent + 2ms));
+        QCOMPARE(m.wakeAt(), sent + 1s); // the refresh, before the deadline
+        quietUntil(m, sent + 2ms, sent + 10s);
+        cmd = m.poll(m.wakeAt());
+        QVERIFY(cmd && cmd->kind == Command::Kind::Extend);
+        // The extend in flight: the deadline is the next thing to act on.
+        QCOMPARE(m.wakeAt(), m.deadline());
+        quietUntil(m, sent + 1s, sent + 10s);
+        QVERIFY(!m.poll(m.deadline()));
+        QVERIFY(!m.isLeader(m.deadline()));
+        QCOMPARE(types(m.takeEvents()),
+                 (std::vector<EventType>{EventType::Revoked, EventType::LeaderChanged}));
+
+        ElectionMachine stopped(config());
+        stopped.start(T0);
+        stopped.handle(T0, StopRequest{});
+        QVERIFY(!stopped.poll(T0));
+        QCOMPARE(stopped.phase(), ElectionMachine::Phase::Stopped);
+        QCOMPARE(stopped.wakeAt(), TimePoint::max());
+        quietUntil(stopped, T0, T0 + 1h);
+    }
+
     // In polling-only mode a follower polls every retry interval and ignores notices.
     void pollingOnlyPolls() {
         ElectionMachine m(config(true));

@@ -180,23 +180,6 @@ bool ElectionMachine::poll(TimePoint now, Command& cmd) {
     return true;
 }
 
-TimePoint ElectionMachine::wakeAt() const {
-    switch (m_phase) {
-    case Phase::Leading:
-        return m_inflight ? m_deadline : std::min(m_deadline, m_nextRefresh);
-    case Phase::Following:
-        if (m_inflight)
-            return TimePoint::max();
-        return m_cleanup ? TimePoint::min() : m_nextAttempt;
-    case Phase::Stopping:
-        return m_inflight ? TimePoint::max() : TimePoint::min();
-    case Phase::Idle:
-    case Phase::Stopped:
-        break;
-    }
-    return TimePoint::max();
-}
-
 ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) {
     assert(m_inflight && m_inflight->kind == expected);
     (void)expected;

@@ -19,6 +19,12 @@ void Simulator::Impl::drive(Node& n, TimePoint v) {
     if (!n.alive || n.paused() || !n.machine)
         return;
     const TimePoint local = n.toLocal(v);
+    // Before its wake-up time a machine's poll does nothing (a follower that has just been
+    // answered, a leader between extends): skipped.
+    if (local < n.machine->wakeAt()) {
+        harvest(n, v);
+        return scheduleWake(n, v, local);
+    }
     // Written where the call will most likely travel: the slot of the action just handled.
     Command& cmd = reusable ? queue.action(taking).command : outgoing;
     const bool call = n.machine->poll(local, cmd);

@@ -7,6 +7,7 @@
 #include "baton/election/event.h"
 #include "baton/election/store_call.h"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <variant>
@@ -64,7 +65,23 @@ public:
     /// call to make, else `out` is left as it was.
     bool poll(TimePoint now, Command& out);
     /// When poll() should next be called if nothing else happens (max: only an input will do).
-    TimePoint wakeAt() const;
+    /// Before it, poll() makes no call and changes nothing, so a driver may skip it.
+    TimePoint wakeAt() const {
+        switch (m_phase) {
+        case Phase::Leading:
+            return m_inflight ? m_deadline : std::min(m_deadline, m_nextRefresh);
+        case Phase::Following:
+            if (m_inflight)
+                return TimePoint::max();
+            return m_cleanup ? TimePoint::min() : m_nextAttempt;
+        case Phase::Stopping:
+            return m_inflight ? TimePoint::max() : TimePoint::min();
+        case Phase::Idle:
+        case Phase::Stopped:
+            break;
+        }
+        return TimePoint::max();
+    }
 
     /// Events produced since the last call, oldest first.
     std::vector<Event> takeEvents();
