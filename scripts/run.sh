@@ -27,5 +27,7 @@ fi
 . scripts/deps.sh
 baton_install_deps
 cmake --preset default >/dev/null
-cmake --build --preset default
+# Only what the lab runs: the lab and the agents it starts in Redis mode (about half of the
+# project; scripts/test.sh builds the rest: the other tools, the tests and the benchmarks).
+cmake --build --preset default --target baton baton-agent
 exec build/app/baton/baton "$@"
