@@ -86,6 +86,64 @@ private Q_SLOTS:
         }
     }
 
+    // Given the lab's executable and a bad command line, then it exits 2 before opening any
+    // window, with one line on stderr that names the option and the rule.
+    void usageErrorsExitTwoWithOneLine_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        const QString redis = u"redis://127.0.0.1:1"_qs; // never reached: the options fail first
+        const auto row = [](const char* name, QStringList args, QString says) {
+            QTest::newRow(name) << args << says;
+        };
+        row("unknown option", {u"--bogus"_qs}, u"baton --help lists the options"_qs);
+        row("electors 0", {u"--electors"_qs, u"0"_qs}, u"--electors must be a whole number"_qs);
+        row("electors text", {u"--electors"_qs, u"five"_qs}, u"from 1 to 200"_qs);
+        row("speed too high", {u"--speed"_qs, u"500"_qs}, u"--speed must be a number"_qs);
+        row("polling-only above electors",
+            {u"--electors"_qs, u"3"_qs, u"--polling-only"_qs, u"4"_qs},
+            u"--polling-only must be from 0 to the number of electors"_qs);
+        row("agents negative", {u"--agents"_qs, u"-1"_qs}, u"--agents must be"_qs);
+        row("min-replicas too many", {u"--min-replicas"_qs, u"101"_qs}, u"--min-replicas must"_qs);
+        row("shards negative", {u"--shards"_qs, u"-3"_qs}, u"--shards must be a whole number"_qs);
+        row("shards without redis", {u"--shards"_qs, u"4"_qs}, u"--shards needs --redis URL"_qs);
+        row("shards without agents",
+            {u"--shards"_qs, u"4"_qs, u"--redis"_qs, redis, u"--agents"_qs, u"0"_qs},
+            u"give --agents N"_qs);
+        row("watch without redis", {u"--watch"_qs}, u"--watch needs --redis URL"_qs);
+        row("watch with agents", {u"--watch"_qs, u"--redis"_qs, redis, u"--agents"_qs, u"2"_qs},
+            u"--watch starts no agents"_qs);
+        row("resource without redis", {u"--resource"_qs, u"jobs"_qs}, u"--resource needs"_qs);
+        row("resource empty", {u"--resource"_qs, u" "_qs, u"--redis"_qs, redis},
+            u"--resource must not be empty"_qs);
+        row("lock without redis", {u"--lock"_qs, u"leader:x"_qs}, u"--lock needs --redis URL"_qs);
+        row("lock with agents",
+            {u"--lock"_qs, u"leader:x"_qs, u"--redis"_qs, redis, u"--agents"_qs, u"2"_qs},
+            u"--lock watches read-only"_qs);
+        row("lock with a control character",
+            {u"--lock"_qs,
+             QStringLiteral("lead\x01"
+                            "er"),
+             u"--redis"_qs, redis},
+            u"has a control character"_qs);
+        row("lock-pattern without redis", {u"--lock-pattern"_qs, u"leader:*"_qs},
+            u"--lock-pattern needs"_qs);
+    }
+    void usageErrorsExitTwoWithOneLine() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        QProcess lab;
+        lab.setProcessEnvironment(baton::test::withoutADisplay()); // it must not get that far
+        lab.start(QStringLiteral(BATON_LAB_PATH), args);
+        QVERIFY(lab.waitForFinished(10000));
+        QCOMPARE(lab.exitStatus(), QProcess::NormalExit);
+        const QString err = QString::fromUtf8(lab.readAllStandardError());
+        QCOMPARE(lab.exitCode(), 2);
+        QVERIFY2(err.startsWith(u"baton: "_qs) && err.count(u'\n') == 1 && err.endsWith(u'\n'),
+                 qPrintable(err));
+        QVERIFY2(err.contains(says), qPrintable(err));
+        QVERIFY2(!err.contains(u"no display"_qs), qPrintable(err));
+    }
+
     // Given the lab itself (its executable) running agents on Redis, when it gets SIGTERM (or
     // SIGINT, SIGHUP), then it closes as if its window were closed: its agents stop gracefully
     // and release, so no lock and no presence entry is left behind (before, they were killed

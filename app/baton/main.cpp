@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace {
 
@@ -62,9 +63,8 @@ std::string missingDisplay() {
 
 // --lock KEY: another library's lock opened read-only at start, so it means a --watch of a
 // given Redis (a private one has no such locks). A key is printed escaped: it may be anything.
-bool checkLockOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options,
-                      const QCommandLineOption& lock, const QCommandLineOption& agents) {
-    for (const QString& key : parser.values(lock)) {
+bool checkLockOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options) {
+    for (const QString& key : parser.values(QStringLiteral("lock"))) {
         if (key.trimmed().isEmpty()) {
             std::fprintf(stderr, "baton: --lock must not be empty (the key of another library's "
                                  "lock, such as leader:reports)\n");
@@ -87,7 +87,7 @@ bool checkLockOptions(const QCommandLineParser& parser, baton::lab::MainWindow::
                              "writes its locks to)\n");
         return false;
     }
-    if (parser.isSet(agents) && options.agents > 0) {
+    if (parser.isSet(QStringLiteral("agents")) && options.agents > 0) {
         std::fprintf(stderr, "baton: --lock watches read-only and starts no agents: leave out "
                              "--agents\n");
         return false;
@@ -96,18 +96,17 @@ bool checkLockOptions(const QCommandLineParser& parser, baton::lab::MainWindow::
 }
 
 // --resource and --watch: only with a Redis, and a watch starts nothing.
-bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options,
-                       const QCommandLineOption& resource, const QCommandLineOption& watch,
-                       const QCommandLineOption& agents) {
+bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow::Options& options) {
     const bool redis = !options.redisUrl.isEmpty() || options.localRedis || options.localRedisHa;
-    options.resource = parser.value(resource).trimmed();
-    options.watch = parser.isSet(watch) || !options.locks.isEmpty();
-    if (parser.isSet(resource) && options.resource.isEmpty()) {
+    const bool resourceSet = parser.isSet(QStringLiteral("resource"));
+    options.resource = parser.value(QStringLiteral("resource")).trimmed();
+    options.watch = parser.isSet(QStringLiteral("watch")) || !options.locks.isEmpty();
+    if (resourceSet && options.resource.isEmpty()) {
         std::fprintf(stderr, "baton: --resource must not be empty (leave it out for the list of "
                              "every resource)\n");
         return false;
     }
-    if (parser.isSet(resource) && !redis) {
+    if (resourceSet && !redis) {
         std::fprintf(stderr, "baton: --resource needs --redis URL or --local-redis\n");
         return false;
     }
@@ -116,7 +115,7 @@ bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow:
                              "watch)\n");
         return false;
     }
-    if (options.watch && parser.isSet(agents) && options.agents > 0) {
+    if (options.watch && parser.isSet(QStringLiteral("agents")) && options.agents > 0) {
         std::fprintf(stderr, "baton: --watch starts no agents: leave out --agents\n");
         return false;
     }
@@ -137,6 +136,99 @@ bool checkRedisOptions(const QCommandLineParser& parser, baton::lab::MainWindow:
     return true;
 }
 
+// --shards M: the lab's own agents, sharded, on a Redis it writes to.
+bool checkShardOptions(const baton::lab::MainWindow::Options& options) {
+    if (options.shards > 0 &&
+        ((options.redisUrl.isEmpty() && !options.localRedis) || options.watch)) {
+        std::fprintf(stderr, "baton: --shards needs --redis URL (not --watch) or --local-redis\n");
+        return false;
+    }
+    if (options.shards > 0 && options.agents == 0) {
+        std::fprintf(stderr, "baton: --shards M runs the lab's agents sharded: give --agents N "
+                             "above 0 (or leave it out: 3)\n");
+        return false;
+    }
+    return true;
+}
+
+QCommandLineOption flag(const char* name, const char* description) {
+    return QCommandLineOption(QString::fromLatin1(name), QString::fromUtf8(description));
+}
+QCommandLineOption valued(const char* name, const char* description, const char* value,
+                          const char* byDefault = nullptr) {
+    QCommandLineOption o(QString::fromLatin1(name), QString::fromUtf8(description),
+                         QString::fromLatin1(value));
+    if (byDefault)
+        o.setDefaultValue(QString::fromLatin1(byDefault));
+    return o;
+}
+
+// The lab's options, in the order --help lists them.
+QList<QCommandLineOption> labOptions() {
+    return {
+        valued("redis",
+               "Connect to this Redis at start, e.g. redis://host:6379/0 (a password comes from "
+               "REDIS_URL when it names the same server).",
+               "URL"),
+        valued("scenario", "Play this scenario file (baton-sim format).", "FILE"),
+        valued("electors", "Simulated electors (default 5).", "N", "5"),
+        valued("polling-only", "How many simulated electors poll as the seed did (default 0).", "N",
+               "0"),
+        valued("speed", "Simulation speed, 0.1 to 100 (default 1).", "X", "1"),
+        valued("agent", "The baton-agent executable to run.", "PATH"),
+        valued("agents", "baton-agent processes to start with --redis (default 3; 0: only watch).",
+               "N", "3"),
+        flag("local-redis",
+             "Start a private redis-server (it lives as long as the lab) and run agents on it."),
+        valued("resource",
+               "With --redis or --local-redis: the resource to open (default: the Resources "
+               "list; the lab's agents run on job-scheduler).",
+               "NAME"),
+        flag("watch", "With --redis: watch read-only; no agents are started and nothing is "
+                      "written to Redis (a read-only ACL user is enough)."),
+        flag("tune", "Open the Tuning window at start and run a sweep around the cluster's "
+                     "timings."),
+        flag("local-redis-ha",
+             "Start a private Sentinel setup (a primary, a replica, three sentinels) and run "
+             "agents on it; the Redis menu kills or pauses the primary."),
+        valued("min-replicas",
+               "The lab's agents count a lock call only once N replicas have it (WAIT); the "
+               "Redis menu compares with and without.",
+               "N", "0"),
+        valued("lock-pattern",
+               "With --redis or --local-redis: also list the keys matching this SCAN pattern as "
+               "other libraries' locks, read-only (e.g. 'leader:*'; repeatable; baton-ctl "
+               "resources --pattern is the same).",
+               "PATTERN"),
+        valued("shards",
+               "With --redis or --local-redis: the lab's agents (--agents) run baton-agent "
+               "--shards M, fair share, on the family --resource (default jobs), shown in the "
+               "Shards view.",
+               "M", "0"),
+        valued("lock",
+               "With --redis: open this key as another library's lock in a read-only tab "
+               "(holder, TTL, timeline; repeatable; implies --watch).",
+               "KEY"),
+    };
+}
+
+// Reads option `name` as a number from `lo` to `hi` into `out`; false, after saying `rule`
+// (what --name must be), when it is not one.
+template <typename T>
+bool readNumber(const QCommandLineParser& parser, const char* name, T lo, T hi, T& out,
+                const char* rule) {
+    bool ok = true;
+    const QString text = parser.value(QString::fromLatin1(name));
+    if constexpr (std::is_floating_point_v<T>)
+        out = text.toDouble(&ok);
+    else
+        out = text.toInt(&ok);
+    if (ok && out >= lo && out <= hi)
+        return true;
+    std::fprintf(stderr, "baton: --%s must be %s\n", name, rule);
+    return false;
+}
+
 // Reads the command line (exit code in `exitCode` when the lab must not start). It runs before
 // the GUI does, so --help, --version and bad options work without a display.
 std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** argv,
@@ -153,77 +245,7 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
         "electors (threads and baton-agent processes) on a Redis server."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption redis(
-        QStringLiteral("redis"),
-        QStringLiteral("Connect to this Redis at start, e.g. redis://host:6379/0 (a password "
-                       "comes from REDIS_URL when it names the same server)."),
-        QStringLiteral("URL"));
-    const QCommandLineOption scenario(QStringLiteral("scenario"),
-                                      QStringLiteral("Play this scenario file (baton-sim format)."),
-                                      QStringLiteral("FILE"));
-    const QCommandLineOption electors(QStringLiteral("electors"),
-                                      QStringLiteral("Simulated electors (default 5)."),
-                                      QStringLiteral("N"), QStringLiteral("5"));
-    const QCommandLineOption pollingOnly(
-        QStringLiteral("polling-only"),
-        QStringLiteral("How many simulated electors poll as the seed did (default 0)."),
-        QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption speed(QStringLiteral("speed"),
-                                   QStringLiteral("Simulation speed, 0.1 to 100 (default 1)."),
-                                   QStringLiteral("X"), QStringLiteral("1"));
-    const QCommandLineOption agent(QStringLiteral("agent"),
-                                   QStringLiteral("The baton-agent executable to run."),
-                                   QStringLiteral("PATH"));
-    const QCommandLineOption agents(
-        QStringLiteral("agents"),
-        QStringLiteral("baton-agent processes to start with --redis (default 3; 0: only watch)."),
-        QStringLiteral("N"), QStringLiteral("3"));
-    const QCommandLineOption localRedis(
-        QStringLiteral("local-redis"),
-        QStringLiteral("Start a private redis-server (it lives as long as the lab) and run "
-                       "agents on it."));
-    const QCommandLineOption localRedisHa(
-        QStringLiteral("local-redis-ha"),
-        QStringLiteral("Start a private Sentinel setup (a primary, a replica, three sentinels) "
-                       "and run agents on it; the Redis menu kills or pauses the primary."));
-    const QCommandLineOption minReplicas(
-        QStringLiteral("min-replicas"),
-        QStringLiteral("The lab's agents count a lock call only once N replicas have it (WAIT); "
-                       "the Redis menu compares with and without."),
-        QStringLiteral("N"), QStringLiteral("0"));
-    const QCommandLineOption tune(
-        QStringLiteral("tune"),
-        QStringLiteral("Open the Tuning window at start and run a sweep around the cluster's "
-                       "timings."));
-    const QCommandLineOption resource(
-        QStringLiteral("resource"),
-        QStringLiteral("With --redis or --local-redis: the resource to open (default: the "
-                       "Resources list; the lab's agents run on job-scheduler)."),
-        QStringLiteral("NAME"));
-    const QCommandLineOption watch(
-        QStringLiteral("watch"),
-        QStringLiteral("With --redis: watch read-only; no agents are started and nothing is "
-                       "written to Redis (a read-only ACL user is enough)."));
-    const QCommandLineOption lockPattern(
-        QStringLiteral("lock-pattern"),
-        QStringLiteral("With --redis or --local-redis: also list the keys matching this SCAN "
-                       "pattern as other libraries' locks, read-only (e.g. 'leader:*'; "
-                       "repeatable; baton-ctl resources --pattern is the same)."),
-        QStringLiteral("PATTERN"));
-    const QCommandLineOption shards(
-        QStringLiteral("shards"),
-        QStringLiteral("With --redis or --local-redis: the lab's agents (--agents) run "
-                       "baton-agent --shards M, fair share, on the family --resource (default "
-                       "jobs), shown in the Shards view."),
-        QStringLiteral("M"), QStringLiteral("0"));
-    const QCommandLineOption lock(
-        QStringLiteral("lock"),
-        QStringLiteral("With --redis: open this key as another library's lock in a read-only "
-                       "tab (holder, TTL, timeline; repeatable; implies --watch)."),
-        QStringLiteral("KEY"));
-    parser.addOptions({redis, scenario, electors, pollingOnly, speed, agent, agents, localRedis,
-                       resource, watch, tune, localRedisHa, minReplicas, lockPattern, shards,
-                       lock});
+    parser.addOptions(labOptions());
     *exitCode = 2;
     if (!parser.parse(QCoreApplication::arguments())) {
         std::fprintf(stderr, "baton: %s (baton --help lists the options)\n",
@@ -235,58 +257,26 @@ std::optional<baton::lab::MainWindow::Options> readCommandLine(int argc, char** 
     if (parser.isSet(QStringLiteral("version")))
         parser.showVersion();
 
-    baton::lab::MainWindow::Options options;
-    options.redisUrl = withPasswordFromEnvironment(parser.value(redis));
-    options.scenarioPath = parser.value(scenario);
-    options.agentPath = parser.value(agent);
-    options.localRedis = parser.isSet(localRedis);
-    options.localRedisHa = parser.isSet(localRedisHa);
-    options.tune = parser.isSet(tune);
-    bool ok = true;
-    options.electors = parser.value(electors).toInt(&ok);
-    if (!ok || options.electors < 1 || options.electors > 200) {
-        std::fprintf(stderr, "baton: --electors must be a whole number from 1 to 200\n");
+    baton::lab::MainWindow::Options o;
+    o.redisUrl = withPasswordFromEnvironment(parser.value(QStringLiteral("redis")));
+    o.scenarioPath = parser.value(QStringLiteral("scenario"));
+    o.agentPath = parser.value(QStringLiteral("agent"));
+    o.localRedis = parser.isSet(QStringLiteral("local-redis"));
+    o.localRedisHa = parser.isSet(QStringLiteral("local-redis-ha"));
+    o.tune = parser.isSet(QStringLiteral("tune"));
+    const bool valid =
+        readNumber(parser, "electors", 1, 200, o.electors, "a whole number from 1 to 200") &&
+        readNumber(parser, "min-replicas", 0, 100, o.minReplicas, "a whole number from 0 to 100") &&
+        readNumber(parser, "polling-only", 0, o.electors, o.pollingOnlyElectors,
+                   "from 0 to the number of electors") &&
+        readNumber(parser, "speed", 0.1, 100.0, o.speed, "a number from 0.1 to 100") &&
+        readNumber(parser, "agents", 0, 50, o.agents, "a whole number from 0 to 50") &&
+        checkLockOptions(parser, o) && checkRedisOptions(parser, o) &&
+        readNumber(parser, "shards", 0, 1000, o.shards, "a whole number from 0 (none) to 1000") &&
+        checkShardOptions(o);
+    if (!valid)
         return std::nullopt;
-    }
-    options.minReplicas = parser.value(minReplicas).toInt(&ok);
-    if (!ok || options.minReplicas < 0 || options.minReplicas > 100) {
-        std::fprintf(stderr, "baton: --min-replicas must be a whole number from 0 to 100\n");
-        return std::nullopt;
-    }
-    options.pollingOnlyElectors = parser.value(pollingOnly).toInt(&ok);
-    if (!ok || options.pollingOnlyElectors < 0 || options.pollingOnlyElectors > options.electors) {
-        std::fprintf(stderr, "baton: --polling-only must be from 0 to the number of electors\n");
-        return std::nullopt;
-    }
-    options.speed = parser.value(speed).toDouble(&ok);
-    if (!ok || options.speed < 0.1 || options.speed > 100) {
-        std::fprintf(stderr, "baton: --speed must be a number from 0.1 to 100\n");
-        return std::nullopt;
-    }
-    options.agents = parser.value(agents).toInt(&ok);
-    if (!ok || options.agents < 0 || options.agents > 50) {
-        std::fprintf(stderr, "baton: --agents must be a whole number from 0 to 50\n");
-        return std::nullopt;
-    }
-    if (!checkLockOptions(parser, options, lock, agents) ||
-        !checkRedisOptions(parser, options, resource, watch, agents))
-        return std::nullopt;
-    options.shards = parser.value(shards).toInt(&ok);
-    if (!ok || options.shards < 0 || options.shards > 1000) {
-        std::fprintf(stderr, "baton: --shards must be a whole number from 1 to 1000\n");
-        return std::nullopt;
-    }
-    if (options.shards > 0 &&
-        ((options.redisUrl.isEmpty() && !options.localRedis) || options.watch)) {
-        std::fprintf(stderr, "baton: --shards needs --redis URL (not --watch) or --local-redis\n");
-        return std::nullopt;
-    }
-    if (options.shards > 0 && options.agents == 0) {
-        std::fprintf(stderr, "baton: --shards M runs the lab's agents sharded: give --agents N "
-                             "above 0 (or leave it out: 3)\n");
-        return std::nullopt;
-    }
-    return options;
+    return o;
 }
 
 } // namespace
