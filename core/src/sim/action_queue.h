@@ -82,10 +82,12 @@ constexpr std::array<T, N> filled(T value) {
 /// scheduled in, which is what makes a run replay bit for bit. Several sources, each sorted by
 /// itself, hold them, and the earliest of their first actions goes next, so that the order is
 /// exactly one heap's:
-/// - lanes, one per delay class (the delay's power of two): an action joins the lane of its
-///   class when it comes no earlier than the lane's last, which is nearly always so (followers
-///   retry every second, calls take a millisecond), and then costs an append and a take;
-/// - a 4-ary heap for the others (a bunch of calls whose latencies cross);
+/// - lanes given to delay classes (the delay's power of two): an action joins a lane of its
+///   class whose last comes no earlier, which is nearly always so (followers retry every
+///   second, calls take a millisecond), and then costs an append and a take; calls whose
+///   latencies cross (the followers' tries come in bursts, all woken by the same release) fill
+///   a second or third lane of their class;
+/// - a 4-ary heap for the others (when no lane is free);
 /// - a sorted lane for a schedule known in advance (a scenario's faults, hundreds for a long run).
 /// A binary heap of every action walked four levels at each pop: a third of a 100-elector run.
 /// Actions are made and handled where they lie (slots that never move), not copied in and out.
@@ -215,7 +217,6 @@ private:
     static constexpr std::size_t kSources = kLanes + 2; // m_lanes has a ring for kSorted too
     static constexpr std::size_t kUnknown = kSources;   // m_next: to be found
     static constexpr std::size_t kClasses = 65;         // bit widths of a 64-bit delay
-    static constexpr std::uint8_t kNoLane = 0xff;
     static constexpr Item kNone{TimePoint::max(), ~std::uint64_t(0), 0}; // an empty source's head
     static constexpr std::size_t kArity = 4;
     static constexpr unsigned kChunkBits = 8;
@@ -237,26 +238,28 @@ private:
         return m_size++;
     }
 
-    // The lane that `item` of delay class `c` can join in order, else kHeap. A free lane is
-    // given to a class that has none.
+    // The lane that `item` of delay class `c` can join in order, else kHeap: one of the class's
+    // lanes whose last comes before it, else a free lane given to the class (calls whose
+    // latencies cross fill a second and third lane of their class before the heap).
     std::size_t laneFor(std::size_t c, const Item& item) {
-        std::uint8_t lane = m_laneOf[c];
-        if (lane == kNoLane) {
-            if (m_free == 0)
-                return kHeap;
-            lane = static_cast<std::uint8_t>(std::countr_zero(m_free));
-            m_free &= m_free - 1;
-            m_laneOf[c] = lane;
-            m_classOf[lane] = static_cast<std::uint8_t>(c);
-            return lane;
+        for (std::uint32_t mine = m_lanesOf[c]; mine != 0; mine &= mine - 1) {
+            const auto lane = static_cast<std::size_t>(std::countr_zero(mine));
+            if (before(m_lanes[lane].back(), item))
+                return lane;
         }
-        return before(m_lanes[lane].back(), item) ? lane : kHeap;
+        if (m_free == 0)
+            return kHeap;
+        const auto lane = static_cast<std::size_t>(std::countr_zero(m_free));
+        m_free &= m_free - 1;
+        m_lanesOf[c] |= 1U << lane;
+        m_classOf[lane] = static_cast<std::uint8_t>(c);
+        return lane;
     }
     // An emptied lane is free for any class.
     void disown(std::size_t lane) {
         if (lane == kSorted)
             return;
-        m_laneOf[m_classOf[lane]] = kNoLane;
+        m_lanesOf[m_classOf[lane]] &= ~(1U << lane);
         m_free |= 1U << lane;
     }
 
@@ -312,9 +315,9 @@ private:
     std::array<Lane, kLanes + 1> m_lanes; // the delay classes' and, last, the sorted one
     std::vector<Item> m_heap;
     std::array<Item, kSources> m_head =
-        filled<kSources>(kNone);           // each source's earliest, kNone if empty
-    mutable std::size_t m_next = kUnknown; // the source of the earliest, if known
-    std::array<std::uint8_t, kClasses> m_laneOf = filled<kClasses>(kNoLane);
+        filled<kSources>(kNone);                     // each source's earliest, kNone if empty
+    mutable std::size_t m_next = kUnknown;           // the source of the earliest, if known
+    std::array<std::uint16_t, kClasses> m_lanesOf{}; // bit l: lane l holds class c's actions
     std::array<std::uint8_t, kLanes> m_classOf{};
     std::uint32_t m_free = (1U << kLanes) - 1; // lanes that no class holds
     TimePoint m_now;                           // the last action's time: delays count from it
