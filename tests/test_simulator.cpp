@@ -12,6 +12,7 @@
 
 #include <QTest>
 
+#include <algorithm>
 #include <set>
 
 using namespace baton;
@@ -343,6 +344,80 @@ private slots:
         sim.inject(restart);
         QVERIFY(sim.elector(static_cast<std::size_t>(leader)).running);
         sim.run();
+        QVERIFY(check(sim.history()).safe());
+    }
+
+    // Given a random fault schedule, when each fault is injected live at its time (as the lab
+    // does) instead of scheduled, then the run is the same, record for record: a fault struck
+    // between two steps finds the simulator as one struck by its own schedule does.
+    void injectingTheScheduleEqualsScheduling_data() {
+        QTest::addColumn<int>("electors");
+        QTest::addColumn<std::uint64_t>("seed");
+        QTest::newRow("5 electors") << 5 << std::uint64_t(3);
+        QTest::newRow("20 electors") << 20 << std::uint64_t(4);
+    }
+    void injectingTheScheduleEqualsScheduling() {
+        QFETCH(int, electors);
+        QFETCH(std::uint64_t, seed);
+        Scenario scheduled;
+        scheduled.electors = electors;
+        scheduled.seed = seed;
+        scheduled.duration = 2h;
+        scheduled.faults = randomFaults(scheduled, seed);
+        QVERIFY(scheduled.faults.size() > 20);
+        const std::string expected = toText(simulate(scheduled));
+
+        Scenario live = scheduled;
+        live.faults.clear();
+        Simulator sim(live);
+        const TimePoint start = sim.now();
+        std::vector<Fault> byTime = scheduled.faults;
+        std::stable_sort(byTime.begin(), byTime.end(),
+                         [](const Fault& a, const Fault& b) { return a.at < b.at; });
+        for (const Fault& f : byTime) {
+            sim.runUntil(start + f.at);
+            sim.inject(f);
+        }
+        sim.run();
+        QCOMPARE(toText(sim.history()), expected);
+    }
+
+    // Given a paused follower whose wake-up has just come (and done nothing, being paused), when
+    // a fault with a duration is injected right then, then the fault's end comes as scheduled:
+    // the action the wake-up was in is gone, and the fault's end is an action of its own.
+    void aFaultInjectedRightAfterAPausedWakeUpEnds() {
+        Scenario s;
+        s.electors = 3;
+        s.duration = 1h;
+        Simulator sim(s);
+        sim.runFor(3s);
+        std::size_t follower = sim.size(), other = sim.size();
+        for (std::size_t i = 0; i < sim.size(); ++i)
+            (sim.elector(i).leader ? other : follower) = i;
+        QVERIFY(follower < sim.size() && other < sim.size());
+        Fault pause;
+        pause.kind = FaultKind::Pause;
+        pause.target = {FaultTarget::Kind::Elector, static_cast<int>(follower)};
+        sim.inject(pause);
+        const TimePoint wake = sim.elector(follower).nextWake; // its next try, due while paused
+        QVERIFY(wake > sim.now() && wake < sim.now() + 2s);
+        sim.runUntil(wake); // the last action handled is that wake-up
+        const Duration base = sim.elector(other).latency;
+        Fault slow;
+        slow.kind = FaultKind::Latency;
+        slow.target = {FaultTarget::Kind::Elector, static_cast<int>(other)};
+        slow.extra = 200ms;
+        slow.duration = 1s;
+        sim.inject(slow);
+        QCOMPARE(sim.elector(other).latency, base + 200ms);
+        sim.runFor(2s);
+        QCOMPARE(sim.elector(other).latency, base);
+        Fault resume;
+        resume.kind = FaultKind::Resume;
+        resume.target = pause.target;
+        sim.inject(resume);
+        sim.runFor(10s);
+        QVERIFY(!sim.elector(follower).paused && sim.elector(follower).running);
         QVERIFY(check(sim.history()).safe());
     }
 

@@ -143,9 +143,9 @@ void Simulator::Impl::deliver(Node& n, Action& a, TimePoint v) {
         return;
     }
     apply(n, a, v);
-    // Handled: what the elector does next can travel in this action's slot, unless it is a
-    // paused elector's (resume() feeds those from its pending list).
-    reusable = &a == &queue.action(taking);
+    // Handled (`a` is the action being taken: a reply or a notice): what the elector does next
+    // can travel in its slot.
+    reusable = true;
     drive(n, v);
 }
 

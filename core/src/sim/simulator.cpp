@@ -167,6 +167,9 @@ void Simulator::Impl::take() {
     history.end = at;
     reusable = false;
     dispatch(queue.action(taking), at);
+    // Only within its handler: a fault injected between two steps must not take the slot of
+    // the action handled last (released by then) when it schedules its end.
+    reusable = false;
     if (kept)
         kept = false;
     else

@@ -133,11 +133,13 @@ struct Simulator::Impl {
         a.kind = kind;
         return a;
     }
-    // The action being handled, emptied and queued again at `at` as a new one would be.
+    // The action being handled, emptied and queued again at `at` as a new one would be. Its
+    // command stays: drive() may have had the machine write the call there (see send()).
     Action& reuse(TimePoint at) {
         reusable = false;
         Action& a = queue.action(taking);
         static_cast<sim_detail::ActionHeader&>(a) = sim_detail::ActionHeader{};
+        a.fault.reset();
         requeue(at);
         return a;
     }
