@@ -349,7 +349,9 @@ private slots:
 
     // Given a random fault schedule, when each fault is injected live at its time (as the lab
     // does) instead of scheduled, then the run is the same, record for record: a fault struck
-    // between two steps finds the simulator as one struck by its own schedule does.
+    // between two steps finds the simulator as one struck by its own schedule does. (The
+    // schedule's times are random nanoseconds, which no other action shares: a scheduled fault
+    // goes before the actions of its own instant, an injected one after them.)
     void injectingTheScheduleEqualsScheduling_data() {
         QTest::addColumn<int>("electors");
         QTest::addColumn<std::uint64_t>("seed");

@@ -85,8 +85,8 @@ constexpr std::array<T, N> filled(T value) {
 /// - lanes given to delay classes (the delay's power of two): an action joins a lane of its
 ///   class whose last comes no earlier, which is nearly always so (followers retry every
 ///   second, calls take a millisecond), and then costs an append and a take; calls whose
-///   latencies cross (the followers' tries come in bursts, all woken by the same release) fill
-///   a second or third lane of their class;
+///   latencies cross (the followers' tries come in bursts, all woken by the same release) take
+///   further lanes of their class while lanes are free;
 /// - a 4-ary heap for the others (when no lane is free);
 /// - a sorted lane for a schedule known in advance (a scenario's faults, hundreds for a long run).
 /// A binary heap of every action walked four levels at each pop: a third of a 100-elector run.
