@@ -27,7 +27,8 @@ fi
 . scripts/deps.sh
 baton_install_deps
 cmake --preset default >/dev/null
-# Only what the lab runs: the lab and the agents it starts in Redis mode (about half of the
-# project; scripts/test.sh builds the rest: the other tools, the tests and the benchmarks).
-cmake --build --preset default --target baton baton-agent
+# The lab and the tools (the agents it starts in Redis mode, baton-sim that plays the runs it
+# saves, baton-ctl, baton-campaign): about half of the project; scripts/test.sh builds the rest,
+# the tests and the benchmarks.
+cmake --build --preset default --target baton baton-agent baton-sim baton-ctl baton-campaign
 exec build/app/baton/baton "$@"
