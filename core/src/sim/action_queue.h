@@ -11,7 +11,6 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
-#include <variant>
 #include <vector>
 
 namespace baton::sim_detail {
@@ -55,8 +54,12 @@ struct Action : ActionHeader {
 
     /// Makes the answer an empty CallResult of `call` to fill in.
     CallResult& setAnswer(Command::Kind call) {
-        answer.kind = call;
         answer.attempt.reset();
+        return answerWithAttempt(call);
+    }
+    /// The same, but its attempt (if any) stays, for the caller to write over whole.
+    CallResult& answerWithAttempt(Command::Kind call) {
+        answer.kind = call;
         answer.held = false;
         answer.error.reset();
         return answer;
@@ -240,7 +243,7 @@ private:
 
     // The lane that `item` of delay class `c` can join in order, else kHeap: one of the class's
     // lanes whose last comes before it, else a free lane given to the class (calls whose
-    // latencies cross fill a second and third lane of their class before the heap).
+    // latencies cross take further lanes of their class before the heap).
     std::size_t laneFor(std::size_t c, const Item& item) {
         for (std::uint32_t mine = m_lanesOf[c]; mine != 0; mine &= mine - 1) {
             const auto lane = static_cast<std::size_t>(std::countr_zero(mine));

@@ -54,10 +54,7 @@ void Simulator::Impl::callStore(const Node& n, Action& a) {
     // An acquire (of the run's resource: every simulated elector's), answered in place: what
     // execute() makes of Locker::tryLock, without the copies of its reply. The answer's
     // attempt is filled in whole, so the slot's last one is written over, buffers and all.
-    CallResult& answer = a.answer;
-    answer.kind = cmd.kind;
-    answer.held = false;
-    answer.error.reset();
+    CallResult& answer = a.answerWithAttempt(cmd.kind);
     LockAttempt& attempt = answer.attempt ? *answer.attempt : answer.attempt.emplace();
     try {
         store.acquire(now(), cmd.lease.token, n.info.identity, cmd.ttl, attempt);

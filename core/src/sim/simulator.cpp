@@ -165,7 +165,6 @@ void Simulator::Impl::take() {
     taking = queue.pop(at);
     clock.advanceTo(at);
     history.end = at;
-    reusable = false;
     dispatch(queue.action(taking), at);
     // Only within its handler: a fault injected between two steps must not take the slot of
     // the action handled last (released by then) when it schedules its end.

@@ -117,7 +117,8 @@ struct Simulator::Impl {
     std::uint32_t taking = 0;
     bool kept = false;
     // Whether the handler is done with its action, so that the next one scheduled can be made
-    // in its slot (a follower's wake-up, call and reply then travel in one).
+    // in its slot (a follower's wake-up, call and reply then travel in one). False between
+    // steps (see take()).
     bool reusable = false;
     // Where a call is made when there is no such slot.
     Command outgoing;
