@@ -158,9 +158,10 @@ private slots:
         QCOMPARE(m.leader(), std::string());
     }
 
-    // An acquire that failed is retried with the same token (so a try that got through is
-    // taken up); one that was answered is not.
-    void failedAcquireIsRetriedWithTheSameToken() {
+    // An acquire is retried with the same token until one takes the lock: after a failure (so a
+    // try that got through is taken up) and after a refusal (the store kept its holder's token,
+    // and a failed try before it may still land). A token that took the lock is spent.
+    void acquiresKeepTheirTokenUntilOneTakesTheLock() {
         int made = 0;
         ElectionMachine m(config(), [&made] { return "t" + std::to_string(++made); });
         m.start(T0);
@@ -176,13 +177,40 @@ private slots:
         m.handle(retryAt, CallResult::acquired(lost("other", 2s)));
         auto third = m.poll(m.wakeAt());
         QVERIFY(third);
-        QCOMPARE(third->lease.token, std::string("t2"));
+        QCOMPARE(third->lease.token, std::string("t1"));
+        // Refused, then stopped: nothing of ours can be held, so nothing is released.
+        {
+            int made2 = 0;
+            ElectionMachine r(config(), [&made2] { return "r" + std::to_string(++made2); });
+            r.start(T0);
+            QVERIFY(r.poll(T0));
+            r.handle(T0 + 2ms, CallResult::acquired(lost("other", 2s)));
+            r.handle(T0 + 3ms, StopRequest{});
+            QVERIFY(!r.poll(T0 + 3ms));
+            QCOMPARE(r.phase(), ElectionMachine::Phase::Stopped);
+        }
         // A stop after a failed try releases that token, in case it got through.
         m.handle(T0 + 5s, CallResult::failure(Command::Kind::Acquire, "timed out"));
         m.handle(T0 + 5s, StopRequest{});
         auto cleanup = m.poll(T0 + 5s);
         QVERIFY(cleanup && cleanup->kind == Command::Kind::Release);
-        QCOMPARE(cleanup->lease.token, std::string("t2"));
+        QCOMPARE(cleanup->lease.token, std::string("t1"));
+        m.handle(T0 + 5s + 2ms, CallResult::released(false));
+        QCOMPARE(m.phase(), ElectionMachine::Phase::Stopped);
+        // A new run, a win, a loss: the next term's tries have a new token.
+        m.start(T0 + 6s);
+        auto fourth = m.poll(T0 + 6s);
+        QVERIFY(fourth);
+        QCOMPARE(fourth->lease.token, std::string("t2"));
+        m.handle(T0 + 6s + 2ms, CallResult::acquired(won(3, "t2")));
+        QVERIFY(m.isLeader(T0 + 6s + 2ms));
+        const TimePoint refreshAt = m.wakeAt();
+        auto extend = m.poll(refreshAt);
+        QVERIFY(extend && extend->kind == Command::Kind::Extend);
+        m.handle(refreshAt + 2ms, CallResult::extended(false)); // lost: nothing to give back
+        auto fifth = m.poll(m.wakeAt());
+        QVERIFY(fifth && fifth->kind == Command::Kind::Acquire);
+        QCOMPARE(fifth->lease.token, std::string("t3"));
     }
 
     // Before wakeAt() a poll makes no call and changes nothing (the simulator skips it then), in

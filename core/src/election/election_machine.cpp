@@ -71,6 +71,7 @@ void ElectionMachine::start(TimePoint now) {
     m_phase = Phase::Following;
     m_nextAttempt = now;
     m_retryToken.reset();
+    m_tokenMayBeHeld = false;
     m_errors = 0;
     m_noticePending = false;
     m_fence = 0;
@@ -85,8 +86,10 @@ void ElectionMachine::stop(TimePoint now) {
         revoke(now, RevokeReason::Stopped);
     m_phase = Phase::Stopping;
     ++m_term; // an acquire in flight now belongs to no run: its lease is released, not used
-    if (m_retryToken && !m_inflight && !m_cleanup) // a failed try may have got through
+    if (m_tokenMayBeHeld && !m_inflight && !m_cleanup) { // a failed try may have got through
         m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
+        m_tokenMayBeHeld = false;
+    }
     finishStopIfDone(now);
 }
 
@@ -201,7 +204,11 @@ void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
     const Duration ttl = m_inflight->ttl;
     const std::uint64_t term = m_inflight->term;
     m_inflight.reset();
-    m_retryToken.reset(); // answered: that token is spent (taken, or nothing to take up)
+    // Answered: a token that took the lock is this term's (or given back below); a refused one
+    // never reached the lock and goes out again with the next try.
+    if (attempt.lease)
+        m_retryToken.reset();
+    m_tokenMayBeHeld = false;
     checkDeadline(now);
     if (m_phase != Phase::Following || term != m_term) {
         // Sent before a stop: never lead on it, give it back.
@@ -270,6 +277,8 @@ void ElectionMachine::released(TimePoint now) {
 
 void ElectionMachine::failed(TimePoint now, const std::string& error) {
     const InFlight f = takeInflight(m_inflight ? m_inflight->kind : Command::Kind::Acquire);
+    if (f.kind == Command::Kind::Acquire)
+        m_tokenMayBeHeld = true;
     checkDeadline(now);
     ++m_errors;
     static constexpr const char* names[] = {"acquire", "extend", "release"};
@@ -289,10 +298,12 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
     case Command::Kind::Acquire:
         if (m_phase == Phase::Following && f.term == m_term)
             m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
-        else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken)
+        else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken) {
             // It may have got through: give it back before stopping. Its lease is the retry
             // token's, which an acquire keeps until answered.
-            m_cleanup = Lease{m_resource, *m_retryToken, 0};
+            m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
+            m_tokenMayBeHeld = false;
+        }
         break;
     case Command::Kind::Extend:
         if (m_phase == Phase::Leading && f.term == m_term) {

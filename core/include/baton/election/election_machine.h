@@ -134,9 +134,13 @@ private:
     Phase m_phase = Phase::Idle;
     std::uint64_t m_term = 0; ///< bumped whenever a leadership or a run ends
     std::optional<InFlight> m_inflight;
-    std::optional<Lease> m_lease;            ///< held while leading
-    std::optional<Lease> m_cleanup;          ///< a lease to release before anything else
-    std::optional<std::string> m_retryToken; ///< the token of an acquire that failed
+    std::optional<Lease> m_lease;   ///< held while leading
+    std::optional<Lease> m_cleanup; ///< a lease to release before anything else
+    /// The token acquires are sent with until one takes the lock. A refused try leaves it
+    /// unused (the store kept its holder's), so the next try sends it again; one that failed
+    /// unanswered may have got through, and trying again with it takes that lock up.
+    std::optional<std::string> m_retryToken;
+    bool m_tokenMayBeHeld = false; ///< a try with m_retryToken failed unanswered
     Locker::TokenSource m_tokens;
     TimePoint m_deadline;
     TimePoint m_nextRefresh;
