@@ -11,6 +11,7 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 namespace baton::sim_detail {
@@ -109,7 +110,7 @@ public:
     /// It is ordered among all others exactly as push() would order it.
     Action& pushSorted(TimePoint at) {
         const std::uint32_t slot = newSlot();
-        m_lanes[kSorted].push(Item{at, m_seq++, slot});
+        m_lanes[kSorted].push(item(at, slot));
         m_head[kSorted] = m_lanes[kSorted].front();
         ++m_count;
         m_next = kUnknown;
@@ -142,7 +143,7 @@ public:
         m_next = kUnknown;
         m_now = top.at;
         at = top.at;
-        return top.slot;
+        return top.slot();
     }
     Action& action(std::uint32_t slot) {
         return (*m_chunks[slot >> kChunkBits])[slot & kChunkMask];
@@ -158,13 +159,13 @@ public:
 private:
     // Queues `slot` at `at`.
     void place(std::uint32_t slot, TimePoint at) {
-        const Item item{at, m_seq++, slot};
+        const Item item = this->item(at, slot);
         const auto delay = static_cast<std::uint64_t>(std::max(Duration(0), at - m_now).count());
         const std::size_t source = laneFor(static_cast<std::size_t>(std::bit_width(delay)), item);
         const bool first = m_next != kUnknown && before(item, m_head[m_next]);
         if (source == kHeap) {
             heapPush(item);
-            if (m_heap.front().slot == slot)
+            if (m_heap.front().slot() == slot)
                 m_head[kHeap] = item;
         } else {
             m_lanes[source].push(item);
@@ -176,12 +177,25 @@ private:
             m_next = source; // else the earliest stays where it was
     }
 
-    // The sources order small items that name the slot of their action.
+    // The sources order small items that name the slot of their action: 16 bytes, the
+    // sequence number in the high 40 bits of `key` (a trillion actions: years of a lab's run)
+    // and the slot in the low 24 (16 million actions queued at once), so that a key orders as
+    // its sequence number does.
+    static constexpr unsigned kSlotBits = 24;
     struct Item {
         TimePoint at;
-        std::uint64_t seq = 0;
-        std::uint32_t slot = 0;
+        std::uint64_t key = 0;
+        std::uint32_t slot() const {
+            return static_cast<std::uint32_t>(key & ((1U << kSlotBits) - 1));
+        }
     };
+    static constexpr std::uint64_t kSeqLimit = std::uint64_t(1) << (64 - kSlotBits);
+    Item item(TimePoint at, std::uint32_t slot) {
+        if (m_seq == kSeqLimit) [[unlikely]]
+            throw std::length_error("the simulator's queue has ordered 2^40 actions, its limit: "
+                                    "run a shorter simulation");
+        return Item{at, (m_seq++ << kSlotBits) | slot};
+    }
     // A ring of items in (time, sequence) order.
     class Lane {
     public:
@@ -220,14 +234,14 @@ private:
     static constexpr std::size_t kSources = kLanes + 2; // m_lanes has a ring for kSorted too
     static constexpr std::size_t kUnknown = kSources;   // m_next: to be found
     static constexpr std::size_t kClasses = 65;         // bit widths of a 64-bit delay
-    static constexpr Item kNone{TimePoint::max(), ~std::uint64_t(0), 0}; // an empty source's head
+    static constexpr Item kNone{TimePoint::max(), ~std::uint64_t(0)}; // an empty source's head
     static constexpr std::size_t kArity = 4;
     static constexpr unsigned kChunkBits = 8;
     static constexpr std::uint32_t kChunkMask = (1U << kChunkBits) - 1;
     using Chunk = std::array<Action, std::size_t(1) << kChunkBits>;
 
     static bool before(const Item& a, const Item& b) {
-        return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+        return a.at != b.at ? a.at < b.at : a.key < b.key;
     }
 
     std::uint32_t newSlot() {
@@ -236,6 +250,9 @@ private:
             m_freeSlots.pop_back();
             return slot;
         }
+        if (m_size == (1U << kSlotBits)) [[unlikely]]
+            throw std::length_error("the simulator's queue holds 2^24 actions at once, its "
+                                    "limit: simulate fewer electors or shorter faults");
         if ((m_size & kChunkMask) == 0)
             m_chunks.push_back(std::make_unique<Chunk>());
         return m_size++;
