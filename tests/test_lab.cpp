@@ -205,6 +205,34 @@ private Q_SLOTS:
         QVERIFY2(error.contains(u"missing.json"_qs), qPrintable(error));
     }
 
+    // Given a paused run, when one event is stepped and the leader then killed, then the saved
+    // run holds the kill with the steps of its instant before it (the step just taken at
+    // least), and playing the file strikes it there: applied, at the instant it struck.
+    void aKillAfterAStepIsSavedInItsPlace() {
+        MainWindow w(fast());
+        w.show();
+        QTRY_VERIFY(leaderOf(w.controller().snapshot()) >= 0);
+        w.action(u"stepTime"_qs)->trigger(); // pauses, then takes one step
+        w.action(u"killLeader"_qs)->trigger();
+        QTRY_VERIFY(w.controller().snapshot().paused);
+        QTRY_VERIFY(std::any_of(w.controller().snapshot().electors.begin(),
+                                w.controller().snapshot().electors.end(),
+                                [](const auto& e) { return e.state == ElectorState::Crashed; }));
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"run.json"_qs);
+        QString error;
+        QVERIFY2(w.saveScenario(path, &error), qPrintable(error));
+        const Scenario s = sim::loadScenario(path.toStdString());
+        QCOMPARE(s.faults.size(), std::size_t(1));
+        QCOMPARE(s.faults[0].kind, FaultKind::Crash);
+        QCOMPARE(s.faults[0].target.kind, FaultTarget::Kind::Elector); // whoever it struck
+        QVERIFY2(s.faults[0].after >= 1, qPrintable(QString::number(s.faults[0].after)));
+        const History replay = simulate(s);
+        QCOMPARE(replay.faults.size(), std::size_t(1));
+        QVERIFY(replay.faults[0].applied);
+        QCOMPARE(replay.faults[0].at - replay.start, s.faults[0].at);
+    }
+
     // Given a run with a killed leader, when the events and the timeline are exported, then the
     // CSV has a header and a row per logged event (the crash among them), the JSON parses to the
     // same rows, the PNG loads at the timeline's size and the SVG is a drawing with the fences.

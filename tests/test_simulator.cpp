@@ -384,6 +384,55 @@ private slots:
         QCOMPARE(toText(sim.history()), expected);
     }
 
+    // Given faults struck between two steps of one instant (the lab's Step, then a kill: here
+    // the electors' first starts, all at the start), when they are saved with the steps before
+    // them (Fault::after) and the saved run is played, then it replays the live run bit for bit;
+    // saved without, they strike before every step of their instant and the run differs.
+    void aFaultStruckBetweenStepsReplaysInPlace() {
+        Scenario s;
+        s.electors = 5;
+        s.seed = 7;
+        s.duration = 2min;
+        Simulator live(s);
+        std::vector<Fault> recorded;
+        const auto strike = [&](FaultKind kind, int elector, Duration duration) {
+            Fault f;
+            f.kind = kind;
+            f.target = {FaultTarget::Kind::Elector, elector};
+            f.duration = duration;
+            if (kind == FaultKind::Latency)
+                f.extra = 50ms;
+            live.inject(f);
+            f.at = live.now() - live.start();
+            f.after = live.stepsNow();
+            recorded.push_back(f);
+        };
+        QCOMPARE(live.stepsNow(), 0);
+        QVERIFY(live.step()); // node-0 starts
+        QCOMPARE(live.stepsNow(), 1);
+        QCOMPARE(live.nextEventTime(), std::optional<TimePoint>(live.now())); // four more starts
+        strike(FaultKind::Crash, 0, 2s);
+        QVERIFY(live.step());               // node-1 starts
+        strike(FaultKind::Latency, 2, 10s); // node-2's first try is slowed
+        QCOMPARE(recorded[1].after, 2);
+        // Between two instants there is no step of the current one.
+        live.runUntil(live.start() + 30s + 123us);
+        QCOMPARE(live.stepsNow(), 0);
+        strike(FaultKind::Crash, 2, 1s);
+        live.run();
+        const std::string expected = toText(live.history());
+
+        Scenario replay = s;
+        replay.faults = recorded;
+        QCOMPARE(toText(simulate(replay)), expected);
+        const Scenario saved = sim::parseScenario(sim::scenarioJson(replay));
+        QCOMPARE(saved.faults[1].after, 2);
+        QCOMPARE(toText(simulate(saved)), expected);
+        for (Fault& f : replay.faults)
+            f.after = 0;
+        QVERIFY(toText(simulate(replay)) != expected);
+    }
+
     // Given a paused follower whose wake-up has just come (and done nothing, being paused), when
     // a fault with a duration is injected right then, then the fault's end comes as scheduled:
     // the action the wake-up was in is gone, and the fault's end is an action of its own.
@@ -608,6 +657,7 @@ private slots:
             if (f.kind == FaultKind::Partition) {
                 f.mode = Fault::PartitionMode::Hang;
                 f.duration = 2s;
+                f.after = 3;
             }
             s.faults.push_back(f);
         }
@@ -615,6 +665,9 @@ private slots:
         QCOMPARE(sim::scenarioJson(back), sim::scenarioJson(s));
         QCOMPARE(back.faults.size(), s.faults.size());
         QCOMPARE(back.faults.back().rate, 0.97);
+        QCOMPARE(std::count_if(back.faults.begin(), back.faults.end(),
+                               [](const Fault& f) { return f.after == 3; }),
+                 1);
         QCOMPARE(toText(simulate(back)), toText(simulate(s)));
     }
 
@@ -636,6 +689,10 @@ private slots:
         Scenario retries;
         retries.timing.retryInterval = 1ns;
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{retries});
+        Scenario negative;
+        negative.faults.push_back(Fault{});
+        negative.faults.back().after = -1;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Simulator{negative});
     }
 };
 

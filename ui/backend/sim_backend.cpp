@@ -183,6 +183,7 @@ void SimBackend::inject(const Fault& f, Action::Kind kind) {
 void SimBackend::recordFault(const Fault& fault) {
     Fault f = fault;
     f.at = m_sim->now() - m_sim->start();
+    f.after = m_sim->stepsNow(); // after a single step, between two actions of one instant
     std::lock_guard lock(m_recordMutex);
     m_recorded.faults.push_back(f);
 }

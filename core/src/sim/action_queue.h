@@ -34,7 +34,8 @@ static_assert(static_cast<std::size_t>(ActionKind::Stop) + 1 == kActionKinds);
 // The fields every kind may use; plain data, cheap to reset.
 struct ActionHeader {
     ActionKind kind = ActionKind::Wake;
-    bool answered = true; // Arrive: false when the caller has already timed out
+    bool answered = true;  // Arrive: false when the caller has already timed out
+    bool scenario = false; // FaultStart: one of the scenario's faults (see Fault::after)
     int node = -1;
     std::uint64_t incarnation = 0;
     std::uint64_t token = 0; // Wake, WriteTick: schedule token; FaultEnd: record index

@@ -90,6 +90,9 @@ void validate(const Scenario& s) {
             reject(where, "time must not be negative, got " + formatDuration(f.at));
         if (f.duration.count() < 0)
             reject(where, "duration must not be negative, got " + formatDuration(f.duration));
+        if (f.after < 0)
+            reject(where, "after (steps of its instant before it) must not be negative, got " +
+                              std::to_string(f.after));
         if (f.target.kind == FaultTarget::Kind::Elector &&
             (f.target.index < 0 || f.target.index >= s.electors))
             reject(where, "elector " + std::to_string(f.target.index) +

@@ -163,7 +163,7 @@ Fault Reader::fault(const Json& v, const std::string& path) const {
                    "\"target\": \"leader\"}");
     onlyKeys(v, path,
              {"at", "type", "target", "duration", "mode", "extra", "ttl", "refresh", "retry",
-              "rate", "comment"});
+              "rate", "after", "comment"});
     Fault f;
     if (!v.contains("type"))
         fail(path, "missing field 'type'");
@@ -183,6 +183,11 @@ Fault Reader::fault(const Json& v, const std::string& path) const {
         f.target = target(v["target"], join(path, "target"));
     if (v.contains("duration"))
         f.duration = duration(v["duration"], join(path, "duration"));
+    if (v.contains("after")) {
+        f.after = integer(v["after"], join(path, "after"));
+        if (f.after < 0)
+            fail(join(path, "after"), "must not be negative (the steps of its instant before it)");
+    }
     faultOptions(v, path, f);
     return f;
 }
@@ -411,6 +416,8 @@ Json faultJson(const Fault& f) {
     for (const auto& [key, field] : kFaultTimings)
         if (f.*field)
             o[key] = text(*(f.*field));
+    if (f.after > 0)
+        o["after"] = f.after;
     return o;
 }
 

@@ -107,17 +107,30 @@ void Simulator::Impl::setup() {
                 schedule(now() + oneWay(n), ActionKind::Notice, n);
     });
 
+    // A fault saved with the steps of its instant before it (Fault::after) waits for them from
+    // the first place of that instant, before even the electors' first starts; the others
+    // come after those.
+    for (const Fault& f : scenario.faults) {
+        if (f.after == 0)
+            continue;
+        Action& a = queue.push(start + f.at);
+        a.kind = ActionKind::FaultStart;
+        a.scenario = true;
+        a.setFault(f);
+    }
     for (Node& n : nodes)
         schedule(start + startAt[static_cast<std::size_t>(n.index)], ActionKind::Boot, n);
     // In time order (equal times in the scenario's), as the heap would have popped them.
     std::vector<const Fault*> byTime;
     for (const Fault& f : scenario.faults)
-        byTime.push_back(&f);
+        if (f.after == 0)
+            byTime.push_back(&f);
     std::stable_sort(byTime.begin(), byTime.end(),
                      [](const Fault* a, const Fault* b) { return a->at < b->at; });
     for (const Fault* f : byTime) {
         Action& a = queue.pushSorted(start + f->at);
         a.kind = ActionKind::FaultStart;
+        a.scenario = true;
         a.setFault(*f);
     }
 }
@@ -136,7 +149,23 @@ void Simulator::Impl::wake(Action& a, TimePoint v) {
 }
 
 void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
+    if (a.scenario) {
+        ++stepsBefore; // no step of its own: it comes before, between or after them
+        if (a.fault->after > stepsAtInstant()) {
+            heldFaults.push_back(std::move(*a.fault));
+            return;
+        }
+    }
     faultStart(*a.fault, v);
+}
+
+void Simulator::Impl::strikeHeld(TimePoint v) {
+    const bool lastOfInstant = queue.empty() || queue.nextAt() > v;
+    std::size_t struck = 0;
+    while (struck < heldFaults.size() &&
+           (lastOfInstant || heldFaults[struck].after <= stepsAtInstant()))
+        faultStart(heldFaults[struck++], v);
+    heldFaults.erase(heldFaults.begin(), heldFaults.begin() + static_cast<std::ptrdiff_t>(struck));
 }
 
 // Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
@@ -165,6 +194,10 @@ void Simulator::Impl::take() {
     taking = queue.pop(at);
     clock.advanceTo(at);
     history.end = at;
+    if (at != instant) {
+        instant = at;
+        stepsBefore = steps;
+    }
     dispatch(queue.action(taking), at);
     // Only within its handler: a fault injected between two steps must not take the slot of
     // the action handled last (released by then) when it schedules its end.
@@ -173,6 +206,9 @@ void Simulator::Impl::take() {
         kept = false;
     else
         queue.release(taking);
+    ++steps;
+    if (!heldFaults.empty())
+        strikeHeld(at);
     if (history.records() > scenario.maxRecords && history.cutShort.empty()) {
         end = at; // nothing after this instant runs
         history.cutShort =
@@ -218,6 +254,10 @@ std::optional<TimePoint> Simulator::nextEventTime() const {
     if (m_impl->queue.empty() || m_impl->queue.nextAt() > m_end)
         return std::nullopt;
     return m_impl->queue.nextAt();
+}
+
+int Simulator::stepsNow() const {
+    return m_impl->instant == now() ? m_impl->stepsAtInstant() : 0;
 }
 
 void Simulator::inject(Fault fault) {

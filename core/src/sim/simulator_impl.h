@@ -122,6 +122,16 @@ struct Simulator::Impl {
     bool reusable = false;
     // Where a call is made when there is no such slot.
     Command outgoing;
+    // The steps taken, the instant of the last one and how many came before that instant (a
+    // scenario's faults are not steps: see Fault::after), and the faults of that instant
+    // waiting for their steps.
+    std::uint64_t steps = 0;
+    TimePoint instant = TimePoint::min();
+    std::uint64_t stepsBefore = 0;
+    std::vector<Fault> heldFaults;
+    int stepsAtInstant() const { return static_cast<int>(steps - stepsBefore); }
+    // Strikes the held faults whose step has come, or all of them when `v` has no steps left.
+    void strikeHeld(TimePoint v);
     // Puts the action being handled back in the queue at `at` (a handler's last step).
     void requeue(TimePoint at) {
         queue.repush(taking, at);

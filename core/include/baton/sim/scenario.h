@@ -35,6 +35,10 @@ struct Fault {
     std::optional<Duration> refresh;          ///< Timing
     std::optional<Duration> retry;            ///< Timing
     double rate = 1.0;                        ///< Drift: local seconds per true second
+    /// How many of the run's steps (Simulator::step()) at the instant `at` come before it; 0:
+    /// before them all. The lab records a fault struck between two steps of one instant so
+    /// (Simulator::stepsNow()), and its saved run replays it in the same place.
+    int after = 0;
 };
 
 /// A replicated store (a Redis primary with asynchronous replicas under Sentinel): each write

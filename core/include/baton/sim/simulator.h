@@ -56,6 +56,10 @@ public:
 
     /// Injects a fault now (its `at` is ignored); a GUI's kill, pause, partition, ...
     void inject(Fault fault);
+    /// How many steps have been taken at the current instant (0 once the clock has moved past
+    /// the last one): a fault injected now and saved with this as its Fault::after strikes in
+    /// the same place when the saved run is played.
+    int stepsNow() const;
     /// Schedules a fault at `fault.at` from the start (now if that has passed).
     void schedule(Fault fault);
 
