@@ -433,6 +433,70 @@ private slots:
         QVERIFY(toText(simulate(replay)) != expected);
     }
 
+    // Given an instant of several steps (a leader's release notice reaching four followers at
+    // once: no jitter) with a scenario's own fault on it, when faults are struck after its
+    // first and third steps and saved in either order, then the run replays bit for bit: the
+    // scenario's fault still first, each saved one after its steps.
+    void faultsAmongTheStepsOfOneInstantReplayInPlace() {
+        Scenario base;
+        base.electors = 5;
+        base.seed = 11;
+        base.duration = 1min;
+        base.latencyJitter = 0;
+        Fault stop;
+        stop.at = 10s;
+        stop.kind = FaultKind::Stop;
+        stop.target = {FaultTarget::Kind::Leader, 0};
+        base.faults.push_back(stop);
+        // The first instant after the stop with at least four steps: the notices.
+        TimePoint busy{};
+        Duration busyAt{};
+        {
+            Simulator probe(base);
+            probe.runUntil(probe.start() + 10s);
+            while (probe.step())
+                if (probe.stepsNow() == 4) {
+                    busy = probe.now();
+                    break;
+                }
+            QVERIFY(busy > probe.start() + 10s);
+            busyAt = busy - probe.start();
+        }
+        Scenario s = base;
+        Fault slow; // the scenario's own fault on that instant: before all its steps
+        slow.at = busyAt;
+        slow.kind = FaultKind::Latency;
+        slow.target = {FaultTarget::Kind::All, 0};
+        slow.extra = 40ms;
+        slow.duration = 5s;
+        s.faults.push_back(slow);
+        Simulator run(s);
+        std::vector<Fault> recorded;
+        const auto strikeAfter = [&](int steps, int elector) {
+            while (!(run.now() == busy && run.stepsNow() == steps))
+                QVERIFY(run.step());
+            Fault f;
+            f.kind = FaultKind::Crash;
+            f.target = {FaultTarget::Kind::Elector, elector};
+            f.duration = 3s;
+            run.inject(f);
+            f.at = run.now() - run.start();
+            f.after = run.stepsNow();
+            recorded.push_back(f);
+        };
+        strikeAfter(1, 1);
+        strikeAfter(3, 3);
+        run.run();
+        const std::string expected = toText(run.history());
+
+        Scenario replay = s;
+        replay.faults.insert(replay.faults.end(), recorded.begin(), recorded.end());
+        QCOMPARE(toText(simulate(replay)), expected);
+        Scenario reversed = s;
+        reversed.faults.insert(reversed.faults.end(), recorded.rbegin(), recorded.rend());
+        QCOMPARE(toText(simulate(reversed)), expected);
+    }
+
     // Given a paused follower whose wake-up has just come (and done nothing, being paused), when
     // a fault with a duration is injected right then, then the fault's end comes as scheduled:
     // the action the wake-up was in is gone, and the fault's end is an action of its own.

@@ -150,8 +150,9 @@ void Simulator::Impl::wake(Action& a, TimePoint v) {
 
 void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
     if (a.scenario) {
+        const int taken = stepsAtInstant();
         ++stepsBefore; // no step of its own: it comes before, between or after them
-        if (a.fault->after > stepsAtInstant()) {
+        if (a.fault->after > taken) {
             heldFaults.push_back(std::move(*a.fault));
             return;
         }
@@ -161,11 +162,16 @@ void Simulator::Impl::strikeScheduled(Action& a, TimePoint v) {
 
 void Simulator::Impl::strikeHeld(TimePoint v) {
     const bool lastOfInstant = queue.empty() || queue.nextAt() > v;
-    std::size_t struck = 0;
-    while (struck < heldFaults.size() &&
-           (lastOfInstant || heldFaults[struck].after <= stepsAtInstant()))
-        faultStart(heldFaults[struck++], v);
-    heldFaults.erase(heldFaults.begin(), heldFaults.begin() + static_cast<std::ptrdiff_t>(struck));
+    // Every one that is due, in the scenario's order (their counts need not rise with it).
+    std::vector<Fault> due;
+    std::erase_if(heldFaults, [&](Fault& f) {
+        if (!lastOfInstant && f.after > stepsAtInstant())
+            return false;
+        due.push_back(std::move(f));
+        return true;
+    });
+    for (const Fault& f : due)
+        faultStart(f, v);
 }
 
 // Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
