@@ -178,7 +178,8 @@ private slots:
         auto third = m.poll(m.wakeAt());
         QVERIFY(third);
         QCOMPARE(third->lease.token, std::string("t1"));
-        // Refused, then stopped: nothing of ours can be held, so nothing is released.
+        // Refused (no failed try before it), then stopped: nothing of ours can be held, so
+        // nothing is released.
         {
             int made2 = 0;
             ElectionMachine r(config(), [&made2] { return "r" + std::to_string(++made2); });

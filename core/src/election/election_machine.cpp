@@ -176,8 +176,8 @@ bool ElectionMachine::poll(TimePoint now, Command& cmd) {
     f.sentAt = now;
     f.ttl = cmd.ttl;
     f.term = m_term;
-    // The lease of an acquire in flight is the retry token's, which stays until it is answered:
-    // no copy is kept (see failed()).
+    // The lease of an acquire in flight is the retry token's, which stays until a try takes the
+    // lock: no copy is kept (see failed()).
     if (kind != Command::Kind::Acquire)
         f.lease = cmd.lease;
     return true;
@@ -300,7 +300,7 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
             m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
         else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken) {
             // It may have got through: give it back before stopping. Its lease is the retry
-            // token's, which an acquire keeps until answered.
+            // token's, kept until a try takes the lock.
             m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
             m_tokenMayBeHeld = false;
         }

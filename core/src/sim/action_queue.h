@@ -190,11 +190,12 @@ private:
             return static_cast<std::uint32_t>(key & ((1U << kSlotBits) - 1));
         }
     };
+    static_assert(sizeof(Item) == 16);
     static constexpr std::uint64_t kSeqLimit = std::uint64_t(1) << (64 - kSlotBits);
     Item item(TimePoint at, std::uint32_t slot) {
         if (m_seq == kSeqLimit) [[unlikely]]
-            throw std::length_error("the simulator's queue has ordered 2^40 actions, its limit: "
-                                    "run a shorter simulation");
+            throw std::runtime_error("the simulator's queue reached its limit of 2^40 actions "
+                                     "in one run: run a shorter simulation");
         return Item{at, (m_seq++ << kSlotBits) | slot};
     }
     // A ring of items in (time, sequence) order.
@@ -252,8 +253,8 @@ private:
             return slot;
         }
         if (m_size == (1U << kSlotBits)) [[unlikely]]
-            throw std::length_error("the simulator's queue holds 2^24 actions at once, its "
-                                    "limit: simulate fewer electors or shorter faults");
+            throw std::runtime_error("the simulator's queue holds 2^24 actions at once, its "
+                                     "limit: simulate fewer electors or shorter faults");
         if ((m_size & kChunkMask) == 0)
             m_chunks.push_back(std::make_unique<Chunk>());
         return m_size++;

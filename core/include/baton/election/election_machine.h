@@ -38,9 +38,10 @@ public:
     static constexpr Duration kExpirySlack = std::chrono::milliseconds(1);
 
     /// Validates `config` (throws ConfigError); the callbacks in it are not used here.
-    /// `tokens` makes the tokens acquires are sent with (default: Locker::randomToken). An
-    /// acquire that failed is retried with the same token, so a try that reached the store
-    /// although its answer was lost is taken up, not left to expire.
+    /// `tokens` makes the tokens acquires are sent with (default: Locker::randomToken). Tries
+    /// go out with the same token until one takes the lock, so a try that reached the store
+    /// although its answer was lost (even one that lands after a later try was refused) is
+    /// taken up by the next, not left to expire.
     explicit ElectionMachine(Config config, Locker::TokenSource tokens = {});
 
     const std::string& identity() const { return m_identity; }
