@@ -3,13 +3,14 @@
 
 #include "support/agent_process.h"
 #include "support/columns.h"
-#include "support/free_port.h"
 #include "support/proc_status.h"
 #include "support/redis_server.h"
 #include "support/sentinel_setup.h"
 #include "support/signal_rows.h"
 #include "support/unread_pipe.h"
 #include "support/words.h"
+
+#include <baton/redis/free_port.h>
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -866,7 +867,7 @@ private slots:
     }
 
     void metricsEndpoint() {
-        const int port = freeLoopbackPort();
+        const int port = baton::freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("measured"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
         QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
@@ -894,7 +895,7 @@ private slots:
     }
 
     void scrapeUnderIdleConnectionsIsQuick() {
-        const int port = freeLoopbackPort();
+        const int port = baton::freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("busy"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
         QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
@@ -926,7 +927,7 @@ private slots:
     }
 
     void promtoolAcceptsAScrape() {
-        const int leaderPort = freeLoopbackPort(), followerPort = freeLoopbackPort();
+        const int leaderPort = baton::freeLoopbackPort(), followerPort = baton::freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("first"),
                                  {QStringLiteral("--metrics-port"), QString::number(leaderPort)});
         QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
@@ -955,7 +956,7 @@ private slots:
     }
 
     void failoverTimeIsMeasured() {
-        const int port = freeLoopbackPort();
+        const int port = baton::freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("doomed"));
         QTRY_VERIFY2(leader() == &a, qPrintable(a.standardError()));
         AgentProcess& b = launch(QStringLiteral("heir"),
@@ -972,7 +973,7 @@ private slots:
     }
 
     void healthzAndExactPaths() {
-        const int port = freeLoopbackPort();
+        const int port = baton::freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("checked"),
                                  {QStringLiteral("--metrics-port"), QString::number(port),
                                   QStringLiteral("--allow-control")});
@@ -991,7 +992,7 @@ private slots:
     }
 
     void metricsListenOnLoopbackByDefault() {
-        const int port = freeLoopbackPort();
+        const int port = baton::freeLoopbackPort();
         AgentProcess& a = launch(QStringLiteral("local"),
                                  {QStringLiteral("--metrics-port"), QString::number(port)});
         QTRY_VERIFY(!httpGet(port, "/healthz").isEmpty());

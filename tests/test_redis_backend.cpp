@@ -9,6 +9,7 @@
 #include "support/lab_test_case.h"
 #include "support/redis_server.h"
 
+#include <baton/redis/free_port.h>
 #include <baton/redis/redis_store.h>
 
 #include <QElapsedTimer>
@@ -408,7 +409,7 @@ private Q_SLOTS:
 
     // Given no server at the URL, the status says Redis does not answer, and why.
     void unreachableRedisIsReported() {
-        const int port = LocalRedisServer::freeLoopbackPort();
+        const int port = freeLoopbackPort();
         Run run(QStringLiteral("redis://:sekret-9@127.0.0.1:%1").arg(port).toStdString(),
                 QStringLiteral("nowhere"));
         auto reported = [&] {

@@ -5,6 +5,7 @@
 #include "options.h"
 #include "verdict.h"
 
+#include <baton/redis/free_port.h>
 #include <baton/redis/redis_store.h>
 
 #include <atomic>
@@ -82,8 +83,12 @@ std::optional<int> prepare(const campaign::Options& o, campaign::Setting& settin
             if (!server)
                 return fail(RedisUnreachable, "redis-server not found (apt-get install "
                                               "redis-server), or give --redis URL");
+            const int port = baton::freeLoopbackPort();
+            if (port == 0)
+                return fail(RedisUnreachable, "no free loopback port for a local redis-server "
+                                              "(is the loopback interface up?), or give --redis "
+                                              "URL");
             setting.dir = makeDirectory();
-            const int port = freePort();
             localRedis = std::make_unique<ChildProcess>(
                 *server,
                 std::vector<std::string>{"--port", std::to_string(port), "--bind", "127.0.0.1",

@@ -42,7 +42,5 @@ private:
 /// `name` next to this executable, in the build tree's sibling folder (../NAME/NAME), or on
 /// PATH; none when it is nowhere.
 std::optional<std::string> findProgram(const std::string& name, const char* envOverride);
-/// A loopback TCP port nothing listens on now.
-int freePort();
 
 } // namespace campaign

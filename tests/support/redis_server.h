@@ -4,7 +4,7 @@
 // Blocking by design (a test waits for it); the lab's own, which must never block the GUI
 // thread, is ui/local_redis_server.h.
 
-#include "free_port.h"
+#include <baton/redis/free_port.h>
 
 #include <QDir>
 #include <QFile>

@@ -2,6 +2,8 @@
 
 #include "backend/child_process.h"
 
+#include <baton/redis/free_port.h>
+
 #include <QDateTime>
 #include <QFile>
 #include <QProcess>
@@ -12,8 +14,6 @@
 #include <QTimer>
 
 #include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace baton::lab {
@@ -40,23 +40,6 @@ LocalRedisServer::~LocalRedisServer() {
 
 QString LocalRedisServer::executable() {
     return QStandardPaths::findExecutable(QStringLiteral("redis-server"));
-}
-
-int LocalRedisServer::freeLoopbackPort() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return 0;
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-        port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
 }
 
 QString LocalRedisServer::url() const {
@@ -100,7 +83,7 @@ void LocalRedisServer::startOnPort(int port) {
 
 void LocalRedisServer::launch() {
     ++m_launches;
-    m_port = m_wantedPort ? m_wantedPort : freeLoopbackPort();
+    m_port = m_wantedPort ? m_wantedPort : baton::freeLoopbackPort();
     if (!m_port) {
         fail(QStringLiteral("no free TCP port on 127.0.0.1 for redis-server"));
         return;

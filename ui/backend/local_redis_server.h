@@ -58,8 +58,6 @@ public:
 
     /// Where redis-server is on PATH, or empty.
     static QString executable();
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
-    static int freeLoopbackPort();
 
 Q_SIGNALS:
     void ready(const QString& url);
