@@ -51,6 +51,21 @@ class TestShardedAgent : public QObject {
                 return false;
         return true;
     }
+    // Elections so far, in all agents' events, and when the last one was.
+    int elections(const QString& type = QStringLiteral("elected")) const {
+        int n = 0;
+        for (const auto& agent : m_agents)
+            n += agent->count(type);
+        return n;
+    }
+    double lastElectedMs() const {
+        double last = 0;
+        for (const auto& agent : m_agents)
+            for (const QJsonObject& e : agent->events(QStringLiteral("elected")))
+                last = std::max(last, e.value(QStringLiteral("t")).toDouble());
+        return last;
+    }
+
     // No two terms of one shard overlap in any agent's events (a killed agent's terms end at
     // the kill; the lock expires later still).
     QString overlaps() const {
@@ -128,6 +143,23 @@ private slots:
             QVERIFY2(agent->badLines().isEmpty(), qPrintable(agent->badLines().join(u'\n')));
     }
 
+    // Given three sharded agents started together, when they settle, then each leads its share
+    // (7, 7, 6 of 20) and each shard was won once: they saw each other's presence before they
+    // campaigned and each took its own part, so nothing was handed over (before, the first to
+    // campaign won most and handed shards round a TTL later).
+    void agentsStartedTogetherHandNothingOver() {
+        AgentProcess& a = launch(QStringLiteral("a"));
+        AgentProcess& b = launch(QStringLiteral("b"));
+        AgentProcess& c = launch(QStringLiteral("c"));
+        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c}, kShards / 3, kShards / 3 + 1) &&
+                                     nowMs() - lastElectedMs() > 1500,
+                                 15000);
+        QCOMPARE(elections(), kShards);
+        QCOMPARE(elections(QStringLiteral("revoked")), 0);
+        const QString overlap = overlaps();
+        QVERIFY2(overlap.isEmpty(), qPrintable(overlap));
+    }
+
     // Given three agents settled on 20 shards (7, 7, 6), when a fourth joins, then it is handed
     // the 5 its share asks for and nothing moves again: the members at their share answer the
     // handovers' release notices only after a head start for the joiner, so no shard goes to a
@@ -137,19 +169,6 @@ private slots:
         AgentProcess& a = launch(QStringLiteral("a"));
         AgentProcess& b = launch(QStringLiteral("b"));
         AgentProcess& c = launch(QStringLiteral("c"));
-        auto elections = [&] {
-            int n = 0;
-            for (const auto& agent : m_agents)
-                n += agent->count(QStringLiteral("elected"));
-            return n;
-        };
-        auto lastElectedMs = [&] {
-            double last = 0;
-            for (const auto& agent : m_agents)
-                for (const QJsonObject& e : agent->events(QStringLiteral("elected")))
-                    last = std::max(last, e.value(QStringLiteral("t")).toDouble());
-            return last;
-        };
         // Settled: the shares reached, and no election for one and a half TTLs (the members
         // that were over their share have handed over).
         QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c}, kShards / 3, kShards / 3 + 1) &&

@@ -10,6 +10,7 @@
 #include <baton/wire/event_message.h>
 #include <baton/wire/member.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -72,9 +73,17 @@ public:
             m_benchedUntil.push_back({});
         }
     }
-    void start() {
-        for (auto& c : m_campaigns)
-            c->start();
+    // Campaigns for every shard. With `live` members seen (ranked by name, this one `rank`), for
+    // its own part first, the shards i with i % live == rank, and for the others `later`:
+    // members started together then take disjoint shares, exactly fair, and hand nothing over.
+    // A shard whose first choice is gone is taken `later` (a rebalance starts those campaigns).
+    void start(int live, int rank, baton::Duration later) {
+        const auto now = baton::SteadyClock::instance().now();
+        for (int i = 0; i < int(m_campaigns.size()); ++i)
+            if (live <= 1 || i % live == rank)
+                m_campaigns[std::size_t(i)]->start();
+            else
+                m_benchedUntil[std::size_t(i)] = now + later;
     }
     void stop() { m_runtime.stopAll(); }
 
@@ -172,6 +181,8 @@ struct Family {
     int live = 0;
     int leastOther = 0;
     std::vector<std::string> overFloor;
+    int members = 1; // the live members, this one included
+    int rank = 0;    // this member's place among them by name
 };
 
 Family family(baton::RedisStore& store, const std::string& name, const std::string& self,
@@ -180,15 +191,24 @@ Family family(baton::RedisStore& store, const std::string& name, const std::stri
         const baton::MemberEntries read = store.members(name);
         std::vector<std::pair<std::string, int>> others;
         int live = 0;
+        bool seen = false;
         for (const auto& [id, json] : read.entries)
             if (const auto m = baton::wire::decodeMember(id, json);
                 m && baton::directory::live(*m, read.serverMs, baton::unixMsNow())) {
                 ++live;
                 if (id != self)
                     others.emplace_back(id, int(m->shardsLed));
+                else
+                    seen = true;
             }
         Family f;
         f.live = std::max(1, live);
+        // Its place among the live members by name, itself included (last if its own entry is
+        // not there yet).
+        f.members = seen ? live : live + 1;
+        f.rank = seen ? int(std::count_if(others.begin(), others.end(),
+                                          [&](const auto& o) { return o.first < self; }))
+                      : live;
         f.leastOther = std::numeric_limits<int>::max();
         const int floor = shards / f.live;
         for (const auto& [id, led] : others) {
@@ -200,6 +220,33 @@ Family family(baton::RedisStore& store, const std::string& name, const std::stri
     } catch (const baton::StoreError&) {
         return {};
     }
+}
+
+// At its start, a member reads the family's presence entries every kSettleStep until they have
+// stayed the same for kSettleQuiet (the members started with it have written theirs), for at
+// most kSettleMost, keeping its own entry fresh (`beat`). Returns the family then, or the signal
+// that ended the wait.
+constexpr baton::Duration kSettleStep = std::chrono::milliseconds(50);
+constexpr baton::Duration kSettleQuiet = std::chrono::milliseconds(150);
+constexpr baton::Duration kSettleMost = std::chrono::seconds(1);
+
+template <typename Beat>
+int settle(LinePump& out, baton::RedisStore& store, const Options& o, const std::string& id,
+           const Beat& beat, Family& f) {
+    const auto now = [] { return baton::SteadyClock::instance().now(); };
+    f = family(store, o.resource, id, o.shards);
+    const auto until = now() + kSettleMost;
+    auto quietSince = now();
+    while (now() < until && now() - quietSince < kSettleQuiet) {
+        if (const int sig = out.serve(kSettleStep); sig > 0)
+            return sig;
+        beat();
+        const Family g = family(store, o.resource, id, o.shards);
+        if (g.members != f.members || g.rank != f.rank)
+            quietSince = now();
+        f = g;
+    }
+    return 0;
 }
 
 } // namespace
@@ -245,14 +292,9 @@ int runSharded(const Options& o) {
         Shards shards(o, id, *store, out);
         say(id, "electing for " + std::to_string(o.shards) + " shards of '" + o.resource + "' on " +
                     store->endpoint() + (o.fairShare ? ", fair share" : ""));
-        shards.start();
-        for (bool first = true;; first = false) {
-            if (const int sig = first ? 0 : out.serve(o.refresh); sig > 0) {
-                say(id, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
-                break;
-            }
-            // This thread keeps the family's presence entry (the members the share counts), on
-            // the one command connection: no thread and no connection of its own.
+        // This thread keeps the family's presence entry (the members the share counts), on the
+        // one command connection: no thread and no connection of its own.
+        const auto beat = [&] {
             try {
                 self.seenMs = baton::unixMsNow();
                 self.shardsLed = std::uint64_t(shards.leading());
@@ -260,6 +302,26 @@ int runSharded(const Options& o) {
             } catch (const baton::StoreError& e) {
                 say(id, std::string("presence: ") + e.what());
             }
+        };
+        int early = 0; // a signal while it settled
+        if (o.fairShare) {
+            // Members started together see each other before they campaign: its presence entry
+            // first, then theirs (settle), then its own part of the shards at once and the rest
+            // a refresh later (Shards::start).
+            beat();
+            Family f;
+            early = settle(out, *store, o, id, beat, f);
+            if (early == 0)
+                shards.start(f.members, f.rank, o.refresh);
+        } else {
+            shards.start(1, 0, {});
+        }
+        for (bool first = true;; first = false) {
+            if (const int sig = first ? early : out.serve(o.refresh); sig > 0) {
+                say(id, std::string("got SIG") + sigabbrev_np(sig) + ", stopping");
+                break;
+            }
+            beat();
             if (o.fairShare)
                 if (Family f = family(*store, o.resource, id, o.shards); f.live > 0)
                     shards.rebalance(f.live, f.leastOther, std::move(f.overFloor));
