@@ -73,14 +73,17 @@ public:
             m_benchedUntil.push_back({});
         }
     }
-    // Campaigns for every shard. With `live` members seen (ranked by name, this one `rank`), for
-    // its own part first, the shards i with i % live == rank, and for the others `later`:
-    // members started together then take disjoint shares, exactly fair, and hand nothing over.
-    // A shard whose first choice is gone is taken `later` (a rebalance starts those campaigns).
-    void start(int live, int rank, baton::Duration later) {
+    // Campaigns for every shard. With `members` live members seen (ranked by name, this one
+    // `rank`), for its own part first, the shards i with i % members == rank, and for the
+    // others `later` (a refresh: time for their own member to take them, and shorter than the
+    // TTL after which a member over its share hands shards over, so that a joiner campaigns for
+    // every shard by then): members started together take disjoint shares, exactly fair, and
+    // hand nothing over. A shard whose member is gone (a stale presence entry) is taken
+    // `later` (a rebalance starts those campaigns).
+    void start(int members, int rank, baton::Duration later) {
         const auto now = baton::SteadyClock::instance().now();
         for (int i = 0; i < int(m_campaigns.size()); ++i)
-            if (live <= 1 || i % live == rank)
+            if (members <= 1 || i % members == rank)
                 m_campaigns[std::size_t(i)]->start();
             else
                 m_benchedUntil[std::size_t(i)] = now + later;
@@ -222,13 +225,14 @@ Family family(baton::RedisStore& store, const std::string& name, const std::stri
     }
 }
 
-// At its start, a member reads the family's presence entries every kSettleStep until they have
-// stayed the same for kSettleQuiet (the members started with it have written theirs), for at
-// most kSettleMost, keeping its own entry fresh (`beat`). Returns the family then, or the signal
-// that ended the wait.
+// At its start, a member reads the family's presence entries every kSettleStep until the live
+// members (their count and its own place among them) have stayed the same for kSettleQuiet, so
+// that those started with it within that time have written theirs, for at most kSettleMost,
+// keeping its own entry fresh (`beat`, at a quarter TTL). Returns the family then, or the
+// signal that ended the wait.
 constexpr baton::Duration kSettleStep = std::chrono::milliseconds(50);
-constexpr baton::Duration kSettleQuiet = std::chrono::milliseconds(150);
-constexpr baton::Duration kSettleMost = std::chrono::seconds(1);
+constexpr baton::Duration kSettleQuiet = std::chrono::milliseconds(300);
+constexpr baton::Duration kSettleMost = std::chrono::seconds(2);
 
 template <typename Beat>
 int settle(LinePump& out, baton::RedisStore& store, const Options& o, const std::string& id,
@@ -236,11 +240,14 @@ int settle(LinePump& out, baton::RedisStore& store, const Options& o, const std:
     const auto now = [] { return baton::SteadyClock::instance().now(); };
     f = family(store, o.resource, id, o.shards);
     const auto until = now() + kSettleMost;
-    auto quietSince = now();
+    auto quietSince = now(), beaten = now();
     while (now() < until && now() - quietSince < kSettleQuiet) {
         if (const int sig = out.serve(kSettleStep); sig > 0)
             return sig;
-        beat();
+        if (now() - beaten >= o.ttl / 4) {
+            beat();
+            beaten = now();
+        }
         const Family g = family(store, o.resource, id, o.shards);
         if (g.members != f.members || g.rank != f.rank)
             quietSince = now();
@@ -311,8 +318,11 @@ int runSharded(const Options& o) {
             beat();
             Family f;
             early = settle(out, *store, o, id, beat, f);
-            if (early == 0)
+            if (early == 0) {
+                say(id, std::to_string(f.members) + (f.members == 1 ? " member" : " members") +
+                            " at the start: campaigning for its part of the shards first");
                 shards.start(f.members, f.rank, o.refresh);
+            }
         } else {
             shards.start(1, 0, {});
         }
