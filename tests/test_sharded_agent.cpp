@@ -9,6 +9,7 @@
 
 #include <QTest>
 
+#include <array>
 #include <map>
 #include <memory>
 #include <set>
@@ -51,6 +52,18 @@ class TestShardedAgent : public QObject {
                 return false;
         return true;
     }
+    // Agents a, b and c, started together.
+    std::array<AgentProcess*, 3> launchThree() {
+        return {&launch(QStringLiteral("a")), &launch(QStringLiteral("b")),
+                &launch(QStringLiteral("c"))};
+    }
+    // Settled: their shares reached, and no election for one and a half TTLs (members that
+    // were over their share have handed over).
+    bool settledAtShare(const std::vector<AgentProcess*>& live) const {
+        return shared(live, kShards / int(live.size()), kShards / int(live.size()) + 1) &&
+               nowMs() - lastElectedMs() > 1500;
+    }
+
     // Elections so far, in all agents' events, and when the last one was.
     int elections(const QString& type = QStringLiteral("elected")) const {
         int n = 0;
@@ -148,12 +161,8 @@ private slots:
     // campaigned and each took its own part, so nothing was handed over (before, the first to
     // campaign won most and handed shards round a TTL later).
     void agentsStartedTogetherHandNothingOver() {
-        AgentProcess& a = launch(QStringLiteral("a"));
-        AgentProcess& b = launch(QStringLiteral("b"));
-        AgentProcess& c = launch(QStringLiteral("c"));
-        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c}, kShards / 3, kShards / 3 + 1) &&
-                                     nowMs() - lastElectedMs() > 1500,
-                                 15000);
+        const auto [a, b, c] = launchThree();
+        QTRY_VERIFY_WITH_TIMEOUT(settledAtShare({a, b, c}), 15000);
         QCOMPARE(elections(), kShards);
         QCOMPARE(elections(QStringLiteral("revoked")), 0);
         const QString overlap = overlaps();
@@ -166,23 +175,17 @@ private slots:
     // member that would hand it over once more (which made a shard change hands six times
     // before it settled).
     void aJoinMovesOnlyTheJoinersShare() {
-        AgentProcess& a = launch(QStringLiteral("a"));
-        AgentProcess& b = launch(QStringLiteral("b"));
-        AgentProcess& c = launch(QStringLiteral("c"));
-        // Settled: the shares reached, and no election for one and a half TTLs (the members
-        // that were over their share have handed over).
-        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c}, kShards / 3, kShards / 3 + 1) &&
-                                     nowMs() - lastElectedMs() > 1500,
-                                 15000);
+        const auto [a, b, c] = launchThree();
+        QTRY_VERIFY_WITH_TIMEOUT(settledAtShare({a, b, c}), 15000);
         const int before = elections();
         AgentProcess& d = launch(QStringLiteral("d"));
-        QTRY_VERIFY_WITH_TIMEOUT(shared({&a, &b, &c, &d}, kShards / 4, kShards / 4), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(shared({a, b, c, &d}, kShards / 4, kShards / 4), 15000);
         // Settled: three TTLs later still the same (a member over its share hands over after
         // one), and no more elections than the joiner's share, give or take a race with a
         // retry that fell in the instant between a release and the joiner's acquire.
         const int settled = elections();
         QTest::qWait(3000);
-        QVERIFY(shared({&a, &b, &c, &d}, kShards / 4, kShards / 4));
+        QVERIFY(shared({a, b, c, &d}, kShards / 4, kShards / 4));
         QCOMPARE(elections(), settled);
         qInfo("%d elections after the join (its share: %d)", settled - before, kShards / 4);
         QVERIFY2(settled - before <= kShards / 4 + 1,

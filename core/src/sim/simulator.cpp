@@ -107,17 +107,17 @@ void Simulator::Impl::setup() {
                 schedule(now() + oneWay(n), ActionKind::Notice, n);
     });
 
-    // A fault saved with the steps of its instant before it (Fault::after) waits for them from
-    // the first place of that instant, before even the electors' first starts; the others
-    // come after those.
-    for (const Fault& f : scenario.faults) {
-        if (f.after == 0)
-            continue;
-        Action& a = queue.push(start + f.at);
+    const auto strikes = [](Action& a, const Fault& f) {
         a.kind = ActionKind::FaultStart;
         a.scenario = true;
         a.setFault(f);
-    }
+    };
+    // A fault saved with the steps of its instant before it (Fault::after) waits for them from
+    // the first place of that instant, before even the electors' first starts; the others
+    // come after those.
+    for (const Fault& f : scenario.faults)
+        if (f.after > 0)
+            strikes(queue.push(start + f.at), f);
     for (Node& n : nodes)
         schedule(start + startAt[static_cast<std::size_t>(n.index)], ActionKind::Boot, n);
     // In time order (equal times in the scenario's), as the heap would have popped them.
@@ -127,12 +127,8 @@ void Simulator::Impl::setup() {
             byTime.push_back(&f);
     std::stable_sort(byTime.begin(), byTime.end(),
                      [](const Fault* a, const Fault* b) { return a->at < b->at; });
-    for (const Fault* f : byTime) {
-        Action& a = queue.pushSorted(start + f->at);
-        a.kind = ActionKind::FaultStart;
-        a.scenario = true;
-        a.setFault(*f);
-    }
+    for (const Fault* f : byTime)
+        strikes(queue.pushSorted(start + f->at), *f);
 }
 
 void Simulator::Impl::boot(Action& a, TimePoint v) {
