@@ -19,7 +19,7 @@ if [[ $needs_display == 1 && -z ${DISPLAY:-} && -z ${WAYLAND_DISPLAY:-} ]]; then
 run.sh: no display to open the lab's window on (DISPLAY and WAYLAND_DISPLAY are unset).
   On a machine without one, give it a virtual display: xvfb-run scripts/run.sh
   For headless runs, baton-sim plays the same scenarios on virtual time and checks them:
-  build/app/baton-sim/baton-sim --help (after cmake --preset default && cmake --build build).
+  build/app/baton-sim/baton-sim --help (scripts/run.sh --version builds it, and the lab).
 EOF
     exit 2
 fi
