@@ -17,11 +17,11 @@ const Config& validated(const Config& config) {
 } // namespace
 
 ElectionMachine::ElectionMachine(Config config, Locker::TokenSource tokens)
-    : m_resource(validated(config).resource)
-    , m_identity(config.identity.empty() ? defaultIdentity() : std::move(config.identity))
+    : m_pollingOnly(validated(config).pollingOnly)
     , m_timing(config.timing)
+    , m_resource(config.resource)
+    , m_identity(config.identity.empty() ? defaultIdentity() : std::move(config.identity))
     , m_maxDrift(config.maxClockDrift)
-    , m_pollingOnly(config.pollingOnly)
     , m_tokens(tokens ? std::move(tokens) : Locker::TokenSource(&Locker::randomToken)) {}
 
 void ElectionMachine::setTiming(const Timing& timing) {
@@ -86,8 +86,9 @@ void ElectionMachine::stop(TimePoint now) {
         revoke(now, RevokeReason::Stopped);
     m_phase = Phase::Stopping;
     ++m_term; // an acquire in flight now belongs to no run: its lease is released, not used
-    if (m_tokenMayBeHeld && !m_inflight && !m_cleanup) { // a failed try may have got through
-        m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
+    if (m_tokenMayBeHeld && !m_busy && !m_cleanup) { // a failed try may have got through
+        m_cleanup = std::make_unique<Lease>(
+            Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0});
         m_tokenMayBeHeld = false;
     }
     finishStopIfDone(now);
@@ -98,7 +99,8 @@ void ElectionMachine::revoke(TimePoint now, RevokeReason reason) {
     record(EventType::Revoked, now).reason = reason;
     // Release the old lease before anything else: if the store still holds it (a slow store, a
     // late extend), everybody can acquire again at once instead of after its TTL.
-    m_cleanup = std::exchange(m_lease, std::nullopt);
+    m_cleanup = std::make_unique<Lease>(std::move(*m_lease));
+    m_lease.reset();
     m_phase = Phase::Following;
     ++m_term;
     m_nextAttempt = now;
@@ -122,7 +124,7 @@ void ElectionMachine::setLeader(TimePoint now, const std::string& identity, std:
 }
 
 void ElectionMachine::finishStopIfDone(TimePoint now) {
-    if (m_phase != Phase::Stopping || m_inflight || m_cleanup)
+    if (m_phase != Phase::Stopping || m_busy || m_cleanup)
         return;
     m_phase = Phase::Stopped;
     record(EventType::Stopped, now);
@@ -137,7 +139,7 @@ std::optional<Command> ElectionMachine::poll(TimePoint now) {
 
 bool ElectionMachine::poll(TimePoint now, Command& cmd) {
     checkDeadline(now);
-    if (m_inflight)
+    if (m_busy)
         return false;
     finishStopIfDone(now);
 
@@ -171,24 +173,20 @@ bool ElectionMachine::poll(TimePoint now, Command& cmd) {
         cmd.lease = *m_lease;
         break;
     }
-    InFlight& f = m_inflight.emplace();
-    f.kind = kind;
-    f.sentAt = now;
-    f.ttl = cmd.ttl;
-    f.term = m_term;
+    m_busy = true;
+    m_inflight = InFlight{kind, now, cmd.ttl, m_term};
     // The lease of an acquire in flight is the retry token's, which stays until a try takes the
     // lock: no copy is kept (see failed()).
     if (kind != Command::Kind::Acquire)
-        f.lease = cmd.lease;
+        m_inflightLease = cmd.lease;
     return true;
 }
 
 ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) {
-    assert(m_inflight && m_inflight->kind == expected);
+    assert(m_busy && m_inflight.kind == expected);
     (void)expected;
-    InFlight f = std::move(*m_inflight);
-    m_inflight.reset();
-    return f;
+    m_busy = false;
+    return m_inflight;
 }
 
 Duration ElectionMachine::backoff() const {
@@ -199,11 +197,11 @@ Duration ElectionMachine::backoff() const {
 
 void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
     // An acquire's record has no lease: its times are all there is to take.
-    assert(m_inflight && m_inflight->kind == Command::Kind::Acquire);
-    const TimePoint sentAt = m_inflight->sentAt;
-    const Duration ttl = m_inflight->ttl;
-    const std::uint64_t term = m_inflight->term;
-    m_inflight.reset();
+    assert(m_busy && m_inflight.kind == Command::Kind::Acquire);
+    const TimePoint sentAt = m_inflight.sentAt;
+    const Duration ttl = m_inflight.ttl;
+    const std::uint64_t term = m_inflight.term;
+    m_busy = false;
     // Answered: a token that took the lock is this term's (or given back below); a refused one
     // never reached the lock and goes out again with the next try.
     if (attempt.lease)
@@ -213,7 +211,7 @@ void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
     if (m_phase != Phase::Following || term != m_term) {
         // Sent before a stop: never lead on it, give it back.
         if (attempt.lease)
-            m_cleanup = attempt.lease;
+            m_cleanup = std::make_unique<Lease>(*attempt.lease);
         finishStopIfDone(now);
         return;
     }
@@ -250,7 +248,7 @@ void ElectionMachine::extended(TimePoint now, bool held) {
     if (m_phase != Phase::Leading || f.term != m_term) {
         // Too late: this term already ended. If the store took the extend, hand the lock back.
         if (held)
-            m_cleanup = f.lease;
+            m_cleanup = std::make_unique<Lease>(m_inflightLease);
         finishStopIfDone(now);
         return;
     }
@@ -268,15 +266,15 @@ void ElectionMachine::extended(TimePoint now, bool held) {
 }
 
 void ElectionMachine::released(TimePoint now) {
-    const InFlight f = takeInflight(Command::Kind::Release);
-    if (m_cleanup && m_cleanup->token == f.lease.token)
+    takeInflight(Command::Kind::Release);
+    if (m_cleanup && m_cleanup->token == m_inflightLease.token)
         m_cleanup.reset();
     checkDeadline(now);
     finishStopIfDone(now);
 }
 
 void ElectionMachine::failed(TimePoint now, const std::string& error) {
-    const InFlight f = takeInflight(m_inflight ? m_inflight->kind : Command::Kind::Acquire);
+    const InFlight f = takeInflight(m_busy ? m_inflight.kind : Command::Kind::Acquire);
     if (f.kind == Command::Kind::Acquire)
         m_tokenMayBeHeld = true;
     checkDeadline(now);
@@ -290,7 +288,7 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
     switch (f.kind) {
     case Command::Kind::Release:
         // Give up on it: the lock expires by itself.
-        if (m_cleanup && m_cleanup->token == f.lease.token)
+        if (m_cleanup && m_cleanup->token == m_inflightLease.token)
             m_cleanup.reset();
         if (m_phase == Phase::Following)
             m_nextAttempt = std::max(m_nextAttempt, now + backoff());
@@ -301,7 +299,8 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
         else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken) {
             // It may have got through: give it back before stopping. Its lease is the retry
             // token's, kept until a try takes the lock.
-            m_cleanup = Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0};
+            m_cleanup = std::make_unique<Lease>(
+                Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0});
             m_tokenMayBeHeld = false;
         }
         break;
@@ -320,7 +319,7 @@ void ElectionMachine::releaseNoticed(TimePoint now) {
     if (m_pollingOnly || m_phase != Phase::Following)
         return;
     setLeader(now, {}, 0); // whoever led has let go
-    if (m_inflight)
+    if (m_busy)
         m_noticePending = true;
     else
         m_nextAttempt = std::min(m_nextAttempt, now);
