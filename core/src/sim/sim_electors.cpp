@@ -16,7 +16,7 @@ void Simulator::Impl::harvest(Node& n, TimePoint v) {
 }
 
 void Simulator::Impl::drive(Node& n, TimePoint v) {
-    if (!n.alive || n.paused() || !n.machine)
+    if (!n.alive || n.paused())
         return;
     const TimePoint local = n.toLocal(v);
     // Before its wake-up time a machine's poll does nothing (a follower that has just been
@@ -70,7 +70,7 @@ void Simulator::Impl::apply(Node& n, Action& a, TimePoint v) {
 void Simulator::Impl::bringUp(Node& n, TimePoint v) {
     if (n.running())
         return;
-    n.alive = true;
+    n.alive = false; // until its new machine is made (alive: `machine` holds one)
     ++n.incarnation;
     n.pauses = 0;
     n.pending.clear();
@@ -83,6 +83,7 @@ void Simulator::Impl::bringUp(Node& n, TimePoint v) {
     c.maxClockDrift = scenario.maxDrift;
     c.pollingOnly = n.pollingOnly;
     n.machine.emplace(c, [this] { return newToken(); });
+    n.alive = true;
     n.machine->start(n.info.toLocal(v));
     drive(n, v);
 }

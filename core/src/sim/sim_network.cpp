@@ -131,7 +131,7 @@ void Simulator::Impl::notice(Action& a, TimePoint v) {
 
 Simulator::Impl::Node* Simulator::Impl::addressee(const Action& a) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
-    return n.alive && n.incarnation == a.incarnation && n.machine ? &n : nullptr;
+    return n.alive && n.incarnation == a.incarnation ? &n : nullptr;
 }
 
 void Simulator::Impl::deliver(Node& n, Action& a, TimePoint v) {

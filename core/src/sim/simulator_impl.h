@@ -41,23 +41,25 @@ private:
 
 struct Simulator::Impl {
     struct Node {
-        int index = 0;
+        // What every action of the elector reads first, together (a run of a hundred electors
+        // takes them in turn, and each finds its node and its machine in a few cache lines).
         ElectorInfo info;
-        Duration latency{};
+        bool alive = false; // its process runs: `machine` then holds its machine
         bool pollingOnly = false;
-        Timing timing;
-        std::optional<ElectionMachine> machine; // in the node: its state and the node's together
-        bool alive = false;
+        Fault::PartitionMode partitionMode = Fault::PartitionMode::Fail;
+        int index = 0;
         int pauses = 0;
         int partitions = 0;
-        Fault::PartitionMode partitionMode = Fault::PartitionMode::Fail;
-        Duration extra{};
         std::uint64_t incarnation = 0;
         std::uint64_t wakeToken = 0;
         TimePoint wakeAt = TimePoint::max();
+        Duration latency{};
+        Duration extra{};
+        Timing timing;
         std::uint64_t writeToken = 0;
         std::vector<Action> pending; // what arrived during a pause, in order
         std::optional<std::pair<std::uint64_t, TimePoint>> heldWrite; // fence, decided at
+        std::optional<ElectionMachine> machine; // in the node: its state and the node's together
 
         // info.toLocal() and toVirtual() with their common case inline, a clock at rate 1 within
         // 2^53 ns of the start, where both are a plain offset (history.cpp): one of each runs at
@@ -150,7 +152,6 @@ struct Simulator::Impl {
         reusable = false;
         Action& a = queue.action(taking);
         static_cast<sim_detail::ActionHeader&>(a) = sim_detail::ActionHeader{};
-        a.fault.reset();
         requeue(at);
         return a;
     }
