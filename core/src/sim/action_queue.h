@@ -192,14 +192,15 @@ private:
     [[gnu::noinline]] void placeAside(const Item& item, std::uint64_t b) {
         if (b <= m_current) {
             // The bucket being taken (or, after a look at the next action, one before it, which
-            // nothing else in the queue comes before): into its sorted place, mostly the end.
-            m_run.push_back(item);
-            std::size_t i = m_run.size() - 1;
-            while (i > m_taken && before(item, m_run[i - 1])) {
-                m_run[i] = m_run[i - 1];
-                --i;
-            }
-            m_run[i] = item;
+            // nothing else in the queue comes before): into its sorted place, mostly the end. A
+            // look far ahead (the lab's, to a fault an hour away) can leave many pushes to come
+            // here before that bucket is reached: a binary search keeps each cheap.
+            if (m_run.size() == m_taken || !before(item, m_run.back()))
+                m_run.push_back(item);
+            else
+                m_run.insert(std::upper_bound(m_run.begin() + static_cast<std::ptrdiff_t>(m_taken),
+                                              m_run.end(), item, before),
+                             item);
             return;
         }
         m_far.push_back(item);

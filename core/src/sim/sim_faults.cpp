@@ -182,6 +182,7 @@ bool Simulator::Impl::strikeClock(Node& n, const Fault& f, TimePoint v, std::str
         n.info.localAtStart = local;
         n.info.start = v;
         n.info.clockRate = f.rate;
+        n.clockChanged();
         char text[32];
         std::snprintf(text, sizeof text, "clock rate %.4g", f.rate);
         detail = text;

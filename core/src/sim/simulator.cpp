@@ -88,6 +88,8 @@ void Simulator::Impl::setup() {
         if (e.startAt)
             startAt[static_cast<std::size_t>(e.index)] = *e.startAt;
     }
+    for (Node& n : nodes)
+        n.clockChanged();
     history.seed = scenario.seed;
     history.resource = scenario.resource;
     history.start = start;

@@ -41,11 +41,10 @@ private:
 
 struct Simulator::Impl {
     struct Node {
-        // What every action of the elector reads first, together (a run of a hundred electors
-        // takes them in turn, and each finds its node and its machine in a few cache lines).
-        ElectorInfo info;
-        bool alive = false; // its process runs: `machine` then holds its machine
-        bool pollingOnly = false;
+        // What every action of the elector reads first, in one cache line (a run of a hundred
+        // electors takes them in turn, and each finds its node and its machine in a few lines).
+        bool alive = false;   // its process runs: `machine` then holds its machine
+        bool unitRate = true; // its clock runs at rate 1: see toLocal()
         Fault::PartitionMode partitionMode = Fault::PartitionMode::Fail;
         int index = 0;
         int pauses = 0;
@@ -53,8 +52,13 @@ struct Simulator::Impl {
         std::uint64_t incarnation = 0;
         std::uint64_t wakeToken = 0;
         TimePoint wakeAt = TimePoint::max();
+        Duration shift{};   // at rate 1: its clock's reading minus the virtual time
+        TimePoint exactLow; // at rate 1, within 2^53 ns of info.start from here on: see exact()
         Duration latency{};
+        // The rest.
         Duration extra{};
+        ElectorInfo info;
+        bool pollingOnly = false;
         Timing timing;
         std::uint64_t writeToken = 0;
         std::vector<Action> pending; // what arrived during a pause, in order
@@ -62,21 +66,31 @@ struct Simulator::Impl {
         std::optional<ElectionMachine> machine; // in the node: its state and the node's together
 
         // info.toLocal() and toVirtual() with their common case inline, a clock at rate 1 within
-        // 2^53 ns of the start, where both are a plain offset (history.cpp): one of each runs at
-        // nearly every event.
+        // 2^53 ns of its start, where both are a plain offset (history.cpp): one of each runs at
+        // nearly every event. clockChanged() sets what they read from `info`.
         TimePoint toLocal(TimePoint v) const {
-            const Duration d = v - info.start;
-            return info.clockRate == 1.0 && d < kExactSpan && d > -kExactSpan
-                       ? info.localAtStart + d
-                       : info.toLocal(v);
+            return unitRate && exact(v) ? v + shift : info.toLocal(v);
         }
         TimePoint toVirtual(TimePoint local) const {
             if (local == TimePoint::max() || local == TimePoint::min())
                 return local;
-            const Duration d = local - info.localAtStart;
-            return info.clockRate == 1.0 && d < kExactSpan && d > -kExactSpan
-                       ? info.start + d
-                       : info.toVirtual(local);
+            if (unitRate) {
+                const TimePoint v = local - shift;
+                if (exact(v))
+                    return v;
+            }
+            return info.toVirtual(local);
+        }
+        void clockChanged() {
+            unitRate = info.clockRate == 1.0;
+            shift = info.localAtStart - info.start;
+            exactLow = info.start - kExactSpan + Duration(1);
+        }
+        // Whether virtual time `v` is less than 2^53 ns before or after info.start.
+        bool exact(TimePoint v) const {
+            return static_cast<std::uint64_t>(v.time_since_epoch().count()) -
+                       static_cast<std::uint64_t>(exactLow.time_since_epoch().count()) <
+                   static_cast<std::uint64_t>(2 * kExactSpan.count() - 1);
         }
         static constexpr Duration kExactSpan{Duration::rep(1) << 53};
 

@@ -127,9 +127,11 @@ private:
     Duration backoff() const;
 
     // What a try reads and writes comes first, together: a simulator runs a hundred machines in
-    // turn, and a try then finds its state in two cache lines (the class is aligned to one).
+    // turn, and a follower's try then finds its state in the class's first four cache lines (it
+    // is aligned to one; before, the fields a try uses were spread over the whole class).
     Phase m_phase = Phase::Idle;
-    bool m_busy = false; ///< a call is in flight: m_inflight (and m_inflightLease) say which
+    bool m_busy = false; ///< a call is in flight: m_inflight says which (and an extend's or
+                         ///< release's lease is m_inflightLease)
     bool m_pollingOnly;
     bool m_tokenMayBeHeld = false; ///< a try with m_retryToken failed unanswered
     bool m_noticePending = false;
