@@ -212,25 +212,30 @@ private:
     void settle() const {
         m_run.clear();
         m_taken = 0;
-        std::uint64_t next = m_far.empty() ? ~std::uint64_t(0) : bucketOf(m_far.front().at);
+        const std::uint64_t farNext =
+            m_far.empty() ? ~std::uint64_t(0) : bucketOf(m_far.front().at);
         // The wheel's first bucket with actions after the current one, if any comes before.
         const std::size_t from = (m_current + 1) & (kWheel - 1);
         const std::size_t found = firstWithActions(from);
-        if (found != kWheel)
-            next = std::min(next, m_current + 1 + ((found - from) & (kWheel - 1)));
-        m_current = next;
-        const std::size_t w = next & (kWheel - 1);
-        if (m_bits[w >> 6] & (std::uint64_t(1) << (w & 63))) {
+        const std::uint64_t wheelNext =
+            found == kWheel ? ~std::uint64_t(0) : m_current + 1 + ((found - from) & (kWheel - 1));
+        m_current = std::min(farNext, wheelNext);
+        if (wheelNext == m_current) {
+            const std::uint32_t first = m_head[found];
+            m_head[found] = kNil;
+            m_bits[found >> 6] &= ~(std::uint64_t(1) << (found & 63));
+            if (m_bits[found >> 6] == 0)
+                m_words[found >> 12] &= ~(std::uint64_t(1) << (found >> 6 & 63));
+            if (m_link[first] == kNil && farNext != m_current) {
+                m_run.push_back(m_items[first]); // alone in its bucket: nothing to sort
+                return;
+            }
             // Linked last first: put back in the order they came, nearly their time order.
-            for (std::uint32_t s = m_head[w]; s != kNil; s = m_link[s])
+            for (std::uint32_t s = first; s != kNil; s = m_link[s])
                 m_run.push_back(m_items[s]);
             std::reverse(m_run.begin(), m_run.end());
-            m_head[w] = kNil;
-            m_bits[w >> 6] &= ~(std::uint64_t(1) << (w & 63));
-            if (m_bits[w >> 6] == 0)
-                m_words[w >> 12] &= ~(std::uint64_t(1) << (w >> 6 & 63));
         }
-        while (!m_far.empty() && bucketOf(m_far.front().at) == next) {
+        while (!m_far.empty() && bucketOf(m_far.front().at) == m_current) {
             std::pop_heap(m_far.begin(), m_far.end(), later);
             m_run.push_back(m_far.back());
             m_far.pop_back();
