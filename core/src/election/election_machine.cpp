@@ -9,6 +9,11 @@ namespace {
 
 const LockAttempt kNoAttempt{};
 
+void assignIfDifferent(std::string& to, const std::string& from) {
+    if (to != from)
+        to = from;
+}
+
 const Config& validated(const Config& config) {
     validate(config);
     return config;
@@ -163,8 +168,10 @@ bool ElectionMachine::poll(TimePoint now, Command& cmd) {
         cmd.ttl = m_timing.ttl;
         if (!m_retryToken)
             m_retryToken = m_tokens();
-        cmd.lease.resource = m_resource;
-        cmd.lease.token = *m_retryToken;
+        // Written only where they differ: a driver that hands in the command of the last try
+        // (the simulator does) has them already, and a compare costs less than a copy.
+        assignIfDifferent(cmd.lease.resource, m_resource);
+        assignIfDifferent(cmd.lease.token, *m_retryToken);
         cmd.lease.fence = 0;
         m_noticePending = false;
         break;

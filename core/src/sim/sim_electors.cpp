@@ -10,6 +10,7 @@ void Simulator::Impl::harvest(Node& n, TimePoint v) {
     for (Event& e : n.machine->takeEvents()) {
         const bool elected = e.type == EventType::Elected;
         history.events.push_back(ElectorEvent{v, n.index, n.incarnation, std::move(e)});
+        recorded = true;
         if (elected)
             startWriting(n, v);
     }

@@ -105,6 +105,7 @@ void Simulator::Impl::recordStore(const StoreView& view) {
             return;
     }
     history.store.push_back(view);
+    recorded = true;
 }
 
 void Simulator::Impl::reply(Action& a, TimePoint v) {

@@ -26,7 +26,8 @@ void SimStore::acquire(TimePoint now, const std::string& token, const std::strin
         throw StoreError("acquire: ttl must be positive, got " + formatDuration(ttl));
     if (live(now) && m_lock.token != token) {
         out.lease.reset();
-        out.holder.identity = m_lock.identity;
+        if (out.holder.identity != m_lock.identity) // mostly the last answer's, in its slot
+            out.holder.identity = m_lock.identity;
         out.holder.fence = m_lock.fence;
         out.holder.remaining = m_lock.expiresAt - now;
         return;

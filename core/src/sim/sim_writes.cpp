@@ -32,6 +32,7 @@ void Simulator::Impl::writeArrive(Action& a, TimePoint v) {
     else if (result == ProtectedResource::Result::Corrupted)
         w.outcome = WriteRecord::Outcome::Corrupted;
     history.writes.push_back(w);
+    recorded = true;
 }
 
 } // namespace baton

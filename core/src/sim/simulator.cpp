@@ -229,7 +229,8 @@ void Simulator::Impl::take() {
     ++steps;
     if (!heldFaults.empty())
         strikeHeld(at);
-    if (history.records() > scenario.maxRecords && history.cutShort.empty()) {
+    if (std::exchange(recorded, false) && history.records() > scenario.maxRecords &&
+        history.cutShort.empty()) {
         end = at; // nothing after this instant runs
         history.cutShort =
             "the run reached its cap of " + std::to_string(scenario.maxRecords) + " records at " +

@@ -145,6 +145,8 @@ struct Simulator::Impl {
     TimePoint instant = TimePoint::min();
     std::uint64_t stepsBefore = 0;
     std::vector<Fault> heldFaults;
+    // A record was added since the last step's check of the history's cap (Scenario::maxRecords).
+    bool recorded = false;
     int stepsAtInstant() const { return static_cast<int>(steps - stepsBefore); }
     // Strikes the held faults whose step has come, or all of them when `v` has no steps left.
     void strikeHeld(TimePoint v);
