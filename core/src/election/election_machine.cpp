@@ -75,7 +75,7 @@ void ElectionMachine::start(TimePoint now) {
         return;
     m_phase = Phase::Following;
     m_nextAttempt = now;
-    m_retryToken.reset();
+    m_hasRetryToken = false;
     m_tokenMayBeHeld = false;
     m_errors = 0;
     m_noticePending = false;
@@ -92,8 +92,7 @@ void ElectionMachine::stop(TimePoint now) {
     m_phase = Phase::Stopping;
     ++m_term; // an acquire in flight now belongs to no run: its lease is released, not used
     if (m_tokenMayBeHeld && !m_busy && !m_cleanup) { // a failed try may have got through
-        m_cleanup = std::make_unique<Lease>(
-            Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0});
+        m_cleanup = std::make_unique<Lease>(Lease{m_resource, takeRetryToken(), 0});
         m_tokenMayBeHeld = false;
     }
     finishStopIfDone(now);
@@ -166,12 +165,14 @@ bool ElectionMachine::poll(TimePoint now, Command& cmd) {
         break;
     case Command::Kind::Acquire:
         cmd.ttl = m_timing.ttl;
-        if (!m_retryToken)
+        if (!m_hasRetryToken) {
             m_retryToken = m_tokens();
+            m_hasRetryToken = true;
+        }
         // Written only where they differ: a driver that hands in the command of the last try
         // (the simulator does) has them already, and a compare costs less than a copy.
         assignIfDifferent(cmd.lease.resource, m_resource);
-        assignIfDifferent(cmd.lease.token, *m_retryToken);
+        assignIfDifferent(cmd.lease.token, m_retryToken);
         cmd.lease.fence = 0;
         m_noticePending = false;
         break;
@@ -212,7 +213,7 @@ void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
     // Answered: a token that took the lock is this term's (or given back below); a refused one
     // never reached the lock and goes out again with the next try.
     if (attempt.lease)
-        m_retryToken.reset();
+        m_hasRetryToken = false;
     m_tokenMayBeHeld = false;
     checkDeadline(now);
     if (m_phase != Phase::Following || term != m_term) {
@@ -303,11 +304,10 @@ void ElectionMachine::failed(TimePoint now, const std::string& error) {
     case Command::Kind::Acquire:
         if (m_phase == Phase::Following && f.term == m_term)
             m_nextAttempt = now + backoff(); // retried with the same token (m_retryToken)
-        else if (m_phase == Phase::Stopping && !m_cleanup && m_retryToken) {
+        else if (m_phase == Phase::Stopping && !m_cleanup && m_hasRetryToken) {
             // It may have got through: give it back before stopping. Its lease is the retry
             // token's, kept until a try takes the lock.
-            m_cleanup = std::make_unique<Lease>(
-                Lease{m_resource, *std::exchange(m_retryToken, std::nullopt), 0});
+            m_cleanup = std::make_unique<Lease>(Lease{m_resource, takeRetryToken(), 0});
             m_tokenMayBeHeld = false;
         }
         break;

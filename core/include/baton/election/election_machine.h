@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -125,10 +126,16 @@ private:
     void finishStopIfDone(TimePoint now);
     InFlight takeInflight(Command::Kind expected);
     Duration backoff() const;
+    /// Gives m_retryToken away (the machine has none after).
+    std::string takeRetryToken() {
+        m_hasRetryToken = false;
+        return std::exchange(m_retryToken, {});
+    }
 
-    // What a try reads and writes comes first, together: a simulator runs a hundred machines in
-    // turn, and a follower's try then finds its state in the class's first four cache lines (it
-    // is aligned to one; before, the fields a try uses were spread over the whole class).
+    // What a follower's try reads and writes comes first, in three cache lines (the class is
+    // aligned to one): a simulator runs a hundred machines in turn, and each try finds the
+    // first, and the second with the retry token and the resource (a call) or the third with
+    // the leader's name (an answer). Before, the fields a try uses were spread over the class.
     Phase m_phase = Phase::Idle;
     bool m_busy = false; ///< a call is in flight: m_inflight says which (and an extend's or
                          ///< release's lease is m_inflightLease)
@@ -136,24 +143,26 @@ private:
     bool m_tokenMayBeHeld = false; ///< a try with m_retryToken failed unanswered
     bool m_noticePending = false;
     bool m_lastExtendFailed = false;
+    bool m_hasRetryToken = false; ///< m_retryToken holds one
     int m_errors = 0;
     std::uint64_t m_term = 0; ///< bumped whenever a leadership or a run ends
     InFlight m_inflight;
     TimePoint m_nextAttempt;
-    TimePoint m_deadline;
-    TimePoint m_nextRefresh;
     std::unique_ptr<Lease> m_cleanup; ///< a lease to release before anything else
     Timing m_timing;
-    std::uint64_t m_fence = 0;
     std::uint64_t m_leaderFence = 0;
-    /// The token acquires are sent with until one takes the lock. A refused try leaves it
-    /// unused (the store kept its holder's), so the next try sends it again; one that failed
-    /// unanswered may have got through, and trying again with it takes that lock up.
-    std::optional<std::string> m_retryToken;
-    std::string m_leader;
     std::vector<Event> m_events;
+    /// The token acquires are sent with until one takes the lock (while m_hasRetryToken). A
+    /// refused try leaves it unused (the store kept its holder's), so the next try sends it
+    /// again; one that failed unanswered may have got through, and trying again with it takes
+    /// that lock up.
+    std::string m_retryToken;
     std::string m_resource;
-    // The rest.
+    std::string m_leader;
+    // What only a leader or a stop reads.
+    TimePoint m_deadline;
+    TimePoint m_nextRefresh;
+    std::uint64_t m_fence = 0;
     std::string m_identity;
     double m_maxDrift;
     std::optional<Lease> m_lease; ///< held while leading
