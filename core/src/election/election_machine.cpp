@@ -91,7 +91,9 @@ void ElectionMachine::stop(TimePoint now) {
         revoke(now, RevokeReason::Stopped);
     m_phase = Phase::Stopping;
     ++m_term; // an acquire in flight now belongs to no run: its lease is released, not used
-    if (m_tokenMayBeHeld && !m_busy && !m_cleanup) { // a failed try may have got through
+    // A failed try may have got through (it had the retry token, which stays until a try takes
+    // the lock).
+    if (m_tokenMayBeHeld && m_hasRetryToken && !m_busy && !m_cleanup) {
         m_cleanup = std::make_unique<Lease>(Lease{m_resource, takeRetryToken(), 0});
         m_tokenMayBeHeld = false;
     }

@@ -9,8 +9,7 @@ void Simulator::Impl::harvest(Node& n, TimePoint v) {
         return;
     for (Event& e : n.machine->takeEvents()) {
         const bool elected = e.type == EventType::Elected;
-        history.events.push_back(ElectorEvent{v, n.index, n.incarnation, std::move(e)});
-        recorded = true;
+        record(history.events, ElectorEvent{v, n.index, n.incarnation, std::move(e)});
         if (elected)
             startWriting(n, v);
     }

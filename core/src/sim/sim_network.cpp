@@ -104,8 +104,7 @@ void Simulator::Impl::recordStore(const StoreView& view) {
             (view.elector < 0 || last.expiresAt == view.expiresAt))
             return;
     }
-    history.store.push_back(view);
-    recorded = true;
+    record(history.store, view);
 }
 
 void Simulator::Impl::reply(Action& a, TimePoint v) {

@@ -31,8 +31,7 @@ void Simulator::Impl::writeArrive(Action& a, TimePoint v) {
         w.outcome = WriteRecord::Outcome::Rejected;
     else if (result == ProtectedResource::Result::Corrupted)
         w.outcome = WriteRecord::Outcome::Corrupted;
-    history.writes.push_back(w);
-    recorded = true;
+    record(history.writes, w);
 }
 
 } // namespace baton

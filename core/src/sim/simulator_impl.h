@@ -57,7 +57,7 @@ struct Simulator::Impl {
         Duration latency{};
         // The rest.
         Duration extra{};
-        ElectorInfo info;
+        ElectorInfo info; // after a change to its clock, call clockChanged()
         bool pollingOnly = false;
         Timing timing;
         std::uint64_t writeToken = 0;
@@ -145,8 +145,14 @@ struct Simulator::Impl {
     TimePoint instant = TimePoint::min();
     std::uint64_t stepsBefore = 0;
     std::vector<Fault> heldFaults;
-    // A record was added since the last step's check of the history's cap (Scenario::maxRecords).
+    // A record was added since the last step's check of the history's cap (Scenario::maxRecords):
+    // set by record(), the one way records are added.
     bool recorded = false;
+    template <typename Records, typename Record>
+    void record(Records& records, Record&& r) {
+        records.push_back(std::forward<Record>(r));
+        recorded = true;
+    }
     int stepsAtInstant() const { return static_cast<int>(steps - stepsBefore); }
     // Strikes the held faults whose step has come, or all of them when `v` has no steps left.
     void strikeHeld(TimePoint v);

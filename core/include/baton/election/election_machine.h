@@ -132,10 +132,10 @@ private:
         return std::exchange(m_retryToken, {});
     }
 
-    // What a follower's try reads and writes comes first, in three cache lines (the class is
-    // aligned to one): a simulator runs a hundred machines in turn, and each try finds the
-    // first, and the second with the retry token and the resource (a call) or the third with
-    // the leader's name (an answer). Before, the fields a try uses were spread over the class.
+    // What a follower's try reads and writes comes first (the class is aligned to a cache
+    // line): a simulator runs a hundred machines in turn, and a call reads the first two lines
+    // and the third (the retry token and the resource), an answer the first two and the fourth
+    // (the leader's name). Before, the fields a try uses were spread over the whole class.
     Phase m_phase = Phase::Idle;
     bool m_busy = false; ///< a call is in flight: m_inflight says which (and an extend's or
                          ///< release's lease is m_inflightLease)
