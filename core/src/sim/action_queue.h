@@ -77,13 +77,6 @@ struct Action : ActionHeader {
     }
 };
 
-template <std::size_t N, typename T>
-constexpr std::array<T, N> filled(T value) {
-    std::array<T, N> a{};
-    a.fill(value);
-    return a;
-}
-
 /// The actions to come, taken in (time, sequence) order: equal times keep the order they were
 /// scheduled in, which is what makes a run replay bit for bit. A calendar orders them: a wheel
 /// of buckets a quarter millisecond wide, four seconds round (a follower's retry, a call's
@@ -133,9 +126,9 @@ public:
     }
 
 private:
-    // The sources order small items that name the slot of their action: 16 bytes, the
-    // sequence number in the high 40 bits of `key` (a trillion actions: years of a lab's run)
-    // and the slot in the low 24 (16 million actions queued at once), so that a key orders as
+    // The wheel, the run and the heap order small items that name the slot of their action: 16
+    // bytes, the sequence number in the high 40 bits of `key` (a trillion actions: years of a lab's
+    // run) and the slot in the low 24 (16 million actions queued at once), so that a key orders as
     // its sequence number does.
     static constexpr unsigned kSlotBits = 24;
     struct Item {

@@ -176,30 +176,14 @@ void Simulator::Impl::strikeHeld(TimePoint v) {
 void Simulator::Impl::ignore(Action&, TimePoint) {}
 
 void Simulator::Impl::dispatch(Action& a, TimePoint v) {
-    // A switch, not a table of handlers, so that the hot ones (a follower's wake-up, call and
-    // reply) are inlined here.
-    switch (a.kind) {
-    case ActionKind::Boot:
-        return boot(a, v);
-    case ActionKind::Wake:
-        return wake(a, v);
-    case ActionKind::Arrive:
-        return arrive(a, v);
-    case ActionKind::Reply:
-        return reply(a, v);
-    case ActionKind::Notice:
-        return notice(a, v);
-    case ActionKind::FaultStart:
-        return strikeScheduled(a, v);
-    case ActionKind::FaultEnd:
-        return faultEnd(a, v);
-    case ActionKind::WriteTick:
-        return writeTick(a, v);
-    case ActionKind::WriteArrive:
-        return writeArrive(a, v);
-    case ActionKind::Stop:
-        return ignore(a, v);
-    }
+    using Handler = void (Impl::*)(Action&, TimePoint);
+    // In ActionKind's order.
+    static constexpr auto handlers =
+        std::to_array<Handler>({&Impl::boot, &Impl::wake, &Impl::arrive, &Impl::reply,
+                                &Impl::notice, &Impl::strikeScheduled, &Impl::faultEnd,
+                                &Impl::writeTick, &Impl::writeArrive, &Impl::ignore});
+    static_assert(handlers.size() == sim_detail::kActionKinds);
+    (this->*handlers[static_cast<std::size_t>(a.kind)])(a, v);
 }
 
 bool Simulator::Impl::step() {
