@@ -1,5 +1,7 @@
 #include "sim_store.h"
 
+#include "baton/base/text.h"
+
 namespace baton::sim_detail {
 
 SimStore::SimStore(const Clock& clock, std::string resource)
@@ -24,9 +26,10 @@ void SimStore::acquire(TimePoint now, const std::string& token, const std::strin
                        Duration ttl, LockAttempt& out) {
     if (ttl.count() <= 0)
         throw StoreError("acquire: ttl must be positive, got " + formatDuration(ttl));
-    if (live(now) && m_lock.token != token) {
+    if (live(now) && !sameText(m_lock.token, token)) {
         out.lease.reset();
-        if (out.holder.identity != m_lock.identity) // mostly the last answer's, in its slot
+        if (!sameText(out.holder.identity,
+                      m_lock.identity)) // mostly the last answer's, in its slot
             out.holder.identity = m_lock.identity;
         out.holder.fence = m_lock.fence;
         out.holder.remaining = m_lock.expiresAt - now;

@@ -3,6 +3,8 @@
 // human log line: nothing in it can end the line, forge another or move a terminal's cursor.
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -15,5 +17,32 @@ std::string visible(std::string_view text, std::size_t limit = 512);
 /// The length of the valid UTF-8 sequence that starts `text`, or 0 when it does not start
 /// with one (an empty text included).
 std::size_t utf8SequenceLength(std::string_view text);
+
+/// a == b, made inline for short texts: the election compares identities, tokens and its
+/// resource's name at every try, and a call to memcmp for a dozen bytes costs more than the
+/// compare (a text of 4 to 16 bytes is two overlapping word loads a side).
+inline bool sameText(std::string_view a, std::string_view b) {
+    const std::size_t n = a.size();
+    if (n != b.size())
+        return false;
+    const char* p = a.data();
+    const char* q = b.data();
+    const auto word = [](const char* at, auto size) {
+        decltype(size) w;
+        std::memcpy(&w, at, sizeof w);
+        return w;
+    };
+    if (n >= 8) {
+        if (n > 16)
+            return std::memcmp(p, q, n) == 0;
+        return word(p, std::uint64_t{}) == word(q, std::uint64_t{}) &&
+               word(p + n - 8, std::uint64_t{}) == word(q + n - 8, std::uint64_t{});
+    }
+    if (n >= 4)
+        return word(p, std::uint32_t{}) == word(q, std::uint32_t{}) &&
+               word(p + n - 4, std::uint32_t{}) == word(q + n - 4, std::uint32_t{});
+    // 0 to 3 bytes: the first, the middle and the last.
+    return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
+}
 
 } // namespace baton
