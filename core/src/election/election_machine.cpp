@@ -7,13 +7,6 @@ namespace baton {
 
 namespace {
 
-const LockAttempt kNoAttempt{};
-
-void assignIfDifferent(std::string& to, const std::string& from) {
-    if (to != from)
-        to = from;
-}
-
 const Config& validated(const Config& config) {
     validate(config);
     return config;
@@ -47,17 +40,6 @@ Event& ElectionMachine::record(EventType type, TimePoint at) {
     e.at = at;
     e.fence = m_fence;
     return e;
-}
-
-void ElectionMachine::handle(TimePoint now, const CallResult& result) {
-    if (result.error)
-        failed(now, *result.error);
-    else if (result.kind == Command::Kind::Acquire)
-        acquired(now, result.attempt ? *result.attempt : kNoAttempt);
-    else if (result.kind == Command::Kind::Extend)
-        extended(now, result.held);
-    else
-        released(now);
 }
 
 void ElectionMachine::handle(TimePoint now, const Input& input) {
@@ -114,82 +96,11 @@ void ElectionMachine::revoke(TimePoint now, RevokeReason reason) {
     setLeader(now, {}, 0);
 }
 
-void ElectionMachine::checkDeadline(TimePoint now) {
-    if (m_phase == Phase::Leading && now >= m_deadline)
-        revoke(now, m_lastExtendFailed ? RevokeReason::Error : RevokeReason::Expired);
-}
-
-void ElectionMachine::setLeader(TimePoint now, const std::string& identity, std::uint64_t fence) {
-    if (fence == m_leaderFence && identity == m_leader)
-        return;
-    m_leader = identity;
-    m_leaderFence = fence;
-    Event& e = record(EventType::LeaderChanged, now);
-    e.fence = fence;
-    e.leader = identity;
-}
-
-void ElectionMachine::finishStopIfDone(TimePoint now) {
-    if (m_phase != Phase::Stopping || m_busy || m_cleanup)
-        return;
-    m_phase = Phase::Stopped;
-    record(EventType::Stopped, now);
-}
-
 std::optional<Command> ElectionMachine::poll(TimePoint now) {
     std::optional<Command> out(std::in_place);
     if (!poll(now, *out))
         out.reset();
     return out;
-}
-
-bool ElectionMachine::poll(TimePoint now, Command& cmd) {
-    checkDeadline(now);
-    if (m_busy)
-        return false;
-    finishStopIfDone(now);
-
-    Command::Kind kind;
-    if ((m_phase == Phase::Following || m_phase == Phase::Stopping) && m_cleanup)
-        kind = Command::Kind::Release;
-    else if (m_phase == Phase::Following && now >= m_nextAttempt)
-        kind = Command::Kind::Acquire;
-    else if (m_phase == Phase::Leading && now >= m_nextRefresh)
-        kind = Command::Kind::Extend;
-    else
-        return false;
-
-    cmd.kind = kind;
-    switch (kind) {
-    case Command::Kind::Release:
-        cmd.ttl = Duration{};
-        cmd.lease = *m_cleanup;
-        break;
-    case Command::Kind::Acquire:
-        cmd.ttl = m_timing.ttl;
-        if (!m_hasRetryToken) {
-            m_retryToken = m_tokens();
-            m_hasRetryToken = true;
-        }
-        // Written only where they differ: a driver that hands in the command of the last try
-        // (the simulator does) has them already, and a compare costs less than a copy.
-        assignIfDifferent(cmd.lease.resource, m_resource);
-        assignIfDifferent(cmd.lease.token, m_retryToken);
-        cmd.lease.fence = 0;
-        m_noticePending = false;
-        break;
-    case Command::Kind::Extend:
-        cmd.ttl = m_timing.ttl;
-        cmd.lease = *m_lease;
-        break;
-    }
-    m_busy = true;
-    m_inflight = InFlight{kind, now, cmd.ttl, m_term};
-    // The lease of an acquire in flight is the retry token's, which stays until a try takes the
-    // lock: no copy is kept (see failed()).
-    if (kind != Command::Kind::Acquire)
-        m_inflightLease = cmd.lease;
-    return true;
 }
 
 ElectionMachine::InFlight ElectionMachine::takeInflight(Command::Kind expected) {
@@ -203,53 +114,6 @@ Duration ElectionMachine::backoff() const {
     const int shift = std::clamp(m_errors - 1, 0, 20);
     return std::min<Duration>(
         {m_timing.retryInterval, kErrorBackoffMax, kErrorBackoff * (1LL << shift)});
-}
-
-void ElectionMachine::acquired(TimePoint now, const LockAttempt& attempt) {
-    // An acquire's record has no lease: its times are all there is to take.
-    assert(m_busy && m_inflight.kind == Command::Kind::Acquire);
-    const TimePoint sentAt = m_inflight.sentAt;
-    const Duration ttl = m_inflight.ttl;
-    const std::uint64_t term = m_inflight.term;
-    m_busy = false;
-    // Answered: a token that took the lock is this term's (or given back below); a refused one
-    // never reached the lock and goes out again with the next try.
-    if (attempt.lease)
-        m_hasRetryToken = false;
-    m_tokenMayBeHeld = false;
-    checkDeadline(now);
-    if (m_phase != Phase::Following || term != m_term) {
-        // Sent before a stop: never lead on it, give it back.
-        if (attempt.lease)
-            m_cleanup = std::make_unique<Lease>(*attempt.lease);
-        finishStopIfDone(now);
-        return;
-    }
-    m_errors = 0;
-    if (attempt.lease) {
-        m_lease = attempt.lease;
-        m_phase = Phase::Leading;
-        m_fence = attempt.lease->fence;
-        m_deadline = deadlineFor(sentAt, ttl);
-        m_nextRefresh = sentAt + m_timing.refreshInterval;
-        m_lastExtendFailed = false;
-        record(EventType::Elected, now).deadline = m_deadline;
-        setLeader(now, m_identity, m_fence);
-        if (now >= m_deadline) // the reply came too late to lead at all
-            checkDeadline(now);
-        return;
-    }
-    setLeader(now, attempt.holder.identity, attempt.holder.fence);
-    Duration wait = m_timing.retryInterval;
-    if (!m_pollingOnly) {
-        // Wake right after the holder's lock expires, or at once if a release was announced
-        // while this call was in flight; a release notice may still cut the wait short.
-        wait = std::min(wait, std::max(Duration::zero(), attempt.holder.remaining) + kExpirySlack);
-        if (m_noticePending)
-            wait = Duration::zero();
-    }
-    m_noticePending = false;
-    m_nextAttempt = now + wait;
 }
 
 void ElectionMachine::extended(TimePoint now, bool held) {

@@ -30,7 +30,7 @@ void Simulator::Impl::send(Node& n, const Command& cmd, TimePoint v) {
         a.command = cmd;
 }
 
-void Simulator::Impl::arrive(Action& a, TimePoint v) {
+[[gnu::flatten]] void Simulator::Impl::arrive(Action& a, TimePoint v) {
     if (replicated)
         return arriveReplicated(a, v);
     Node& n = nodes[static_cast<std::size_t>(a.node)];
@@ -107,7 +107,7 @@ void Simulator::Impl::recordStore(const StoreView& view) {
     record(history.store, view);
 }
 
-void Simulator::Impl::reply(Action& a, TimePoint v) {
+[[gnu::flatten]] void Simulator::Impl::reply(Action& a, TimePoint v) {
     Node* n = addressee(a);
     if (!n)
         return; // the process that asked is gone

@@ -137,7 +137,7 @@ void Simulator::Impl::boot(Action& a, TimePoint v) {
     bringUp(nodes[static_cast<std::size_t>(a.node)], v);
 }
 
-void Simulator::Impl::wake(Action& a, TimePoint v) {
+[[gnu::flatten]] void Simulator::Impl::wake(Action& a, TimePoint v) {
     Node& n = nodes[static_cast<std::size_t>(a.node)];
     if (a.token != n.wakeToken || a.incarnation != n.incarnation)
         return;
