@@ -99,7 +99,7 @@ public:
     bool empty() const { return m_count == 0; }
     /// The earliest action's time; the queue must not be empty.
     TimePoint nextAt() const {
-        if (m_taken == m_run.size())
+        if (m_taken == m_runEnd)
             settle();
         return m_run[m_taken].at;
     }
@@ -107,7 +107,7 @@ public:
     /// Takes the earliest action off the queue and returns its slot; `at` is set to its time. Its
     /// action stays valid (whatever is pushed meanwhile) until release(slot) or repush(slot).
     std::uint32_t pop(TimePoint& at) {
-        if (m_taken == m_run.size())
+        if (m_taken == m_runEnd)
             settle();
         const Item top = m_run[m_taken++];
         --m_count;
@@ -166,7 +166,8 @@ private:
         const Item item{at, (m_seq++ << kSlotBits) | slot};
         ++m_count;
         const std::uint64_t b = bucketOf(at);
-        if (b <= m_current || b - m_current >= kWheel) [[unlikely]]
+        // Not after the current bucket, or beyond the wheel's reach (one unsigned compare).
+        if (b - m_current - 1 >= kWheel - 1) [[unlikely]]
             return placeAside(item, b);
         const std::size_t w = b & (kWheel - 1);
         m_items[slot] = item;
@@ -188,12 +189,15 @@ private:
             // nothing else in the queue comes before): into its sorted place, mostly the end. A
             // look far ahead (the lab's, to a fault an hour away) can leave many pushes to come
             // here before that bucket is reached: a binary search keeps each cheap.
-            if (m_run.size() == m_taken || !before(item, m_run.back()))
-                m_run.push_back(item);
-            else
-                m_run.insert(std::upper_bound(m_run.begin() + static_cast<std::ptrdiff_t>(m_taken),
-                                              m_run.end(), item, before),
-                             item);
+            reserveRun(m_runEnd + 1);
+            Item* const end = m_run.get() + m_runEnd++;
+            if (end == m_run.get() + m_taken || !before(item, end[-1])) {
+                *end = item;
+                return;
+            }
+            Item* const at = std::upper_bound(m_run.get() + m_taken, end, item, before);
+            std::copy_backward(at, end, end + 1);
+            *at = item;
             return;
         }
         m_far.push_back(item);
@@ -203,8 +207,7 @@ private:
 
     // Makes the next bucket with actions the one being taken (the queue must not be empty).
     void settle() const {
-        m_run.clear();
-        m_taken = 0;
+        m_taken = m_runEnd = 0;
         const std::uint64_t farNext =
             m_far.empty() ? ~std::uint64_t(0) : bucketOf(m_far.front().at);
         // The wheel's first bucket with actions after the current one, if any comes before.
@@ -220,30 +223,46 @@ private:
             if (m_bits[found >> 6] == 0)
                 m_words[found >> 12] &= ~(std::uint64_t(1) << (found >> 6 & 63));
             if (m_link[first] == kNil && farNext != m_current) {
-                m_run.push_back(m_items[first]); // alone in its bucket: nothing to sort
+                m_run[0] = m_items[first]; // alone in its bucket: nothing to sort
+                m_runEnd = 1;
                 return;
             }
-            // Linked last first: put back in the order they came, nearly their time order.
+            // Linked last first: written from the end back, they are in the order they came,
+            // nearly their time order. The bucket holds at most all that is queued.
+            reserveRun(m_count);
+            m_taken = m_runEnd = m_count;
             for (std::uint32_t s = first; s != kNil; s = m_link[s])
-                m_run.push_back(m_items[s]);
-            std::reverse(m_run.begin(), m_run.end());
+                m_run[--m_taken] = m_items[s];
         }
         while (!m_far.empty() && bucketOf(m_far.front().at) == m_current) {
             std::pop_heap(m_far.begin(), m_far.end(), later);
-            m_run.push_back(m_far.back());
+            reserveRun(m_runEnd + 1);
+            m_run[m_runEnd++] = m_far.back();
             m_far.pop_back();
         }
-        if (m_run.size() > 24) {
-            std::sort(m_run.begin(), m_run.end(), before);
+        Item* const begin = m_run.get() + m_taken;
+        Item* const end = m_run.get() + m_runEnd;
+        if (end - begin > 24) {
+            std::sort(begin, end, before);
             return;
         }
-        for (std::size_t i = 1; i < m_run.size(); ++i) {
-            const Item item = m_run[i];
-            std::size_t j = i;
-            for (; j > 0 && before(item, m_run[j - 1]); --j)
-                m_run[j] = m_run[j - 1];
-            m_run[j] = item;
+        for (Item* i = begin + 1; i < end; ++i) {
+            const Item item = *i;
+            Item* j = i;
+            for (; j > begin && before(item, j[-1]); --j)
+                *j = j[-1];
+            *j = item;
         }
+    }
+    // Makes room for `n` items in the run, keeping those in it.
+    void reserveRun(std::size_t n) const {
+        if (n <= m_runCapacity) [[likely]]
+            return;
+        const std::size_t capacity = std::max(n, 2 * m_runCapacity);
+        auto grown = std::make_unique_for_overwrite<Item[]>(capacity);
+        std::copy_n(m_run.get(), m_runEnd, grown.get());
+        m_run = std::move(grown);
+        m_runCapacity = capacity;
     }
 
     // The wheel's first bucket with actions from `from` round (kWheel: none): the rest of its
@@ -283,8 +302,11 @@ private:
     }
 
     // Settling happens in nextAt() too: it changes where actions wait, not their order.
-    mutable std::vector<Item> m_run; // the current bucket's, sorted, from m_taken on
+    // The current bucket's items, sorted, from m_taken to m_runEnd.
+    mutable std::size_t m_runCapacity = 64;
+    mutable std::unique_ptr<Item[]> m_run = std::make_unique_for_overwrite<Item[]>(m_runCapacity);
     mutable std::size_t m_taken = 0;
+    mutable std::size_t m_runEnd = 0;
     mutable std::uint64_t m_current = 0; // its bucket number
     TimePoint m_last = TimePoint::min(); // the last action taken
     mutable std::vector<std::uint32_t> m_head = std::vector<std::uint32_t>(kWheel, kNil);
