@@ -2,7 +2,8 @@
 // second's retries, millisecond calls whose latencies cross, bursts at one instant, a schedule
 // made in advance, delays beyond the wheel's reach, a look at the next action before one is
 // scheduled ahead of it), actions come out in (time, order of scheduling) order, and a popped
-// action put back (repush) is ordered as a new one.
+// action put back (repush) is ordered as a new one. Each comes out with the kind it had when it
+// was queued.
 
 #include "action_queue.h"
 
@@ -16,6 +17,13 @@
 using namespace baton;
 using namespace baton::sim_detail;
 using namespace std::chrono_literals;
+
+namespace {
+// A kind for action `id`: every kind in turn.
+ActionKind kindOf(std::uint64_t id) {
+    return static_cast<ActionKind>(id % kActionKinds);
+}
+} // namespace
 
 class TestActionQueue : public QObject {
     Q_OBJECT
@@ -51,7 +59,8 @@ private slots:
         TimePoint sortedAt = now;
         for (int i = 0; i < 50; ++i) {
             sortedAt += random.between(Duration(0), 10s);
-            queue.push(sortedAt).token = ++ids;
+            ++ids;
+            queue.push(sortedAt, kindOf(ids)).token = ids;
             expected.emplace(sortedAt, order++, ids);
         }
         for (int step = 0; step < 20000; ++step) {
@@ -64,7 +73,8 @@ private slots:
                     QCOMPARE(queue.nextAt(), std::get<0>(*expected.begin()));
                 for (int k = 0; k < n; ++k) {
                     const TimePoint at = now + delay();
-                    queue.push(at).token = ++ids;
+                    ++ids;
+                    queue.push(at, kindOf(ids)).token = ids;
                     expected.emplace(at, order++, ids);
                 }
                 continue;
@@ -73,15 +83,19 @@ private slots:
             const auto [at, o, id] = *expected.begin();
             QCOMPARE(queue.nextAt(), at);
             TimePoint popped;
-            const std::uint32_t slot = queue.pop(popped);
+            ActionKind kind;
+            const std::uint32_t slot = queue.pop(popped, kind);
             QCOMPARE(popped, at);
             QCOMPARE(queue.action(slot).token, id);
+            QCOMPARE(kind, kindOf(id));
             expected.erase(expected.begin());
             now = popped;
             if (random.below(3) == 0) { // the call's arrival becomes its reply
                 const TimePoint back = now + delay();
+                ++ids;
+                queue.action(slot).kind = kindOf(ids); // as an arrival becomes a reply
                 queue.repush(slot, back);
-                queue.action(slot).token = ++ids;
+                queue.action(slot).token = ids;
                 expected.emplace(back, order++, ids);
             } else {
                 queue.release(slot);
@@ -90,9 +104,11 @@ private slots:
         while (!expected.empty()) {
             const auto [at, o, id] = *expected.begin();
             TimePoint popped;
-            const std::uint32_t slot = queue.pop(popped);
+            ActionKind kind;
+            const std::uint32_t slot = queue.pop(popped, kind);
             QCOMPARE(popped, at);
             QCOMPARE(queue.action(slot).token, id);
+            QCOMPARE(kind, kindOf(id));
             queue.release(slot);
             expected.erase(expected.begin());
         }

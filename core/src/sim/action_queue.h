@@ -87,14 +87,17 @@ struct Action : ActionHeader {
 /// Actions are made and handled where they lie (slots that never move), not copied in and out.
 class ActionQueue {
 public:
-    /// A new action at `at`, empty (kind Wake, no payload), for the caller to fill in now.
-    Action& push(TimePoint at) {
+    /// A new action of `kind` at `at`, with no payload, for the caller to fill in now.
+    Action& push(TimePoint at, ActionKind kind) {
         const std::uint32_t slot = newSlot();
-        place(slot, at);
-        return action(slot);
+        Action& a = action(slot);
+        a.kind = kind;
+        place(slot, at, kind);
+        return a;
     }
     /// Puts a popped action (one not released) back at `at`, ordered as a new one would be.
-    void repush(std::uint32_t slot, TimePoint at) { place(slot, at); }
+    /// Its kind is read now: it must not change while the action waits.
+    void repush(std::uint32_t slot, TimePoint at) { place(slot, at, action(slot).kind); }
 
     bool empty() const { return m_count == 0; }
     /// The earliest action's time; the queue must not be empty.
@@ -104,15 +107,18 @@ public:
         return m_run[m_taken].at;
     }
 
-    /// Takes the earliest action off the queue and returns its slot; `at` is set to its time. Its
-    /// action stays valid (whatever is pushed meanwhile) until release(slot) or repush(slot).
-    std::uint32_t pop(TimePoint& at) {
+    /// Takes the earliest action off the queue and returns its slot; `at` is set to its time and
+    /// `kind` to its kind (read from the queue, not from the action: a dispatch on it need not
+    /// wait for the action's memory). Its action stays valid (whatever is pushed meanwhile)
+    /// until release(slot) or repush(slot).
+    std::uint32_t pop(TimePoint& at, ActionKind& kind) {
         if (m_taken == m_runEnd)
             settle();
         const Item top = m_run[m_taken++];
         --m_count;
         m_last = top.at;
         at = top.at;
+        kind = top.kind();
         return top.slot();
     }
     Action& action(std::uint32_t slot) {
@@ -127,19 +133,25 @@ public:
 
 private:
     // The wheel, the run and the heap order small items that name the slot of their action: 16
-    // bytes, the sequence number in the high 40 bits of `key` (a trillion actions: years of a lab's
-    // run) and the slot in the low 24 (16 million actions queued at once), so that a key orders as
-    // its sequence number does.
+    // bytes, the sequence number in the high 36 bits of `key` (68 billion actions: years of a
+    // lab's run), the action's kind in the next 4 and the slot in the low 24 (16 million actions
+    // queued at once), so that a key orders as its sequence number does.
     static constexpr unsigned kSlotBits = 24;
+    static constexpr unsigned kKindBits = 4;
+    static constexpr unsigned kSeqShift = kSlotBits + kKindBits;
+    static_assert(kActionKinds <= (1U << kKindBits));
     struct Item {
         TimePoint at;
         std::uint64_t key = 0;
         std::uint32_t slot() const {
             return static_cast<std::uint32_t>(key & ((1U << kSlotBits) - 1));
         }
+        ActionKind kind() const {
+            return static_cast<ActionKind>((key >> kSlotBits) & ((1U << kKindBits) - 1));
+        }
     };
     static_assert(sizeof(Item) == 16);
-    static constexpr std::uint64_t kSeqLimit = std::uint64_t(1) << (64 - kSlotBits);
+    static constexpr std::uint64_t kSeqLimit = std::uint64_t(1) << (64 - kSeqShift);
     static constexpr std::uint32_t kNil = ~std::uint32_t(0);
     static constexpr unsigned kWidthBits = 18;                  // a bucket: 2^18 ns, 262 us
     static constexpr std::size_t kWheel = std::size_t(1) << 14; // 4.3 s round
@@ -160,10 +172,11 @@ private:
     }
 
     // Queues `slot` at `at`: nearly always a link into a bucket of the wheel.
-    void place(std::uint32_t slot, TimePoint at) {
+    void place(std::uint32_t slot, TimePoint at, ActionKind kind) {
         if (at < m_last || m_seq == kSeqLimit) [[unlikely]]
             refuse(at);
-        const Item item{at, (m_seq++ << kSlotBits) | slot};
+        const Item item{at, (m_seq++ << kSeqShift) |
+                                (static_cast<std::uint64_t>(kind) << kSlotBits) | slot};
         ++m_count;
         const std::uint64_t b = bucketOf(at);
         // Not after the current bucket, or beyond the wheel's reach (one unsigned compare).
@@ -179,7 +192,7 @@ private:
     [[noreturn]] [[gnu::noinline]] void refuse(TimePoint at) const {
         if (at < m_last)
             throw std::logic_error("the simulator scheduled an action before the last one taken");
-        throw std::runtime_error("the simulator's queue reached its limit of 2^40 actions in one "
+        throw std::runtime_error("the simulator's queue reached its limit of 2^36 actions in one "
                                  "run: run a shorter simulation");
     }
     // An item not for the wheel: into the bucket being taken, or beyond the wheel's reach.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <stdexcept>
 
 namespace baton {
@@ -110,7 +111,6 @@ void Simulator::Impl::setup() {
     });
 
     const auto strikes = [](Action& a, const Fault& f) {
-        a.kind = ActionKind::FaultStart;
         a.scenario = true;
         a.setFault(f);
     };
@@ -119,7 +119,7 @@ void Simulator::Impl::setup() {
     // come after those.
     for (const Fault& f : scenario.faults)
         if (f.after > 0)
-            strikes(queue.push(start + f.at), f);
+            strikes(queue.push(start + f.at, ActionKind::FaultStart), f);
     for (Node& n : nodes)
         schedule(start + startAt[static_cast<std::size_t>(n.index)], ActionKind::Boot, n);
     // In time order (equal times in the scenario's), as the heap would have popped them.
@@ -130,7 +130,7 @@ void Simulator::Impl::setup() {
     std::stable_sort(byTime.begin(), byTime.end(),
                      [](const Fault* a, const Fault* b) { return a->at < b->at; });
     for (const Fault* f : byTime)
-        strikes(queue.push(start + f->at), *f);
+        strikes(queue.push(start + f->at, ActionKind::FaultStart), *f);
 }
 
 void Simulator::Impl::boot(Action& a, TimePoint v) {
@@ -175,7 +175,8 @@ void Simulator::Impl::strikeHeld(TimePoint v) {
 // Stops wait in a paused elector's pending list (see deliver()); none is ever queued.
 void Simulator::Impl::ignore(Action&, TimePoint) {}
 
-void Simulator::Impl::dispatch(Action& a, TimePoint v) {
+void Simulator::Impl::dispatch(ActionKind kind, Action& a, TimePoint v) {
+    assert(kind == a.kind);
     using Handler = void (Impl::*)(Action&, TimePoint);
     // In ActionKind's order.
     static constexpr auto handlers =
@@ -183,7 +184,7 @@ void Simulator::Impl::dispatch(Action& a, TimePoint v) {
                                 &Impl::notice, &Impl::strikeScheduled, &Impl::faultEnd,
                                 &Impl::writeTick, &Impl::writeArrive, &Impl::ignore});
     static_assert(handlers.size() == sim_detail::kActionKinds);
-    (this->*handlers[static_cast<std::size_t>(a.kind)])(a, v);
+    (this->*handlers[static_cast<std::size_t>(kind)])(a, v);
 }
 
 bool Simulator::Impl::step() {
@@ -195,14 +196,15 @@ bool Simulator::Impl::step() {
 
 void Simulator::Impl::take() {
     TimePoint at;
-    taking = queue.pop(at);
+    ActionKind kind;
+    taking = queue.pop(at, kind);
     clock.advanceTo(at);
     history.end = at;
     if (at != instant) {
         instant = at;
         stepsBefore = steps;
     }
-    dispatch(queue.action(taking), at);
+    dispatch(kind, queue.action(taking), at);
     // Only within its handler: a fault injected between two steps must not take the slot of
     // the action handled last (released by then) when it schedules its end.
     reusable = false;

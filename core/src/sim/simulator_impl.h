@@ -164,16 +164,15 @@ struct Simulator::Impl {
 
     // A new action at `at`, made in its place in the queue: the caller fills it in.
     Action& schedule(TimePoint at, ActionKind kind) {
-        Action& a = reusable ? reuse(at) : queue.push(at);
-        a.kind = kind;
-        return a;
+        return reusable ? reuse(at, kind) : queue.push(at, kind);
     }
     // The action being handled, emptied and queued again at `at` as a new one would be. Its
     // command stays: drive() may have had the machine write the call there (see send()).
-    Action& reuse(TimePoint at) {
+    Action& reuse(TimePoint at, ActionKind kind) {
         reusable = false;
         Action& a = queue.action(taking);
         static_cast<sim_detail::ActionHeader&>(a) = sim_detail::ActionHeader{};
+        a.kind = kind;
         requeue(at);
         return a;
     }
@@ -210,7 +209,7 @@ struct Simulator::Impl {
     // the run: setting up, the loop (simulator.cpp)
     void setup();
     // Hands `a` to the handler of its kind; each handler owns the action it is given.
-    void dispatch(Action& a, TimePoint v);
+    void dispatch(ActionKind kind, Action& a, TimePoint v);
     void boot(Action& a, TimePoint v);
     void wake(Action& a, TimePoint v);
     void strikeScheduled(Action& a, TimePoint v);
