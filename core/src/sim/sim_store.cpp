@@ -28,8 +28,8 @@ void SimStore::acquire(TimePoint now, const std::string& token, const std::strin
         throw StoreError("acquire: ttl must be positive, got " + formatDuration(ttl));
     if (live(now) && !sameText(m_lock.token, token)) {
         out.lease.reset();
-        if (!sameText(out.holder.identity,
-                      m_lock.identity)) // mostly the last answer's, in its slot
+        // Mostly the last answer's already, in its slot.
+        if (!sameText(out.holder.identity, m_lock.identity))
             out.holder.identity = m_lock.identity;
         out.holder.fence = m_lock.fence;
         out.holder.remaining = m_lock.expiresAt - now;
